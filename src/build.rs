@@ -1,0 +1,143 @@
+//! The build pipeline, start to finish.
+//!
+//! ```text
+//! site.yaml ─▶ Settings ─▶ Project (content, partners) ─▶ plan ─▶ render (parallel) ─▶ Staging ─▶ commit
+//!                          Locales, Templates ──────────────────────▲
+//! ```
+//!
+//! Each stage takes the previous stage's data and returns plain data; only the
+//! [`Staging`] writer touches the disk, and only [`Staging::commit`] replaces the
+//! previous output, so a failure anywhere leaves `public/` and `manifest/` as they were.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use crate::content::Project;
+use crate::diagnostics::{Error, Result};
+use crate::links::Attribution;
+use crate::locales::Locales;
+use crate::output::{self, Staging};
+use crate::settings::Settings;
+use crate::site::{self, Contexts};
+use crate::templates::Templates;
+
+/// What to build and where.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// The project root (holds site.yaml).
+    pub root: PathBuf,
+    /// The deployable output folder; default `<root>/public`.
+    pub out: Option<PathBuf>,
+    /// The private manifest folder; default `<root>/manifest`.
+    pub manifest: Option<PathBuf>,
+    /// Overrides `base_url` from site.yaml.
+    pub base_url: Option<String>,
+}
+
+/// What a build produced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuildSummary {
+    /// HTML pages written.
+    pub pages: usize,
+    /// Files written to the public folder, pages included.
+    pub files: usize,
+    /// Tracked links in the manifest.
+    pub links: usize,
+    /// Bytes written to the public folder.
+    pub bytes: u64,
+    /// Partners with a microsite.
+    pub partners: usize,
+}
+
+/// Loads the project at `root` and applies command-line overrides to its settings.
+pub fn load_project(root: &Path, base_url: Option<&str>) -> Result<Project> {
+    let mut settings = Settings::load(root)?;
+    if let Some(url) = base_url {
+        settings.set_base_url(url).map_err(|why| Error::Usage(format!("--base-url: {why}")))?;
+    }
+    Project::load(root, settings)
+}
+
+/// Builds the project described by `options`.
+pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
+    let started = Instant::now();
+    let root = &options.root;
+    let public = options.out.clone().unwrap_or_else(|| root.join("public"));
+    let manifest = options.manifest.clone().unwrap_or_else(|| root.join("manifest"));
+    check_output_folder(root, &public, "--out")?;
+    check_output_folder(root, &manifest, "--manifest")?;
+    if manifest.starts_with(&public) {
+        return Err(Error::Usage("the manifest lists partners and must not be inside the public folder".into()));
+    }
+
+    let project = load_project(root, options.base_url.as_deref())?;
+    let locales = Arc::new(Locales::load(root, &project.settings)?);
+    let attribution = Arc::new(Attribution::new(&project));
+    let templates = Templates::load(root, &project.settings.theme, locales, attribution.clone())?;
+
+    let staging = Staging::create(&public, &manifest)?;
+    let contexts = Contexts::new(&project);
+    let jobs = site::plan(&project);
+    site::copy_files(&project, &staging)?;
+    let pages = site::render_pages(&jobs, &contexts, &templates, &staging)?;
+
+    let records = attribution.records();
+    let header = ["partner", "market", "lang", "channel", "asset", "url"].map(String::from).to_vec();
+    let rows = std::iter::once(header).chain(records.iter().map(|r| {
+        vec![r.partner.clone(), r.market.clone(), r.lang.clone(), r.channel.clone(), r.asset.clone(), r.url.clone()]
+    }));
+    staging.write_manifest("links.csv", output::csv(rows).as_bytes())?;
+
+    let summary = BuildSummary {
+        pages,
+        files: staging.public_files(),
+        links: records.len(),
+        bytes: staging.public_bytes(),
+        partners: project.partners.len(),
+    };
+    staging.commit()?;
+    let _ = started;
+    Ok(summary)
+}
+
+/// Refuses output folders whose replacement would destroy sources.
+fn check_output_folder(root: &Path, dir: &Path, flag: &str) -> Result<()> {
+    let absolute = |p: &Path| -> PathBuf {
+        let p = if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(p) };
+        normalise(&p)
+    };
+    let root = absolute(root);
+    let dir = absolute(dir);
+    let refuse = |why: &str| Err(Error::Usage(format!("{flag} {}: {why}", dir.display())));
+    if root.starts_with(&dir) {
+        return refuse("it is the project or a folder above it; refkit replaces its output folder on every build");
+    }
+    for source in ["content", "templates", "themes", "locales", "static", ".git", "src"] {
+        if dir.starts_with(root.join(source)) {
+            return refuse("it is inside a source folder of the project");
+        }
+    }
+    if dir.join(".git").exists() {
+        return refuse("it holds a .git folder");
+    }
+    if std::env::var_os("HOME").is_some_and(|h| normalise(Path::new(&h)) == dir) {
+        return refuse("it is your home folder");
+    }
+    Ok(())
+}
+
+/// Removes `.` and `..` components without touching the file system.
+fn normalise(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}

@@ -1,0 +1,180 @@
+//! Translated Markdown documents: stories and pages.
+//!
+//! Both are `<slug>.<lang>.md` files with YAML front matter, paired across languages by
+//! slug. Loading parses every file in parallel, renders its Markdown once, and checks
+//! that each slug exists in every language of the site.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::de::DeserializeOwned;
+
+use super::front_matter;
+use crate::diagnostics::{Diagnostic, Error, Report};
+use crate::fsutil;
+use crate::markdown::{self, Rendered};
+use crate::settings::Settings;
+use crate::slug;
+
+/// One language version of a document.
+#[derive(Debug)]
+pub struct Parsed<F> {
+    /// Language code.
+    pub lang: String,
+    /// Path relative to the project root.
+    pub file: PathBuf,
+    /// The file's whole text (for pointing at lines in later checks).
+    pub text: String,
+    /// The front matter.
+    pub front: F,
+    /// The rendered body.
+    pub rendered: Rendered,
+}
+
+/// Splits `name.lang.md` into its slug and language, checking both.
+pub fn parse_file_name(
+    file: &Path,
+    settings: &Settings,
+    expected: &str,
+) -> Result<(String, String), Diagnostic> {
+    let name = file.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+    let stem = name.strip_suffix(".md").ok_or_else(|| {
+        Diagnostic::error(file, format!("unexpected file here; {expected}"))
+            .help("move the file elsewhere, or rename it")
+    })?;
+    let (slug, lang) = stem.rsplit_once('.').ok_or_else(|| {
+        Diagnostic::error(file, format!("the file name has no language; {expected}"))
+            .help(format!(
+                "rename it to e.g. `{stem}.{}.md`",
+                settings.default_language()
+            ))
+    })?;
+    if !slug::is_slug(slug) {
+        return Err(
+            Diagnostic::error(file, format!("`{slug}` is not a safe slug")).help(slug::SLUG_HELP)
+        );
+    }
+    if !settings.languages.iter().any(|l| l == lang) {
+        return Err(Diagnostic::error(
+            file,
+            format!("language `{lang}` is not one of the site's languages"),
+        )
+        .help(format!(
+            "use one of: {} (listed under `languages` in site.yaml)",
+            settings.languages.join(", ")
+        )));
+    }
+    Ok((slug.to_owned(), lang.to_owned()))
+}
+
+/// Reads, splits and parses one document file.
+pub fn parse_document<F: DeserializeOwned>(
+    path: &Path,
+    file: &Path,
+    lang: &str,
+) -> Result<Parsed<F>, Error> {
+    let text = fsutil::read_text(path, file)?;
+    let split = front_matter::split(&text).map_err(|e| {
+        Diagnostic::error(file, e.message)
+            .at(&text, e.line, 1)
+            .help("start the file with `---`, the YAML front matter, and another `---` line")
+    })?;
+    let front: F = crate::yaml::parse(file, &text, split.yaml, split.yaml_line)?;
+    let rendered = markdown::render(split.body);
+    Ok(Parsed {
+        lang: lang.to_owned(),
+        file: file.to_path_buf(),
+        front,
+        rendered,
+        text,
+    })
+}
+
+/// Loads every `<slug>.<lang>.md` file directly in `folder`, grouped by slug (sorted),
+/// with each group's versions in the site's language order. Problems go to `report`;
+/// a slug missing a language is reported against the versions that exist.
+pub fn load_translated<F: DeserializeOwned + Send>(
+    root: &Path,
+    folder: &str,
+    kind: &str,
+    settings: &Settings,
+    report: &mut Report,
+) -> BTreeMap<String, Vec<Parsed<F>>> {
+    let expected = format!("{kind} files are named `<slug>.<lang>.md` directly in {folder}/");
+    let files = match fsutil::files_under(root, &root.join(folder)) {
+        Ok(files) => files,
+        Err(err) => {
+            push_error(report, err);
+            return BTreeMap::new();
+        }
+    };
+    let mut named = Vec::new();
+    for (path, shown) in files {
+        if shown.parent() != Some(Path::new(folder)) {
+            report.push(
+                Diagnostic::error(&shown, format!("unexpected nested file; {expected}"))
+                    .help("move it directly into the folder"),
+            );
+            continue;
+        }
+        match parse_file_name(&shown, settings, &expected) {
+            Ok((slug, lang)) => named.push((path, shown, slug, lang)),
+            Err(d) => report.push(d),
+        }
+    }
+    let parsed: Vec<_> = named
+        .into_par_iter()
+        .map(|(path, shown, slug, lang)| (slug, parse_document::<F>(&path, &shown, &lang)))
+        .collect();
+
+    let mut groups: BTreeMap<String, Vec<Parsed<F>>> = BTreeMap::new();
+    let mut failed: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (slug, result) in parsed {
+        match result {
+            Ok(doc) => groups.entry(slug).or_default().push(doc),
+            Err(err) => {
+                failed.entry(slug).or_default().push(String::new());
+                push_error(report, err);
+            }
+        }
+    }
+    for (slug, versions) in &mut groups {
+        versions.sort_by_key(|v| settings.languages.iter().position(|l| *l == v.lang));
+        if failed.contains_key(slug) {
+            continue;
+        }
+        for lang in &settings.languages {
+            if versions.iter().any(|v| &v.lang == lang) {
+                continue;
+            }
+            let missing = format!("{folder}/{slug}.{lang}.md");
+            for v in versions.iter() {
+                report.push(
+                    Diagnostic::error(
+                        &v.file,
+                        format!("{kind} `{slug}` has no `{lang}` version: {missing} is missing"),
+                    )
+                    .at(&v.text, 1, 1)
+                    .help(format!(
+                        "translate it into {missing}; every {kind} needs a version in each language"
+                    )),
+                );
+            }
+        }
+    }
+    groups.retain(|slug, v| v.len() == settings.languages.len() && !failed.contains_key(slug));
+    groups
+}
+
+/// Adds a stage error to `report`.
+pub fn push_error(report: &mut Report, err: Error) {
+    match err {
+        Error::Content(diagnostics) => report.extend(diagnostics),
+        Error::Io { path, source, action } => report.push(Diagnostic::error(
+            path,
+            format!("could not {action} the file: {source}"),
+        )),
+        Error::Usage(message) => report.push(Diagnostic::project(message)),
+    }
+}

@@ -1,0 +1,147 @@
+//! Pitch copy: `content/pitch/<market>/<channel>.<lang>.md`.
+//!
+//! The text a partner pastes into an e-mail, a Telegram post or a LinkedIn update. It
+//! is written once per market, channel and language, with `{partner}` and `{link}`
+//! placeholders that kits stamp per partner.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+
+use super::documents::{self, parse_document};
+use crate::diagnostics::{Diagnostic, Report};
+use crate::fsutil;
+use crate::settings::Settings;
+use crate::slug;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PitchFront {
+    #[serde(default)]
+    subject: Option<Spanned<String>>,
+    #[serde(default)]
+    asset: Option<Spanned<String>>,
+}
+
+/// One piece of pitch copy.
+#[derive(Debug, Clone)]
+pub struct Pitch {
+    /// Market id.
+    pub market: String,
+    /// Channel id.
+    pub channel: String,
+    /// Language code.
+    pub lang: String,
+    /// Source file relative to the project root.
+    pub file: PathBuf,
+    /// E-mail subject line (e-mail only).
+    pub subject: Option<String>,
+    /// `utm_content` of the links in this copy.
+    pub asset: String,
+    /// The Markdown body with `{partner}` and `{link}` placeholders.
+    pub body: String,
+    /// The body rendered to HTML once, placeholders kept.
+    pub html: String,
+}
+
+/// The placeholder replaced by the partner's tracked link.
+pub const LINK_PLACEHOLDER: &str = "{link}";
+
+pub(super) fn load(root: &Path, settings: &Settings, report: &mut Report) -> Vec<Pitch> {
+    let dir = root.join(super::PITCH_DIR);
+    let files = match fsutil::files_under(root, &dir) {
+        Ok(f) => f,
+        Err(err) => {
+            documents::push_error(report, err);
+            return Vec::new();
+        }
+    };
+    let expected = "pitch copy lives in content/pitch/<market>/<channel>.<lang>.md";
+    let mut pitches = Vec::new();
+    let mut seen = BTreeSet::new();
+    for (path, shown) in files {
+        let Ok(inside) = shown.strip_prefix(super::PITCH_DIR) else {
+            continue;
+        };
+        let parts: Vec<_> = inside.components().collect();
+        if parts.len() != 2 {
+            report.push(Diagnostic::error(&shown, format!("unexpected file; {expected}")));
+            continue;
+        }
+        let market = parts[0].as_os_str().to_string_lossy().into_owned();
+        if settings.market(&market).is_none() {
+            report.push(Diagnostic::error(&shown, format!("`{market}` is not a market of the site"))
+                .help(format!("put pitch copy under a market folder: {}", settings.market_list())));
+            continue;
+        }
+        let (channel, lang) = match documents::parse_file_name(&shown, settings, expected) {
+            Ok(x) => x,
+            Err(d) => {
+                report.push(d);
+                continue;
+            }
+        };
+        if settings.channel(&channel).is_none() {
+            report.push(Diagnostic::error(&shown, format!("`{channel}` is not a channel of the site"))
+                .help(format!("name the file after one of: {}", settings.channel_list())));
+            continue;
+        }
+        let doc = match parse_document::<PitchFront>(&path, &shown, &lang) {
+            Ok(d) => d,
+            Err(err) => {
+                documents::push_error(report, err);
+                continue;
+            }
+        };
+        let at_line = |l: &serde_saphyr::Location, m: String| {
+            Diagnostic::error(&shown, m).at(&doc.text, l.line() as usize, l.column() as usize)
+        };
+        let is_email = channel == "email";
+        match (&doc.front.subject, is_email) {
+            (None, true) => report.push(Diagnostic::error(&shown, "e-mail pitch copy needs a `subject`")
+                .at(&doc.text, 1, 1)
+                .help("add `subject: …` to the front matter")),
+            (Some(s), false) => report.push(at_line(&s.referenced, format!("`subject` only applies to e-mail, not to `{channel}`"))
+                .help("remove the key")),
+            _ => {}
+        }
+        let asset = match &doc.front.asset {
+            Some(a) if !slug::is_slug(&a.value) => {
+                report.push(at_line(&a.referenced, format!("asset `{}` is not a safe slug", a.value)).help(slug::SLUG_HELP));
+                continue;
+            }
+            Some(a) => a.value.clone(),
+            None => format!("pitch-{channel}"),
+        };
+        let split = super::front_matter::split(&doc.text).expect("parse_document split it already");
+        if !split.body.contains(LINK_PLACEHOLDER) {
+            report.push(Diagnostic::error(&shown, "this pitch has no `{link}`, so the partner's referrals could not be tracked")
+                .at(&doc.text, split.body_line, 1)
+                .help("put `{link}` where the partner's tracked link belongs"));
+        }
+        seen.insert((market.clone(), channel.clone(), lang.clone()));
+        pitches.push(Pitch {
+            market,
+            channel,
+            lang,
+            subject: doc.front.subject.map(|s| s.value),
+            asset,
+            body: split.body.to_owned(),
+            html: doc.rendered.html,
+            file: shown,
+        });
+    }
+    for p in &pitches {
+        for lang in &settings.languages {
+            if !seen.contains(&(p.market.clone(), p.channel.clone(), lang.clone())) {
+                report.push(Diagnostic::error(&p.file, format!(
+                    "pitch copy for {}/{} has no `{lang}` version: {}/{}/{}.{lang}.md is missing",
+                    p.market, p.channel, super::PITCH_DIR, p.market, p.channel)).help("write the missing translation"));
+            }
+        }
+    }
+    pitches.sort_by(|a, b| (&a.market, &a.channel, &a.lang).cmp(&(&b.market, &b.channel, &b.lang)));
+    pitches
+}

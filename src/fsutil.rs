@@ -1,0 +1,132 @@
+//! Reading the project's files safely.
+//!
+//! Every file refkit reads goes through here: text must be UTF-8 (an error names the
+//! byte offset), files have a size limit, and walking a folder yields paths in sorted
+//! order so output never depends on directory order. Symlinks are not followed out of
+//! the project.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::diagnostics::{Diagnostic, Error, Result};
+
+/// Largest text file refkit reads (Markdown, YAML, templates, locales).
+pub const MAX_TEXT_BYTES: u64 = 4 * 1024 * 1024;
+
+/// Reads `path` as UTF-8 text. `shown` is the path to name in errors (relative to the root).
+pub fn read_text(path: &Path, shown: &Path) -> Result<String> {
+    let meta = fs::metadata(path).map_err(|e| Error::io("read", shown, e))?;
+    if meta.len() > MAX_TEXT_BYTES {
+        return Err(Diagnostic::error(
+            shown,
+            format!("file is {} bytes, more than the 4 MiB limit for text files", meta.len()),
+        )
+        .help("split the file into smaller ones")
+        .into());
+    }
+    let bytes = fs::read(path).map_err(|e| Error::io("read", shown, e))?;
+    text_from_bytes(bytes, shown)
+}
+
+/// Turns `bytes` into text, naming the first byte that is not UTF-8.
+pub fn text_from_bytes(bytes: Vec<u8>, shown: &Path) -> Result<String> {
+    match String::from_utf8(bytes) {
+        Ok(mut text) => {
+            if text.starts_with('\u{feff}') {
+                text.drain(..3);
+            }
+            Ok(text)
+        }
+        Err(err) => {
+            let offset = err.utf8_error().valid_up_to();
+            let bytes = err.as_bytes();
+            let prefix = String::from_utf8_lossy(&bytes[..offset]);
+            let (line, column) = crate::diagnostics::line_column(&prefix, offset);
+            let mut d = Diagnostic::error(
+                shown,
+                format!("the file is not UTF-8 text (invalid byte at offset {offset})"),
+            )
+            .help("save the file as UTF-8");
+            d.line = Some(line);
+            d.column = Some(column);
+            Err(d.into())
+        }
+    }
+}
+
+/// Files under `dir` (recursively), sorted, as (absolute path, path relative to `root`).
+/// A missing folder yields nothing. Symlinks are reported as errors rather than followed.
+pub fn files_under(root: &Path, dir: &Path) -> Result<Vec<(PathBuf, PathBuf)>> {
+    let mut files = Vec::new();
+    if !dir.is_dir() {
+        return Ok(files);
+    }
+    for entry in WalkDir::new(dir).sort_by_file_name().follow_links(false) {
+        let entry = entry.map_err(|e| {
+            let path = e.path().unwrap_or(dir).to_path_buf();
+            Error::io("list", relative(root, &path), e.into())
+        })?;
+        let path = entry.path();
+        let shown = relative(root, path);
+        if entry.file_type().is_symlink() {
+            check_symlink(root, path, &shown)?;
+            if path.is_dir() {
+                continue;
+            }
+        } else if !entry.file_type().is_file() {
+            continue;
+        }
+        if is_hidden(&shown) {
+            continue;
+        }
+        files.push((path.to_path_buf(), shown));
+    }
+    Ok(files)
+}
+
+/// A symlink is accepted only when it resolves inside the project.
+fn check_symlink(root: &Path, path: &Path, shown: &Path) -> Result<()> {
+    let target = fs::canonicalize(path).map_err(|e| Error::io("resolve", shown, e))?;
+    let root = fs::canonicalize(root).map_err(|e| Error::io("resolve", root, e))?;
+    if target.starts_with(&root) {
+        Ok(())
+    } else {
+        Err(Diagnostic::error(shown, "this symlink points outside the project")
+            .help("copy the file into the project instead of linking to it")
+            .into())
+    }
+}
+
+/// Dotfiles and editor backups are never content.
+fn is_hidden(shown: &Path) -> bool {
+    shown.components().any(|c| {
+        let name = c.as_os_str().to_string_lossy();
+        name.starts_with('.') || name.ends_with('~')
+    })
+}
+
+/// `path` relative to `root`, or `path` itself when it is not under `root`.
+pub fn relative(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invalid_utf8_names_the_byte_offset() {
+        let err = text_from_bytes(b"ok\nbad \xff here".to_vec(), Path::new("a.md")).unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("offset 7"), "{text}");
+        assert!(text.contains("a.md:2:5"), "{text}");
+    }
+
+    #[test]
+    fn byte_order_mark_is_dropped() {
+        let text = text_from_bytes("\u{feff}title".as_bytes().to_vec(), Path::new("a")).unwrap();
+        assert_eq!(text, "title");
+    }
+}

@@ -1,0 +1,186 @@
+//! Markdown to HTML, once per source file.
+//!
+//! Stories and pages are rendered here exactly once per language, never per partner:
+//! partner pages reuse the same HTML. Rendering is CommonMark plus tables, footnotes,
+//! strikethrough and heading ids. Two safety rules apply to text marketers paste from
+//! anywhere: raw HTML is shown as text rather than passed through, and links or images
+//! with `javascript:`, `vbscript:` or `data:` targets (entity-encoded forms included,
+//! since the parser decodes entities first) are neutralised.
+
+use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
+
+/// A rendered Markdown document.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Rendered {
+    /// The HTML fragment.
+    pub html: String,
+    /// Ids of the headings, in document order (targets for `#anchor` links).
+    pub anchors: Vec<String>,
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// Renders `markdown` to an HTML fragment.
+pub fn render(markdown: &str) -> Rendered {
+    let mut events: Vec<Event<'_>> = Parser::new_ext(markdown, options())
+        .map(neutralise)
+        .collect();
+    let anchors = assign_heading_ids(&mut events);
+    let mut html = String::with_capacity(markdown.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    Rendered { html, anchors }
+}
+
+/// Raw HTML becomes text; dangerous link targets become `#`.
+fn neutralise(event: Event<'_>) -> Event<'_> {
+    match event {
+        Event::Html(html) | Event::InlineHtml(html) => Event::Text(html),
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Link {
+            link_type,
+            dest_url: safe_url(dest_url),
+            title,
+            id,
+        }),
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Image {
+            link_type,
+            dest_url: safe_url(dest_url),
+            title,
+            id,
+        }),
+        other => other,
+    }
+}
+
+/// True when a link target would run script or embed data when followed.
+pub fn is_dangerous_url(url: &str) -> bool {
+    let squeezed: String = url
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace() && !c.is_control())
+        .take(16)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    ["javascript:", "vbscript:", "data:"]
+        .iter()
+        .any(|scheme| squeezed.starts_with(scheme))
+}
+
+fn safe_url(url: CowStr<'_>) -> CowStr<'_> {
+    if is_dangerous_url(&url) {
+        CowStr::Borrowed("#")
+    } else {
+        url
+    }
+}
+
+/// Gives every heading without an explicit `{#id}` an id made from its text, unique
+/// within the document, and returns all heading ids.
+fn assign_heading_ids(events: &mut [Event<'_>]) -> Vec<String> {
+    let mut anchors: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < events.len() {
+        if let Event::Start(Tag::Heading { id, .. }) = &events[i] {
+            let explicit = id.as_ref().map(|s| s.to_string());
+            let mut text = String::new();
+            let mut j = i + 1;
+            while j < events.len() && !matches!(events[j], Event::End(TagEnd::Heading(_))) {
+                if let Event::Text(t) | Event::Code(t) = &events[j] {
+                    text.push_str(t);
+                }
+                j += 1;
+            }
+            let base = explicit.unwrap_or_else(|| anchor_from_text(&text));
+            let mut unique = base.clone();
+            let mut n = 1;
+            while anchors.contains(&unique) {
+                unique = format!("{base}-{n}");
+                n += 1;
+            }
+            if let Event::Start(Tag::Heading { id, .. }) = &mut events[i] {
+                *id = Some(CowStr::from(unique.clone()));
+            }
+            anchors.push(unique);
+            i = j;
+        }
+        i += 1;
+    }
+    anchors
+}
+
+/// An anchor from heading text: letters and digits of any script, lowercased, words
+/// joined by hyphens ("Как это работает" → "как-это-работает").
+pub fn anchor_from_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut pending_hyphen = false;
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            if pending_hyphen && !out.is_empty() {
+                out.push('-');
+            }
+            pending_hyphen = false;
+            out.extend(c.to_lowercase());
+        } else {
+            pending_hyphen = true;
+        }
+    }
+    if out.is_empty() {
+        out.push_str("section");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headings_get_unique_ids_in_any_script() {
+        let r = render("## Как это работает\n\ntext\n\n## Как это работает\n\n## Custom {#mine}\n");
+        assert_eq!(r.anchors, ["как-это-работает", "как-это-работает-1", "mine"]);
+        assert!(r.html.contains("<h2 id=\"как-это-работает\">"), "{}", r.html);
+    }
+
+    #[test]
+    fn raw_html_is_shown_as_text() {
+        let r = render("Hello <script>alert(1)</script>\n\n<div>x</div>\n");
+        assert!(!r.html.contains("<script>"), "{}", r.html);
+        assert!(r.html.contains("&lt;script&gt;"), "{}", r.html);
+    }
+
+    #[test]
+    fn script_links_are_neutralised_including_entity_encoded_ones() {
+        for src in [
+            "[a](javascript:alert(1))",
+            "[a](JaVaScRiPt:alert(1))",
+            "[a](&#106;avascript:alert(1))",
+            "[a](vbscript:msgbox)",
+            "![a](data:text/html;base64,AAAA)",
+            "[a](<java\tscript:alert(1)>)",
+        ] {
+            let r = render(src);
+            assert!(!r.html.to_lowercase().contains("script:"), "{src} -> {}", r.html);
+            assert!(!r.html.contains("data:"), "{src} -> {}", r.html);
+        }
+        assert!(render("[a](https://example.com)").html.contains("href=\"https://example.com\""));
+    }
+
+    #[test]
+    fn tables_render() {
+        let r = render("| a | b |\n|---|---|\n| 1 | 2 |\n");
+        assert!(r.html.contains("<table>"), "{}", r.html);
+    }
+}

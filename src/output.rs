@@ -1,0 +1,289 @@
+//! The one writer that touches the output folders.
+//!
+//! A build writes into fresh staging folders beside `public/` and `manifest/`, and only
+//! when every page, file and manifest is written does [`Staging::commit`] swap them in.
+//! A failed build therefore leaves the previous output untouched, and a dropped
+//! staging area is removed. Output folders carry a marker file; refkit replaces only
+//! folders that have it (or that are empty), never a folder it did not create. Two
+//! sources that would write the same output path are an error naming both.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+
+use crate::diagnostics::{display_path, Diagnostic, Error, Result};
+
+/// Name of the marker file refkit puts in every folder it creates.
+pub const MARKER: &str = ".refkit-output";
+const MARKER_TEXT: &str = "This folder is written by refkit. It is replaced on every build.\n";
+
+/// One output folder being written: its final place and its staging place.
+#[derive(Debug)]
+struct Target {
+    final_dir: PathBuf,
+    staging_dir: PathBuf,
+}
+
+/// Staging folders for `public/` and `manifest/`.
+#[derive(Debug)]
+pub struct Staging {
+    public: Target,
+    manifest: Target,
+    written: Mutex<BTreeMap<PathBuf, String>>,
+    bytes: AtomicU64,
+    committed: bool,
+}
+
+impl Staging {
+    /// Creates empty staging folders beside `public` and `manifest`, after checking that
+    /// both may be replaced.
+    pub fn create(public: &Path, manifest: &Path) -> Result<Staging> {
+        let public = Target::new(public)?;
+        let manifest = Target::new(manifest)?;
+        Ok(Staging {
+            public,
+            manifest,
+            written: Mutex::new(BTreeMap::new()),
+            bytes: AtomicU64::new(0),
+            committed: false,
+        })
+    }
+
+    /// Writes `bytes` to `rel` (a `/`-separated path) in the public folder;
+    /// `source` names where the file comes from, for collision errors.
+    pub fn write_public(&self, rel: &str, bytes: &[u8], source: &str) -> Result<()> {
+        self.claim(rel, source)?;
+        write_file(&self.public.staging_dir, rel, bytes)?;
+        self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Copies the file at `from` to `rel` in the public folder.
+    pub fn copy_public(&self, rel: &str, from: &Path, source: &str) -> Result<()> {
+        self.claim(rel, source)?;
+        let to = self.public.staging_dir.join(rel);
+        create_parent(&to)?;
+        let n = fs::copy(from, &to).map_err(|e| Error::io("copy", from, e))?;
+        self.bytes.fetch_add(n, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Writes `bytes` to `rel` in the manifest folder.
+    pub fn write_manifest(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        write_file(&self.manifest.staging_dir, rel, bytes)
+    }
+
+    /// Bytes written to the public folder so far.
+    pub fn public_bytes(&self) -> u64 {
+        self.bytes.load(Ordering::Relaxed)
+    }
+
+    /// Files written to the public folder so far.
+    pub fn public_files(&self) -> usize {
+        self.lock().len()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<PathBuf, String>> {
+        self.written
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn claim(&self, rel: &str, source: &str) -> Result<()> {
+        if rel.is_empty()
+            || rel.starts_with('/')
+            || rel.split('/').any(|c| c.is_empty() || c == "." || c == "..")
+        {
+            return Err(Diagnostic::project(format!("refusing to write the unsafe output path `{rel}` (from {source})")).into());
+        }
+        let mut written = self.lock();
+        if let Some(first) = written.get(Path::new(rel)) {
+            return Err(Diagnostic::project(format!(
+                "two sources map to the same output file public/{rel}: {first} and {source}"
+            ))
+            .help("rename one of them")
+            .into());
+        }
+        written.insert(PathBuf::from(rel), source.to_owned());
+        Ok(())
+    }
+
+    /// Swaps the staged folders in place of the old ones.
+    pub fn commit(mut self) -> Result<()> {
+        self.public.swap()?;
+        self.manifest.swap()?;
+        self.committed = true;
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.public.staging_dir);
+            let _ = fs::remove_dir_all(&self.manifest.staging_dir);
+        }
+    }
+}
+
+impl Target {
+    fn new(final_dir: &Path) -> Result<Target> {
+        check_replaceable(final_dir)?;
+        let parent = final_dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        fs::create_dir_all(parent).map_err(|e| Error::io("create", parent, e))?;
+        let name = final_dir
+            .file_name()
+            .ok_or_else(|| Error::Usage(format!("`{}` is not a folder refkit can write", final_dir.display())))?
+            .to_string_lossy()
+            .into_owned();
+        let staging_dir = parent.join(format!(".{name}.refkit-new-{}", std::process::id()));
+        if staging_dir.exists() {
+            fs::remove_dir_all(&staging_dir).map_err(|e| Error::io("clear", &staging_dir, e))?;
+        }
+        fs::create_dir_all(&staging_dir).map_err(|e| Error::io("create", &staging_dir, e))?;
+        fs::write(staging_dir.join(MARKER), MARKER_TEXT).map_err(|e| Error::io("write", &staging_dir, e))?;
+        Ok(Target {
+            final_dir: final_dir.to_path_buf(),
+            staging_dir,
+        })
+    }
+
+    fn swap(&self) -> Result<()> {
+        let old = self.staging_dir.with_file_name(
+            self.staging_dir
+                .file_name()
+                .map(|n| n.to_string_lossy().replace(".refkit-new-", ".refkit-old-"))
+                .unwrap_or_default(),
+        );
+        let had_old = self.final_dir.exists();
+        if had_old {
+            check_replaceable(&self.final_dir)?;
+            fs::rename(&self.final_dir, &old).map_err(|e| Error::io("move aside", &self.final_dir, e))?;
+        }
+        if let Err(e) = fs::rename(&self.staging_dir, &self.final_dir) {
+            if had_old {
+                let _ = fs::rename(&old, &self.final_dir);
+            }
+            return Err(Error::io("move into place", &self.final_dir, e));
+        }
+        if had_old {
+            fs::remove_dir_all(&old).map_err(|e| Error::io("remove", &old, e))?;
+        }
+        Ok(())
+    }
+}
+
+/// A folder may be replaced when it does not exist, is empty, or carries refkit's marker.
+fn check_replaceable(dir: &Path) -> Result<()> {
+    if !dir.exists() {
+        return Ok(());
+    }
+    if !dir.is_dir() {
+        return Err(Error::Usage(format!("`{}` exists and is not a folder", display_path(dir))));
+    }
+    if dir.join(MARKER).is_file() {
+        return Ok(());
+    }
+    let mut entries = fs::read_dir(dir).map_err(|e| Error::io("list", dir, e))?;
+    if entries.next().is_none() {
+        return Ok(());
+    }
+    Err(Error::Usage(format!(
+        "`{}` was not created by refkit (it has no {MARKER} file), so refkit will not replace it; move it away or choose another output folder",
+        display_path(dir)
+    )))
+}
+
+fn create_parent(path: &Path) -> Result<()> {
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).map_err(|e| Error::io("create", parent, e))?;
+    }
+    Ok(())
+}
+
+fn write_file(dir: &Path, rel: &str, bytes: &[u8]) -> Result<()> {
+    let path = dir.join(rel);
+    create_parent(&path)?;
+    fs::write(&path, bytes).map_err(|e| Error::io("write", &path, e))
+}
+
+/// Writes CSV rows, neutralising cells that a spreadsheet would run as a formula.
+pub fn csv(rows: impl IntoIterator<Item = Vec<String>>) -> String {
+    let mut out = String::new();
+    for row in rows {
+        let cells: Vec<String> = row.iter().map(|c| csv_cell(c)).collect();
+        out.push_str(&cells.join(","));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+fn csv_cell(cell: &str) -> String {
+    let guarded = if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell.to_owned()
+    };
+    if guarded.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", guarded.replace('"', "\"\""))
+    } else {
+        guarded
+    }
+}
+
+/// Whether `err` is an I/O error of kind `kind` (for tests of failure paths).
+pub fn is_io_kind(err: &Error, kind: io::ErrorKind) -> bool {
+    matches!(err, Error::Io { source, .. } if source.kind() == kind)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_quotes_and_neutralises_formulas() {
+        let text = csv([vec!["=HYPERLINK(\"x\")".into(), "a,b".into(), "plain".into()]]);
+        assert_eq!(text, "\"'=HYPERLINK(\"\"x\"\")\",\"a,b\",plain\r\n");
+    }
+
+    #[test]
+    fn failed_build_leaves_old_output_and_commit_replaces_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let public = dir.path().join("public");
+        let manifest = dir.path().join("manifest");
+        let s = Staging::create(&public, &manifest).unwrap();
+        s.write_public("a/index.html", b"one", "first").unwrap();
+        s.commit().unwrap();
+        assert_eq!(fs::read(public.join("a/index.html")).unwrap(), b"one");
+
+        let s = Staging::create(&public, &manifest).unwrap();
+        s.write_public("a/index.html", b"two", "second").unwrap();
+        drop(s);
+        assert_eq!(fs::read(public.join("a/index.html")).unwrap(), b"one");
+        let leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(leftovers.len(), 2, "{leftovers:?}");
+    }
+
+    #[test]
+    fn a_folder_refkit_did_not_create_is_not_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let public = dir.path().join("public");
+        fs::create_dir_all(&public).unwrap();
+        fs::write(public.join("precious.txt"), "keep").unwrap();
+        let err = Staging::create(&public, &dir.path().join("manifest")).unwrap_err();
+        assert!(err.to_string().contains("not created by refkit"), "{err}");
+    }
+
+    #[test]
+    fn two_sources_for_one_path_are_an_error_naming_both() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Staging::create(&dir.path().join("p"), &dir.path().join("m")).unwrap();
+        s.write_public("x.css", b"a", "static/x.css").unwrap();
+        let err = s.write_public("x.css", b"b", "themes/t/static/x.css").unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("static/x.css") && text.contains("themes/t/static/x.css"), "{text}");
+    }
+}

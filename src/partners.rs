@@ -1,0 +1,273 @@
+//! The partner registry: `content/partners.yaml`.
+//!
+//! Partners are the reason refkit exists: each gets a microsite and kits in every
+//! language with its own tracked links. The registry is read into [`Partner`]s and
+//! checked as a whole, reporting every problem at once: ids and codes unique and safe,
+//! market and channels known, no invisible or direction-changing characters in the
+//! free-text fields that land in pages, CSV files and kits.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use serde_saphyr::Spanned;
+
+use crate::diagnostics::{Diagnostic, Report, Result};
+use crate::settings::Settings;
+use crate::slug;
+use crate::yaml;
+
+/// The registry's path relative to the project root.
+pub const REGISTRY_FILE: &str = "content/partners.yaml";
+
+/// Relationship stage of a partner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Stage {
+    /// Trying the program with a small group.
+    Pilot,
+    /// A regular partner.
+    Active,
+    /// A senior partner who is the local contact for others in its market.
+    Ambassador,
+}
+
+/// Deal-size tier of a partner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Tier {
+    /// Small deals.
+    Small,
+    /// Medium deals.
+    Medium,
+    /// Large deals.
+    Large,
+}
+
+/// A partner's local ambassador contact.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    /// The contact person's name.
+    pub name: String,
+    /// E-mail address.
+    #[serde(default)]
+    pub email: Option<String>,
+    /// Telegram handle.
+    #[serde(default)]
+    pub telegram: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRegistry {
+    #[serde(default)]
+    partners: Vec<Spanned<RawPartner>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPartner {
+    id: Spanned<String>,
+    name: Spanned<String>,
+    market: Spanned<String>,
+    code: Spanned<String>,
+    stage: Stage,
+    tier: Tier,
+    channels: Vec<Spanned<String>>,
+    #[serde(default)]
+    audience: Option<Spanned<String>>,
+    #[serde(default)]
+    contact: Option<Spanned<Contact>>,
+}
+
+/// A checked partner entry.
+#[derive(Debug, Clone, Serialize)]
+pub struct Partner {
+    /// Safe id used in output paths.
+    pub id: String,
+    /// Display name (any text; escaped wherever it lands).
+    pub name: String,
+    /// Market id.
+    pub market: String,
+    /// Referral code: 4–16 uppercase ASCII letters and digits.
+    pub code: String,
+    /// Relationship stage.
+    pub stage: Stage,
+    /// Deal-size tier.
+    pub tier: Tier,
+    /// Channels the partner shares through, in registry order.
+    pub channels: Vec<String>,
+    /// Who the partner reaches.
+    pub audience: Option<String>,
+    /// The partner's local ambassador contact.
+    pub contact: Option<Contact>,
+}
+
+/// True when `code` is a referral code refkit accepts.
+pub fn is_code(code: &str) -> bool {
+    (4..=16).contains(&code.len())
+        && code
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+}
+
+/// Characters that hide text or change its direction; refused in registry fields.
+fn invisible_char(text: &str) -> Option<char> {
+    text.chars().find(|&c| {
+        matches!(c,
+            '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}' | '\u{FEFF}' | '\u{061C}' | '\u{00AD}')
+            || (c.is_control() && c != '\n' && c != '\t')
+    })
+}
+
+/// Reads and checks the registry in `root`. A project without one has no partners.
+pub fn load(root: &Path, settings: &Settings) -> Result<Vec<Partner>> {
+    let path = root.join(REGISTRY_FILE);
+    if !path.exists() {
+        return Ok(Vec::new());
+    }
+    let text = crate::fsutil::read_text(&path, Path::new(REGISTRY_FILE))?;
+    parse(&text, settings)
+}
+
+/// Checks the text of a registry.
+pub fn parse(text: &str, settings: &Settings) -> Result<Vec<Partner>> {
+    let file = Path::new(REGISTRY_FILE);
+    let raw: RawRegistry = yaml::parse_file(file, text)?;
+    let mut report = Report::default();
+    let at = |s: &serde_saphyr::Location, message: String| {
+        Diagnostic::error(file, message).at(text, s.line() as usize, s.column() as usize)
+    };
+    let mut ids: BTreeMap<String, u64> = BTreeMap::new();
+    let mut codes: BTreeMap<String, (String, u64)> = BTreeMap::new();
+    let mut partners = Vec::with_capacity(raw.partners.len());
+
+    for entry in raw.partners {
+        let p = entry.value;
+        let id = &p.id.value;
+        if !slug::is_slug(id) {
+            report.push(at(&p.id.referenced, format!("partner id `{id}` is not a safe slug")).help(slug::SLUG_HELP));
+        } else if let Some(first) = ids.get(id) {
+            report.push(at(&p.id.referenced, format!("partner id `{id}` is already used on line {first}"))
+                .help("give every partner its own id"));
+        } else {
+            ids.insert(id.clone(), p.id.referenced.line());
+        }
+
+        let code = &p.code.value;
+        if !is_code(code) {
+            report.push(at(&p.code.referenced, format!("referral code `{code}` of partner `{id}` is malformed"))
+                .help("use 4 to 16 uppercase ASCII letters and digits, e.g. HARBOR26"));
+        } else if let Some((other, line)) = codes.get(code) {
+            report.push(at(&p.code.referenced, format!("referral code `{code}` is already used by partner `{other}` on line {line}"))
+                .help("every partner needs its own code, or referrals cannot be attributed"));
+        } else {
+            codes.insert(code.clone(), (id.clone(), p.code.referenced.line()));
+        }
+
+        if settings.market(&p.market.value).is_none() {
+            report.push(at(&p.market.referenced, format!("partner `{id}` has unknown market `{}`", p.market.value))
+                .help(format!("use one of the markets in site.yaml: {}", settings.market_list())));
+        }
+
+        let mut channels: Vec<String> = Vec::with_capacity(p.channels.len());
+        for channel in &p.channels {
+            if settings.channel(&channel.value).is_none() {
+                report.push(at(&channel.referenced, format!("partner `{id}` has unknown channel `{}`", channel.value))
+                    .help(format!("use one of: {}", settings.channel_list())));
+            } else if channels.contains(&channel.value) {
+                report.push(at(&channel.referenced, format!("channel `{}` is listed twice", channel.value)));
+            } else {
+                channels.push(channel.value.clone());
+            }
+        }
+
+        let mut texts: Vec<(&serde_saphyr::Location, &str, &str)> =
+            vec![(&p.name.referenced, "name", &p.name.value)];
+        if let Some(a) = &p.audience {
+            texts.push((&a.referenced, "audience", &a.value));
+        }
+        if let Some(c) = &p.contact {
+            texts.push((&c.referenced, "contact name", &c.value.name));
+            for value in [&c.value.email, &c.value.telegram].into_iter().flatten() {
+                texts.push((&c.referenced, "contact", value));
+            }
+        }
+        for (location, field, value) in texts {
+            if value.trim().is_empty() {
+                report.push(at(location, format!("the {field} of partner `{id}` is empty")));
+            } else if let Some(c) = invisible_char(value) {
+                report.push(at(location, format!("the {field} of partner `{id}` contains the invisible or direction-changing character U+{:04X}", c as u32))
+                    .help("retype the text without it; such characters can disguise names and links"));
+            }
+        }
+
+        partners.push(Partner {
+            id: p.id.value,
+            name: p.name.value.trim().to_owned(),
+            market: p.market.value,
+            code: p.code.value,
+            stage: p.stage,
+            tier: p.tier,
+            channels,
+            audience: p.audience.map(|a| a.value.trim().to_owned()),
+            contact: p.contact.map(|c| c.value),
+        });
+    }
+
+    report.into_result()?;
+    partners.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(partners)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostics::Error;
+
+    fn settings() -> Settings {
+        Settings::parse("title: T\nbase_url: https://e.com\nlanguages: [en, ru]\nmarkets:\n  us: {landing: 'https://e.com/us', language: en, currency: USD, lead: reward, reward: 1, payout_days: 1}\n  ru: {landing: 'https://e.com/ru', language: ru, currency: RUB, lead: trust, reward: 1, payout_days: 1}\n").unwrap()
+    }
+
+    fn errors(text: &str) -> Vec<Diagnostic> {
+        match parse(text, &settings()) {
+            Err(Error::Content(d)) => d,
+            other => panic!("expected content errors, got {other:?}"),
+        }
+    }
+
+    const ONE: &str = "partners:\n  - id: harbor\n    name: Harbor\n    market: us\n    code: HARBOR26\n    stage: active\n    tier: large\n    channels: [email, x]\n";
+
+    #[test]
+    fn a_valid_entry_is_read() {
+        let partners = parse(ONE, &settings()).unwrap();
+        assert_eq!(partners[0].code, "HARBOR26");
+        assert_eq!(partners[0].channels, ["email", "x"]);
+    }
+
+    #[test]
+    fn duplicate_id_and_code_name_both_lines() {
+        let text = format!("{ONE}{}", &ONE["partners:\n".len()..]);
+        let d = errors(&text);
+        assert!(d.iter().any(|d| d.message.contains("already used on line 2") && d.line == Some(9)), "{d:?}");
+        assert!(d.iter().any(|d| d.message.contains("already used by partner `harbor` on line 5") && d.line == Some(12)), "{d:?}");
+    }
+
+    #[test]
+    fn unknown_market_and_channel_are_reported_together() {
+        let text = ONE.replace("market: us", "market: eu").replace("[email, x]", "[email, myspace]");
+        let d = errors(&text);
+        assert!(d.iter().any(|d| d.message.contains("unknown market `eu`") && d.line == Some(4)), "{d:?}");
+        assert!(d.iter().any(|d| d.message.contains("unknown channel `myspace`") && d.line == Some(8)), "{d:?}");
+    }
+
+    #[test]
+    fn malformed_code_and_bidi_name_are_refused() {
+        let text = ONE.replace("HARBOR26", "harbor 26").replace("name: Harbor", "name: \"Har\u{202E}bor\"");
+        let d = errors(&text);
+        assert!(d.iter().any(|d| d.message.contains("malformed")), "{d:?}");
+        assert!(d.iter().any(|d| d.message.contains("U+202E")), "{d:?}");
+    }
+}

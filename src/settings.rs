@@ -1,0 +1,400 @@
+//! Site settings: `site.yaml`, read once, checked once.
+//!
+//! Two stages, as in ripgrep's arguments: [`RawSettings`] mirrors the file (unknown keys
+//! are errors with file and line), and [`Settings`] is the checked form every later
+//! stage relies on without re-validating: languages known, markets complete, the
+//! referral scheme parsed, URLs normalised.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+
+use crate::diagnostics::{Diagnostic, Report, Result};
+use crate::links::ReferralScheme;
+use crate::slug;
+use crate::yaml;
+
+/// The settings file's name at the project root.
+pub const SETTINGS_FILE: &str = "site.yaml";
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSettings {
+    title: String,
+    base_url: Spanned<String>,
+    languages: Vec<Spanned<String>>,
+    markets: BTreeMap<String, Spanned<RawMarket>>,
+    #[serde(default)]
+    referral: Option<RawReferral>,
+    #[serde(default)]
+    channels: Option<BTreeMap<String, RawChannel>>,
+    #[serde(default)]
+    theme: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMarket {
+    landing: Spanned<String>,
+    language: Spanned<String>,
+    currency: Spanned<String>,
+    lead: Lead,
+    reward: u64,
+    payout_days: u32,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawReferral {
+    #[serde(default)]
+    url: Option<Spanned<String>>,
+    campaign: Spanned<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawChannel {
+    #[serde(default)]
+    limit: Option<usize>,
+}
+
+/// What a market's pages lead with: its regional playbook in one word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lead {
+    /// Clear numbers: the fixed reward and how fast it is paid (the US playbook).
+    Reward,
+    /// Trust, exclusivity and the long-term relationship (the Russian-market playbook).
+    Trust,
+}
+
+/// One market of the network, with its playbook's headline figures.
+#[derive(Debug, Clone)]
+pub struct Market {
+    /// Market id, e.g. `us`.
+    pub id: String,
+    /// Landing URL that referral links point at.
+    pub landing: String,
+    /// The market's default language.
+    pub language: String,
+    /// ISO 4217 currency code of rewards.
+    pub currency: String,
+    /// What the market's pages lead with.
+    pub lead: Lead,
+    /// Reward per referral, in whole units of `currency`.
+    pub reward: u64,
+    /// Days until a reward is paid out.
+    pub payout_days: u32,
+}
+
+/// A channel partners share through, with its length limit for posts.
+#[derive(Debug, Clone)]
+pub struct Channel {
+    /// Channel id as used in file names and `utm_medium`, e.g. `telegram`.
+    pub id: String,
+    /// Maximum post length in characters, if the platform has one.
+    pub limit: Option<usize>,
+}
+
+/// Checked site settings.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The brand, shown in every page title.
+    pub title: String,
+    /// Absolute base URL without a trailing slash, e.g. `https://partners.example.com`.
+    pub base_url: String,
+    /// Path part of `base_url`, starting and ending with `/`.
+    pub base_path: String,
+    /// Languages in order; the first is the default.
+    pub languages: Vec<String>,
+    /// Markets sorted by id.
+    pub markets: Vec<Market>,
+    /// Channels sorted by id.
+    pub channels: Vec<Channel>,
+    /// How referral links are built.
+    pub referral: ReferralScheme,
+    /// The theme folder under `themes/`.
+    pub theme: String,
+}
+
+impl Settings {
+    /// The default language: the first one listed.
+    pub fn default_language(&self) -> &str {
+        &self.languages[0]
+    }
+
+    /// The market with id `id`.
+    pub fn market(&self, id: &str) -> Option<&Market> {
+        self.markets.iter().find(|m| m.id == id)
+    }
+
+    /// The channel with id `id`.
+    pub fn channel(&self, id: &str) -> Option<&Channel> {
+        self.channels.iter().find(|c| c.id == id)
+    }
+
+    /// Market ids, comma-separated, for error messages.
+    pub fn market_list(&self) -> String {
+        self.markets
+            .iter()
+            .map(|m| m.id.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// Channel ids, comma-separated, for error messages.
+    pub fn channel_list(&self) -> String {
+        self.channels
+            .iter()
+            .map(|c| c.id.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// Replaces the base URL (for previews and CI deployments to another host).
+    pub fn set_base_url(&mut self, url: &str) -> std::result::Result<(), String> {
+        let (base_url, base_path) = split_base_url(url)?;
+        self.base_url = base_url;
+        self.base_path = base_path;
+        Ok(())
+    }
+
+    /// Reads and checks `site.yaml` in `root`.
+    pub fn load(root: &Path) -> Result<Settings> {
+        let path = root.join(SETTINGS_FILE);
+        let text = crate::fsutil::read_text(&path, Path::new(SETTINGS_FILE))?;
+        Settings::parse(&text)
+    }
+
+    /// Checks the text of a `site.yaml`.
+    pub fn parse(text: &str) -> Result<Settings> {
+        let file = Path::new(SETTINGS_FILE);
+        let raw: RawSettings = yaml::parse_file(file, text)?;
+        let mut report = Report::default();
+        let at = |spanned_line: u64, column: u64, message: String| {
+            Diagnostic::error(file, message).at(text, spanned_line as usize, column as usize)
+        };
+
+        let (base_url, base_path) = match split_base_url(&raw.base_url.value) {
+            Ok(parts) => parts,
+            Err(why) => {
+                let l = raw.base_url.referenced;
+                report.push(at(l.line(), l.column(), why).help(
+                    "write the absolute address the site is published at, e.g. https://partners.example.com",
+                ));
+                (String::new(), "/".to_owned())
+            }
+        };
+
+        let mut languages = Vec::new();
+        for lang in &raw.languages {
+            let l = lang.referenced;
+            if !is_language_code(&lang.value) {
+                report.push(at(l.line(), l.column(), format!("`{}` is not a language code", lang.value))
+                    .help("use a lowercase ISO 639-1 code such as `en` or `ru`"));
+            } else if languages.contains(&lang.value) {
+                report.push(at(l.line(), l.column(), format!("language `{}` is listed twice", lang.value)));
+            } else {
+                languages.push(lang.value.clone());
+            }
+        }
+        if raw.languages.is_empty() {
+            report.push(Diagnostic::error(file, "`languages` is empty").help("list at least one language, e.g. [en, ru]"));
+        }
+
+        let mut markets = Vec::new();
+        for (id, market) in &raw.markets {
+            let m = &market.value;
+            let l = market.referenced;
+            if !slug::is_slug(id) {
+                report.push(at(l.line(), l.column(), format!("market id `{id}` is not a slug"))
+                    .help("use lowercase ASCII letters, digits and hyphens, e.g. `us`"));
+            }
+            if !languages.contains(&m.language.value) {
+                let ll = m.language.referenced;
+                report.push(at(ll.line(), ll.column(), format!("market `{id}` uses language `{}`, which is not in `languages`", m.language.value))
+                    .help(format!("use one of: {}", languages.join(", "))));
+            }
+            if let Err(why) = check_absolute_url(&m.landing.value) {
+                let ll = m.landing.referenced;
+                report.push(at(ll.line(), ll.column(), format!("landing URL of market `{id}` {why}")));
+            }
+            let currency = &m.currency.value;
+            if currency.len() != 3 || !currency.bytes().all(|b| b.is_ascii_uppercase()) {
+                let ll = m.currency.referenced;
+                report.push(at(ll.line(), ll.column(), format!("`{currency}` is not an ISO 4217 currency code"))
+                    .help("use three capital letters, e.g. USD or RUB"));
+            }
+            markets.push(Market {
+                id: id.clone(),
+                landing: m.landing.value.clone(),
+                language: m.language.value.clone(),
+                currency: currency.clone(),
+                lead: m.lead,
+                reward: m.reward,
+                payout_days: m.payout_days,
+            });
+        }
+        if markets.is_empty() {
+            report.push(Diagnostic::error(file, "`markets` is empty").help("define at least one market, e.g. `us`"));
+        }
+
+        let channels = match &raw.channels {
+            None => default_channels(),
+            Some(map) => {
+                let mut channels = Vec::new();
+                for (id, channel) in map {
+                    if !slug::is_slug(id) || crate::links::RESERVED_MEDIUMS.contains(&id.as_str()) {
+                        report.push(Diagnostic::error(file, format!("`{id}` cannot be a channel id"))
+                            .help("use lowercase ASCII letters, digits and hyphens; `microsite` and `qr` are reserved"));
+                    }
+                    channels.push(Channel { id: id.clone(), limit: channel.limit });
+                }
+                channels
+            }
+        };
+
+        let referral = match &raw.referral {
+            None => ReferralScheme::parse(crate::links::DEFAULT_SCHEME, "partners")
+                .map_err(|why| Diagnostic::error(file, why)),
+            Some(r) => {
+                if !slug::is_slug(&r.campaign.value) {
+                    let l = r.campaign.referenced;
+                    report.push(at(l.line(), l.column(), format!("campaign `{}` is not a slug", r.campaign.value))
+                        .help("use lowercase ASCII letters, digits and hyphens"));
+                }
+                let template = r.url.as_ref().map_or(crate::links::DEFAULT_SCHEME, |u| u.value.as_str());
+                ReferralScheme::parse(template, &r.campaign.value).map_err(|why| {
+                    let l = r.url.as_ref().map(|u| u.referenced);
+                    match l {
+                        Some(l) => at(l.line(), l.column(), why),
+                        None => Diagnostic::error(file, why),
+                    }
+                })
+            }
+        };
+        let referral = match referral {
+            Ok(r) => Some(r),
+            Err(d) => {
+                report.push(d);
+                None
+            }
+        };
+
+        let theme = match &raw.theme {
+            None => "harbor".to_owned(),
+            Some(t) => {
+                if !slug::is_slug(&t.value) {
+                    let l = t.referenced;
+                    report.push(at(l.line(), l.column(), format!("theme `{}` is not a folder name refkit accepts", t.value))
+                        .help("name a folder under themes/ with lowercase ASCII letters, digits and hyphens"));
+                }
+                t.value.clone()
+            }
+        };
+
+        report.into_result()?;
+        Ok(Settings {
+            title: raw.title,
+            base_url,
+            base_path,
+            languages,
+            markets,
+            channels,
+            referral: referral.expect("a scheme error is reported above"),
+            theme,
+        })
+    }
+}
+
+/// Channels and limits used when `site.yaml` does not list its own.
+fn default_channels() -> Vec<Channel> {
+    [
+        ("email", None),
+        ("linkedin", Some(3000)),
+        ("telegram", Some(4096)),
+        ("vk", Some(4000)),
+        ("x", Some(280)),
+    ]
+    .into_iter()
+    .map(|(id, limit)| Channel {
+        id: id.to_owned(),
+        limit,
+    })
+    .collect()
+}
+
+fn is_language_code(code: &str) -> bool {
+    (2..=3).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_lowercase())
+}
+
+/// Checks that `url` is an absolute http(s) URL without spaces or quotes.
+pub fn check_absolute_url(url: &str) -> std::result::Result<(), String> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or_else(|| format!("`{url}` must start with https:// or http://"))?;
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if host.is_empty() {
+        return Err(format!("`{url}` has no host"));
+    }
+    if url
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '\'' | '<' | '>' | '`'))
+    {
+        return Err(format!("`{url}` contains spaces, quotes or control characters"));
+    }
+    Ok(())
+}
+
+/// Splits a base URL into the URL without a trailing slash and its path (`/…/`).
+fn split_base_url(url: &str) -> std::result::Result<(String, String), String> {
+    check_absolute_url(url).map_err(|why| format!("base_url {why}"))?;
+    if url.contains(['?', '#']) {
+        return Err(format!("base_url `{url}` must not have a query or fragment"));
+    }
+    let trimmed = url.trim_end_matches('/');
+    let after_scheme = trimmed.split_once("://").map_or("", |(_, rest)| rest);
+    let path = after_scheme.find('/').map_or("", |i| &after_scheme[i..]);
+    let base_path = format!("{path}/");
+    Ok((trimmed.to_owned(), base_path))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = "title: Demo\nbase_url: https://example.com/kit/\nlanguages: [en, ru]\nmarkets:\n  us:\n    landing: https://example.com/us\n    language: en\n    currency: USD\n    lead: reward\n    reward: 150\n    payout_days: 14\n";
+
+    #[test]
+    fn minimal_settings_are_accepted_with_defaults() {
+        let s = Settings::parse(MINIMAL).unwrap();
+        assert_eq!(s.base_url, "https://example.com/kit");
+        assert_eq!(s.base_path, "/kit/");
+        assert_eq!(s.default_language(), "en");
+        assert_eq!(s.theme, "harbor");
+        assert!(s.channel("x").is_some_and(|c| c.limit == Some(280)));
+    }
+
+    #[test]
+    fn unknown_key_is_an_error_with_its_line() {
+        let text = MINIMAL.replace("title: Demo\n", "title: Demo\ncolour: blue\n");
+        let Err(crate::diagnostics::Error::Content(d)) = Settings::parse(&text) else {
+            panic!("expected a content error");
+        };
+        assert_eq!(d[0].line, Some(2), "{}", d[0]);
+        assert!(d[0].message.contains("colour"), "{}", d[0]);
+    }
+
+    #[test]
+    fn market_language_must_be_listed() {
+        let text = MINIMAL.replace("language: en", "language: de");
+        let Err(crate::diagnostics::Error::Content(d)) = Settings::parse(&text) else {
+            panic!("expected a content error");
+        };
+        assert!(d[0].message.contains("`de`"), "{}", d[0]);
+        assert_eq!(d[0].line, Some(7), "{}", d[0]);
+    }
+}

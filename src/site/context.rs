@@ -1,0 +1,269 @@
+//! What templates see: the context of each page.
+//!
+//! Everything that does not depend on the page (the site, each language's navigation
+//! and story list, each story's rendered HTML) is turned into template values once;
+//! a page's context is a handful of cheap, reference-counted clones plus its own URLs.
+//! The variables are the theme contract documented in the README ("Templates").
+
+use std::collections::BTreeMap;
+
+use tera::{Context, Map, Value};
+
+use super::{Job, Urls};
+use crate::content::{Project, Story};
+use crate::l10n;
+use crate::partners::Partner;
+use crate::settings::Lead;
+
+/// Prepared template values for one build.
+#[derive(Debug)]
+pub struct Contexts<'a> {
+    project: &'a Project,
+    urls: Urls,
+    site: Value,
+    nav: BTreeMap<&'a str, Value>,
+    brand_stories: BTreeMap<&'a str, Value>,
+    /// (slug, lang) → rendered HTML, shared by the brand page and every partner copy.
+    story_html: BTreeMap<(&'a str, &'a str), Value>,
+}
+
+fn obj(pairs: Vec<(&'static str, Value)>) -> Value {
+    let mut map = Map::new();
+    for (k, v) in pairs {
+        map.insert(k.into(), v);
+    }
+    Value::from(map)
+}
+
+fn opt(s: Option<&str>) -> Value {
+    s.map_or_else(Value::none, Value::from)
+}
+
+impl<'a> Contexts<'a> {
+    /// Prepares the shared values of `project`.
+    pub fn new(project: &'a Project) -> Contexts<'a> {
+        let settings = &project.settings;
+        let urls = Urls::new(settings);
+        let site = obj(vec![
+            ("title", Value::from(settings.title.as_str())),
+            ("base_url", Value::from(settings.base_url.as_str())),
+            ("base_path", Value::from(settings.base_path.as_str())),
+        ]);
+        let mut nav = BTreeMap::new();
+        let mut brand_stories = BTreeMap::new();
+        let mut story_html = BTreeMap::new();
+        for lang in &settings.languages {
+            let lang = lang.as_str();
+            let items: Vec<Value> = project
+                .pages
+                .iter()
+                .map(|p| {
+                    obj(vec![
+                        ("title", Value::from(p.text(lang).title.as_str())),
+                        ("url", Value::from(urls.page(lang, &p.slug))),
+                    ])
+                })
+                .collect();
+            nav.insert(lang, Value::from(items));
+            let cards: Vec<Value> = project
+                .stories
+                .iter()
+                .map(|s| story_card(&urls, s, lang, urls.story(lang, &s.slug)))
+                .collect();
+            brand_stories.insert(lang, Value::from(cards));
+            for story in &project.stories {
+                story_html.insert((story.slug.as_str(), lang), Value::from(story.text(lang).html.as_str()));
+            }
+        }
+        Contexts {
+            project,
+            urls,
+            site,
+            nav,
+            brand_stories,
+            story_html,
+        }
+    }
+
+    /// The URL maker.
+    pub fn urls(&self) -> &Urls {
+        &self.urls
+    }
+
+    /// The page's root-relative URL and its template context.
+    pub fn for_job(&self, job: &Job<'_>) -> (String, Context) {
+        let urls = &self.urls;
+        let settings = &self.project.settings;
+        let (lang, partner): (&str, Option<&Partner>) = match *job {
+            Job::Entry => (settings.default_language(), None),
+            Job::Home { lang } | Job::Page { lang, .. } => (lang, None),
+            Job::Story { lang, partner, .. } => (lang, partner),
+            Job::PartnerHome { lang, partner } => (lang, Some(partner)),
+        };
+        // The same page in another language, and the brand page it repeats.
+        let url_in = |l: &str| -> String {
+            match *job {
+                Job::Entry => urls.home(l),
+                Job::Home { .. } => urls.home(l),
+                Job::Page { page, .. } => urls.page(l, &page.slug),
+                Job::Story { story, partner: None, .. } => urls.story(l, &story.slug),
+                Job::Story { story, partner: Some(p), .. } => urls.partner_story(&p.id, l, &story.slug),
+                Job::PartnerHome { partner, .. } => urls.partner_home(&partner.id, l),
+            }
+        };
+        let url = match job {
+            Job::Entry => urls.entry(),
+            _ => url_in(lang),
+        };
+        let canonical = match *job {
+            Job::Story { story, partner: Some(_), .. } => urls.story(lang, &story.slug),
+            Job::PartnerHome { .. } => urls.home(lang),
+            _ => url.clone(),
+        };
+        let x_default = match job {
+            Job::Entry => urls.entry(),
+            _ => url_in(settings.default_language()),
+        };
+        let alternates: Vec<Value> = settings
+            .languages
+            .iter()
+            .map(|l| {
+                let u = url_in(l);
+                obj(vec![
+                    ("lang", Value::from(l.as_str())),
+                    ("permalink", Value::from(urls.permalink(&u))),
+                    ("url", Value::from(u)),
+                ])
+            })
+            .collect();
+        let translations: Vec<Value> = settings
+            .languages
+            .iter()
+            .filter(|l| l.as_str() != lang)
+            .map(|l| obj(vec![("lang", Value::from(l.as_str())), ("url", Value::from(url_in(l)))]))
+            .collect();
+
+        let page = self.page_value(job, lang, &url);
+        let mut context = Context::new();
+        context.insert_value("lang", Value::from(lang));
+        context.insert_value("site", self.site.clone());
+        context.insert_value("page", page);
+        context.insert_value("alternates", Value::from(alternates));
+        context.insert_value("translations", Value::from(translations));
+        context.insert_value("x_default", Value::from(urls.permalink(&x_default)));
+        context.insert_value("canonical", Value::from(urls.permalink(&canonical)));
+        context.insert_value("noindex", Value::from(partner.is_some()));
+        match partner {
+            None => {
+                context.insert_value("home_url", Value::from(urls.home(lang)));
+                context.insert_value("nav", self.nav[lang].clone());
+                context.insert_value("stories", self.brand_stories[lang].clone());
+                context.insert_value("partner", Value::none());
+                context.insert_value("market", Value::none());
+            }
+            Some(p) => {
+                context.insert_value("home_url", Value::from(urls.partner_home(&p.id, lang)));
+                context.insert_value("nav", Value::from(Vec::<Value>::new()));
+                context.insert_value("stories", self.partner_stories(p, lang));
+                context.insert_value("partner", partner_value(p));
+                context.insert_value("market", self.market_value(p, lang));
+            }
+        }
+        (url, context)
+    }
+
+    fn page_value(&self, job: &Job<'_>, lang: &str, url: &str) -> Value {
+        let (kind, slug, title, summary, date, content, banner) = match *job {
+            Job::Entry => ("entry", "", self.project.settings.title.as_str(), None, None, Value::from(""), None),
+            Job::Home { .. } => ("home", "", self.project.settings.title.as_str(), None, None, Value::from(""), None),
+            Job::Page { page, .. } => {
+                let t = page.text(lang);
+                ("page", page.slug.as_str(), t.title.as_str(), t.summary.as_deref(), None, Value::from(t.html.as_str()), None)
+            }
+            Job::Story { story, .. } => {
+                let t = story.text(lang);
+                let html = self.story_html[&(story.slug.as_str(), lang)].clone();
+                ("story", story.slug.as_str(), t.title.as_str(), t.summary.as_deref(), Some(story.date.as_str()), html, story.banner.as_deref())
+            }
+            Job::PartnerHome { partner, .. } => ("partner-home", "", partner.name.as_str(), None, None, Value::from(""), None),
+        };
+        obj(vec![
+            ("kind", Value::from(kind)),
+            ("url", Value::from(url)),
+            ("permalink", Value::from(self.urls.permalink(url))),
+            ("title", Value::from(title)),
+            ("summary", opt(summary)),
+            ("date", opt(date)),
+            ("content", content),
+            ("slug", Value::from(slug)),
+            ("banner", banner.map_or_else(Value::none, |b| Value::from(self.urls.file(&format!("banners/{b}"))))),
+        ])
+    }
+
+    fn partner_stories(&self, partner: &Partner, lang: &str) -> Value {
+        let cards: Vec<Value> = self
+            .project
+            .stories_for_market(&partner.market)
+            .map(|s| story_card(&self.urls, s, lang, self.urls.partner_story(&partner.id, lang, &s.slug)))
+            .collect();
+        Value::from(cards)
+    }
+
+    fn market_value(&self, partner: &Partner, lang: &str) -> Value {
+        let Some(m) = self.project.settings.market(&partner.market) else {
+            return Value::none();
+        };
+        obj(vec![
+            ("id", Value::from(m.id.as_str())),
+            ("lead", Value::from(match m.lead {
+                Lead::Reward => "reward",
+                Lead::Trust => "trust",
+            })),
+            ("reward", Value::from(l10n::money(m.reward, &m.currency, lang))),
+            ("payout_days", Value::from(u64::from(m.payout_days))),
+            ("currency", Value::from(m.currency.as_str())),
+        ])
+    }
+}
+
+fn story_card(urls: &Urls, story: &Story, lang: &str, url: String) -> Value {
+    let t = story.text(lang);
+    obj(vec![
+        ("slug", Value::from(story.slug.as_str())),
+        ("title", Value::from(t.title.as_str())),
+        ("summary", opt(t.summary.as_deref())),
+        ("date", Value::from(story.date.as_str())),
+        ("url", Value::from(url)),
+        ("banner", story.banner.as_deref().map_or_else(Value::none, |b| Value::from(urls.file(&format!("banners/{b}"))))),
+    ])
+}
+
+fn partner_value(p: &Partner) -> Value {
+    let contact = p.contact.as_ref().map_or_else(Value::none, |c| {
+        obj(vec![
+            ("name", Value::from(c.name.as_str())),
+            ("email", opt(c.email.as_deref())),
+            ("telegram", opt(c.telegram.as_deref())),
+        ])
+    });
+    let stage = match p.stage {
+        crate::partners::Stage::Pilot => "pilot",
+        crate::partners::Stage::Active => "active",
+        crate::partners::Stage::Ambassador => "ambassador",
+    };
+    let tier = match p.tier {
+        crate::partners::Tier::Small => "small",
+        crate::partners::Tier::Medium => "medium",
+        crate::partners::Tier::Large => "large",
+    };
+    obj(vec![
+        ("id", Value::from(p.id.as_str())),
+        ("name", Value::from(p.name.as_str())),
+        ("market", Value::from(p.market.as_str())),
+        ("stage", Value::from(stage)),
+        ("tier", Value::from(tier)),
+        ("channels", Value::from(p.channels.iter().map(|c| Value::from(c.as_str())).collect::<Vec<_>>())),
+        ("audience", opt(p.audience.as_deref())),
+        ("contact", contact),
+    ])
+}

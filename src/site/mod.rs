@@ -1,0 +1,185 @@
+//! Site output: plan every page, render them in parallel, hand bytes to the writer.
+//!
+//! Brand pages (`public/<lang>/…`) and each partner's microsite
+//! (`public/p/<id>/<lang>/…`) are rendered from the same stories: the Markdown was
+//! rendered once at load time, so per-partner work is only the template with the
+//! partner's name and tracked links. Pages are independent jobs run on every core;
+//! their order never reaches the output, so it is deterministic.
+
+mod context;
+mod urls;
+
+use rayon::prelude::*;
+
+use crate::content::{Page, Project, Story};
+use crate::diagnostics::{display_path, Diagnostic, Error, Report, Result};
+use crate::output::Staging;
+use crate::partners::Partner;
+use crate::templates::Templates;
+
+pub use context::Contexts;
+pub use urls::Urls;
+
+/// One page to render.
+#[derive(Debug, Clone, Copy)]
+pub enum Job<'a> {
+    /// `public/index.html`: the language choice.
+    Entry,
+    /// A brand home page.
+    Home {
+        /// Language.
+        lang: &'a str,
+    },
+    /// A brand content page.
+    Page {
+        /// Language.
+        lang: &'a str,
+        /// The page.
+        page: &'a Page,
+    },
+    /// A story, on the brand site (`partner: None`) or a partner's microsite.
+    Story {
+        /// Language.
+        lang: &'a str,
+        /// The story.
+        story: &'a Story,
+        /// Whose microsite, if any.
+        partner: Option<&'a Partner>,
+    },
+    /// A partner's landing page.
+    PartnerHome {
+        /// Language.
+        lang: &'a str,
+        /// The partner.
+        partner: &'a Partner,
+    },
+}
+
+impl Job<'_> {
+    /// The template that renders this page.
+    pub fn template(&self) -> &'static str {
+        match self {
+            Job::Entry => "entry.html",
+            Job::Home { .. } => "home.html",
+            Job::Page { .. } => "page.html",
+            Job::Story { .. } => "story.html",
+            Job::PartnerHome { .. } => "partner.html",
+        }
+    }
+
+    /// What is being rendered, for error messages.
+    pub fn describe(&self) -> String {
+        match self {
+            Job::Entry => "the language choice page".to_owned(),
+            Job::Home { lang } => format!("the {lang} home page"),
+            Job::Page { lang, page } => display_path(&page.text(lang).file),
+            Job::Story { lang, story, partner: None } => display_path(&story.text(lang).file),
+            Job::Story { lang, story, partner: Some(p) } => {
+                format!("{} for partner `{}`", display_path(&story.text(lang).file), p.id)
+            }
+            Job::PartnerHome { lang, partner } => format!("the {lang} landing page of partner `{}`", partner.id),
+        }
+    }
+}
+
+/// Every page of the site, in a stable order.
+pub fn plan(project: &Project) -> Vec<Job<'_>> {
+    let mut jobs = vec![Job::Entry];
+    let languages = &project.settings.languages;
+    for lang in languages {
+        jobs.push(Job::Home { lang });
+        jobs.extend(project.pages.iter().map(|page| Job::Page { lang, page }));
+        jobs.extend(project.stories.iter().map(|story| Job::Story { lang, story, partner: None }));
+    }
+    for partner in &project.partners {
+        for lang in languages {
+            jobs.push(Job::PartnerHome { lang, partner });
+            jobs.extend(
+                project
+                    .stories_for_market(&partner.market)
+                    .map(|story| Job::Story { lang, story, partner: Some(partner) }),
+            );
+        }
+    }
+    jobs
+}
+
+/// Renders every planned page into `staging`, in parallel, reporting every failure.
+pub fn render_pages(
+    jobs: &[Job<'_>],
+    contexts: &Contexts<'_>,
+    templates: &Templates,
+    staging: &Staging,
+) -> Result<usize> {
+    let failures: Vec<Error> = jobs
+        .par_iter()
+        .filter_map(|job| {
+            let (url, context) = contexts.for_job(job);
+            let html = match templates.render(job.template(), &context, &job.describe()) {
+                Ok(html) => html,
+                Err(d) => return Some(Error::from(d)),
+            };
+            let file = contexts.urls().output_file(&url);
+            staging.write_public(&file, html.as_bytes(), &job.describe()).err()
+        })
+        .collect();
+    if failures.is_empty() {
+        return Ok(jobs.len());
+    }
+    let mut report = Report::default();
+    for failure in failures {
+        match failure {
+            Error::Content(d) => report.extend(d),
+            other => return Err(other),
+        }
+    }
+    dedupe_template_errors(report.into_diagnostics())
+}
+
+/// One template mistake fails every page that uses it; report it once.
+fn dedupe_template_errors(mut diagnostics: Vec<Diagnostic>) -> Result<usize> {
+    let total = diagnostics.len();
+    crate::diagnostics::sort(&mut diagnostics);
+    let mut kept: Vec<Diagnostic> = Vec::new();
+    for d in diagnostics {
+        let key = |x: &Diagnostic| (x.file.clone(), x.line, x.column, x.message.split(" (while rendering").next().map(str::to_owned));
+        if kept.iter().any(|k| key(k) == key(&d)) {
+            continue;
+        }
+        kept.push(d);
+    }
+    if kept.len() < total {
+        kept.push(
+            Diagnostic::project(format!("{total} pages failed to render; each distinct error is shown once above")).warning(),
+        );
+    }
+    Err(Error::Content(kept))
+}
+
+/// Copies the theme's and the project's static files and the banners.
+pub fn copy_files(project: &Project, staging: &Staging) -> Result<()> {
+    let root = &project.root;
+    let theme_static = root.join("themes").join(&project.settings.theme).join("static");
+    let project_static = root.join("static");
+    let mut files: Vec<(String, std::path::PathBuf, String)> = Vec::new();
+    let mut theme_files = std::collections::BTreeMap::new();
+    for (path, shown) in crate::fsutil::files_under(root, &theme_static)? {
+        let rel = display_path(path.strip_prefix(&theme_static).unwrap_or(&path));
+        theme_files.insert(rel, (path, shown));
+    }
+    // A project file of the same name overrides the theme's, as templates do.
+    for (path, shown) in crate::fsutil::files_under(root, &project_static)? {
+        let rel = display_path(path.strip_prefix(&project_static).unwrap_or(&path));
+        theme_files.remove(&rel);
+        files.push((rel, path, display_path(&shown)));
+    }
+    for (rel, (path, shown)) in theme_files {
+        files.push((rel, path, display_path(&shown)));
+    }
+    for banner in &project.banners {
+        files.push((format!("banners/{}", banner.name), banner.path.clone(), format!("content/banners/{}", banner.name)));
+    }
+    files
+        .par_iter()
+        .try_for_each(|(rel, path, source)| staging.copy_public(rel, path, source))
+}

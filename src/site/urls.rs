@@ -1,0 +1,93 @@
+//! Where every page lives: URLs and output paths in one place.
+//!
+//! All internal links are root-relative and start with the site's base path, so the
+//! same output works at a domain's root or under a sub-path; permalinks (canonical,
+//! hreflang) are absolute.
+
+use crate::settings::Settings;
+
+/// URL maker for one build.
+#[derive(Debug, Clone)]
+pub struct Urls {
+    base_path: String,
+    origin: String,
+}
+
+impl Urls {
+    /// URLs for `settings`' base URL.
+    pub fn new(settings: &Settings) -> Urls {
+        let origin = settings
+            .base_url
+            .strip_suffix(settings.base_path.trim_end_matches('/'))
+            .unwrap_or(&settings.base_url)
+            .to_owned();
+        Urls {
+            base_path: settings.base_path.clone(),
+            origin,
+        }
+    }
+
+    /// The site's root: the language choice.
+    pub fn entry(&self) -> String {
+        self.base_path.clone()
+    }
+
+    /// Brand home in `lang`.
+    pub fn home(&self, lang: &str) -> String {
+        format!("{}{lang}/", self.base_path)
+    }
+
+    /// Brand story page.
+    pub fn story(&self, lang: &str, slug: &str) -> String {
+        format!("{}{lang}/stories/{slug}/", self.base_path)
+    }
+
+    /// Brand content page.
+    pub fn page(&self, lang: &str, slug: &str) -> String {
+        format!("{}{lang}/{slug}/", self.base_path)
+    }
+
+    /// A partner's landing page.
+    pub fn partner_home(&self, partner: &str, lang: &str) -> String {
+        format!("{}p/{partner}/{lang}/", self.base_path)
+    }
+
+    /// A story on a partner's microsite.
+    pub fn partner_story(&self, partner: &str, lang: &str, slug: &str) -> String {
+        format!("{}p/{partner}/{lang}/stories/{slug}/", self.base_path)
+    }
+
+    /// A file copied to the output, e.g. a banner.
+    pub fn file(&self, rel: &str) -> String {
+        format!("{}{rel}", self.base_path)
+    }
+
+    /// The absolute URL of root-relative `url`.
+    pub fn permalink(&self, url: &str) -> String {
+        format!("{}{url}", self.origin)
+    }
+
+    /// The output file (relative to public/) that serves `url`.
+    pub fn output_file(&self, url: &str) -> String {
+        let rel = url.strip_prefix(&self.base_path).unwrap_or(url);
+        format!("{rel}index.html")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sub_path_sites_keep_the_prefix_everywhere() {
+        let mut s = crate::settings::Settings::parse("title: T\nbase_url: https://e.com/kit\nlanguages: [en]\nmarkets:\n  us: {landing: 'https://e.com/us', language: en, currency: USD, lead: reward, reward: 1, payout_days: 1}\n").unwrap();
+        let u = Urls::new(&s);
+        assert_eq!(u.story("en", "a"), "/kit/en/stories/a/");
+        assert_eq!(u.permalink(&u.story("en", "a")), "https://e.com/kit/en/stories/a/");
+        assert_eq!(u.output_file(&u.story("en", "a")), "en/stories/a/index.html");
+        assert_eq!(u.output_file(&u.entry()), "index.html");
+        s.set_base_url("https://x.org/").unwrap();
+        let u = Urls::new(&s);
+        assert_eq!(u.permalink(&u.home("ru")), "https://x.org/ru/");
+    }
+}
