@@ -1,0 +1,143 @@
+# Interface strings for the harbor theme, English.
+#
+# locales/ru/main.ftl has exactly the same message ids.
+# Variables passed by the templates:
+#   $brand    site title (brand name)        $partner  partner display name
+#   $title    page or story title            $reward   formatted reward, e.g. "$150"
+#   $days     payout days (number)           $count    number of items
+#   $year, $month, $day   parts of a YYYY-MM-DD date ($month and $day are numbers)
+# Messages that say "{ payout-days }" need $days to be passed as well.
+# Spaces between a number and its noun are no-break spaces (U+00A0).
+
+## Languages: each language is named in its own language
+
+lang-name-en = English
+lang-name-ru = Русский
+
+## Page chrome
+
+# <title> of an ordinary page.
+page-title = { $title } — { $brand }
+brand-tagline = Bookkeeping and invoicing for small businesses.
+skip-to-content = Skip to content
+nav-label = Main
+lang-switch-label = Language
+# Shown next to the brand on every partner page.
+header-partner = Recommended by { $partner }
+footer-disclosure = This page contains referral links. If you sign up through them, { $partner } may receive a reward from { $brand }.
+
+## Dates: "April 14, 2026"
+
+date-long = { $month ->
+        [1] January
+        [2] February
+        [3] March
+        [4] April
+        [5] May
+        [6] June
+        [7] July
+        [8] August
+        [9] September
+        [10] October
+        [11] November
+       *[12] December
+    } { $day }, { $year }
+
+## Counts
+
+stories-count = { $count ->
+        [one] { $count } story
+       *[other] { $count } stories
+    }
+partners-count = { $count ->
+        [one] { $count } partner
+       *[other] { $count } partners
+    }
+payout-days = { $days ->
+        [one] { $days } day
+       *[other] { $days } days
+    }
+
+## Entry page (language choice)
+
+entry-choose = Choose your language
+
+## Brand home
+
+home-eyebrow = { $brand } partner program
+home-title = Recommend { $brand }. Get paid for every business that stays.
+home-lead = Accountants, agencies, coworking spaces and creators refer small businesses to { $brand }. Every referral is tracked, and every reward is paid on a fixed schedule.
+cta-program = See how the program works
+home-stories-link = Read partner stories
+steps-title = How it works
+step-share-title = Share your link
+step-share-text = Every partner gets a personal link and ready-made materials for email, social networks and messengers.
+step-signup-title = Businesses sign up
+step-signup-text = Every business that signs up through your link is credited to you automatically.
+step-reward-title = You get paid
+step-reward-text = Once the business becomes a paying customer, your reward is on its way, on a schedule you know in advance.
+home-more-title = Learn more about the program
+
+## Stories
+
+stories-title = Partner stories
+stories-empty = New stories are on the way.
+story-read-more = Read the story →
+story-back = ← All stories
+banner-alt = Cover image: { $title }
+story-shared-by = Shared with you by { $partner }
+story-cta-brand-title = Want results like these?
+story-cta-brand-text = Join the { $brand } partner program: a personal link, ready-made materials and a reward for every business you refer.
+story-cta-reward-text = Paid within { payout-days } of qualifying. Track every click, sign-up and payout on a live dashboard.
+story-cta-trust-text = You’re joining on the recommendation of { $partner }: expect a personal manager, exclusive partner status and a bonus that grows every year we work together.
+
+## Partner landing
+
+# <title> of a partner landing.
+partner-page-title = { $brand } × { $partner }
+partner-eyebrow = { $partner } invites you
+cta-reward = Start earning
+cta-trust = Become a partner
+
+# Reward-first hero (US playbook).
+reward-hero-title = Earn { $reward } for every business you refer
+reward-hero-lead = Paid within { payout-days } of qualifying. Every click, sign-up and payout shows up on a live dashboard, so you always know where your money is.
+fact-reward = per business that becomes a paying customer
+fact-payout = from qualification to payout
+fact-dashboard-title = Live dashboard
+fact-dashboard = Clicks, sign-ups and payouts in real time
+fact-tracking-title = Transparent tracking
+fact-tracking = Every referral is tied to your personal link and code
+
+# Trust-first hero (Russian-market playbook).
+trust-hero-title = A partnership built to last
+trust-hero-lead = Join the { $brand } partner network: exclusive status, a personal manager and a bonus that grows every year we work together.
+pillar-exclusive-title = Exclusive partner status
+pillar-exclusive-text = Partners join by invitation only, so your status is a mark of trust for your clients.
+pillar-bonus-title = A bonus that grows with tenure
+pillar-bonus-text = The longer we work together, the higher your reward.
+pillar-manager-title = A personal manager
+pillar-manager-text = One person who knows your business and is always within reach.
+pillar-comarketing-title = Co-marketing
+pillar-comarketing-text = We run webinars and publications with you and provide ready-made materials for your audience.
+trust-reward-note = Base reward: { $reward } per client, paid within { payout-days } of qualifying.
+
+# Who this partner is.
+partner-about-title = Who’s inviting you
+partner-about-text = { $partner } works with { $brand } and shares the stories of partners who grew with us.
+partner-audience-label = Audience
+partner-stage-ambassador = { $brand } ambassador
+partner-stage-active = { $brand } partner
+partner-stage-pilot = New { $brand } partner
+
+# The market's ambassador.
+contact-title = Questions?
+contact-text = The { $brand } ambassador for your region will answer personally.
+contact-email = Email
+contact-telegram = Telegram
+
+# Closing call to action.
+footer-cta-reward-title = Your first { $reward } is one referral away
+footer-cta-reward-text = Share your link today and get paid within { payout-days } of each qualified referral.
+footer-cta-trust-title = A long partnership starts with one step
+footer-cta-trust-text = Become a partner, and your personal manager will get in touch and help you get started.

@@ -1,0 +1,233 @@
+//! Test support: small fixture projects in temporary folders, built through the
+//! library or the real binary, with helpers to read what came out.
+
+#![allow(dead_code)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use refkit::build::{build, BuildOptions, BuildSummary};
+use refkit::diagnostics::Error;
+
+/// A project in a temporary folder.
+pub struct Fixture {
+    dir: tempfile::TempDir,
+}
+
+pub const SITE: &str = "\
+title: Test Network
+base_url: https://partners.test
+languages: [en, ru]
+markets:
+  us:
+    landing: https://join.test/us
+    language: en
+    currency: USD
+    lead: reward
+    reward: 150
+    payout_days: 14
+  ru:
+    landing: https://join.test/ru
+    language: ru
+    currency: RUB
+    lead: trust
+    reward: 12000
+    payout_days: 30
+referral:
+  campaign: test
+";
+
+pub const BASE: &str = r#"<!doctype html>
+<html lang="{{ lang }}">
+<head>
+<title>{{ page.title }} · {{ site.title }}</title>
+<link rel="canonical" href="{{ canonical }}">
+{% for a in alternates %}<link rel="alternate" hreflang="{{ a.lang }}" href="{{ a.permalink }}">
+{% endfor %}<link rel="alternate" hreflang="x-default" href="{{ x_default }}">
+{% if noindex %}<meta name="robots" content="noindex">{% endif %}
+</head>
+<body>
+<nav>{% for tr in translations %}<a class="switch" hreflang="{{ tr.lang }}" href="{{ tr.url }}">{{ t(key="lang-name-" ~ tr.lang) }}</a>{% endfor %}</nav>
+<main>{% block main %}{% endblock main %}</main>
+</body>
+</html>
+"#;
+
+pub const TEMPLATES: &[(&str, &str)] = &[
+    ("entry.html", r#"{% extends "base.html" %}{% block main %}{% for a in alternates %}<a href="{{ a.url }}">{{ a.lang }}</a>{% endfor %}{% endblock main %}"#),
+    ("home.html", r#"{% extends "base.html" %}{% block main %}<p class="count">{{ t(key="stories-count", count=stories | length) }}</p>{% for s in stories %}<a href="{{ s.url }}">{{ s.title }}</a>{% endfor %}<a class="cta" href="{{ site.base_path }}{{ lang }}/">{{ t(key="join") }}</a>{% endblock main %}"#),
+    ("page.html", r#"{% extends "base.html" %}{% block main %}<h1>{{ page.title }}</h1>{{ page.content | safe }}{% endblock main %}"#),
+    ("story.html", r#"{% extends "base.html" %}{% block main %}<h1>{{ page.title }}</h1>{{ page.content | safe }}{% if partner %}<a class="cta" href="{{ referral_link(asset="story-" ~ page.slug) }}">{{ t(key="join") }}</a>{% endif %}{% endblock main %}"#),
+    ("partner.html", r#"{% extends "base.html" %}{% block main %}<h1>{{ partner.name }}</h1>{% if market.lead == "reward" %}<p class="lead">{{ t(key="lead-reward", reward=market.reward) }}</p>{% else %}<p class="lead">{{ t(key="lead-trust") }}</p>{% endif %}<a class="cta" href="{{ referral_link(asset="landing-hero") }}">{{ t(key="join") }}</a>{% for s in stories %}<a href="{{ s.url }}">{{ s.title }}</a>{% endfor %}<a class="cta" href="{{ referral_link(asset="landing-footer") }}">{{ t(key="join") }}</a>{% endblock main %}"#),
+];
+
+pub const EN_FTL: &str = "\
+lang-name-en = English
+lang-name-ru = Russian
+join = Join
+lead-reward = Earn { $reward } per referral
+lead-trust = A partnership built on trust
+stories-count = { $count ->
+    [one] { $count } story
+   *[other] { $count } stories
+}
+";
+
+pub const RU_FTL: &str = "\
+lang-name-en = English
+lang-name-ru = Русский
+join = Присоединиться
+lead-reward = { $reward } за каждого клиента
+lead-trust = Партнёрство, построенное на доверии
+stories-count = { $count ->
+    [one] { $count } история
+    [few] { $count } истории
+    [many] { $count } историй
+   *[other] { $count } истории
+}
+";
+
+pub const PARTNERS: &str = "\
+partners:
+  - id: alpha
+    name: Alpha & Sons
+    market: us
+    code: ALPHA26
+    stage: active
+    tier: large
+    channels: [email, x]
+  - id: beta
+    name: Бета
+    market: ru
+    code: BETA26
+    stage: pilot
+    tier: small
+    channels: [telegram]
+";
+
+pub fn story(title: &str, markets: Option<&str>) -> String {
+    let markets = markets.map(|m| format!("markets: [{m}]\n")).unwrap_or_default();
+    format!("---\ntitle: {title}\nsummary: About {title}.\ndate: 2026-05-01\n{markets}---\n## Heading\n\nSome *text* for {title}.\n")
+}
+
+impl Fixture {
+    /// A complete, valid two-language project with two partners and one story.
+    pub fn minimal() -> Fixture {
+        let f = Fixture {
+            dir: tempfile::tempdir().expect("temp dir"),
+        };
+        f.write("site.yaml", SITE);
+        f.write("themes/harbor/templates/base.html", BASE);
+        for (name, text) in TEMPLATES {
+            f.write(&format!("themes/harbor/templates/{name}"), text);
+        }
+        f.write("themes/harbor/static/assets/site.css", "body { margin: 0 }\n");
+        f.write("locales/en/main.ftl", EN_FTL);
+        f.write("locales/ru/main.ftl", RU_FTL);
+        f.write("content/partners.yaml", PARTNERS);
+        f.write("content/stories/first.en.md", &story("First", None));
+        f.write("content/stories/first.ru.md", &story("Первая", None));
+        f
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn write(&self, rel: &str, text: &str) {
+        let path = self.dir.path().join(rel);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+
+    pub fn remove(&self, rel: &str) {
+        fs::remove_file(self.dir.path().join(rel)).unwrap();
+    }
+
+    pub fn build(&self) -> Result<BuildSummary, Error> {
+        build(&BuildOptions {
+            root: self.root().to_path_buf(),
+            ..BuildOptions::default()
+        })
+    }
+
+    /// Runs the real binary with `args` in this project.
+    pub fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_refkit"))
+            .args(args)
+            .arg("--root")
+            .arg(self.root())
+            .output()
+            .expect("run refkit")
+    }
+
+    pub fn read(&self, rel: &str) -> String {
+        let path = self.dir.path().join(rel);
+        fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    }
+
+    pub fn exists(&self, rel: &str) -> bool {
+        self.dir.path().join(rel).exists()
+    }
+}
+
+/// Runs `refkit build` and returns (exit code, stderr), asserting it did not panic.
+pub fn failing_build(f: &Fixture) -> (i32, String) {
+    let out = f.run(&["build"]);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(!stderr.contains("panicked"), "refkit panicked:\n{stderr}");
+    (out.status.code().unwrap_or(-1), stderr)
+}
+
+/// Every file under `dir`, relative, sorted, with its bytes.
+pub fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut files: Vec<(PathBuf, Vec<u8>)> = walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path().strip_prefix(dir).unwrap().to_path_buf(),
+                fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// All `href="…"` values of an HTML page.
+pub fn hrefs(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(i) = rest.find("href=\"") {
+        rest = &rest[i + 6..];
+        let end = rest.find('"').unwrap_or(rest.len());
+        out.push(rest[..end].replace("&amp;", "&"));
+        rest = &rest[end..];
+    }
+    out
+}
+
+/// Checks that every hreflang alternate and canonical link of every page in `public`
+/// points at a file that exists.
+pub fn assert_alternates_resolve(public: &Path, base: &str) {
+    let mut checked = 0;
+    for (rel, bytes) in snapshot(public) {
+        if rel.extension().is_none_or(|e| e != "html") {
+            continue;
+        }
+        let html = String::from_utf8(bytes).unwrap();
+        assert!(html.contains("hreflang=\"x-default\""), "{} has no x-default", rel.display());
+        for line in html.split('<').filter(|t| t.starts_with("link rel=\"alternate\"") || t.starts_with("link rel=\"canonical\"")) {
+            let href = hrefs(line).pop().unwrap();
+            let path = href.strip_prefix(base).unwrap_or_else(|| panic!("{href} is not under {base}"));
+            let file = public.join(path).join("index.html");
+            assert!(file.is_file(), "{}: {href} -> {} does not exist", rel.display(), file.display());
+            checked += 1;
+        }
+    }
+    assert!(checked > 0, "no alternates found");
+}
