@@ -54,7 +54,9 @@ pub struct BuildSummary {
 pub fn load_project(root: &Path, base_url: Option<&str>) -> Result<Project> {
     let mut settings = Settings::load(root)?;
     if let Some(url) = base_url {
-        settings.set_base_url(url).map_err(|why| Error::Usage(format!("--base-url: {why}")))?;
+        settings
+            .set_base_url(url)
+            .map_err(|why| Error::Usage(format!("--base-url: {why}")))?;
     }
     Project::load(root, settings)
 }
@@ -64,11 +66,16 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
     let started = Instant::now();
     let root = &options.root;
     let public = options.out.clone().unwrap_or_else(|| root.join("public"));
-    let manifest = options.manifest.clone().unwrap_or_else(|| root.join("manifest"));
+    let manifest = options
+        .manifest
+        .clone()
+        .unwrap_or_else(|| root.join("manifest"));
     check_output_folder(root, &public, "--out")?;
     check_output_folder(root, &manifest, "--manifest")?;
     if manifest.starts_with(&public) {
-        return Err(Error::Usage("the manifest lists partners and must not be inside the public folder".into()));
+        return Err(Error::Usage(
+            "the manifest lists partners and must not be inside the public folder".into(),
+        ));
     }
 
     let project = load_project(root, options.base_url.as_deref())?;
@@ -83,9 +90,18 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
     let pages = site::render_pages(&jobs, &contexts, &templates, &staging)?;
 
     let records = attribution.records();
-    let header = ["partner", "market", "lang", "channel", "asset", "url"].map(String::from).to_vec();
+    let header = ["partner", "market", "lang", "channel", "asset", "url"]
+        .map(String::from)
+        .to_vec();
     let rows = std::iter::once(header).chain(records.iter().map(|r| {
-        vec![r.partner.clone(), r.market.clone(), r.lang.clone(), r.channel.clone(), r.asset.clone(), r.url.clone()]
+        vec![
+            r.partner.clone(),
+            r.market.clone(),
+            r.lang.clone(),
+            r.channel.clone(),
+            r.asset.clone(),
+            r.url.clone(),
+        ]
     }));
     staging.write_manifest("links.csv", output::csv(rows).as_bytes())?;
 
@@ -104,7 +120,11 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
 /// Refuses output folders whose replacement would destroy sources.
 fn check_output_folder(root: &Path, dir: &Path, flag: &str) -> Result<()> {
     let absolute = |p: &Path| -> PathBuf {
-        let p = if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(p) };
+        let p = if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            std::env::current_dir().unwrap_or_default().join(p)
+        };
         normalise(&p)
     };
     let root = absolute(root);
@@ -113,7 +133,15 @@ fn check_output_folder(root: &Path, dir: &Path, flag: &str) -> Result<()> {
     if root.starts_with(&dir) {
         return refuse("it is the project or a folder above it; refkit replaces its output folder on every build");
     }
-    for source in ["content", "templates", "themes", "locales", "static", ".git", "src"] {
+    for source in [
+        "content",
+        "templates",
+        "themes",
+        "locales",
+        "static",
+        ".git",
+        "src",
+    ] {
         if dir.starts_with(root.join(source)) {
             return refuse("it is inside a source folder of the project");
         }

@@ -21,7 +21,10 @@ pub fn read_text(path: &Path, shown: &Path) -> Result<String> {
     if meta.len() > MAX_TEXT_BYTES {
         return Err(Diagnostic::error(
             shown,
-            format!("file is {} bytes, more than the 4 MiB limit for text files", meta.len()),
+            format!(
+                "file is {} bytes, more than the 4 MiB limit for text files",
+                meta.len()
+            ),
         )
         .help("split the file into smaller ones")
         .into());
@@ -93,9 +96,11 @@ fn check_symlink(root: &Path, path: &Path, shown: &Path) -> Result<()> {
     if target.starts_with(&root) {
         Ok(())
     } else {
-        Err(Diagnostic::error(shown, "this symlink points outside the project")
-            .help("copy the file into the project instead of linking to it")
-            .into())
+        Err(
+            Diagnostic::error(shown, "this symlink points outside the project")
+                .help("copy the file into the project instead of linking to it")
+                .into(),
+        )
     }
 }
 

@@ -89,9 +89,9 @@ impl ReferralScheme {
                 segments.push(Segment::Text(rest[..open].to_owned()));
             }
             let after = &rest[open + 1..];
-            let close = after
-                .find('}')
-                .ok_or_else(|| format!("referral URL `{template}` has a `{{` that is never closed"))?;
+            let close = after.find('}').ok_or_else(|| {
+                format!("referral URL `{template}` has a `{{` that is never closed")
+            })?;
             let name = &after[..close];
             let var = Var::from_name(name).ok_or_else(|| {
                 format!("referral URL uses `{{{name}}}`, which refkit does not know (known: landing, code, channel, campaign, asset, market, lang, partner)")
@@ -103,15 +103,26 @@ impl ReferralScheme {
             segments.push(Segment::Text(rest.to_owned()));
         }
         if !segments.contains(&Segment::Var(Var::Code)) {
-            return Err("referral URL must contain `{code}`, or links cannot be attributed to partners".to_owned());
+            return Err(
+                "referral URL must contain `{code}`, or links cannot be attributed to partners"
+                    .to_owned(),
+            );
         }
         if !matches!(segments.first(), Some(Segment::Var(Var::Landing)))
             && crate::settings::check_absolute_url(template).is_err()
         {
-            return Err("referral URL must start with `{landing}` or an absolute https:// address".to_owned());
+            return Err(
+                "referral URL must start with `{landing}` or an absolute https:// address"
+                    .to_owned(),
+            );
         }
-        if template.chars().any(|c| c.is_whitespace() || matches!(c, '"' | '<' | '>')) {
-            return Err("referral URL must not contain spaces, quotes or angle brackets".to_owned());
+        if template
+            .chars()
+            .any(|c| c.is_whitespace() || matches!(c, '"' | '<' | '>'))
+        {
+            return Err(
+                "referral URL must not contain spaces, quotes or angle brackets".to_owned(),
+            );
         }
         Ok(ReferralScheme {
             segments,
@@ -264,7 +275,13 @@ impl Attribution {
 
     /// The tracked link of `partner` for `channel` and `asset` in `lang`, recorded in
     /// the log. Fails when the partner is unknown or the asset is not a safe slug.
-    pub fn link(&self, partner: &str, lang: &str, channel: &str, asset: &str) -> Result<String, String> {
+    pub fn link(
+        &self,
+        partner: &str,
+        lang: &str,
+        channel: &str,
+        asset: &str,
+    ) -> Result<String, String> {
         let p = self
             .partners
             .get(partner)
@@ -334,9 +351,11 @@ mod tests {
         assert!(ReferralScheme::parse("{landing}?utm_source=x", "c")
             .unwrap_err()
             .contains("{code}"));
-        assert!(ReferralScheme::parse("{landing}?ref={code}&x={colour}", "c")
-            .unwrap_err()
-            .contains("{colour}"));
+        assert!(
+            ReferralScheme::parse("{landing}?ref={code}&x={colour}", "c")
+                .unwrap_err()
+                .contains("{colour}")
+        );
         assert!(ReferralScheme::parse("javascript:{code}", "c").is_err());
     }
 

@@ -70,8 +70,12 @@ impl Locales {
                 .collect();
             if ftl.is_empty() {
                 report.push(
-                    Diagnostic::project(format!("no Fluent messages for `{lang}`: locales/{lang}/ has no .ftl file"))
-                        .help(format!("create locales/{lang}/main.ftl with the theme's messages")),
+                    Diagnostic::project(format!(
+                        "no Fluent messages for `{lang}`: locales/{lang}/ has no .ftl file"
+                    ))
+                    .help(format!(
+                        "create locales/{lang}/main.ftl with the theme's messages"
+                    )),
                 );
                 continue;
             }
@@ -82,9 +86,12 @@ impl Locales {
                     Err((r, errors)) => {
                         for e in errors {
                             report.push(
-                                Diagnostic::error(&shown, format!("Fluent syntax error: {}", e.kind))
-                                    .at_offset(&text, e.pos.start)
-                                    .help("see https://projectfluent.org/fluent/guide/ for the syntax"),
+                                Diagnostic::error(
+                                    &shown,
+                                    format!("Fluent syntax error: {}", e.kind),
+                                )
+                                .at_offset(&text, e.pos.start)
+                                .help("see https://projectfluent.org/fluent/guide/ for the syntax"),
                             );
                         }
                         r
@@ -93,12 +100,25 @@ impl Locales {
                 for (id, line) in message_lines(&text) {
                     if let Some(first) = defined.get(&id) {
                         report.push(
-                            Diagnostic::error(&shown, format!("message `{id}` is already defined in {}:{}", crate::diagnostics::display_path(&first.file), first.line))
-                                .at(&text, line, 1)
-                                .help("keep one definition per message and language"),
+                            Diagnostic::error(
+                                &shown,
+                                format!(
+                                    "message `{id}` is already defined in {}:{}",
+                                    crate::diagnostics::display_path(&first.file),
+                                    first.line
+                                ),
+                            )
+                            .at(&text, line, 1)
+                            .help("keep one definition per message and language"),
                         );
                     } else {
-                        defined.insert(id, Definition { file: shown.clone(), line });
+                        defined.insert(
+                            id,
+                            Definition {
+                                file: shown.clone(),
+                                line,
+                            },
+                        );
                     }
                 }
                 if let Err(errors) = bundle.add_resource(resource) {
@@ -113,7 +133,10 @@ impl Locales {
             definitions.insert(lang.clone(), defined);
         }
         report.into_result()?;
-        Ok(Locales { bundles, definitions })
+        Ok(Locales {
+            bundles,
+            definitions,
+        })
     }
 
     /// True when `key` is defined in `lang`.
@@ -127,7 +150,12 @@ impl Locales {
     }
 
     /// Formats message `key` of `lang` with `args`.
-    pub fn format(&self, lang: &str, key: &str, args: &[(&str, Arg)]) -> std::result::Result<String, String> {
+    pub fn format(
+        &self,
+        lang: &str,
+        key: &str,
+        args: &[(&str, Arg)],
+    ) -> std::result::Result<String, String> {
         let bundle = self
             .bundles
             .get(lang)
@@ -135,9 +163,9 @@ impl Locales {
         let message = bundle.get_message(key).ok_or_else(|| {
             format!("Fluent message `{key}` is missing in locales/{lang}/: add `{key} = …` to a .ftl file there")
         })?;
-        let pattern = message
-            .value()
-            .ok_or_else(|| format!("Fluent message `{key}` in locales/{lang}/ has no value, only attributes"))?;
+        let pattern = message.value().ok_or_else(|| {
+            format!("Fluent message `{key}` in locales/{lang}/ has no value, only attributes")
+        })?;
         let mut fluent_args = FluentArgs::with_capacity(args.len());
         for (name, value) in args {
             let value = match value {
@@ -149,7 +177,9 @@ impl Locales {
         let mut errors = Vec::new();
         let text = bundle.format_pattern(pattern, Some(&fluent_args), &mut errors);
         if let Some(e) = errors.first() {
-            return Err(format!("Fluent message `{key}` in locales/{lang}/ failed: {e}"));
+            return Err(format!(
+                "Fluent message `{key}` in locales/{lang}/ failed: {e}"
+            ));
         }
         Ok(text.into_owned())
     }
@@ -180,7 +210,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("locales/en")).unwrap();
         std::fs::create_dir_all(dir.path().join("locales/ru")).unwrap();
-        std::fs::write(dir.path().join("locales/en/main.ftl"), "hello = Hello, { $name }!\n").unwrap();
+        std::fs::write(
+            dir.path().join("locales/en/main.ftl"),
+            "hello = Hello, { $name }!\n",
+        )
+        .unwrap();
         std::fs::write(dir.path().join("locales/ru/main.ftl"), ru).unwrap();
         let settings = Settings::parse("title: T\nbase_url: https://e.com\nlanguages: [en, ru]\nmarkets:\n  us: {landing: 'https://e.com/us', language: en, currency: USD, lead: reward, reward: 1, payout_days: 1}\n").unwrap();
         Locales::load(dir.path(), &settings).unwrap()
@@ -189,7 +223,10 @@ mod tests {
     #[test]
     fn russian_plurals_pick_one_few_many_other() {
         let l = locales("stories = { $count ->\n    [one] { $count } история\n    [few] { $count } истории\n    [many] { $count } историй\n   *[other] { $count } истории\n}\n");
-        let f = |n: f64| l.format("ru", "stories", &[("count", Arg::Number(n))]).unwrap();
+        let f = |n: f64| {
+            l.format("ru", "stories", &[("count", Arg::Number(n))])
+                .unwrap()
+        };
         assert_eq!(f(1.0), "1 история");
         assert_eq!(f(2.0), "2 истории");
         assert_eq!(f(5.0), "5 историй");
@@ -201,7 +238,9 @@ mod tests {
     #[test]
     fn no_isolation_marks_around_arguments() {
         let l = locales("hello = Привет, { $name }!\n");
-        let text = l.format("en", "hello", &[("name", Arg::Text("Ann".into()))]).unwrap();
+        let text = l
+            .format("en", "hello", &[("name", Arg::Text("Ann".into()))])
+            .unwrap();
         assert_eq!(text, "Hello, Ann!");
     }
 
@@ -209,6 +248,9 @@ mod tests {
     fn missing_message_names_the_folder() {
         let l = locales("hello = Привет!\n");
         let err = l.format("ru", "bye", &[]).unwrap_err();
-        assert!(err.contains("`bye`") && err.contains("locales/ru/"), "{err}");
+        assert!(
+            err.contains("`bye`") && err.contains("locales/ru/"),
+            "{err}"
+        );
     }
 }

@@ -150,8 +150,15 @@ mod tests {
     #[test]
     fn headings_get_unique_ids_in_any_script() {
         let r = render("## Как это работает\n\ntext\n\n## Как это работает\n\n## Custom {#mine}\n");
-        assert_eq!(r.anchors, ["как-это-работает", "как-это-работает-1", "mine"]);
-        assert!(r.html.contains("<h2 id=\"как-это-работает\">"), "{}", r.html);
+        assert_eq!(
+            r.anchors,
+            ["как-это-работает", "как-это-работает-1", "mine"]
+        );
+        assert!(
+            r.html.contains("<h2 id=\"как-это-работает\">"),
+            "{}",
+            r.html
+        );
     }
 
     #[test]
@@ -172,10 +179,16 @@ mod tests {
             "[a](<java\tscript:alert(1)>)",
         ] {
             let r = render(src);
-            assert!(!r.html.to_lowercase().contains("script:"), "{src} -> {}", r.html);
+            assert!(
+                !r.html.to_lowercase().contains("script:"),
+                "{src} -> {}",
+                r.html
+            );
             assert!(!r.html.contains("data:"), "{src} -> {}", r.html);
         }
-        assert!(render("[a](https://example.com)").html.contains("href=\"https://example.com\""));
+        assert!(render("[a](https://example.com)")
+            .html
+            .contains("href=\"https://example.com\""));
     }
 
     #[test]

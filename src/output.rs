@@ -95,9 +95,14 @@ impl Staging {
     fn claim(&self, rel: &str, source: &str) -> Result<()> {
         if rel.is_empty()
             || rel.starts_with('/')
-            || rel.split('/').any(|c| c.is_empty() || c == "." || c == "..")
+            || rel
+                .split('/')
+                .any(|c| c.is_empty() || c == "." || c == "..")
         {
-            return Err(Diagnostic::project(format!("refusing to write the unsafe output path `{rel}` (from {source})")).into());
+            return Err(Diagnostic::project(format!(
+                "refusing to write the unsafe output path `{rel}` (from {source})"
+            ))
+            .into());
         }
         let mut written = self.lock();
         if let Some(first) = written.get(Path::new(rel)) {
@@ -132,11 +137,19 @@ impl Drop for Staging {
 impl Target {
     fn new(final_dir: &Path) -> Result<Target> {
         check_replaceable(final_dir)?;
-        let parent = final_dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let parent = final_dir
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
         fs::create_dir_all(parent).map_err(|e| Error::io("create", parent, e))?;
         let name = final_dir
             .file_name()
-            .ok_or_else(|| Error::Usage(format!("`{}` is not a folder refkit can write", final_dir.display())))?
+            .ok_or_else(|| {
+                Error::Usage(format!(
+                    "`{}` is not a folder refkit can write",
+                    final_dir.display()
+                ))
+            })?
             .to_string_lossy()
             .into_owned();
         let staging_dir = parent.join(format!(".{name}.refkit-new-{}", std::process::id()));
@@ -144,7 +157,8 @@ impl Target {
             fs::remove_dir_all(&staging_dir).map_err(|e| Error::io("clear", &staging_dir, e))?;
         }
         fs::create_dir_all(&staging_dir).map_err(|e| Error::io("create", &staging_dir, e))?;
-        fs::write(staging_dir.join(MARKER), MARKER_TEXT).map_err(|e| Error::io("write", &staging_dir, e))?;
+        fs::write(staging_dir.join(MARKER), MARKER_TEXT)
+            .map_err(|e| Error::io("write", &staging_dir, e))?;
         Ok(Target {
             final_dir: final_dir.to_path_buf(),
             staging_dir,
@@ -161,7 +175,8 @@ impl Target {
         let had_old = self.final_dir.exists();
         if had_old {
             check_replaceable(&self.final_dir)?;
-            fs::rename(&self.final_dir, &old).map_err(|e| Error::io("move aside", &self.final_dir, e))?;
+            fs::rename(&self.final_dir, &old)
+                .map_err(|e| Error::io("move aside", &self.final_dir, e))?;
         }
         if let Err(e) = fs::rename(&self.staging_dir, &self.final_dir) {
             if had_old {
@@ -182,7 +197,10 @@ fn check_replaceable(dir: &Path) -> Result<()> {
         return Ok(());
     }
     if !dir.is_dir() {
-        return Err(Error::Usage(format!("`{}` exists and is not a folder", display_path(dir))));
+        return Err(Error::Usage(format!(
+            "`{}` exists and is not a folder",
+            display_path(dir)
+        )));
     }
     if dir.join(MARKER).is_file() {
         return Ok(());
@@ -245,7 +263,11 @@ mod tests {
 
     #[test]
     fn csv_quotes_and_neutralises_formulas() {
-        let text = csv([vec!["=HYPERLINK(\"x\")".into(), "a,b".into(), "plain".into()]]);
+        let text = csv([vec![
+            "=HYPERLINK(\"x\")".into(),
+            "a,b".into(),
+            "plain".into(),
+        ]]);
         assert_eq!(text, "\"'=HYPERLINK(\"\"x\"\")\",\"a,b\",plain\r\n");
     }
 
@@ -263,7 +285,10 @@ mod tests {
         s.write_public("a/index.html", b"two", "second").unwrap();
         drop(s);
         assert_eq!(fs::read(public.join("a/index.html")).unwrap(), b"one");
-        let leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        let leftovers: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
         assert_eq!(leftovers.len(), 2, "{leftovers:?}");
     }
 
@@ -282,8 +307,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let s = Staging::create(&dir.path().join("p"), &dir.path().join("m")).unwrap();
         s.write_public("x.css", b"a", "static/x.css").unwrap();
-        let err = s.write_public("x.css", b"b", "themes/t/static/x.css").unwrap_err();
+        let err = s
+            .write_public("x.css", b"b", "themes/t/static/x.css")
+            .unwrap_err();
         let text = err.to_string();
-        assert!(text.contains("static/x.css") && text.contains("themes/t/static/x.css"), "{text}");
+        assert!(
+            text.contains("static/x.css") && text.contains("themes/t/static/x.css"),
+            "{text}"
+        );
     }
 }

@@ -148,18 +148,34 @@ pub fn parse(text: &str, settings: &Settings) -> Result<Vec<Partner>> {
         let p = entry.value;
         let id = &p.id.value;
         if !slug::is_slug(id) {
-            report.push(at(&p.id.referenced, format!("partner id `{id}` is not a safe slug")).help(slug::SLUG_HELP));
+            report.push(
+                at(
+                    &p.id.referenced,
+                    format!("partner id `{id}` is not a safe slug"),
+                )
+                .help(slug::SLUG_HELP),
+            );
         } else if let Some(first) = ids.get(id) {
-            report.push(at(&p.id.referenced, format!("partner id `{id}` is already used on line {first}"))
-                .help("give every partner its own id"));
+            report.push(
+                at(
+                    &p.id.referenced,
+                    format!("partner id `{id}` is already used on line {first}"),
+                )
+                .help("give every partner its own id"),
+            );
         } else {
             ids.insert(id.clone(), p.id.referenced.line());
         }
 
         let code = &p.code.value;
         if !is_code(code) {
-            report.push(at(&p.code.referenced, format!("referral code `{code}` of partner `{id}` is malformed"))
-                .help("use 4 to 16 uppercase ASCII letters and digits, e.g. HARBOR26"));
+            report.push(
+                at(
+                    &p.code.referenced,
+                    format!("referral code `{code}` of partner `{id}` is malformed"),
+                )
+                .help("use 4 to 16 uppercase ASCII letters and digits, e.g. HARBOR26"),
+            );
         } else if let Some((other, line)) = codes.get(code) {
             report.push(at(&p.code.referenced, format!("referral code `{code}` is already used by partner `{other}` on line {line}"))
                 .help("every partner needs its own code, or referrals cannot be attributed"));
@@ -168,17 +184,33 @@ pub fn parse(text: &str, settings: &Settings) -> Result<Vec<Partner>> {
         }
 
         if settings.market(&p.market.value).is_none() {
-            report.push(at(&p.market.referenced, format!("partner `{id}` has unknown market `{}`", p.market.value))
-                .help(format!("use one of the markets in site.yaml: {}", settings.market_list())));
+            report.push(
+                at(
+                    &p.market.referenced,
+                    format!("partner `{id}` has unknown market `{}`", p.market.value),
+                )
+                .help(format!(
+                    "use one of the markets in site.yaml: {}",
+                    settings.market_list()
+                )),
+            );
         }
 
         let mut channels: Vec<String> = Vec::with_capacity(p.channels.len());
         for channel in &p.channels {
             if settings.channel(&channel.value).is_none() {
-                report.push(at(&channel.referenced, format!("partner `{id}` has unknown channel `{}`", channel.value))
-                    .help(format!("use one of: {}", settings.channel_list())));
+                report.push(
+                    at(
+                        &channel.referenced,
+                        format!("partner `{id}` has unknown channel `{}`", channel.value),
+                    )
+                    .help(format!("use one of: {}", settings.channel_list())),
+                );
             } else if channels.contains(&channel.value) {
-                report.push(at(&channel.referenced, format!("channel `{}` is listed twice", channel.value)));
+                report.push(at(
+                    &channel.referenced,
+                    format!("channel `{}` is listed twice", channel.value),
+                ));
             } else {
                 channels.push(channel.value.clone());
             }
@@ -197,7 +229,10 @@ pub fn parse(text: &str, settings: &Settings) -> Result<Vec<Partner>> {
         }
         for (location, field, value) in texts {
             if value.trim().is_empty() {
-                report.push(at(location, format!("the {field} of partner `{id}` is empty")));
+                report.push(at(
+                    location,
+                    format!("the {field} of partner `{id}` is empty"),
+                ));
             } else if let Some(c) = invisible_char(value) {
                 report.push(at(location, format!("the {field} of partner `{id}` contains the invisible or direction-changing character U+{:04X}", c as u32))
                     .help("retype the text without it; such characters can disguise names and links"));
@@ -251,21 +286,43 @@ mod tests {
     fn duplicate_id_and_code_name_both_lines() {
         let text = format!("{ONE}{}", &ONE["partners:\n".len()..]);
         let d = errors(&text);
-        assert!(d.iter().any(|d| d.message.contains("already used on line 2") && d.line == Some(9)), "{d:?}");
-        assert!(d.iter().any(|d| d.message.contains("already used by partner `harbor` on line 5") && d.line == Some(12)), "{d:?}");
+        assert!(
+            d.iter()
+                .any(|d| d.message.contains("already used on line 2") && d.line == Some(9)),
+            "{d:?}"
+        );
+        assert!(
+            d.iter().any(|d| d
+                .message
+                .contains("already used by partner `harbor` on line 5")
+                && d.line == Some(12)),
+            "{d:?}"
+        );
     }
 
     #[test]
     fn unknown_market_and_channel_are_reported_together() {
-        let text = ONE.replace("market: us", "market: eu").replace("[email, x]", "[email, myspace]");
+        let text = ONE
+            .replace("market: us", "market: eu")
+            .replace("[email, x]", "[email, myspace]");
         let d = errors(&text);
-        assert!(d.iter().any(|d| d.message.contains("unknown market `eu`") && d.line == Some(4)), "{d:?}");
-        assert!(d.iter().any(|d| d.message.contains("unknown channel `myspace`") && d.line == Some(8)), "{d:?}");
+        assert!(
+            d.iter()
+                .any(|d| d.message.contains("unknown market `eu`") && d.line == Some(4)),
+            "{d:?}"
+        );
+        assert!(
+            d.iter()
+                .any(|d| d.message.contains("unknown channel `myspace`") && d.line == Some(8)),
+            "{d:?}"
+        );
     }
 
     #[test]
     fn malformed_code_and_bidi_name_are_refused() {
-        let text = ONE.replace("HARBOR26", "harbor 26").replace("name: Harbor", "name: \"Har\u{202E}bor\"");
+        let text = ONE
+            .replace("HARBOR26", "harbor 26")
+            .replace("name: Harbor", "name: \"Har\u{202E}bor\"");
         let d = errors(&text);
         assert!(d.iter().any(|d| d.message.contains("malformed")), "{d:?}");
         assert!(d.iter().any(|d| d.message.contains("U+202E")), "{d:?}");

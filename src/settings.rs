@@ -192,16 +192,29 @@ impl Settings {
         for lang in &raw.languages {
             let l = lang.referenced;
             if !is_language_code(&lang.value) {
-                report.push(at(l.line(), l.column(), format!("`{}` is not a language code", lang.value))
-                    .help("use a lowercase ISO 639-1 code such as `en` or `ru`"));
+                report.push(
+                    at(
+                        l.line(),
+                        l.column(),
+                        format!("`{}` is not a language code", lang.value),
+                    )
+                    .help("use a lowercase ISO 639-1 code such as `en` or `ru`"),
+                );
             } else if languages.contains(&lang.value) {
-                report.push(at(l.line(), l.column(), format!("language `{}` is listed twice", lang.value)));
+                report.push(at(
+                    l.line(),
+                    l.column(),
+                    format!("language `{}` is listed twice", lang.value),
+                ));
             } else {
                 languages.push(lang.value.clone());
             }
         }
         if raw.languages.is_empty() {
-            report.push(Diagnostic::error(file, "`languages` is empty").help("list at least one language, e.g. [en, ru]"));
+            report.push(
+                Diagnostic::error(file, "`languages` is empty")
+                    .help("list at least one language, e.g. [en, ru]"),
+            );
         }
 
         let mut markets = Vec::new();
@@ -209,23 +222,48 @@ impl Settings {
             let m = &market.value;
             let l = market.referenced;
             if !slug::is_slug(id) {
-                report.push(at(l.line(), l.column(), format!("market id `{id}` is not a slug"))
-                    .help("use lowercase ASCII letters, digits and hyphens, e.g. `us`"));
+                report.push(
+                    at(
+                        l.line(),
+                        l.column(),
+                        format!("market id `{id}` is not a slug"),
+                    )
+                    .help("use lowercase ASCII letters, digits and hyphens, e.g. `us`"),
+                );
             }
             if !languages.contains(&m.language.value) {
                 let ll = m.language.referenced;
-                report.push(at(ll.line(), ll.column(), format!("market `{id}` uses language `{}`, which is not in `languages`", m.language.value))
-                    .help(format!("use one of: {}", languages.join(", "))));
+                report.push(
+                    at(
+                        ll.line(),
+                        ll.column(),
+                        format!(
+                            "market `{id}` uses language `{}`, which is not in `languages`",
+                            m.language.value
+                        ),
+                    )
+                    .help(format!("use one of: {}", languages.join(", "))),
+                );
             }
             if let Err(why) = check_absolute_url(&m.landing.value) {
                 let ll = m.landing.referenced;
-                report.push(at(ll.line(), ll.column(), format!("landing URL of market `{id}` {why}")));
+                report.push(at(
+                    ll.line(),
+                    ll.column(),
+                    format!("landing URL of market `{id}` {why}"),
+                ));
             }
             let currency = &m.currency.value;
             if currency.len() != 3 || !currency.bytes().all(|b| b.is_ascii_uppercase()) {
                 let ll = m.currency.referenced;
-                report.push(at(ll.line(), ll.column(), format!("`{currency}` is not an ISO 4217 currency code"))
-                    .help("use three capital letters, e.g. USD or RUB"));
+                report.push(
+                    at(
+                        ll.line(),
+                        ll.column(),
+                        format!("`{currency}` is not an ISO 4217 currency code"),
+                    )
+                    .help("use three capital letters, e.g. USD or RUB"),
+                );
             }
             markets.push(Market {
                 id: id.clone(),
@@ -238,7 +276,10 @@ impl Settings {
             });
         }
         if markets.is_empty() {
-            report.push(Diagnostic::error(file, "`markets` is empty").help("define at least one market, e.g. `us`"));
+            report.push(
+                Diagnostic::error(file, "`markets` is empty")
+                    .help("define at least one market, e.g. `us`"),
+            );
         }
 
         let channels = match &raw.channels {
@@ -250,7 +291,10 @@ impl Settings {
                         report.push(Diagnostic::error(file, format!("`{id}` cannot be a channel id"))
                             .help("use lowercase ASCII letters, digits and hyphens; `microsite` and `qr` are reserved"));
                     }
-                    channels.push(Channel { id: id.clone(), limit: channel.limit });
+                    channels.push(Channel {
+                        id: id.clone(),
+                        limit: channel.limit,
+                    });
                 }
                 channels
             }
@@ -262,10 +306,19 @@ impl Settings {
             Some(r) => {
                 if !slug::is_slug(&r.campaign.value) {
                     let l = r.campaign.referenced;
-                    report.push(at(l.line(), l.column(), format!("campaign `{}` is not a slug", r.campaign.value))
-                        .help("use lowercase ASCII letters, digits and hyphens"));
+                    report.push(
+                        at(
+                            l.line(),
+                            l.column(),
+                            format!("campaign `{}` is not a slug", r.campaign.value),
+                        )
+                        .help("use lowercase ASCII letters, digits and hyphens"),
+                    );
                 }
-                let template = r.url.as_ref().map_or(crate::links::DEFAULT_SCHEME, |u| u.value.as_str());
+                let template = r
+                    .url
+                    .as_ref()
+                    .map_or(crate::links::DEFAULT_SCHEME, |u| u.value.as_str());
                 ReferralScheme::parse(template, &r.campaign.value).map_err(|why| {
                     let l = r.url.as_ref().map(|u| u.referenced);
                     match l {
@@ -344,7 +397,9 @@ pub fn check_absolute_url(url: &str) -> std::result::Result<(), String> {
         .chars()
         .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '\'' | '<' | '>' | '`'))
     {
-        return Err(format!("`{url}` contains spaces, quotes or control characters"));
+        return Err(format!(
+            "`{url}` contains spaces, quotes or control characters"
+        ));
     }
     Ok(())
 }
@@ -353,7 +408,9 @@ pub fn check_absolute_url(url: &str) -> std::result::Result<(), String> {
 fn split_base_url(url: &str) -> std::result::Result<(String, String), String> {
     check_absolute_url(url).map_err(|why| format!("base_url {why}"))?;
     if url.contains(['?', '#']) {
-        return Err(format!("base_url `{url}` must not have a query or fragment"));
+        return Err(format!(
+            "base_url `{url}` must not have a query or fragment"
+        ));
     }
     let trimmed = url.trim_end_matches('/');
     let after_scheme = trimmed.split_once("://").map_or("", |(_, rest)| rest);

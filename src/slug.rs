@@ -14,8 +14,7 @@ pub fn is_slug(s: &str) -> bool {
         && !s.starts_with('-')
         && !s.ends_with('-')
         && !s.contains("--")
-        && s
-            .bytes()
+        && s.bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
@@ -33,7 +32,17 @@ mod tests {
             assert!(is_slug(ok), "{ok}");
         }
         for bad in [
-            "", "-a", "a-", "a--b", "A", "a_b", "a/b", "..", "a.b", "история", "a b",
+            "",
+            "-a",
+            "a-",
+            "a--b",
+            "A",
+            "a_b",
+            "a/b",
+            "..",
+            "a.b",
+            "история",
+            "a b",
         ] {
             assert!(!is_slug(bad), "{bad}");
         }

@@ -20,7 +20,13 @@ use crate::links::{Attribution, MICROSITE};
 use crate::locales::{Arg, Locales};
 
 /// Templates every theme must provide.
-pub const REQUIRED: &[&str] = &["entry.html", "home.html", "page.html", "partner.html", "story.html"];
+pub const REQUIRED: &[&str] = &[
+    "entry.html",
+    "home.html",
+    "page.html",
+    "partner.html",
+    "story.html",
+];
 
 /// The compiled templates of a build.
 pub struct Templates {
@@ -31,7 +37,9 @@ pub struct Templates {
 
 impl std::fmt::Debug for Templates {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Templates").field("names", &self.sources.keys()).finish()
+        f.debug_struct("Templates")
+            .field("names", &self.sources.keys())
+            .finish()
     }
 }
 
@@ -64,25 +72,37 @@ impl Templates {
         for required in REQUIRED {
             if !sources.contains_key(*required) {
                 report.push(
-                    Diagnostic::project(format!("template `{required}` is missing"))
-                        .help(format!("add it to templates/ or to themes/{theme}/templates/")),
+                    Diagnostic::project(format!("template `{required}` is missing")).help(format!(
+                        "add it to templates/ or to themes/{theme}/templates/"
+                    )),
                 );
             }
         }
         report.into_result()?;
 
         let mut tera = Tera::new();
-        tera.register_function("t", move |kwargs: Kwargs, state: &State| translate(&locales, &kwargs, state));
+        tera.register_function("t", move |kwargs: Kwargs, state: &State| {
+            translate(&locales, &kwargs, state)
+        });
         tera.register_function("referral_link", move |kwargs: Kwargs, state: &State| {
             referral_link(&attribution, &kwargs, state)
         });
-        tera.add_raw_templates(sources.iter().map(|(name, (_, text))| (name.as_str(), text.as_str())))
-            .map_err(|err| diagnostic(&sources, &err, None))?;
+        tera.add_raw_templates(
+            sources
+                .iter()
+                .map(|(name, (_, text))| (name.as_str(), text.as_str())),
+        )
+        .map_err(|err| diagnostic(&sources, &err, None))?;
         Ok(Templates { tera, sources })
     }
 
     /// Renders template `name` with `context`; `page` names the source being rendered.
-    pub fn render(&self, name: &str, context: &Context, page: &str) -> std::result::Result<String, Diagnostic> {
+    pub fn render(
+        &self,
+        name: &str,
+        context: &Context,
+        page: &str,
+    ) -> std::result::Result<String, Diagnostic> {
         self.tera
             .render(name, context)
             .map_err(|err| diagnostic(&self.sources, &err, Some(page)))
@@ -90,8 +110,14 @@ impl Templates {
 }
 
 /// Turns a Tera error into a diagnostic naming the template file, line and page.
-fn diagnostic(sources: &BTreeMap<String, (PathBuf, String)>, err: &tera::Error, page: Option<&str>) -> Diagnostic {
-    let while_rendering = page.map(|p| format!(" (while rendering {p})")).unwrap_or_default();
+fn diagnostic(
+    sources: &BTreeMap<String, (PathBuf, String)>,
+    err: &tera::Error,
+    page: Option<&str>,
+) -> Diagnostic {
+    let while_rendering = page
+        .map(|p| format!(" (while rendering {p})"))
+        .unwrap_or_default();
     match err.kind() {
         ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => {
             let message = format!("{}{while_rendering}", report.message().trim());
@@ -109,8 +135,10 @@ fn diagnostic(sources: &BTreeMap<String, (PathBuf, String)>, err: &tera::Error, 
             }
         }
         ErrorKind::MissingParent { current, parent } => match sources.get(current) {
-            Some((file, _)) => Diagnostic::error(file, format!("extends `{parent}`, which does not exist"))
-                .help("fix the name in `{% extends %}` or add the template"),
+            Some((file, _)) => {
+                Diagnostic::error(file, format!("extends `{parent}`, which does not exist"))
+                    .help("fix the name in `{% extends %}` or add the template")
+            }
             None => Diagnostic::project(err.to_string()),
         },
         _ => Diagnostic::project(format!("template error: {err}{while_rendering}")),
@@ -148,11 +176,17 @@ fn translate(locales: &Locales, kwargs: &Kwargs, state: &State) -> tera::TeraRes
         };
         args.push((name, arg));
     }
-    locales.format(&lang, &key, &args).map_err(tera::Error::message)
+    locales
+        .format(&lang, &key, &args)
+        .map_err(tera::Error::message)
 }
 
 /// `referral_link(asset="…")`: the current partner's tracked link for this page.
-fn referral_link(attribution: &Attribution, kwargs: &Kwargs, state: &State) -> tera::TeraResult<String> {
+fn referral_link(
+    attribution: &Attribution,
+    kwargs: &Kwargs,
+    state: &State,
+) -> tera::TeraResult<String> {
     let asset: String = kwargs.must_get("asset")?;
     let channel: Option<String> = kwargs.get("channel")?;
     let lang: String = state.get("lang")?.unwrap_or_default();
@@ -167,5 +201,7 @@ fn referral_link(attribution: &Attribution, kwargs: &Kwargs, state: &State) -> t
             )
         })?;
     let channel = channel.as_deref().unwrap_or(MICROSITE);
-    attribution.link(&id, &lang, channel, &asset).map_err(tera::Error::message)
+    attribution
+        .link(&id, &lang, channel, &asset)
+        .map_err(tera::Error::message)
 }

@@ -19,21 +19,37 @@ fn assert_fails(breakage: impl FnOnce(&Fixture), expected: &[&str]) -> String {
     for e in expected {
         assert!(stderr.contains(e), "stderr lacks {e:?}:\n{stderr}");
     }
-    assert_eq!(before, snapshot(&f.root().join("public")), "public/ changed");
-    assert_eq!(manifest_before, snapshot(&f.root().join("manifest")), "manifest/ changed");
+    assert_eq!(
+        before,
+        snapshot(&f.root().join("public")),
+        "public/ changed"
+    );
+    assert_eq!(
+        manifest_before,
+        snapshot(&f.root().join("manifest")),
+        "manifest/ changed"
+    );
     let leftovers: Vec<_> = std::fs::read_dir(f.root())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .filter(|n| n.contains(".refkit-"))
         .collect();
-    assert!(leftovers.is_empty(), "staging folders left behind: {leftovers:?}");
+    assert!(
+        leftovers.is_empty(),
+        "staging folders left behind: {leftovers:?}"
+    );
     stderr
 }
 
 #[test]
 fn broken_front_matter_names_file_and_line() {
     let stderr = assert_fails(
-        |f| f.write("content/stories/first.ru.md", "---\ntitle: Первая\nsummary: [unclosed\ndate: 2026-05-01\n---\nТекст\n"),
+        |f| {
+            f.write(
+                "content/stories/first.ru.md",
+                "---\ntitle: Первая\nsummary: [unclosed\ndate: 2026-05-01\n---\nТекст\n",
+            )
+        },
         &["content/stories/first.ru.md:3:"],
     );
     assert!(stderr.contains("3 | summary: [unclosed"), "{stderr}");
@@ -42,7 +58,12 @@ fn broken_front_matter_names_file_and_line() {
 #[test]
 fn unknown_front_matter_key_is_counted_from_the_top_of_the_file() {
     assert_fails(
-        |f| f.write("content/stories/first.en.md", "---\ntitle: First\nsummary: S\ndate: 2026-05-01\nauthor: Ann\n---\nBody\n"),
+        |f| {
+            f.write(
+                "content/stories/first.en.md",
+                "---\ntitle: First\nsummary: S\ndate: 2026-05-01\nauthor: Ann\n---\nBody\n",
+            )
+        },
         &["content/stories/first.en.md:5:1", "author", "help:"],
     );
 }
@@ -51,7 +72,10 @@ fn unknown_front_matter_key_is_counted_from_the_top_of_the_file() {
 fn missing_front_matter_is_an_error() {
     assert_fails(
         |f| f.write("content/stories/first.en.md", "# Just markdown\n"),
-        &["content/stories/first.en.md:1:1", "does not start with a `---` line"],
+        &[
+            "content/stories/first.en.md:1:1",
+            "does not start with a `---` line",
+        ],
     );
 }
 
@@ -59,7 +83,10 @@ fn missing_front_matter_is_an_error() {
 fn story_missing_its_russian_pair_names_the_missing_file() {
     assert_fails(
         |f| f.remove("content/stories/first.ru.md"),
-        &["content/stories/first.en.md:1:1", "content/stories/first.ru.md is missing"],
+        &[
+            "content/stories/first.en.md:1:1",
+            "content/stories/first.ru.md is missing",
+        ],
     );
 }
 
@@ -67,33 +94,62 @@ fn story_missing_its_russian_pair_names_the_missing_file() {
 fn unknown_template_variable_names_template_line_and_page() {
     assert_fails(
         |f| {
-            f.write("content/pages/about.en.md", "---\ntitle: About\n---\nText\n");
-            f.write("content/pages/about.ru.md", "---\ntitle: О программе\n---\nТекст\n");
+            f.write(
+                "content/pages/about.en.md",
+                "---\ntitle: About\n---\nText\n",
+            );
+            f.write(
+                "content/pages/about.ru.md",
+                "---\ntitle: О программе\n---\nТекст\n",
+            );
             f.write("templates/page.html", "{% extends \"base.html\" %}\n{% block main %}\n{{ page.title }}\n{{ colour }}\n{% endblock main %}\n");
         },
-        &["templates/page.html:4:", "`colour` is not defined", "while rendering content/pages/about.en.md"],
+        &[
+            "templates/page.html:4:",
+            "`colour` is not defined",
+            "while rendering content/pages/about.en.md",
+        ],
     );
 }
 
 #[test]
 fn missing_fluent_message_names_template_and_language() {
     assert_fails(
-        |f| f.write("locales/ru/main.ftl", &common::RU_FTL.replace("join = Присоединиться\n", "")),
-        &["themes/harbor/templates/", "Fluent message `join` is missing in locales/ru/"],
+        |f| {
+            f.write(
+                "locales/ru/main.ftl",
+                &common::RU_FTL.replace("join = Присоединиться\n", ""),
+            )
+        },
+        &[
+            "themes/harbor/templates/",
+            "Fluent message `join` is missing in locales/ru/",
+        ],
     );
 }
 
 #[test]
 fn partner_with_unknown_market_names_registry_line() {
     assert_fails(
-        |f| f.write("content/partners.yaml", &common::PARTNERS.replace("market: ru", "market: eu")),
-        &["content/partners.yaml:11:13", "unknown market `eu`", "use one of the markets in site.yaml: ru, us"],
+        |f| {
+            f.write(
+                "content/partners.yaml",
+                &common::PARTNERS.replace("market: ru", "market: eu"),
+            )
+        },
+        &[
+            "content/partners.yaml:11:13",
+            "unknown market `eu`",
+            "use one of the markets in site.yaml: ru, us",
+        ],
     );
 }
 
 #[test]
 fn duplicate_partner_id_and_code_are_both_reported() {
-    let text = common::PARTNERS.replace("id: beta", "id: alpha").replace("code: BETA26", "code: ALPHA26");
+    let text = common::PARTNERS
+        .replace("id: beta", "id: alpha")
+        .replace("code: BETA26", "code: ALPHA26");
     assert_fails(
         |f| f.write("content/partners.yaml", &text),
         &[
@@ -108,7 +164,12 @@ fn duplicate_partner_id_and_code_are_both_reported() {
 #[test]
 fn unknown_key_in_site_yaml_is_an_error_with_its_line() {
     assert_fails(
-        |f| f.write("site.yaml", &common::SITE.replace("languages:", "colour: blue\nlanguages:")),
+        |f| {
+            f.write(
+                "site.yaml",
+                &common::SITE.replace("languages:", "colour: blue\nlanguages:"),
+            )
+        },
         &["site.yaml:3:1", "colour"],
     );
 }
@@ -116,7 +177,12 @@ fn unknown_key_in_site_yaml_is_an_error_with_its_line() {
 #[test]
 fn template_syntax_error_names_the_template_file() {
     assert_fails(
-        |f| f.write("templates/home.html", "{% extends \"base.html\" %}\n{% block main %}\n{% if %}\n{% endblock main %}\n"),
+        |f| {
+            f.write(
+                "templates/home.html",
+                "{% extends \"base.html\" %}\n{% block main %}\n{% if %}\n{% endblock main %}\n",
+            )
+        },
         &["templates/home.html:3:"],
     );
 }
@@ -124,7 +190,9 @@ fn template_syntax_error_names_the_template_file() {
 #[test]
 fn referral_link_on_a_brand_page_is_an_error() {
     assert_fails(
-        |f| f.write("templates/home.html", "{% extends \"base.html\" %}{% block main %}{{ referral_link(asset=\"x\") }}{% endblock main %}"),
+        |f| {
+            f.write("templates/home.html", "{% extends \"base.html\" %}{% block main %}{{ referral_link(asset=\"x\") }}{% endblock main %}")
+        },
         &["templates/home.html:1:", "only available on partner pages"],
     );
 }
@@ -132,7 +200,12 @@ fn referral_link_on_a_brand_page_is_an_error() {
 #[test]
 fn fluent_syntax_error_names_its_line() {
     assert_fails(
-        |f| f.write("locales/en/main.ftl", &format!("{}broken = {{ $count ->\n", common::EN_FTL)),
+        |f| {
+            f.write(
+                "locales/en/main.ftl",
+                &format!("{}broken = {{ $count ->\n", common::EN_FTL),
+            )
+        },
         &["locales/en/main.ftl:", "Fluent syntax error"],
     );
 }
@@ -141,10 +214,17 @@ fn fluent_syntax_error_names_its_line() {
 fn invalid_utf8_names_the_byte_offset() {
     let f = Fixture::minimal();
     f.build().unwrap();
-    std::fs::write(f.root().join("content/stories/first.en.md"), b"---\ntitle: \xff\n---\n").unwrap();
+    std::fs::write(
+        f.root().join("content/stories/first.en.md"),
+        b"---\ntitle: \xff\n---\n",
+    )
+    .unwrap();
     let (code, stderr) = failing_build(&f);
     assert_eq!(code, 1);
-    assert!(stderr.contains("content/stories/first.en.md:2:8"), "{stderr}");
+    assert!(
+        stderr.contains("content/stories/first.en.md:2:8"),
+        "{stderr}"
+    );
     assert!(stderr.contains("offset 11"), "{stderr}");
 }
 
@@ -153,12 +233,22 @@ fn every_problem_is_reported_at_once() {
     let stderr = assert_fails(
         |f| {
             f.remove("content/stories/first.ru.md");
-            f.write("content/partners.yaml", &common::PARTNERS.replace("market: ru", "market: eu"));
+            f.write(
+                "content/partners.yaml",
+                &common::PARTNERS.replace("market: ru", "market: eu"),
+            );
             f.write("content/pages/bad.en.md", "no front matter\n");
         },
-        &["first.ru.md is missing", "unknown market `eu`", "content/pages/bad.en.md"],
+        &[
+            "first.ru.md is missing",
+            "unknown market `eu`",
+            "content/pages/bad.en.md",
+        ],
     );
-    assert!(stderr.contains("errors in the project; nothing was written"), "{stderr}");
+    assert!(
+        stderr.contains("errors in the project; nothing was written"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -169,4 +259,20 @@ fn output_folder_not_made_by_refkit_is_refused_with_exit_code_2() {
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("not created by refkit"), "{stderr}");
     assert_eq!(f.read("public/keep.txt"), "mine");
+}
+
+#[test]
+fn a_story_naming_a_partners_referral_code_is_refused() {
+    assert_fails(
+        |f| {
+            f.write(
+                "content/stories/first.en.md",
+                "---\ntitle: First\nsummary: S\ndate: 2026-05-01\n---\nUse code ALPHA26 today.\n",
+            )
+        },
+        &[
+            "content/stories/first.en.md:6:10",
+            "referral code `ALPHA26` of partner `alpha`",
+        ],
+    );
 }

@@ -25,7 +25,10 @@ fn brand_and_partner_pages_are_written_where_the_contract_says() {
         assert!(f.exists(path), "{path} is missing");
     }
     assert_eq!(summary.pages, 1 + 2 * 2 + 2 * 2 * 2);
-    assert!(!f.exists("public/manifest"), "the manifest must never be public");
+    assert!(
+        !f.exists("public/manifest"),
+        "the manifest must never be public"
+    );
 }
 
 #[test]
@@ -34,10 +37,22 @@ fn every_page_has_lang_hreflang_pair_x_default_and_a_switcher() {
     f.build().unwrap();
     let en = f.read("public/en/stories/first/index.html");
     assert!(en.contains("<html lang=\"en\">"));
-    assert!(en.contains(r#"hreflang="en" href="https://partners.test/en/stories/first/""#), "{en}");
-    assert!(en.contains(r#"hreflang="ru" href="https://partners.test/ru/stories/first/""#), "{en}");
-    assert!(en.contains(r#"hreflang="x-default" href="https://partners.test/en/stories/first/""#), "{en}");
-    assert!(en.contains(r#"class="switch" hreflang="ru" href="/ru/stories/first/">Russian</a>"#), "{en}");
+    assert!(
+        en.contains(r#"hreflang="en" href="https://partners.test/en/stories/first/""#),
+        "{en}"
+    );
+    assert!(
+        en.contains(r#"hreflang="ru" href="https://partners.test/ru/stories/first/""#),
+        "{en}"
+    );
+    assert!(
+        en.contains(r#"hreflang="x-default" href="https://partners.test/en/stories/first/""#),
+        "{en}"
+    );
+    assert!(
+        en.contains(r#"class="switch" hreflang="ru" href="/ru/stories/first/">Russian</a>"#),
+        "{en}"
+    );
     let ru = f.read("public/p/beta/ru/index.html");
     assert!(ru.contains("<html lang=\"ru\">"));
     assert!(ru.contains(r#"href="/p/beta/en/">English</a>"#), "{ru}");
@@ -49,44 +64,76 @@ fn partner_pages_are_noindex_and_canonical_to_the_brand_page_they_repeat() {
     f.build().unwrap();
     let story = f.read("public/p/alpha/ru/stories/first/index.html");
     assert!(story.contains(r#"<meta name="robots" content="noindex">"#));
-    assert!(story.contains(r#"<link rel="canonical" href="https://partners.test/ru/stories/first/">"#), "{story}");
+    assert!(
+        story.contains(r#"<link rel="canonical" href="https://partners.test/ru/stories/first/">"#),
+        "{story}"
+    );
     let landing = f.read("public/p/alpha/en/index.html");
-    assert!(landing.contains(r#"<link rel="canonical" href="https://partners.test/en/">"#), "{landing}");
+    assert!(
+        landing.contains(r#"<link rel="canonical" href="https://partners.test/en/">"#),
+        "{landing}"
+    );
     let brand = f.read("public/en/stories/first/index.html");
     assert!(!brand.contains("noindex"));
-    assert!(brand.contains(r#"<link rel="canonical" href="https://partners.test/en/stories/first/">"#));
+    assert!(
+        brand.contains(r#"<link rel="canonical" href="https://partners.test/en/stories/first/">"#)
+    );
 }
 
 #[test]
 fn every_partner_call_to_action_has_its_code_and_no_other_partners() {
     let f = Fixture::minimal();
     f.build().unwrap();
-    for (partner, code, other) in [("alpha", "ALPHA26", "BETA26"), ("beta", "BETA26", "ALPHA26")] {
-        for page in [format!("public/p/{partner}/en/index.html"), format!("public/p/{partner}/ru/stories/first/index.html")] {
+    for (partner, code, other) in [
+        ("alpha", "ALPHA26", "BETA26"),
+        ("beta", "BETA26", "ALPHA26"),
+    ] {
+        for page in [
+            format!("public/p/{partner}/en/index.html"),
+            format!("public/p/{partner}/ru/stories/first/index.html"),
+        ] {
             let html = f.read(&page);
-            let ctas: Vec<String> = hrefs(&html).into_iter().filter(|h| h.starts_with("https://join.test")).collect();
+            let ctas: Vec<String> = hrefs(&html)
+                .into_iter()
+                .filter(|h| h.starts_with("https://join.test"))
+                .collect();
             assert!(!ctas.is_empty(), "{page} has no call to action");
             for cta in &ctas {
                 assert!(cta.contains(&format!("ref={code}&")), "{page}: {cta}");
-                assert!(cta.contains("utm_source=partner&utm_medium=microsite&utm_campaign=test"), "{page}: {cta}");
+                assert!(
+                    cta.contains("utm_source=partner&utm_medium=microsite&utm_campaign=test"),
+                    "{page}: {cta}"
+                );
             }
-            assert!(!html.contains(other), "{page} contains another partner's code");
+            assert!(
+                !html.contains(other),
+                "{page} contains another partner's code"
+            );
         }
     }
     let landing = f.read("public/p/alpha/en/index.html");
     assert!(landing.contains("utm_content=landing-hero"));
     assert!(landing.contains("utm_content=landing-footer"));
-    assert!(f.read("public/p/alpha/en/stories/first/index.html").contains("utm_content=story-first"));
+    assert!(f
+        .read("public/p/alpha/en/stories/first/index.html")
+        .contains("utm_content=story-first"));
 }
 
 #[test]
 fn brand_pages_carry_no_referral_code() {
     let f = Fixture::minimal();
     f.build().unwrap();
-    for page in ["public/index.html", "public/en/index.html", "public/ru/stories/first/index.html"] {
+    for page in [
+        "public/index.html",
+        "public/en/index.html",
+        "public/ru/stories/first/index.html",
+    ] {
         let html = f.read(page);
         assert!(!html.contains("?ref=") && !html.contains("utm_"), "{page}");
-        assert!(!html.contains("ALPHA26") && !html.contains("BETA26"), "{page}");
+        assert!(
+            !html.contains("ALPHA26") && !html.contains("BETA26"),
+            "{page}"
+        );
     }
 }
 
@@ -113,17 +160,31 @@ fn manifest_lists_every_emitted_link_once() {
 fn markets_lead_differently_in_both_languages() {
     let f = Fixture::minimal();
     f.build().unwrap();
-    assert!(f.read("public/p/alpha/en/index.html").contains("Earn $150 per referral"));
-    assert!(f.read("public/p/alpha/ru/index.html").contains("150\u{a0}$ за каждого клиента"));
-    assert!(f.read("public/p/beta/en/index.html").contains("A partnership built on trust"));
-    assert!(f.read("public/p/beta/ru/index.html").contains("Партнёрство, построенное на доверии"));
+    assert!(f
+        .read("public/p/alpha/en/index.html")
+        .contains("Earn $150 per referral"));
+    assert!(f
+        .read("public/p/alpha/ru/index.html")
+        .contains("150\u{a0}$ за каждого клиента"));
+    assert!(f
+        .read("public/p/beta/en/index.html")
+        .contains("A partnership built on trust"));
+    assert!(f
+        .read("public/p/beta/ru/index.html")
+        .contains("Партнёрство, построенное на доверии"));
 }
 
 #[test]
 fn a_story_limited_to_one_market_reaches_only_that_markets_partners() {
     let f = Fixture::minimal();
-    f.write("content/stories/us-only.en.md", &common::story("US only", Some("us")));
-    f.write("content/stories/us-only.ru.md", &common::story("Только США", Some("us")));
+    f.write(
+        "content/stories/us-only.en.md",
+        &common::story("US only", Some("us")),
+    );
+    f.write(
+        "content/stories/us-only.ru.md",
+        &common::story("Только США", Some("us")),
+    );
     f.build().unwrap();
     assert!(f.exists("public/en/stories/us-only/index.html"));
     assert!(f.exists("public/p/alpha/en/stories/us-only/index.html"));
@@ -134,7 +195,13 @@ fn a_story_limited_to_one_market_reaches_only_that_markets_partners() {
 #[test]
 fn russian_plurals_follow_one_few_many_for_1_2_5_11_21() {
     let f = Fixture::minimal();
-    for (n, expected) in [(1, "1 история"), (2, "2 истории"), (5, "5 историй"), (11, "11 историй"), (21, "21 история")] {
+    for (n, expected) in [
+        (1, "1 история"),
+        (2, "2 истории"),
+        (5, "5 историй"),
+        (11, "11 историй"),
+        (21, "21 история"),
+    ] {
         for i in 0..25 {
             let rel_en = format!("content/stories/s{i}.en.md");
             let rel_ru = format!("content/stories/s{i}.ru.md");
@@ -148,7 +215,10 @@ fn russian_plurals_follow_one_few_many_for_1_2_5_11_21() {
         }
         f.build().unwrap();
         let home = f.read("public/ru/index.html");
-        assert!(home.contains(&format!("<p class=\"count\">{expected}</p>")), "{n}: {home}");
+        assert!(
+            home.contains(&format!("<p class=\"count\">{expected}</p>")),
+            "{n}: {home}"
+        );
     }
 }
 
@@ -163,11 +233,20 @@ fn partner_names_are_escaped_in_html() {
 #[test]
 fn sub_path_base_url_prefixes_every_internal_link() {
     let f = Fixture::minimal();
-    f.write("site.yaml", &common::SITE.replace("https://partners.test", "https://example.org/network/"));
+    f.write(
+        "site.yaml",
+        &common::SITE.replace("https://partners.test", "https://example.org/network/"),
+    );
     f.build().unwrap();
     let html = f.read("public/en/stories/first/index.html");
-    assert!(html.contains(r#"href="/network/ru/stories/first/""#), "{html}");
-    assert!(html.contains(r#"hreflang="ru" href="https://example.org/network/ru/stories/first/""#), "{html}");
+    assert!(
+        html.contains(r#"href="/network/ru/stories/first/""#),
+        "{html}"
+    );
+    assert!(
+        html.contains(r#"hreflang="ru" href="https://example.org/network/ru/stories/first/""#),
+        "{html}"
+    );
 }
 
 #[test]

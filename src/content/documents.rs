@@ -38,21 +38,23 @@ pub fn parse_file_name(
     settings: &Settings,
     expected: &str,
 ) -> Result<(String, String), Diagnostic> {
-    let name = file.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
     let stem = name.strip_suffix(".md").ok_or_else(|| {
         Diagnostic::error(file, format!("unexpected file here; {expected}"))
             .help("move the file elsewhere, or rename it")
     })?;
     let (slug, lang) = stem.rsplit_once('.').ok_or_else(|| {
-        Diagnostic::error(file, format!("the file name has no language; {expected}"))
-            .help(format!(
-                "rename it to e.g. `{stem}.{}.md`",
-                settings.default_language()
-            ))
+        Diagnostic::error(file, format!("the file name has no language; {expected}")).help(format!(
+            "rename it to e.g. `{stem}.{}.md`",
+            settings.default_language()
+        ))
     })?;
     if !slug::is_slug(slug) {
         return Err(
-            Diagnostic::error(file, format!("`{slug}` is not a safe slug")).help(slug::SLUG_HELP)
+            Diagnostic::error(file, format!("`{slug}` is not a safe slug")).help(slug::SLUG_HELP),
         );
     }
     if !settings.languages.iter().any(|l| l == lang) {
@@ -171,7 +173,11 @@ pub fn load_translated<F: DeserializeOwned + Send>(
 pub fn push_error(report: &mut Report, err: Error) {
     match err {
         Error::Content(diagnostics) => report.extend(diagnostics),
-        Error::Io { path, source, action } => report.push(Diagnostic::error(
+        Error::Io {
+            path,
+            source,
+            action,
+        } => report.push(Diagnostic::error(
             path,
             format!("could not {action} the file: {source}"),
         )),

@@ -84,7 +84,10 @@ mod tests {
     #[test]
     fn missing_fences_are_errors() {
         assert_eq!(split("title: a\n").unwrap_err().line, 1);
-        assert!(split("---\ntitle: a\n").unwrap_err().message.contains("never closed"));
+        assert!(split("---\ntitle: a\n")
+            .unwrap_err()
+            .message
+            .contains("never closed"));
         assert!(split("").is_err());
     }
 }

@@ -167,6 +167,7 @@ impl Project {
                 Vec::new()
             }
         };
+        check_no_codes_in_shared_text(&stories, &pages, &partners, root, &mut report);
         report.into_result()?;
         Ok(Project {
             root: root.to_path_buf(),
@@ -185,6 +186,44 @@ impl Project {
     }
 }
 
+/// Stories and pages are shared by every partner's microsite, so a referral code in
+/// their text would show on other partners' pages and misattribute referrals.
+fn check_no_codes_in_shared_text(
+    stories: &[Story],
+    pages: &[Page],
+    partners: &[Partner],
+    root: &Path,
+    report: &mut Report,
+) {
+    let codes: std::collections::HashMap<&str, &str> = partners
+        .iter()
+        .map(|p| (p.code.as_str(), p.id.as_str()))
+        .collect();
+    if codes.is_empty() {
+        return;
+    }
+    let texts = stories
+        .iter()
+        .flat_map(|s| &s.texts)
+        .chain(pages.iter().flat_map(|p| &p.texts));
+    for text in texts {
+        let words = text
+            .html
+            .split(|c: char| !(c.is_ascii_uppercase() || c.is_ascii_digit()));
+        let Some((code, partner)) = words.filter_map(|w| codes.get_key_value(w)).next() else {
+            continue;
+        };
+        let mut d = Diagnostic::error(&text.file, format!("the text names referral code `{code}` of partner `{partner}`"))
+            .help("stories and pages appear on every partner's microsite; refer to the partner by name and let refkit add the tracked links");
+        if let Ok(source) = std::fs::read_to_string(root.join(&text.file)) {
+            if let Some(offset) = source.find(code) {
+                d = d.at_offset(&source, offset);
+            }
+        }
+        report.push(d);
+    }
+}
+
 fn load_banners(root: &Path, report: &mut Report) -> Vec<Banner> {
     let files = match fsutil::files_under(root, &root.join(BANNERS_DIR)) {
         Ok(files) => files,
@@ -195,11 +234,18 @@ fn load_banners(root: &Path, report: &mut Report) -> Vec<Banner> {
     };
     let mut banners = Vec::new();
     for (path, shown) in files {
-        let name = shown.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = shown
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let lower = name.to_ascii_lowercase();
         let ok_ext = [".png", ".jpg", ".jpeg"].iter().any(|e| lower.ends_with(e));
         let stem = lower.rsplit_once('.').map_or("", |(s, _)| s);
-        if shown.parent() != Some(Path::new(BANNERS_DIR)) || !ok_ext || !crate::slug::is_slug(stem) || lower != name {
+        if shown.parent() != Some(Path::new(BANNERS_DIR))
+            || !ok_ext
+            || !crate::slug::is_slug(stem)
+            || lower != name
+        {
             report.push(Diagnostic::error(&shown, "banners are PNG or JPEG files named `<slug>.png` or `<slug>.jpg` directly in content/banners/")
                 .help("rename the file with lowercase ASCII letters, digits and hyphens, or move it elsewhere"));
             continue;
@@ -209,8 +255,14 @@ fn load_banners(root: &Path, report: &mut Report) -> Vec<Banner> {
     banners
 }
 
-fn load_stories(root: &Path, settings: &Settings, banners: &[Banner], report: &mut Report) -> Vec<Story> {
-    let groups = documents::load_translated::<StoryFront>(root, STORIES_DIR, "story", settings, report);
+fn load_stories(
+    root: &Path,
+    settings: &Settings,
+    banners: &[Banner],
+    report: &mut Report,
+) -> Vec<Story> {
+    let groups =
+        documents::load_translated::<StoryFront>(root, STORIES_DIR, "story", settings, report);
     let mut stories = Vec::with_capacity(groups.len());
     for (slug, versions) in groups {
         let first = &versions[0];
@@ -221,20 +273,35 @@ fn load_stories(root: &Path, settings: &Settings, banners: &[Banner], report: &m
                 Diagnostic::error(&v.file, m).at(&v.text, l.line() as usize, l.column() as usize)
             };
             if !is_date(&f.date.value) {
-                report.push(at(&f.date.referenced, format!("`{}` is not a date", f.date.value)).help("write the date as YYYY-MM-DD, e.g. 2026-09-14"));
+                report.push(
+                    at(
+                        &f.date.referenced,
+                        format!("`{}` is not a date", f.date.value),
+                    )
+                    .help("write the date as YYYY-MM-DD, e.g. 2026-09-14"),
+                );
                 ok = false;
             }
             for m in f.markets.iter().flatten() {
                 if settings.market(&m.value).is_none() {
-                    report.push(at(&m.referenced, format!("unknown market `{}`", m.value))
-                        .help(format!("use one of the markets in site.yaml: {}", settings.market_list())));
+                    report.push(
+                        at(&m.referenced, format!("unknown market `{}`", m.value)).help(format!(
+                            "use one of the markets in site.yaml: {}",
+                            settings.market_list()
+                        )),
+                    );
                     ok = false;
                 }
             }
             if let Some(b) = &f.banner {
                 if !banners.iter().any(|x| x.name == b.value) {
-                    report.push(at(&b.referenced, format!("banner `{}` is not in {BANNERS_DIR}/", b.value))
-                        .help("add the image to content/banners/ or fix the file name"));
+                    report.push(
+                        at(
+                            &b.referenced,
+                            format!("banner `{}` is not in {BANNERS_DIR}/", b.value),
+                        )
+                        .help("add the image to content/banners/ or fix the file name"),
+                    );
                     ok = false;
                 }
             }
@@ -245,15 +312,35 @@ fn load_stories(root: &Path, settings: &Settings, banners: &[Banner], report: &m
             if v.lang != first.lang {
                 let same_markets = values(&f.markets) == values(&first.front.markets);
                 let same_date = f.date.value == first.front.date.value;
-                let same_banner = f.banner.as_ref().map(|b| &b.value) == first.front.banner.as_ref().map(|b| &b.value);
+                let same_banner = f.banner.as_ref().map(|b| &b.value)
+                    == first.front.banner.as_ref().map(|b| &b.value);
                 for (same, key, line) in [
-                    (same_markets, "markets", f.markets.as_ref().and_then(|m| m.first()).map(|m| m.referenced)),
+                    (
+                        same_markets,
+                        "markets",
+                        f.markets
+                            .as_ref()
+                            .and_then(|m| m.first())
+                            .map(|m| m.referenced),
+                    ),
                     (same_date, "date", Some(f.date.referenced)),
-                    (same_banner, "banner", f.banner.as_ref().map(|b| b.referenced)),
+                    (
+                        same_banner,
+                        "banner",
+                        f.banner.as_ref().map(|b| b.referenced),
+                    ),
                 ] {
                     if !same {
-                        let d = Diagnostic::error(&v.file, format!("`{key}` differs from {}", crate::diagnostics::display_path(&first.file)))
-                            .help(format!("the versions of a story share one `{key}`; make them equal"));
+                        let d = Diagnostic::error(
+                            &v.file,
+                            format!(
+                                "`{key}` differs from {}",
+                                crate::diagnostics::display_path(&first.file)
+                            ),
+                        )
+                        .help(format!(
+                            "the versions of a story share one `{key}`; make them equal"
+                        ));
                         report.push(match line {
                             Some(l) => d.at(&v.text, l.line() as usize, l.column() as usize),
                             None => d.at(&v.text, 1, 1),
@@ -325,8 +412,19 @@ fn load_pages(root: &Path, settings: &Settings, report: &mut Report) -> Vec<Page
     for page in &pages {
         if crate::RESERVED_PAGE_SLUGS.contains(&page.slug.as_str()) {
             let t = &page.texts[0];
-            report.push(Diagnostic::error(&t.file, format!("a page cannot be called `{}`: the site uses that path itself", page.slug))
-                .help(format!("rename the page; reserved names: {}", crate::RESERVED_PAGE_SLUGS.join(", "))));
+            report.push(
+                Diagnostic::error(
+                    &t.file,
+                    format!(
+                        "a page cannot be called `{}`: the site uses that path itself",
+                        page.slug
+                    ),
+                )
+                .help(format!(
+                    "rename the page; reserved names: {}",
+                    crate::RESERVED_PAGE_SLUGS.join(", ")
+                )),
+            );
         }
     }
     pages.sort_by(|a, b| a.weight.cmp(&b.weight).then_with(|| a.slug.cmp(&b.slug)));
@@ -340,7 +438,9 @@ pub fn is_date(s: &str) -> bool {
         return false;
     }
     let digits = |r: std::ops::Range<usize>| -> Option<u32> {
-        s.get(r).filter(|p| p.bytes().all(|c| c.is_ascii_digit())).and_then(|p| p.parse().ok())
+        s.get(r)
+            .filter(|p| p.bytes().all(|c| c.is_ascii_digit()))
+            .and_then(|p| p.parse().ok())
     };
     let (Some(y), Some(m), Some(d)) = (digits(0..4), digits(5..7), digits(8..10)) else {
         return false;

@@ -67,13 +67,22 @@ pub(super) fn load(root: &Path, settings: &Settings, report: &mut Report) -> Vec
         };
         let parts: Vec<_> = inside.components().collect();
         if parts.len() != 2 {
-            report.push(Diagnostic::error(&shown, format!("unexpected file; {expected}")));
+            report.push(Diagnostic::error(
+                &shown,
+                format!("unexpected file; {expected}"),
+            ));
             continue;
         }
         let market = parts[0].as_os_str().to_string_lossy().into_owned();
         if settings.market(&market).is_none() {
-            report.push(Diagnostic::error(&shown, format!("`{market}` is not a market of the site"))
-                .help(format!("put pitch copy under a market folder: {}", settings.market_list())));
+            report.push(
+                Diagnostic::error(&shown, format!("`{market}` is not a market of the site")).help(
+                    format!(
+                        "put pitch copy under a market folder: {}",
+                        settings.market_list()
+                    ),
+                ),
+            );
             continue;
         }
         let (channel, lang) = match documents::parse_file_name(&shown, settings, expected) {
@@ -84,8 +93,13 @@ pub(super) fn load(root: &Path, settings: &Settings, report: &mut Report) -> Vec
             }
         };
         if settings.channel(&channel).is_none() {
-            report.push(Diagnostic::error(&shown, format!("`{channel}` is not a channel of the site"))
-                .help(format!("name the file after one of: {}", settings.channel_list())));
+            report.push(
+                Diagnostic::error(&shown, format!("`{channel}` is not a channel of the site"))
+                    .help(format!(
+                        "name the file after one of: {}",
+                        settings.channel_list()
+                    )),
+            );
             continue;
         }
         let doc = match parse_document::<PitchFront>(&path, &shown, &lang) {
@@ -100,16 +114,29 @@ pub(super) fn load(root: &Path, settings: &Settings, report: &mut Report) -> Vec
         };
         let is_email = channel == "email";
         match (&doc.front.subject, is_email) {
-            (None, true) => report.push(Diagnostic::error(&shown, "e-mail pitch copy needs a `subject`")
-                .at(&doc.text, 1, 1)
-                .help("add `subject: …` to the front matter")),
-            (Some(s), false) => report.push(at_line(&s.referenced, format!("`subject` only applies to e-mail, not to `{channel}`"))
-                .help("remove the key")),
+            (None, true) => report.push(
+                Diagnostic::error(&shown, "e-mail pitch copy needs a `subject`")
+                    .at(&doc.text, 1, 1)
+                    .help("add `subject: …` to the front matter"),
+            ),
+            (Some(s), false) => report.push(
+                at_line(
+                    &s.referenced,
+                    format!("`subject` only applies to e-mail, not to `{channel}`"),
+                )
+                .help("remove the key"),
+            ),
             _ => {}
         }
         let asset = match &doc.front.asset {
             Some(a) if !slug::is_slug(&a.value) => {
-                report.push(at_line(&a.referenced, format!("asset `{}` is not a safe slug", a.value)).help(slug::SLUG_HELP));
+                report.push(
+                    at_line(
+                        &a.referenced,
+                        format!("asset `{}` is not a safe slug", a.value),
+                    )
+                    .help(slug::SLUG_HELP),
+                );
                 continue;
             }
             Some(a) => a.value.clone(),
@@ -117,9 +144,14 @@ pub(super) fn load(root: &Path, settings: &Settings, report: &mut Report) -> Vec
         };
         let split = super::front_matter::split(&doc.text).expect("parse_document split it already");
         if !split.body.contains(LINK_PLACEHOLDER) {
-            report.push(Diagnostic::error(&shown, "this pitch has no `{link}`, so the partner's referrals could not be tracked")
+            report.push(
+                Diagnostic::error(
+                    &shown,
+                    "this pitch has no `{link}`, so the partner's referrals could not be tracked",
+                )
                 .at(&doc.text, split.body_line, 1)
-                .help("put `{link}` where the partner's tracked link belongs"));
+                .help("put `{link}` where the partner's tracked link belongs"),
+            );
         }
         seen.insert((market.clone(), channel.clone(), lang.clone()));
         pitches.push(Pitch {
@@ -136,9 +168,15 @@ pub(super) fn load(root: &Path, settings: &Settings, report: &mut Report) -> Vec
     for p in &pitches {
         for lang in &settings.languages {
             if !seen.contains(&(p.market.clone(), p.channel.clone(), lang.clone())) {
-                report.push(Diagnostic::error(&p.file, format!(
+                report.push(
+                    Diagnostic::error(
+                        &p.file,
+                        format!(
                     "pitch copy for {}/{} has no `{lang}` version: {}/{}/{}.{lang}.md is missing",
-                    p.market, p.channel, super::PITCH_DIR, p.market, p.channel)).help("write the missing translation"));
+                    p.market, p.channel, super::PITCH_DIR, p.market, p.channel),
+                    )
+                    .help("write the missing translation"),
+                );
             }
         }
     }

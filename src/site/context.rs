@@ -72,7 +72,10 @@ impl<'a> Contexts<'a> {
                 .collect();
             brand_stories.insert(lang, Value::from(cards));
             for story in &project.stories {
-                story_html.insert((story.slug.as_str(), lang), Value::from(story.text(lang).html.as_str()));
+                story_html.insert(
+                    (story.slug.as_str(), lang),
+                    Value::from(story.text(lang).html.as_str()),
+                );
             }
         }
         Contexts {
@@ -106,8 +109,16 @@ impl<'a> Contexts<'a> {
                 Job::Entry => urls.home(l),
                 Job::Home { .. } => urls.home(l),
                 Job::Page { page, .. } => urls.page(l, &page.slug),
-                Job::Story { story, partner: None, .. } => urls.story(l, &story.slug),
-                Job::Story { story, partner: Some(p), .. } => urls.partner_story(&p.id, l, &story.slug),
+                Job::Story {
+                    story,
+                    partner: None,
+                    ..
+                } => urls.story(l, &story.slug),
+                Job::Story {
+                    story,
+                    partner: Some(p),
+                    ..
+                } => urls.partner_story(&p.id, l, &story.slug),
                 Job::PartnerHome { partner, .. } => urls.partner_home(&partner.id, l),
             }
         };
@@ -116,7 +127,11 @@ impl<'a> Contexts<'a> {
             _ => url_in(lang),
         };
         let canonical = match *job {
-            Job::Story { story, partner: Some(_), .. } => urls.story(lang, &story.slug),
+            Job::Story {
+                story,
+                partner: Some(_),
+                ..
+            } => urls.story(lang, &story.slug),
             Job::PartnerHome { .. } => urls.home(lang),
             _ => url.clone(),
         };
@@ -140,7 +155,12 @@ impl<'a> Contexts<'a> {
             .languages
             .iter()
             .filter(|l| l.as_str() != lang)
-            .map(|l| obj(vec![("lang", Value::from(l.as_str())), ("url", Value::from(url_in(l)))]))
+            .map(|l| {
+                obj(vec![
+                    ("lang", Value::from(l.as_str())),
+                    ("url", Value::from(url_in(l))),
+                ])
+            })
             .collect();
 
         let page = self.page_value(job, lang, &url);
@@ -174,18 +194,58 @@ impl<'a> Contexts<'a> {
 
     fn page_value(&self, job: &Job<'_>, lang: &str, url: &str) -> Value {
         let (kind, slug, title, summary, date, content, banner) = match *job {
-            Job::Entry => ("entry", "", self.project.settings.title.as_str(), None, None, Value::from(""), None),
-            Job::Home { .. } => ("home", "", self.project.settings.title.as_str(), None, None, Value::from(""), None),
+            Job::Entry => (
+                "entry",
+                "",
+                self.project.settings.title.as_str(),
+                None,
+                None,
+                Value::from(""),
+                None,
+            ),
+            Job::Home { .. } => (
+                "home",
+                "",
+                self.project.settings.title.as_str(),
+                None,
+                None,
+                Value::from(""),
+                None,
+            ),
             Job::Page { page, .. } => {
                 let t = page.text(lang);
-                ("page", page.slug.as_str(), t.title.as_str(), t.summary.as_deref(), None, Value::from(t.html.as_str()), None)
+                (
+                    "page",
+                    page.slug.as_str(),
+                    t.title.as_str(),
+                    t.summary.as_deref(),
+                    None,
+                    Value::from(t.html.as_str()),
+                    None,
+                )
             }
             Job::Story { story, .. } => {
                 let t = story.text(lang);
                 let html = self.story_html[&(story.slug.as_str(), lang)].clone();
-                ("story", story.slug.as_str(), t.title.as_str(), t.summary.as_deref(), Some(story.date.as_str()), html, story.banner.as_deref())
+                (
+                    "story",
+                    story.slug.as_str(),
+                    t.title.as_str(),
+                    t.summary.as_deref(),
+                    Some(story.date.as_str()),
+                    html,
+                    story.banner.as_deref(),
+                )
             }
-            Job::PartnerHome { partner, .. } => ("partner-home", "", partner.name.as_str(), None, None, Value::from(""), None),
+            Job::PartnerHome { partner, .. } => (
+                "partner-home",
+                "",
+                partner.name.as_str(),
+                None,
+                None,
+                Value::from(""),
+                None,
+            ),
         };
         obj(vec![
             ("kind", Value::from(kind)),
@@ -196,7 +256,12 @@ impl<'a> Contexts<'a> {
             ("date", opt(date)),
             ("content", content),
             ("slug", Value::from(slug)),
-            ("banner", banner.map_or_else(Value::none, |b| Value::from(self.urls.file(&format!("banners/{b}"))))),
+            (
+                "banner",
+                banner.map_or_else(Value::none, |b| {
+                    Value::from(self.urls.file(&format!("banners/{b}")))
+                }),
+            ),
         ])
     }
 
@@ -204,7 +269,14 @@ impl<'a> Contexts<'a> {
         let cards: Vec<Value> = self
             .project
             .stories_for_market(&partner.market)
-            .map(|s| story_card(&self.urls, s, lang, self.urls.partner_story(&partner.id, lang, &s.slug)))
+            .map(|s| {
+                story_card(
+                    &self.urls,
+                    s,
+                    lang,
+                    self.urls.partner_story(&partner.id, lang, &s.slug),
+                )
+            })
             .collect();
         Value::from(cards)
     }
@@ -215,11 +287,17 @@ impl<'a> Contexts<'a> {
         };
         obj(vec![
             ("id", Value::from(m.id.as_str())),
-            ("lead", Value::from(match m.lead {
-                Lead::Reward => "reward",
-                Lead::Trust => "trust",
-            })),
-            ("reward", Value::from(l10n::money(m.reward, &m.currency, lang))),
+            (
+                "lead",
+                Value::from(match m.lead {
+                    Lead::Reward => "reward",
+                    Lead::Trust => "trust",
+                }),
+            ),
+            (
+                "reward",
+                Value::from(l10n::money(m.reward, &m.currency, lang)),
+            ),
             ("payout_days", Value::from(u64::from(m.payout_days))),
             ("currency", Value::from(m.currency.as_str())),
         ])
@@ -234,7 +312,12 @@ fn story_card(urls: &Urls, story: &Story, lang: &str, url: String) -> Value {
         ("summary", opt(t.summary.as_deref())),
         ("date", Value::from(story.date.as_str())),
         ("url", Value::from(url)),
-        ("banner", story.banner.as_deref().map_or_else(Value::none, |b| Value::from(urls.file(&format!("banners/{b}"))))),
+        (
+            "banner",
+            story.banner.as_deref().map_or_else(Value::none, |b| {
+                Value::from(urls.file(&format!("banners/{b}")))
+            }),
+        ),
     ])
 }
 
@@ -262,7 +345,15 @@ fn partner_value(p: &Partner) -> Value {
         ("market", Value::from(p.market.as_str())),
         ("stage", Value::from(stage)),
         ("tier", Value::from(tier)),
-        ("channels", Value::from(p.channels.iter().map(|c| Value::from(c.as_str())).collect::<Vec<_>>())),
+        (
+            "channels",
+            Value::from(
+                p.channels
+                    .iter()
+                    .map(|c| Value::from(c.as_str()))
+                    .collect::<Vec<_>>(),
+            ),
+        ),
         ("audience", opt(p.audience.as_deref())),
         ("contact", contact),
     ])

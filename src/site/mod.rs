@@ -73,11 +73,25 @@ impl Job<'_> {
             Job::Entry => "the language choice page".to_owned(),
             Job::Home { lang } => format!("the {lang} home page"),
             Job::Page { lang, page } => display_path(&page.text(lang).file),
-            Job::Story { lang, story, partner: None } => display_path(&story.text(lang).file),
-            Job::Story { lang, story, partner: Some(p) } => {
-                format!("{} for partner `{}`", display_path(&story.text(lang).file), p.id)
+            Job::Story {
+                lang,
+                story,
+                partner: None,
+            } => display_path(&story.text(lang).file),
+            Job::Story {
+                lang,
+                story,
+                partner: Some(p),
+            } => {
+                format!(
+                    "{} for partner `{}`",
+                    display_path(&story.text(lang).file),
+                    p.id
+                )
             }
-            Job::PartnerHome { lang, partner } => format!("the {lang} landing page of partner `{}`", partner.id),
+            Job::PartnerHome { lang, partner } => {
+                format!("the {lang} landing page of partner `{}`", partner.id)
+            }
         }
     }
 }
@@ -89,7 +103,11 @@ pub fn plan(project: &Project) -> Vec<Job<'_>> {
     for lang in languages {
         jobs.push(Job::Home { lang });
         jobs.extend(project.pages.iter().map(|page| Job::Page { lang, page }));
-        jobs.extend(project.stories.iter().map(|story| Job::Story { lang, story, partner: None }));
+        jobs.extend(project.stories.iter().map(|story| Job::Story {
+            lang,
+            story,
+            partner: None,
+        }));
     }
     for partner in &project.partners {
         for lang in languages {
@@ -97,7 +115,11 @@ pub fn plan(project: &Project) -> Vec<Job<'_>> {
             jobs.extend(
                 project
                     .stories_for_market(&partner.market)
-                    .map(|story| Job::Story { lang, story, partner: Some(partner) }),
+                    .map(|story| Job::Story {
+                        lang,
+                        story,
+                        partner: Some(partner),
+                    }),
             );
         }
     }
@@ -120,7 +142,9 @@ pub fn render_pages(
                 Err(d) => return Some(Error::from(d)),
             };
             let file = contexts.urls().output_file(&url);
-            staging.write_public(&file, html.as_bytes(), &job.describe()).err()
+            staging
+                .write_public(&file, html.as_bytes(), &job.describe())
+                .err()
         })
         .collect();
     if failures.is_empty() {
@@ -142,7 +166,17 @@ fn dedupe_template_errors(mut diagnostics: Vec<Diagnostic>) -> Result<usize> {
     crate::diagnostics::sort(&mut diagnostics);
     let mut kept: Vec<Diagnostic> = Vec::new();
     for d in diagnostics {
-        let key = |x: &Diagnostic| (x.file.clone(), x.line, x.column, x.message.split(" (while rendering").next().map(str::to_owned));
+        let key = |x: &Diagnostic| {
+            (
+                x.file.clone(),
+                x.line,
+                x.column,
+                x.message
+                    .split(" (while rendering")
+                    .next()
+                    .map(str::to_owned),
+            )
+        };
         if kept.iter().any(|k| key(k) == key(&d)) {
             continue;
         }
@@ -150,7 +184,10 @@ fn dedupe_template_errors(mut diagnostics: Vec<Diagnostic>) -> Result<usize> {
     }
     if kept.len() < total {
         kept.push(
-            Diagnostic::project(format!("{total} pages failed to render; each distinct error is shown once above")).warning(),
+            Diagnostic::project(format!(
+                "{total} pages failed to render; each distinct error is shown once above"
+            ))
+            .warning(),
         );
     }
     Err(Error::Content(kept))
@@ -159,7 +196,10 @@ fn dedupe_template_errors(mut diagnostics: Vec<Diagnostic>) -> Result<usize> {
 /// Copies the theme's and the project's static files and the banners.
 pub fn copy_files(project: &Project, staging: &Staging) -> Result<()> {
     let root = &project.root;
-    let theme_static = root.join("themes").join(&project.settings.theme).join("static");
+    let theme_static = root
+        .join("themes")
+        .join(&project.settings.theme)
+        .join("static");
     let project_static = root.join("static");
     let mut files: Vec<(String, std::path::PathBuf, String)> = Vec::new();
     let mut theme_files = std::collections::BTreeMap::new();
@@ -177,7 +217,11 @@ pub fn copy_files(project: &Project, staging: &Staging) -> Result<()> {
         files.push((rel, path, display_path(&shown)));
     }
     for banner in &project.banners {
-        files.push((format!("banners/{}", banner.name), banner.path.clone(), format!("content/banners/{}", banner.name)));
+        files.push((
+            format!("banners/{}", banner.name),
+            banner.path.clone(),
+            format!("content/banners/{}", banner.name),
+        ));
     }
     files
         .par_iter()

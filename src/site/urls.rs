@@ -83,8 +83,14 @@ mod tests {
         let mut s = crate::settings::Settings::parse("title: T\nbase_url: https://e.com/kit\nlanguages: [en]\nmarkets:\n  us: {landing: 'https://e.com/us', language: en, currency: USD, lead: reward, reward: 1, payout_days: 1}\n").unwrap();
         let u = Urls::new(&s);
         assert_eq!(u.story("en", "a"), "/kit/en/stories/a/");
-        assert_eq!(u.permalink(&u.story("en", "a")), "https://e.com/kit/en/stories/a/");
-        assert_eq!(u.output_file(&u.story("en", "a")), "en/stories/a/index.html");
+        assert_eq!(
+            u.permalink(&u.story("en", "a")),
+            "https://e.com/kit/en/stories/a/"
+        );
+        assert_eq!(
+            u.output_file(&u.story("en", "a")),
+            "en/stories/a/index.html"
+        );
         assert_eq!(u.output_file(&u.entry()), "index.html");
         s.set_base_url("https://x.org/").unwrap();
         let u = Urls::new(&s);

@@ -55,11 +55,26 @@ pub const BASE: &str = r#"<!doctype html>
 "#;
 
 pub const TEMPLATES: &[(&str, &str)] = &[
-    ("entry.html", r#"{% extends "base.html" %}{% block main %}{% for a in alternates %}<a href="{{ a.url }}">{{ a.lang }}</a>{% endfor %}{% endblock main %}"#),
-    ("home.html", r#"{% extends "base.html" %}{% block main %}<p class="count">{{ t(key="stories-count", count=stories | length) }}</p>{% for s in stories %}<a href="{{ s.url }}">{{ s.title }}</a>{% endfor %}<a class="cta" href="{{ site.base_path }}{{ lang }}/">{{ t(key="join") }}</a>{% endblock main %}"#),
-    ("page.html", r#"{% extends "base.html" %}{% block main %}<h1>{{ page.title }}</h1>{{ page.content | safe }}{% endblock main %}"#),
-    ("story.html", r#"{% extends "base.html" %}{% block main %}<h1>{{ page.title }}</h1>{{ page.content | safe }}{% if partner %}<a class="cta" href="{{ referral_link(asset="story-" ~ page.slug) }}">{{ t(key="join") }}</a>{% endif %}{% endblock main %}"#),
-    ("partner.html", r#"{% extends "base.html" %}{% block main %}<h1>{{ partner.name }}</h1>{% if market.lead == "reward" %}<p class="lead">{{ t(key="lead-reward", reward=market.reward) }}</p>{% else %}<p class="lead">{{ t(key="lead-trust") }}</p>{% endif %}<a class="cta" href="{{ referral_link(asset="landing-hero") }}">{{ t(key="join") }}</a>{% for s in stories %}<a href="{{ s.url }}">{{ s.title }}</a>{% endfor %}<a class="cta" href="{{ referral_link(asset="landing-footer") }}">{{ t(key="join") }}</a>{% endblock main %}"#),
+    (
+        "entry.html",
+        r#"{% extends "base.html" %}{% block main %}{% for a in alternates %}<a href="{{ a.url }}">{{ a.lang }}</a>{% endfor %}{% endblock main %}"#,
+    ),
+    (
+        "home.html",
+        r#"{% extends "base.html" %}{% block main %}<p class="count">{{ t(key="stories-count", count=stories | length) }}</p>{% for s in stories %}<a href="{{ s.url }}">{{ s.title }}</a>{% endfor %}<a class="cta" href="{{ site.base_path }}{{ lang }}/">{{ t(key="join") }}</a>{% endblock main %}"#,
+    ),
+    (
+        "page.html",
+        r#"{% extends "base.html" %}{% block main %}<h1>{{ page.title }}</h1>{{ page.content | safe }}{% endblock main %}"#,
+    ),
+    (
+        "story.html",
+        r#"{% extends "base.html" %}{% block main %}<h1>{{ page.title }}</h1>{{ page.content | safe }}{% if partner %}<a class="cta" href="{{ referral_link(asset="story-" ~ page.slug) }}">{{ t(key="join") }}</a>{% endif %}{% endblock main %}"#,
+    ),
+    (
+        "partner.html",
+        r#"{% extends "base.html" %}{% block main %}<h1>{{ partner.name }}</h1>{% if market.lead == "reward" %}<p class="lead">{{ t(key="lead-reward", reward=market.reward) }}</p>{% else %}<p class="lead">{{ t(key="lead-trust") }}</p>{% endif %}<a class="cta" href="{{ referral_link(asset="landing-hero") }}">{{ t(key="join") }}</a>{% for s in stories %}<a href="{{ s.url }}">{{ s.title }}</a>{% endfor %}<a class="cta" href="{{ referral_link(asset="landing-footer") }}">{{ t(key="join") }}</a>{% endblock main %}"#,
+    ),
 ];
 
 pub const EN_FTL: &str = "\
@@ -107,7 +122,9 @@ partners:
 ";
 
 pub fn story(title: &str, markets: Option<&str>) -> String {
-    let markets = markets.map(|m| format!("markets: [{m}]\n")).unwrap_or_default();
+    let markets = markets
+        .map(|m| format!("markets: [{m}]\n"))
+        .unwrap_or_default();
     format!("---\ntitle: {title}\nsummary: About {title}.\ndate: 2026-05-01\n{markets}---\n## Heading\n\nSome *text* for {title}.\n")
 }
 
@@ -122,7 +139,10 @@ impl Fixture {
         for (name, text) in TEMPLATES {
             f.write(&format!("themes/harbor/templates/{name}"), text);
         }
-        f.write("themes/harbor/static/assets/site.css", "body { margin: 0 }\n");
+        f.write(
+            "themes/harbor/static/assets/site.css",
+            "body { margin: 0 }\n",
+        );
         f.write("locales/en/main.ftl", EN_FTL);
         f.write("locales/ru/main.ftl", RU_FTL);
         f.write("content/partners.yaml", PARTNERS);
@@ -220,12 +240,25 @@ pub fn assert_alternates_resolve(public: &Path, base: &str) {
             continue;
         }
         let html = String::from_utf8(bytes).unwrap();
-        assert!(html.contains("hreflang=\"x-default\""), "{} has no x-default", rel.display());
-        for line in html.split('<').filter(|t| t.starts_with("link rel=\"alternate\"") || t.starts_with("link rel=\"canonical\"")) {
+        assert!(
+            html.contains("hreflang=\"x-default\""),
+            "{} has no x-default",
+            rel.display()
+        );
+        for line in html.split('<').filter(|t| {
+            t.starts_with("link rel=\"alternate\"") || t.starts_with("link rel=\"canonical\"")
+        }) {
             let href = hrefs(line).pop().unwrap();
-            let path = href.strip_prefix(base).unwrap_or_else(|| panic!("{href} is not under {base}"));
+            let path = href
+                .strip_prefix(base)
+                .unwrap_or_else(|| panic!("{href} is not under {base}"));
             let file = public.join(path).join("index.html");
-            assert!(file.is_file(), "{}: {href} -> {} does not exist", rel.display(), file.display());
+            assert!(
+                file.is_file(),
+                "{}: {href} -> {} does not exist",
+                rel.display(),
+                file.display()
+            );
             checked += 1;
         }
     }
