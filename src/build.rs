@@ -15,6 +15,7 @@ use std::time::Instant;
 
 use crate::content::Project;
 use crate::diagnostics::{Error, Result};
+use crate::kits::{self, Secret};
 use crate::links::Attribution;
 use crate::locales::Locales;
 use crate::output::{self, Staging};
@@ -33,6 +34,8 @@ pub struct BuildOptions {
     pub manifest: Option<PathBuf>,
     /// Overrides `base_url` from site.yaml.
     pub base_url: Option<String>,
+    /// The secret kit addresses derive from; `None` reads `REFKIT_SECRET`.
+    pub secret: Option<Secret>,
 }
 
 /// What a build produced.
@@ -48,6 +51,10 @@ pub struct BuildSummary {
     pub bytes: u64,
     /// Partners with a microsite.
     pub partners: usize,
+    /// Kit zips written.
+    pub kits: usize,
+    /// Things the user should know that did not stop the build.
+    pub warnings: Vec<String>,
 }
 
 /// Loads the project at `root` and applies command-line overrides to its settings.
@@ -81,13 +88,22 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
     let project = load_project(root, options.base_url.as_deref())?;
     let locales = Arc::new(Locales::load(root, &project.settings)?);
     let attribution = Arc::new(Attribution::new(&project));
-    let templates = Templates::load(root, &project.settings.theme, locales, attribution.clone())?;
+    let templates = Templates::load(root, &project.settings.theme, locales.clone(), attribution.clone())?;
+    let secret = options.secret.clone().unwrap_or_else(Secret::from_env);
+    let mut warnings = Vec::new();
+    if secret.is_development() && !project.partners.is_empty() {
+        warnings.push(format!(
+            "warning: {} is not set, so kit addresses come from the public development secret and can be guessed; set it before publishing",
+            crate::kits::token::SECRET_VAR
+        ));
+    }
 
     let staging = Staging::create(&public, &manifest)?;
     let contexts = Contexts::new(&project);
     let jobs = site::plan(&project);
     site::copy_files(&project, &staging)?;
     let pages = site::render_pages(&jobs, &contexts, &templates, &staging)?;
+    let kits = kits::build(&project, &templates, &locales, &attribution, &staging, &secret)?;
 
     let records = attribution.records();
     let header = ["partner", "market", "lang", "channel", "asset", "url"]
@@ -104,6 +120,11 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
         ]
     }));
     staging.write_manifest("links.csv", output::csv(rows).as_bytes())?;
+    let header = ["partner", "market", "lang", "kit_page", "zip", "bytes", "sha256"].map(String::from).to_vec();
+    let rows = std::iter::once(header).chain(kits.iter().map(|k| {
+        vec![k.partner.clone(), k.market.clone(), k.lang.clone(), k.page.clone(), k.zip.clone(), k.bytes.to_string(), k.sha256.clone()]
+    }));
+    staging.write_manifest("kits.csv", output::csv(rows).as_bytes())?;
 
     let summary = BuildSummary {
         pages,
@@ -111,6 +132,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
         links: records.len(),
         bytes: staging.public_bytes(),
         partners: project.partners.len(),
+        kits: kits.len(),
+        warnings,
     };
     staging.commit()?;
     let _ = started;

@@ -12,6 +12,7 @@ pub mod cli;
 pub mod content;
 pub mod diagnostics;
 pub mod fsutil;
+pub mod kits;
 pub mod l10n;
 pub mod links;
 pub mod locales;

@@ -13,7 +13,13 @@ use std::sync::Mutex;
 pub const DEFAULT_SCHEME: &str = "{landing}?ref={code}&utm_source=partner&utm_medium={channel}&utm_campaign={campaign}&utm_content={asset}";
 
 /// `utm_medium` values refkit uses itself; they cannot be channel ids.
-pub const RESERVED_MEDIUMS: &[&str] = &["microsite", "qr"];
+pub const RESERVED_MEDIUMS: &[&str] = &["microsite", "qr", "kit"];
+
+/// The medium of links in share-ready stories inside kits.
+pub const KIT: &str = "kit";
+
+/// The medium of links encoded in QR codes.
+pub const QR: &str = "qr";
 
 /// The medium of links on a partner's microsite pages.
 pub const MICROSITE: &str = "microsite";

@@ -28,10 +28,15 @@ fn run_build(args: refkit::cli::BuildArgs) -> Result<(), Error> {
         out: args.out,
         manifest: args.manifest,
         base_url: args.base_url,
+        secret: None,
     })?;
+    for warning in &summary.warnings {
+        eprintln!("{warning}");
+    }
     eprintln!(
-        "built {} pages for {} partners ({} files, {} tracked links, {:.1} MiB) in {:.2} s",
+        "built {} pages and {} kits for {} partners ({} files, {} tracked links, {:.1} MiB) in {:.2} s",
         summary.pages,
+        summary.kits,
         summary.partners,
         summary.files,
         summary.links,

@@ -32,6 +32,15 @@ struct RawSettings {
     channels: Option<BTreeMap<String, RawChannel>>,
     #[serde(default)]
     theme: Option<Spanned<String>>,
+    #[serde(default)]
+    kits: Option<RawKits>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawKits {
+    #[serde(default)]
+    sizes: Option<Vec<Spanned<String>>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -117,6 +126,8 @@ pub struct Settings {
     pub referral: ReferralScheme,
     /// The theme folder under `themes/`.
     pub theme: String,
+    /// Banner sizes in kits, as (width, height).
+    pub kit_sizes: Vec<(u32, u32)>,
 }
 
 impl Settings {
@@ -289,7 +300,7 @@ impl Settings {
                 for (id, channel) in map {
                     if !slug::is_slug(id) || crate::links::RESERVED_MEDIUMS.contains(&id.as_str()) {
                         report.push(Diagnostic::error(file, format!("`{id}` cannot be a channel id"))
-                            .help("use lowercase ASCII letters, digits and hyphens; `microsite` and `qr` are reserved"));
+                            .help("use lowercase ASCII letters, digits and hyphens; `microsite`, `qr` and `kit` are reserved"));
                     }
                     channels.push(Channel {
                         id: id.clone(),
@@ -348,6 +359,24 @@ impl Settings {
             }
         };
 
+        let mut kit_sizes = Vec::new();
+        match raw.kits.as_ref().and_then(|k| k.sizes.as_ref()) {
+            None => kit_sizes.extend(DEFAULT_KIT_SIZES),
+            Some(sizes) => {
+                for size in sizes {
+                    match parse_size(&size.value) {
+                        Some(wh) if !kit_sizes.contains(&wh) => kit_sizes.push(wh),
+                        Some(_) => {}
+                        None => {
+                            let l = size.referenced;
+                            report.push(at(l.line(), l.column(), format!("`{}` is not a banner size", size.value))
+                                .help("write WIDTHxHEIGHT in pixels, each 16 to 4096, e.g. 1200x630"));
+                        }
+                    }
+                }
+            }
+        }
+
         report.into_result()?;
         Ok(Settings {
             title: raw.title,
@@ -358,8 +387,20 @@ impl Settings {
             channels,
             referral: referral.expect("a scheme error is reported above"),
             theme,
+            kit_sizes,
         })
     }
+}
+
+/// Banner sizes of kits when site.yaml names none: a link preview, a square post, a story.
+pub const DEFAULT_KIT_SIZES: [(u32, u32); 3] = [(1200, 630), (1080, 1080), (1080, 1920)];
+
+fn parse_size(text: &str) -> Option<(u32, u32)> {
+    let (w, h) = text.split_once(['x', '×'])?;
+    let w: u32 = w.trim().parse().ok()?;
+    let h: u32 = h.trim().parse().ok()?;
+    let ok = |n: u32| (16..=4096).contains(&n);
+    (ok(w) && ok(h)).then_some((w, h))
 }
 
 /// Channels and limits used when `site.yaml` does not list its own.

@@ -69,7 +69,7 @@ impl Templates {
             }
         }
         let mut report = Report::default();
-        for required in REQUIRED {
+        for required in REQUIRED.iter().chain(crate::kits::TEMPLATES) {
             if !sources.contains_key(*required) {
                 report.push(
                     Diagnostic::project(format!("template `{required}` is missing")).help(format!(

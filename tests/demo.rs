@@ -17,6 +17,7 @@ fn build_demo_into(dir: &Path) -> refkit::build::BuildSummary {
         out: Some(dir.join("public")),
         manifest: Some(dir.join("manifest")),
         base_url: None,
+        secret: Some(refkit::kits::Secret::new(b"demo-test-secret")),
     })
     .unwrap_or_else(|e| panic!("the demo must build:\n{e}"))
 }

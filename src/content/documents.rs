@@ -28,6 +28,8 @@ pub struct Parsed<F> {
     pub text: String,
     /// The front matter.
     pub front: F,
+    /// The Markdown body.
+    pub body: String,
     /// The rendered body.
     pub rendered: Rendered,
 }
@@ -84,7 +86,9 @@ pub fn parse_document<F: DeserializeOwned>(
     })?;
     let front: F = crate::yaml::parse(file, &text, split.yaml, split.yaml_line)?;
     let rendered = markdown::render(split.body);
+    let body = split.body.to_owned();
     Ok(Parsed {
+        body,
         lang: lang.to_owned(),
         file: file.to_path_buf(),
         front,

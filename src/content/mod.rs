@@ -7,7 +7,7 @@
 
 mod documents;
 pub mod front_matter;
-mod pitch;
+pub mod pitch;
 
 use std::path::{Path, PathBuf};
 
@@ -64,6 +64,8 @@ pub struct Text {
     pub title: String,
     /// One or two sentences for cards and meta descriptions.
     pub summary: Option<String>,
+    /// The body as Markdown, as written.
+    pub markdown: String,
     /// The body as HTML.
     pub html: String,
     /// Heading ids in the body.
@@ -370,6 +372,7 @@ fn load_stories(
                     file: v.file,
                     title: v.front.title.trim().to_owned(),
                     summary: Some(v.front.summary.trim().to_owned()),
+                    markdown: v.body,
                     html: v.rendered.html,
                     anchors: v.rendered.anchors,
                 })
@@ -403,6 +406,7 @@ fn load_pages(root: &Path, settings: &Settings, report: &mut Report) -> Vec<Page
                     file: v.file,
                     title: v.front.title.trim().to_owned(),
                     summary: v.front.summary.map(|s| s.trim().to_owned()),
+                    markdown: v.body,
                     html: v.rendered.html,
                     anchors: v.rendered.anchors,
                 })

@@ -27,7 +27,8 @@ pub struct Contexts<'a> {
     story_html: BTreeMap<(&'a str, &'a str), Value>,
 }
 
-fn obj(pairs: Vec<(&'static str, Value)>) -> Value {
+/// A template map from key-value pairs, in order.
+pub fn obj(pairs: Vec<(&'static str, Value)>) -> Value {
     let mut map = Map::new();
     for (k, v) in pairs {
         map.insert(k.into(), v);
@@ -35,7 +36,8 @@ fn obj(pairs: Vec<(&'static str, Value)>) -> Value {
     Value::from(map)
 }
 
-fn opt(s: Option<&str>) -> Value {
+/// A string value, or `none`.
+pub fn opt(s: Option<&str>) -> Value {
     s.map_or_else(Value::none, Value::from)
 }
 
@@ -282,26 +284,26 @@ impl<'a> Contexts<'a> {
     }
 
     fn market_value(&self, partner: &Partner, lang: &str) -> Value {
-        let Some(m) = self.project.settings.market(&partner.market) else {
-            return Value::none();
-        };
-        obj(vec![
-            ("id", Value::from(m.id.as_str())),
-            (
-                "lead",
-                Value::from(match m.lead {
-                    Lead::Reward => "reward",
-                    Lead::Trust => "trust",
-                }),
-            ),
-            (
-                "reward",
-                Value::from(l10n::money(m.reward, &m.currency, lang)),
-            ),
-            ("payout_days", Value::from(u64::from(m.payout_days))),
-            ("currency", Value::from(m.currency.as_str())),
-        ])
+        market_value(&self.project.settings, partner, lang)
     }
+}
+
+/// The `market` template value of `partner`'s market, formatted for `lang`.
+pub fn market_value(settings: &crate::settings::Settings, partner: &Partner, lang: &str) -> Value {
+    let Some(m) = settings.market(&partner.market) else {
+        return Value::none();
+    };
+    let lead = match m.lead {
+        Lead::Reward => "reward",
+        Lead::Trust => "trust",
+    };
+    obj(vec![
+        ("id", Value::from(m.id.as_str())),
+        ("lead", Value::from(lead)),
+        ("reward", Value::from(l10n::money(m.reward, &m.currency, lang))),
+        ("payout_days", Value::from(u64::from(m.payout_days))),
+        ("currency", Value::from(m.currency.as_str())),
+    ])
 }
 
 fn story_card(urls: &Urls, story: &Story, lang: &str, url: String) -> Value {
@@ -321,7 +323,8 @@ fn story_card(urls: &Urls, story: &Story, lang: &str, url: String) -> Value {
     ])
 }
 
-fn partner_value(p: &Partner) -> Value {
+/// The `partner` template value.
+pub fn partner_value(p: &Partner) -> Value {
     let contact = p.contact.as_ref().map_or_else(Value::none, |c| {
         obj(vec![
             ("name", Value::from(c.name.as_str())),

@@ -6,7 +6,7 @@
 //! partner's name and tracked links. Pages are independent jobs run on every core;
 //! their order never reaches the output, so it is deterministic.
 
-mod context;
+pub mod context;
 mod urls;
 
 use rayon::prelude::*;

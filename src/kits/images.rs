@@ -1,0 +1,303 @@
+//! Kit images: banners resized once for everyone, QR codes made per partner.
+//!
+//! Every banner is decoded once and resized once per configured size, with a cover
+//! crop (fill the frame, crop the overflow around the centre); those bytes go into
+//! every partner's kit unchanged. Only the QR code and the banner variants with the QR
+//! code in a corner depend on the partner. Dimensions are read from the header and
+//! checked before anything is decoded. Resizing runs without CPU-specific SIMD paths so
+//! the pixels, and therefore the kit bytes, are the same on every machine.
+
+use std::io::Cursor;
+use std::path::Path;
+
+use fast_image_resize as fr;
+use image::codecs::jpeg::JpegEncoder;
+use image::codecs::png::{CompressionType, FilterType, PngEncoder};
+use image::{ExtendedColorType, ImageEncoder, ImageReader, Limits, RgbImage};
+use qrcode::{Color, EcLevel, QrCode};
+
+use crate::content::Banner;
+use crate::diagnostics::Diagnostic;
+
+/// Longest side refkit decodes.
+pub const MAX_SIDE: u32 = 12_000;
+/// Most pixels refkit decodes (40 megapixels).
+pub const MAX_PIXELS: u64 = 40_000_000;
+
+/// An output size, e.g. 1200×630.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Size {
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+}
+
+impl std::fmt::Display for Size {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}x{}", self.width, self.height)
+    }
+}
+
+/// The file format a banner keeps through resizing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Lossless, for flat graphics.
+    Png,
+    /// Lossy, for photographs.
+    Jpeg,
+}
+
+impl Format {
+    /// File extension without the dot.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Png => "png",
+            Format::Jpeg => "jpg",
+        }
+    }
+}
+
+/// A banner resized to one size: shared by every kit.
+#[derive(Debug)]
+pub struct Resized {
+    /// The banner's slug (its file name without extension).
+    pub banner: String,
+    /// The size.
+    pub size: Size,
+    /// Kept format.
+    pub format: Format,
+    /// RGB pixels, row by row.
+    pub pixels: Vec<u8>,
+    /// The encoded file, shared by every kit.
+    pub bytes: std::sync::Arc<[u8]>,
+}
+
+impl Resized {
+    /// File name inside a kit, e.g. `banner-growth-1200x630.png`.
+    pub fn file_name(&self) -> String {
+        format!("{}-{}.{}", self.banner, self.size, self.format.extension())
+    }
+
+    /// File name of the variant carrying a QR code.
+    pub fn qr_file_name(&self) -> String {
+        format!("{}-{}-qr.{}", self.banner, self.size, self.format.extension())
+    }
+}
+
+/// Reads the dimensions from the header only and checks them against the limits.
+pub fn check_header(path: &Path, shown: &Path) -> Result<(u32, u32), Diagnostic> {
+    let reader = ImageReader::open(path)
+        .and_then(|r| r.with_guessed_format())
+        .map_err(|e| Diagnostic::error(shown, format!("could not open the image: {e}")))?;
+    let (width, height) = reader.into_dimensions().map_err(|e| {
+        Diagnostic::error(shown, format!("the image is corrupt or not a PNG or JPEG: {e}"))
+            .help("re-export it as PNG or JPEG")
+    })?;
+    if width == 0 || height == 0 || width > MAX_SIDE || height > MAX_SIDE || u64::from(width) * u64::from(height) > MAX_PIXELS {
+        return Err(Diagnostic::error(
+            shown,
+            format!("the image is {width}×{height} pixels; banners may be at most {MAX_SIDE} pixels a side and 40 megapixels"),
+        )
+        .help("scale it down before adding it; kits use at most 1080×1920"));
+    }
+    Ok((width, height))
+}
+
+/// Decodes a banner after checking its header.
+pub fn decode(banner: &Banner, shown: &Path) -> Result<(RgbImage, Format), Diagnostic> {
+    check_header(&banner.path, shown)?;
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(MAX_SIDE);
+    limits.max_image_height = Some(MAX_SIDE);
+    limits.max_alloc = Some(MAX_PIXELS * 4 + (64 << 20));
+    let mut reader = ImageReader::open(&banner.path)
+        .and_then(|r| r.with_guessed_format())
+        .map_err(|e| Diagnostic::error(shown, format!("could not open the image: {e}")))?;
+    let format = match reader.format() {
+        Some(image::ImageFormat::Png) => Format::Png,
+        Some(image::ImageFormat::Jpeg) => Format::Jpeg,
+        _ => return Err(Diagnostic::error(shown, "the image is neither PNG nor JPEG").help("re-export it as PNG or JPEG")),
+    };
+    reader.limits(limits);
+    let image = reader
+        .decode()
+        .map_err(|e| Diagnostic::error(shown, format!("the image could not be decoded: {e}")).help("re-export it as PNG or JPEG"))?;
+    Ok((image.to_rgb8(), format))
+}
+
+/// Resizes `source` to `size`, filling the frame and cropping the overflow around the centre.
+pub fn resize_cover(source: &RgbImage, size: Size) -> Vec<u8> {
+    let src = fr::images::ImageRef::new(source.width(), source.height(), source.as_raw(), fr::PixelType::U8x3)
+        .expect("an RgbImage buffer has exactly width × height × 3 bytes");
+    let mut dst = fr::images::Image::new(size.width, size.height, fr::PixelType::U8x3);
+    let mut resizer = fr::Resizer::new();
+    // The same pixels on every machine: no CPU-specific code paths.
+    // SAFETY: `None` selects the portable implementation, available everywhere.
+    unsafe { resizer.set_cpu_extensions(fr::CpuExtensions::None) };
+    let options = fr::ResizeOptions::new()
+        .resize_alg(fr::ResizeAlg::Convolution(fr::FilterType::Lanczos3))
+        .fit_into_destination(Some((0.5, 0.5)));
+    resizer
+        .resize(&src, &mut dst, &options)
+        .expect("source and destination are both U8x3 with non-zero sizes");
+    dst.into_vec()
+}
+
+/// Encodes RGB pixels in `format`.
+pub fn encode(pixels: &[u8], size: Size, format: Format) -> Vec<u8> {
+    let mut out = Vec::with_capacity(pixels.len() / 4);
+    match format {
+        Format::Png => PngEncoder::new_with_quality(&mut out, CompressionType::Fast, FilterType::Adaptive)
+            .write_image(pixels, size.width, size.height, ExtendedColorType::Rgb8),
+        Format::Jpeg => JpegEncoder::new_with_quality(&mut out, 90).write_image(pixels, size.width, size.height, ExtendedColorType::Rgb8),
+    }
+    .expect("encoding into memory with matching dimensions cannot fail");
+    out
+}
+
+/// A QR code's modules.
+#[derive(Debug, Clone)]
+pub struct Qr {
+    width: usize,
+    dark: Vec<bool>,
+}
+
+/// Modules of white border around a QR code, as the standard asks.
+const QUIET: usize = 4;
+
+impl Qr {
+    /// Encodes `text` (a URL) with medium error correction.
+    pub fn new(text: &str) -> Result<Qr, String> {
+        let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M)
+            .map_err(|e| format!("the link is too long for a QR code: {e}"))?;
+        Ok(Qr {
+            width: code.width(),
+            dark: code.to_colors().into_iter().map(|c| c == Color::Dark).collect(),
+        })
+    }
+
+    fn is_dark(&self, x: usize, y: usize) -> bool {
+        self.dark[y * self.width + x]
+    }
+
+    /// Side of the code with its quiet zone, in modules.
+    fn modules(&self) -> usize {
+        self.width + 2 * QUIET
+    }
+
+    /// A grayscale PNG, `scale` pixels per module.
+    pub fn png(&self, scale: usize) -> Vec<u8> {
+        let side = self.modules() * scale;
+        let mut pixels = vec![255u8; side * side];
+        for y in 0..self.width {
+            for x in 0..self.width {
+                if self.is_dark(x, y) {
+                    for dy in 0..scale {
+                        let row = (QUIET + y) * scale + dy;
+                        let start = row * side + (QUIET + x) * scale;
+                        pixels[start..start + scale].fill(0);
+                    }
+                }
+            }
+        }
+        let mut out = Vec::new();
+        PngEncoder::new_with_quality(&mut out, CompressionType::Best, FilterType::NoFilter)
+            .write_image(&pixels, side as u32, side as u32, ExtendedColorType::L8)
+            .expect("encoding into memory cannot fail");
+        out
+    }
+
+    /// An SVG drawing, one path for all dark modules.
+    pub fn svg(&self) -> String {
+        let side = self.modules();
+        let mut path = String::with_capacity(self.width * self.width * 4);
+        for y in 0..self.width {
+            for x in 0..self.width {
+                if self.is_dark(x, y) {
+                    path.push_str(&format!("M{} {}h1v1h-1z", x + QUIET, y + QUIET));
+                }
+            }
+        }
+        format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {side} {side}\" shape-rendering=\"crispEdges\">\
+<rect width=\"{side}\" height=\"{side}\" fill=\"#fff\"/><path fill=\"#000\" d=\"{path}\"/></svg>\n"
+        )
+    }
+
+    /// `base` with this code, on white, in its bottom-right corner.
+    pub fn stamp_onto(&self, base: &Resized) -> Vec<u8> {
+        let Size { width, height } = base.size;
+        let short = width.min(height) as usize;
+        let scale = (short * 24 / 100 / self.modules()).max(2);
+        let side = self.modules() * scale;
+        let margin = short * 4 / 100;
+        let (w, h) = (width as usize, height as usize);
+        let mut pixels = base.pixels.clone();
+        if side + margin > w || side + margin > h {
+            return encode(&pixels, base.size, base.format);
+        }
+        let left = w - margin - side;
+        let top = h - margin - side;
+        for y in 0..side {
+            let row = (top + y) * w;
+            let my = y / scale;
+            for x in 0..side {
+                let mx = x / scale;
+                let dark = mx >= QUIET && my >= QUIET && mx < QUIET + self.width && my < QUIET + self.width && self.is_dark(mx - QUIET, my - QUIET);
+                let v = if dark { 0 } else { 255 };
+                let i = (row + left + x) * 3;
+                pixels[i..i + 3].fill(v);
+            }
+        }
+        encode(&pixels, base.size, base.format)
+    }
+}
+
+/// Reads the pixel size of an encoded PNG or JPEG (for kit listings and tests).
+pub fn dimensions(bytes: &[u8]) -> Option<(u32, u32)> {
+    ImageReader::new(Cursor::new(bytes)).with_guessed_format().ok()?.into_dimensions().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cover_crop_fills_the_frame() {
+        let mut source = RgbImage::new(400, 100);
+        for (x, _, p) in source.enumerate_pixels_mut() {
+            *p = image::Rgb(if x < 150 || x >= 250 { [255, 0, 0] } else { [0, 0, 255] });
+        }
+        let size = Size { width: 50, height: 50 };
+        let pixels = resize_cover(&source, size);
+        assert_eq!(pixels.len(), 50 * 50 * 3);
+        // The centre of the wide source fills the square: blue in the middle.
+        let mid = (25 * 50 + 25) * 3;
+        assert!(pixels[mid + 2] > 200 && pixels[mid] < 50, "{:?}", &pixels[mid..mid + 3]);
+    }
+
+    #[test]
+    fn qr_code_is_readable_from_png_and_stamped_banner() {
+        let url = "https://join.test/us?ref=ALPHA26&utm_medium=qr";
+        let qr = Qr::new(url).unwrap();
+        let png = image::load_from_memory(&qr.png(8)).unwrap().to_luma8();
+        let mut prepared = rqrr::PreparedImage::prepare(png);
+        let grids = prepared.detect_grids();
+        assert_eq!(grids.len(), 1);
+        assert_eq!(grids[0].decode().unwrap().1, url);
+
+        let size = Size { width: 600, height: 400 };
+        let base = Resized { banner: "b".into(), size, format: Format::Png, pixels: vec![40; 600 * 400 * 3], bytes: std::sync::Arc::from(Vec::new()) };
+        let stamped = image::load_from_memory(&qr.stamp_onto(&base)).unwrap().to_luma8();
+        let mut prepared = rqrr::PreparedImage::prepare(stamped);
+        let grids = prepared.detect_grids();
+        assert_eq!(grids[0].decode().unwrap().1, url);
+    }
+
+    #[test]
+    fn svg_has_one_path_and_a_white_background() {
+        let svg = Qr::new("https://e.com").unwrap().svg();
+        assert!(svg.starts_with("<svg") && svg.matches("<path").count() == 1);
+    }
+}
