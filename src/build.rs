@@ -88,7 +88,12 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
     let project = load_project(root, options.base_url.as_deref())?;
     let locales = Arc::new(Locales::load(root, &project.settings)?);
     let attribution = Arc::new(Attribution::new(&project));
-    let templates = Templates::load(root, &project.settings.theme, locales.clone(), attribution.clone())?;
+    let templates = Templates::load(
+        root,
+        &project.settings.theme,
+        locales.clone(),
+        attribution.clone(),
+    )?;
     let secret = options.secret.clone().unwrap_or_else(Secret::from_env);
     let mut warnings = Vec::new();
     if secret.is_development() && !project.partners.is_empty() {
@@ -103,7 +108,14 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
     let jobs = site::plan(&project);
     site::copy_files(&project, &staging)?;
     let pages = site::render_pages(&jobs, &contexts, &templates, &staging)?;
-    let kits = kits::build(&project, &templates, &locales, &attribution, &staging, &secret)?;
+    let kits = kits::build(
+        &project,
+        &templates,
+        &locales,
+        &attribution,
+        &staging,
+        &secret,
+    )?;
 
     let records = attribution.records();
     let header = ["partner", "market", "lang", "channel", "asset", "url"]
@@ -120,9 +132,21 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
         ]
     }));
     staging.write_manifest("links.csv", output::csv(rows).as_bytes())?;
-    let header = ["partner", "market", "lang", "kit_page", "zip", "bytes", "sha256"].map(String::from).to_vec();
+    let header = [
+        "partner", "market", "lang", "kit_page", "zip", "bytes", "sha256",
+    ]
+    .map(String::from)
+    .to_vec();
     let rows = std::iter::once(header).chain(kits.iter().map(|k| {
-        vec![k.partner.clone(), k.market.clone(), k.lang.clone(), k.page.clone(), k.zip.clone(), k.bytes.to_string(), k.sha256.clone()]
+        vec![
+            k.partner.clone(),
+            k.market.clone(),
+            k.lang.clone(),
+            k.page.clone(),
+            k.zip.clone(),
+            k.bytes.to_string(),
+            k.sha256.clone(),
+        ]
     }));
     staging.write_manifest("kits.csv", output::csv(rows).as_bytes())?;
 

@@ -9,7 +9,6 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
@@ -250,11 +249,6 @@ fn csv_cell(cell: &str) -> String {
     } else {
         guarded
     }
-}
-
-/// Whether `err` is an I/O error of kind `kind` (for tests of failure paths).
-pub fn is_io_kind(err: &Error, kind: io::ErrorKind) -> bool {
-    matches!(err, Error::Io { source, .. } if source.kind() == kind)
 }
 
 #[cfg(test)]

@@ -112,6 +112,45 @@ pub fn is_code(code: &str) -> bool {
             .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
 }
 
+/// A plain e-mail address: one `@`, a dotted domain, nothing that could break out of
+/// a `mailto:` link.
+fn is_email(text: &str) -> bool {
+    let Some((local, domain)) = text.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && text.chars().all(|c| {
+            c.is_ascii_graphic()
+                && !matches!(
+                    c,
+                    '"' | '\''
+                        | '<'
+                        | '>'
+                        | '('
+                        | ')'
+                        | ','
+                        | ';'
+                        | ':'
+                        | '\\'
+                        | '['
+                        | ']'
+                        | '?'
+                        | '&'
+                        | '/'
+                )
+        })
+        && !domain.contains('@')
+}
+
+/// A Telegram username, with or without its leading `@`.
+fn is_telegram(text: &str) -> bool {
+    let name = text.strip_prefix('@').unwrap_or(text);
+    (5..=32).contains(&name.len()) && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+}
+
 /// Characters that hide text or change its direction; refused in registry fields.
 fn invisible_char(text: &str) -> Option<char> {
     text.chars().find(|&c| {
@@ -239,6 +278,24 @@ pub fn parse(text: &str, settings: &Settings) -> Result<Vec<Partner>> {
             }
         }
 
+        if let Some(c) = &p.contact {
+            if let Some(email) = c.value.email.as_deref().filter(|e| !is_email(e)) {
+                report.push(
+                    at(
+                        &c.referenced,
+                        format!(
+                            "`{email}` in the contact of partner `{id}` is not an e-mail address"
+                        ),
+                    )
+                    .help("write it as name@example.com"),
+                );
+            }
+            if let Some(handle) = c.value.telegram.as_deref().filter(|t| !is_telegram(t)) {
+                report.push(at(&c.referenced, format!("`{handle}` in the contact of partner `{id}` is not a Telegram username"))
+                    .help("write it as @username: 5 to 32 letters, digits or underscores"));
+            }
+        }
+
         partners.push(Partner {
             id: p.id.value,
             name: p.name.value.trim().to_owned(),
@@ -316,6 +373,24 @@ mod tests {
                 .any(|d| d.message.contains("unknown channel `myspace`") && d.line == Some(8)),
             "{d:?}"
         );
+    }
+
+    #[test]
+    fn contact_email_and_telegram_must_be_well_formed() {
+        let text = format!("{ONE}    contact:\n      name: Ann\n      email: \"ann@example.com?cc=x\"\n      telegram: \"@a b\"\n");
+        let d = errors(&text);
+        assert!(
+            d.iter()
+                .any(|d| d.message.contains("not an e-mail address")),
+            "{d:?}"
+        );
+        assert!(
+            d.iter()
+                .any(|d| d.message.contains("not a Telegram username")),
+            "{d:?}"
+        );
+        let ok = format!("{ONE}    contact:\n      name: Ann\n      email: ann@example.com\n      telegram: \"@ann_smith\"\n");
+        assert!(parse(&ok, &settings()).is_ok());
     }
 
     #[test]

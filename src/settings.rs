@@ -369,8 +369,16 @@ impl Settings {
                         Some(_) => {}
                         None => {
                             let l = size.referenced;
-                            report.push(at(l.line(), l.column(), format!("`{}` is not a banner size", size.value))
-                                .help("write WIDTHxHEIGHT in pixels, each 16 to 4096, e.g. 1200x630"));
+                            report.push(
+                                at(
+                                    l.line(),
+                                    l.column(),
+                                    format!("`{}` is not a banner size", size.value),
+                                )
+                                .help(
+                                    "write WIDTHxHEIGHT in pixels, each 16 to 4096, e.g. 1200x630",
+                                ),
+                            );
                         }
                     }
                 }

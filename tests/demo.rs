@@ -98,7 +98,10 @@ fn demo_partner_pages_carry_only_their_own_code() {
         }
     }
     for (rel, bytes) in snapshot(&public) {
-        if rel.starts_with("p") || rel.extension().is_none_or(|e| e != "html") {
+        if rel.starts_with("p")
+            || rel.starts_with("kits")
+            || rel.extension().is_none_or(|e| e != "html")
+        {
             continue;
         }
         let html = String::from_utf8(bytes).unwrap();

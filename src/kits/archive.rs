@@ -85,7 +85,9 @@ pub fn is_safe_name(name: &str) -> bool {
                 && part != "."
                 && part != ".."
                 && !part.starts_with('.')
-                && part.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
         })
 }
 
@@ -102,14 +104,19 @@ pub fn write(mut entries: Vec<Entry>, modified: DateTime) -> Result<Vec<u8>, Str
         .unix_permissions(0o644);
     for entry in &entries {
         if !is_safe_name(&entry.name) {
-            return Err(format!("refusing the unsafe kit entry name `{}`", entry.name));
+            return Err(format!(
+                "refusing the unsafe kit entry name `{}`",
+                entry.name
+            ));
         }
         let options = if entry.compress {
-            base.compression_method(CompressionMethod::Deflated).compression_level(Some(6))
+            base.compression_method(CompressionMethod::Deflated)
+                .compression_level(Some(6))
         } else {
             base.compression_method(CompressionMethod::Stored)
         };
-        zip.start_file(entry.name.as_str(), options).map_err(|e| e.to_string())?;
+        zip.start_file(entry.name.as_str(), options)
+            .map_err(|e| e.to_string())?;
         zip.write_all(&entry.bytes).map_err(|e| e.to_string())?;
     }
     Ok(zip.finish().map_err(|e| e.to_string())?.into_inner())
@@ -121,8 +128,14 @@ mod tests {
 
     #[test]
     fn same_entries_in_any_order_give_the_same_bytes() {
-        let a = vec![Entry::text("b.txt", "b".into()), Entry::stored("a.png", Arc::from(&b"png"[..]))];
-        let b = vec![Entry::stored("a.png", Arc::from(&b"png"[..])), Entry::text("b.txt", "b".into())];
+        let a = vec![
+            Entry::text("b.txt", "b".into()),
+            Entry::stored("a.png", Arc::from(&b"png"[..])),
+        ];
+        let b = vec![
+            Entry::stored("a.png", Arc::from(&b"png"[..])),
+            Entry::text("b.txt", "b".into()),
+        ];
         let t = DateTime::default();
         assert_eq!(write(a, t).unwrap(), write(b, t).unwrap());
     }
@@ -133,14 +146,20 @@ mod tests {
             assert!(!is_safe_name(bad), "{bad}");
             assert!(write(vec![Entry::text(bad, String::new())], DateTime::default()).is_err());
         }
-        let dup = vec![Entry::text("a", String::new()), Entry::text("a", String::new())];
+        let dup = vec![
+            Entry::text("a", String::new()),
+            Entry::text("a", String::new()),
+        ];
         assert!(write(dup, DateTime::default()).is_err());
     }
 
     #[test]
     fn source_date_epoch_converts_to_utc_calendar_time() {
         let t = dos_time(1_764_000_000).unwrap(); // 2025-11-24 16:00:00 UTC
-        assert_eq!((t.year(), t.month(), t.day(), t.hour(), t.minute()), (2025, 11, 24, 16, 0));
+        assert_eq!(
+            (t.year(), t.month(), t.day(), t.hour(), t.minute()),
+            (2025, 11, 24, 16, 0)
+        );
         assert!(dos_time(0).is_none(), "1970 is before the ZIP epoch");
     }
 }

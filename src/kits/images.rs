@@ -81,7 +81,12 @@ impl Resized {
 
     /// File name of the variant carrying a QR code.
     pub fn qr_file_name(&self) -> String {
-        format!("{}-{}-qr.{}", self.banner, self.size, self.format.extension())
+        format!(
+            "{}-{}-qr.{}",
+            self.banner,
+            self.size,
+            self.format.extension()
+        )
     }
 }
 
@@ -91,10 +96,18 @@ pub fn check_header(path: &Path, shown: &Path) -> Result<(u32, u32), Diagnostic>
         .and_then(|r| r.with_guessed_format())
         .map_err(|e| Diagnostic::error(shown, format!("could not open the image: {e}")))?;
     let (width, height) = reader.into_dimensions().map_err(|e| {
-        Diagnostic::error(shown, format!("the image is corrupt or not a PNG or JPEG: {e}"))
-            .help("re-export it as PNG or JPEG")
+        Diagnostic::error(
+            shown,
+            format!("the image is corrupt or not a PNG or JPEG: {e}"),
+        )
+        .help("re-export it as PNG or JPEG")
     })?;
-    if width == 0 || height == 0 || width > MAX_SIDE || height > MAX_SIDE || u64::from(width) * u64::from(height) > MAX_PIXELS {
+    if width == 0
+        || height == 0
+        || width > MAX_SIDE
+        || height > MAX_SIDE
+        || u64::from(width) * u64::from(height) > MAX_PIXELS
+    {
         return Err(Diagnostic::error(
             shown,
             format!("the image is {width}×{height} pixels; banners may be at most {MAX_SIDE} pixels a side and 40 megapixels"),
@@ -117,19 +130,30 @@ pub fn decode(banner: &Banner, shown: &Path) -> Result<(RgbImage, Format), Diagn
     let format = match reader.format() {
         Some(image::ImageFormat::Png) => Format::Png,
         Some(image::ImageFormat::Jpeg) => Format::Jpeg,
-        _ => return Err(Diagnostic::error(shown, "the image is neither PNG nor JPEG").help("re-export it as PNG or JPEG")),
+        _ => {
+            return Err(
+                Diagnostic::error(shown, "the image is neither PNG nor JPEG")
+                    .help("re-export it as PNG or JPEG"),
+            )
+        }
     };
     reader.limits(limits);
-    let image = reader
-        .decode()
-        .map_err(|e| Diagnostic::error(shown, format!("the image could not be decoded: {e}")).help("re-export it as PNG or JPEG"))?;
+    let image = reader.decode().map_err(|e| {
+        Diagnostic::error(shown, format!("the image could not be decoded: {e}"))
+            .help("re-export it as PNG or JPEG")
+    })?;
     Ok((image.to_rgb8(), format))
 }
 
 /// Resizes `source` to `size`, filling the frame and cropping the overflow around the centre.
 pub fn resize_cover(source: &RgbImage, size: Size) -> Vec<u8> {
-    let src = fr::images::ImageRef::new(source.width(), source.height(), source.as_raw(), fr::PixelType::U8x3)
-        .expect("an RgbImage buffer has exactly width × height × 3 bytes");
+    let src = fr::images::ImageRef::new(
+        source.width(),
+        source.height(),
+        source.as_raw(),
+        fr::PixelType::U8x3,
+    )
+    .expect("an RgbImage buffer has exactly width × height × 3 bytes");
     let mut dst = fr::images::Image::new(size.width, size.height, fr::PixelType::U8x3);
     let mut resizer = fr::Resizer::new();
     // The same pixels on every machine: no CPU-specific code paths.
@@ -148,9 +172,16 @@ pub fn resize_cover(source: &RgbImage, size: Size) -> Vec<u8> {
 pub fn encode(pixels: &[u8], size: Size, format: Format) -> Vec<u8> {
     let mut out = Vec::with_capacity(pixels.len() / 4);
     match format {
-        Format::Png => PngEncoder::new_with_quality(&mut out, CompressionType::Fast, FilterType::Adaptive)
-            .write_image(pixels, size.width, size.height, ExtendedColorType::Rgb8),
-        Format::Jpeg => JpegEncoder::new_with_quality(&mut out, 90).write_image(pixels, size.width, size.height, ExtendedColorType::Rgb8),
+        Format::Png => {
+            PngEncoder::new_with_quality(&mut out, CompressionType::Fast, FilterType::Adaptive)
+                .write_image(pixels, size.width, size.height, ExtendedColorType::Rgb8)
+        }
+        Format::Jpeg => JpegEncoder::new_with_quality(&mut out, 90).write_image(
+            pixels,
+            size.width,
+            size.height,
+            ExtendedColorType::Rgb8,
+        ),
     }
     .expect("encoding into memory with matching dimensions cannot fail");
     out
@@ -173,7 +204,11 @@ impl Qr {
             .map_err(|e| format!("the link is too long for a QR code: {e}"))?;
         Ok(Qr {
             width: code.width(),
-            dark: code.to_colors().into_iter().map(|c| c == Color::Dark).collect(),
+            dark: code
+                .to_colors()
+                .into_iter()
+                .map(|c| c == Color::Dark)
+                .collect(),
         })
     }
 
@@ -244,7 +279,11 @@ impl Qr {
             let my = y / scale;
             for x in 0..side {
                 let mx = x / scale;
-                let dark = mx >= QUIET && my >= QUIET && mx < QUIET + self.width && my < QUIET + self.width && self.is_dark(mx - QUIET, my - QUIET);
+                let dark = mx >= QUIET
+                    && my >= QUIET
+                    && mx < QUIET + self.width
+                    && my < QUIET + self.width
+                    && self.is_dark(mx - QUIET, my - QUIET);
                 let v = if dark { 0 } else { 255 };
                 let i = (row + left + x) * 3;
                 pixels[i..i + 3].fill(v);
@@ -256,7 +295,11 @@ impl Qr {
 
 /// Reads the pixel size of an encoded PNG or JPEG (for kit listings and tests).
 pub fn dimensions(bytes: &[u8]) -> Option<(u32, u32)> {
-    ImageReader::new(Cursor::new(bytes)).with_guessed_format().ok()?.into_dimensions().ok()
+    ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .ok()?
+        .into_dimensions()
+        .ok()
 }
 
 #[cfg(test)]
@@ -267,14 +310,25 @@ mod tests {
     fn cover_crop_fills_the_frame() {
         let mut source = RgbImage::new(400, 100);
         for (x, _, p) in source.enumerate_pixels_mut() {
-            *p = image::Rgb(if x < 150 || x >= 250 { [255, 0, 0] } else { [0, 0, 255] });
+            *p = image::Rgb(if !(150..250).contains(&x) {
+                [255, 0, 0]
+            } else {
+                [0, 0, 255]
+            });
         }
-        let size = Size { width: 50, height: 50 };
+        let size = Size {
+            width: 50,
+            height: 50,
+        };
         let pixels = resize_cover(&source, size);
         assert_eq!(pixels.len(), 50 * 50 * 3);
         // The centre of the wide source fills the square: blue in the middle.
         let mid = (25 * 50 + 25) * 3;
-        assert!(pixels[mid + 2] > 200 && pixels[mid] < 50, "{:?}", &pixels[mid..mid + 3]);
+        assert!(
+            pixels[mid + 2] > 200 && pixels[mid] < 50,
+            "{:?}",
+            &pixels[mid..mid + 3]
+        );
     }
 
     #[test]
@@ -287,9 +341,20 @@ mod tests {
         assert_eq!(grids.len(), 1);
         assert_eq!(grids[0].decode().unwrap().1, url);
 
-        let size = Size { width: 600, height: 400 };
-        let base = Resized { banner: "b".into(), size, format: Format::Png, pixels: vec![40; 600 * 400 * 3], bytes: std::sync::Arc::from(Vec::new()) };
-        let stamped = image::load_from_memory(&qr.stamp_onto(&base)).unwrap().to_luma8();
+        let size = Size {
+            width: 600,
+            height: 400,
+        };
+        let base = Resized {
+            banner: "b".into(),
+            size,
+            format: Format::Png,
+            pixels: vec![40; 600 * 400 * 3],
+            bytes: std::sync::Arc::from(Vec::new()),
+        };
+        let stamped = image::load_from_memory(&qr.stamp_onto(&base))
+            .unwrap()
+            .to_luma8();
         let mut prepared = rqrr::PreparedImage::prepare(stamped);
         let grids = prepared.detect_grids();
         assert_eq!(grids[0].decode().unwrap().1, url);

@@ -32,7 +32,12 @@ use images::{Qr, Resized, Size};
 pub use token::Secret;
 
 /// Templates a theme needs for kits.
-pub const TEMPLATES: &[&str] = &["kit.html", "kit-readme.html", "kit-readme.txt", "kit-document.html"];
+pub const TEMPLATES: &[&str] = &[
+    "kit.html",
+    "kit-readme.html",
+    "kit-readme.txt",
+    "kit-document.html",
+];
 
 /// One kit zip, as listed in `manifest/kits.csv`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,12 +81,26 @@ pub fn build(
 ) -> Result<Vec<KitRecord>> {
     let shared = Shared::prepare(project)?;
     for banner in &shared.banners {
-        staging.write_public(&format!("kits/assets/{}", banner.file_name()), &banner.bytes, "content/banners")?;
+        staging.write_public(
+            &format!("kits/assets/{}", banner.file_name()),
+            &banner.bytes,
+            "content/banners",
+        )?;
     }
     let results: Vec<std::result::Result<Vec<KitRecord>, Error>> = project
         .partners
         .par_iter()
-        .map(|partner| partner_kits(&shared, partner, templates, locales, attribution, staging, secret))
+        .map(|partner| {
+            partner_kits(
+                &shared,
+                partner,
+                templates,
+                locales,
+                attribution,
+                staging,
+                secret,
+            )
+        })
         .collect();
     let mut records = Vec::new();
     let mut report = Report::default();
@@ -102,14 +121,22 @@ pub fn build(
 fn first_per_file(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
     let mut by_file: BTreeMap<String, (Diagnostic, usize)> = BTreeMap::new();
     for d in diagnostics {
-        let key = format!("{}|{}", d.location(), d.message.split(" for partner").next().unwrap_or(""));
-        by_file.entry(key).and_modify(|(_, n)| *n += 1).or_insert((d, 1));
+        let key = format!(
+            "{}|{}",
+            d.location(),
+            d.message.split(" for partner").next().unwrap_or("")
+        );
+        by_file
+            .entry(key)
+            .and_modify(|(_, n)| *n += 1)
+            .or_insert((d, 1));
     }
     by_file
         .into_values()
         .map(|(mut d, n)| {
             if n > 1 {
-                d.message.push_str(&format!(" (and {} more partners)", n - 1));
+                d.message
+                    .push_str(&format!(" (and {} more partners)", n - 1));
             }
             d
         })
@@ -118,20 +145,36 @@ fn first_per_file(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
 
 impl<'a> Shared<'a> {
     fn prepare(project: &'a Project) -> Result<Shared<'a>> {
-        let sizes: Vec<Size> = project.settings.kit_sizes.iter().map(|&(width, height)| Size { width, height }).collect();
+        let sizes: Vec<Size> = project
+            .settings
+            .kit_sizes
+            .iter()
+            .map(|&(width, height)| Size { width, height })
+            .collect();
         let decoded: Vec<std::result::Result<Vec<Resized>, Diagnostic>> = project
             .banners
             .par_iter()
             .map(|banner| {
-                let shown = std::path::PathBuf::from(crate::content::BANNERS_DIR).join(&banner.name);
+                let shown =
+                    std::path::PathBuf::from(crate::content::BANNERS_DIR).join(&banner.name);
                 let (image, format) = images::decode(banner, &shown)?;
-                let stem = banner.name.rsplit_once('.').map_or(banner.name.as_str(), |(s, _)| s).to_owned();
+                let stem = banner
+                    .name
+                    .rsplit_once('.')
+                    .map_or(banner.name.as_str(), |(s, _)| s)
+                    .to_owned();
                 Ok(sizes
                     .par_iter()
                     .map(|&size| {
                         let pixels = images::resize_cover(&image, size);
                         let bytes = Arc::from(images::encode(&pixels, size, format));
-                        Resized { banner: stem.clone(), size, format, pixels, bytes }
+                        Resized {
+                            banner: stem.clone(),
+                            size,
+                            format,
+                            pixels,
+                            bytes,
+                        }
                     })
                     .collect())
             })
@@ -148,10 +191,17 @@ impl<'a> Shared<'a> {
         let mut story_text = BTreeMap::new();
         for story in &project.stories {
             for t in &story.texts {
-                story_text.insert((story.slug.as_str(), t.lang.as_str()), text::markdown_to_text(&t.markdown));
+                story_text.insert(
+                    (story.slug.as_str(), t.lang.as_str()),
+                    text::markdown_to_text(&t.markdown),
+                );
             }
         }
-        let pitch_text = project.pitches.iter().map(|p| text::markdown_to_text(&p.body)).collect();
+        let pitch_text = project
+            .pitches
+            .iter()
+            .map(|p| text::markdown_to_text(&p.body))
+            .collect();
         Ok(Shared {
             project,
             urls: Urls::new(&project.settings),
@@ -185,12 +235,17 @@ fn partner_kits(
     let urls = &shared.urls;
     let token = secret.token(&partner.id);
     let dir = format!("kits/{token}");
-    let market_lang = settings.market(&partner.market).map_or(settings.default_language(), |m| m.language.as_str());
+    let market_lang = settings
+        .market(&partner.market)
+        .map_or(settings.default_language(), |m| m.language.as_str());
     let source = format!("the kit of partner `{}`", partner.id);
 
     // One QR code per partner, in every language's kit and on every banner.
-    let qr_link = attribution.link(&partner.id, market_lang, QR, "qr").map_err(Diagnostic::project)?;
-    let qr = Qr::new(&qr_link).map_err(|why| Diagnostic::error(crate::settings::SETTINGS_FILE, why))?;
+    let qr_link = attribution
+        .link(&partner.id, market_lang, QR, "qr")
+        .map_err(Diagnostic::project)?;
+    let qr =
+        Qr::new(&qr_link).map_err(|why| Diagnostic::error(crate::settings::SETTINGS_FILE, why))?;
     let qr_png: Arc<[u8]> = Arc::from(qr.png(10));
     let qr_svg = qr.svg();
     let variants: Vec<(String, Arc<[u8]>)> = shared
@@ -206,14 +261,32 @@ fn partner_kits(
     let mut image_values: Vec<Value> = shared
         .banners
         .iter()
-        .map(|b| image_value(&b.file_name(), &urls.file(&format!("kits/assets/{}", b.file_name())), b.size, false))
+        .map(|b| {
+            image_value(
+                &b.file_name(),
+                &urls.file(&format!("kits/assets/{}", b.file_name())),
+                b.size,
+                false,
+            )
+        })
         .collect();
     image_values.extend(shared.banners.iter().zip(&variants).map(|(b, (name, _))| {
-        image_value(name, &urls.file(&format!("{dir}/images/{name}")), b.size, true)
+        image_value(
+            name,
+            &urls.file(&format!("{dir}/images/{name}")),
+            b.size,
+            true,
+        )
     }));
     let qr_value = obj(vec![
-        ("png", Value::from(urls.file(&format!("{dir}/images/qr.png")))),
-        ("svg", Value::from(urls.file(&format!("{dir}/images/qr.svg")))),
+        (
+            "png",
+            Value::from(urls.file(&format!("{dir}/images/qr.png"))),
+        ),
+        (
+            "svg",
+            Value::from(urls.file(&format!("{dir}/images/qr.svg"))),
+        ),
         ("link", Value::from(qr_link.as_str())),
     ]);
 
@@ -229,19 +302,42 @@ fn partner_kits(
     let mut downloads = Vec::new();
     let mut contents = Vec::new();
     for lang in &settings.languages {
-        let mut content = kit_content(shared, partner, lang, templates, locales, attribution, &qr_link)?;
-        content.entries.push(Entry::stored("images/qr.png", qr_png.clone()));
-        content.entries.push(Entry::text("images/qr.svg", qr_svg.clone()));
+        let mut content = kit_content(
+            shared,
+            partner,
+            lang,
+            templates,
+            locales,
+            attribution,
+            &qr_link,
+        )?;
+        content
+            .entries
+            .push(Entry::stored("images/qr.png", qr_png.clone()));
+        content
+            .entries
+            .push(Entry::text("images/qr.svg", qr_svg.clone()));
         for b in &shared.banners {
-            content.entries.push(Entry::stored(format!("images/{}", b.file_name()), b.bytes.clone()));
+            content.entries.push(Entry::stored(
+                format!("images/{}", b.file_name()),
+                b.bytes.clone(),
+            ));
         }
         for (name, bytes) in &variants {
-            content.entries.push(Entry::stored(format!("images/{name}"), bytes.clone()));
+            content
+                .entries
+                .push(Entry::stored(format!("images/{name}"), bytes.clone()));
         }
-        let mut links_rows = vec![vec!["channel".to_owned(), "asset".to_owned(), "url".to_owned()]];
+        let mut links_rows = vec![vec![
+            "channel".to_owned(),
+            "asset".to_owned(),
+            "url".to_owned(),
+        ]];
         links_rows.push(vec![QR.to_owned(), "qr".to_owned(), qr_link.clone()]);
         links_rows.extend(content.links.iter().map(|l| l.to_vec()));
-        content.entries.push(Entry::text("links.csv", output::csv(links_rows)));
+        content
+            .entries
+            .push(Entry::text("links.csv", output::csv(links_rows)));
 
         let file = format!("{}-{lang}.zip", partner.id);
         let zip = archive::write(content.entries.clone(), shared.modified)
@@ -278,24 +374,37 @@ fn partner_kits(
         let alternates: Vec<Value> = settings
             .languages
             .iter()
-            .map(|l| obj(vec![
-                ("lang", Value::from(l.as_str())),
-                ("permalink", Value::from(urls.permalink(&page_url(l)))),
-                ("url", Value::from(page_url(l))),
-            ]))
+            .map(|l| {
+                obj(vec![
+                    ("lang", Value::from(l.as_str())),
+                    ("permalink", Value::from(urls.permalink(&page_url(l)))),
+                    ("url", Value::from(page_url(l))),
+                ])
+            })
             .collect();
         let translations: Vec<Value> = settings
             .languages
             .iter()
             .filter(|l| *l != lang)
-            .map(|l| obj(vec![("lang", Value::from(l.as_str())), ("url", Value::from(page_url(l)))]))
+            .map(|l| {
+                obj(vec![
+                    ("lang", Value::from(l.as_str())),
+                    ("url", Value::from(page_url(l))),
+                ])
+            })
             .collect();
         context.insert_value("alternates", Value::from(alternates));
         context.insert_value("translations", Value::from(translations));
-        context.insert_value("x_default", Value::from(urls.permalink(&page_url(market_lang))));
+        context.insert_value(
+            "x_default",
+            Value::from(urls.permalink(&page_url(market_lang))),
+        );
         context.insert_value("canonical", Value::from(urls.permalink(&url)));
         context.insert_value("noindex", Value::from(true));
-        context.insert_value("home_url", Value::from(urls.partner_home(&partner.id, lang)));
+        context.insert_value(
+            "home_url",
+            Value::from(urls.partner_home(&partner.id, lang)),
+        );
         context.insert_value("nav", Value::from(Vec::<Value>::new()));
         context.insert_value("stories", Value::from(Vec::<Value>::new()));
         context.insert_value(
@@ -312,7 +421,11 @@ fn partner_kits(
                 ("banner", Value::none()),
             ]),
         );
-        let html = templates.render("kit.html", &context, &format!("the {lang} kit page of partner `{}`", partner.id))?;
+        let html = templates.render(
+            "kit.html",
+            &context,
+            &format!("the {lang} kit page of partner `{}`", partner.id),
+        )?;
         let rel = url.strip_prefix(&settings.base_path).unwrap_or(&url);
         staging.write_public(&format!("{rel}index.html"), html.as_bytes(), &source)?;
     }
@@ -330,7 +443,12 @@ fn image_value(file: &str, url: &str, size: Size, with_qr: bool) -> Value {
 }
 
 /// The template context shared by a kit's README and its page.
-fn kit_context(shared: &Shared<'_>, partner: &Partner, lang: &str, kit: &[(&'static str, Value)]) -> Context {
+fn kit_context(
+    shared: &Shared<'_>,
+    partner: &Partner,
+    lang: &str,
+    kit: &[(&'static str, Value)],
+) -> Context {
     let settings = &shared.project.settings;
     let mut context = Context::new();
     context.insert_value("lang", Value::from(lang));
@@ -366,17 +484,18 @@ fn kit_content(
     let mut links = Vec::new();
     let mut report = Report::default();
     let link = |channel: &str, asset: &str| -> Result<String> {
-        attribution.link(&partner.id, lang, channel, asset).map_err(|why| Diagnostic::project(why).into())
+        attribution
+            .link(&partner.id, lang, channel, asset)
+            .map_err(|why| Diagnostic::project(why).into())
     };
     let microsite = urls.permalink(&urls.partner_home(&partner.id, lang));
 
     let mut pitches = Vec::new();
     for channel in &partner.channels {
-        let Some((index, pitch)) = project
-            .pitches
-            .iter()
-            .enumerate()
-            .find(|(_, p)| p.market == partner.market && &p.channel == channel && p.lang == lang)
+        let Some((index, pitch)) =
+            project.pitches.iter().enumerate().find(|(_, p)| {
+                p.market == partner.market && &p.channel == channel && p.lang == lang
+            })
         else {
             report.push(
                 Diagnostic::error(
@@ -392,7 +511,10 @@ fn kit_content(
         if let Some(d) = check_limit(project, pitch, partner, &body, &url) {
             report.push(d);
         }
-        let subject = pitch.subject.as_deref().map(|s| one_line(&text::stamp_text(s, &partner.name, &url)));
+        let subject = pitch
+            .subject
+            .as_deref()
+            .map(|s| one_line(&text::stamp_text(s, &partner.name, &url)));
         let mut file_text = String::new();
         if let Some(subject) = &subject {
             file_text.push_str(&format!("Subject: {subject}\n\n"));
@@ -401,7 +523,14 @@ fn kit_content(
         entries.push(Entry::text(format!("pitch/{channel}.txt"), file_text));
         if channel == "email" {
             let html = text::stamp_html(&pitch.html, &partner.name, &url);
-            let document = render_document(templates, lang, subject.as_deref().unwrap_or(""), &html, None, &pitch.file)?;
+            let document = render_document(
+                templates,
+                lang,
+                subject.as_deref().unwrap_or(""),
+                &html,
+                None,
+                &pitch.file,
+            )?;
             entries.push(Entry::text("pitch/email.html", document));
         }
         links.push([channel.clone(), pitch.asset.clone(), url.clone()]);
@@ -419,17 +548,33 @@ fn kit_content(
         let t = story.text(lang);
         let asset = format!("story-{}", story.slug);
         let url = link(KIT, &asset)?;
-        let cta = locales.format(lang, "kit-story-cta", &[]).map_err(Diagnostic::project)?;
+        let cta = locales
+            .format(lang, "kit-story-cta", &[])
+            .map_err(Diagnostic::project)?;
         let mut plain = format!("{}\n\n", t.title);
         if let Some(summary) = &t.summary {
             plain.push_str(&format!("{summary}\n\n"));
         }
-        plain.push_str(&text::stamp_text(&shared.story_text[&(story.slug.as_str(), lang)], &partner.name, &url));
+        plain.push_str(&text::stamp_text(
+            &shared.story_text[&(story.slug.as_str(), lang)],
+            &partner.name,
+            &url,
+        ));
         plain.push_str(&format!("\n{cta}: {url}\n"));
         entries.push(Entry::text(format!("stories/{}.txt", story.slug), plain));
         let html = text::stamp_html(&t.html, &partner.name, &url);
-        let document = render_document(templates, lang, &t.title, &html, Some((&cta, &url)), &t.file)?;
-        entries.push(Entry::text(format!("stories/{}.html", story.slug), document));
+        let document = render_document(
+            templates,
+            lang,
+            &t.title,
+            &html,
+            Some((&cta, &url)),
+            &t.file,
+        )?;
+        entries.push(Entry::text(
+            format!("stories/{}.html", story.slug),
+            document,
+        ));
         links.push([KIT.to_owned(), asset.clone(), url.clone()]);
         stories.push(obj(vec![
             ("slug", Value::from(story.slug.as_str())),
@@ -452,9 +597,19 @@ fn kit_content(
     let describe = format!("the {lang} kit README of partner `{}`", partner.id);
     let mut readme_context = shared_context;
     readme_context.insert_value("qr_link", Value::from(qr_link));
-    entries.push(Entry::text("README.txt", templates.render("kit-readme.txt", &readme_context, &describe)?));
-    entries.push(Entry::text("README.html", templates.render("kit-readme.html", &readme_context, &describe)?));
-    Ok(KitContent { entries, kit, links })
+    entries.push(Entry::text(
+        "README.txt",
+        templates.render("kit-readme.txt", &readme_context, &describe)?,
+    ));
+    entries.push(Entry::text(
+        "README.html",
+        templates.render("kit-readme.html", &readme_context, &describe)?,
+    ));
+    Ok(KitContent {
+        entries,
+        kit,
+        links,
+    })
 }
 
 fn link_value(channel: &str, asset: &str, url: &str) -> Value {
@@ -480,20 +635,32 @@ fn render_document(
     context.insert_value("content", Value::from(html));
     context.insert_value(
         "cta",
-        cta.map_or_else(Value::none, |(text, url)| obj(vec![("text", Value::from(text)), ("url", Value::from(url))])),
+        cta.map_or_else(Value::none, |(text, url)| {
+            obj(vec![("text", Value::from(text)), ("url", Value::from(url))])
+        }),
     );
     Ok(templates.render("kit-document.html", &context, &display_path(source))?)
 }
 
 /// Checks a stamped post against its channel's limit.
-fn check_limit(project: &Project, pitch: &Pitch, partner: &Partner, body: &str, url: &str) -> Option<Diagnostic> {
+fn check_limit(
+    project: &Project,
+    pitch: &Pitch,
+    partner: &Partner,
+    body: &str,
+    url: &str,
+) -> Option<Diagnostic> {
     let limit = project.settings.channel(&pitch.channel)?.limit?;
     let link_length = (pitch.channel == "x").then_some(text::X_LINK_LENGTH);
     let length = text::post_length(body, &[url], link_length);
     if length <= limit {
         return None;
     }
-    let how = if link_length.is_some() { " (each link counts as 23)" } else { "" };
+    let how = if link_length.is_some() {
+        " (each link counts as 23)"
+    } else {
+        ""
+    };
     Some(
         Diagnostic::error(
             &pitch.file,

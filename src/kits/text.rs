@@ -52,7 +52,9 @@ pub fn markdown_to_text(markdown: &str) -> String {
                     out.push('\n');
                 }
             }
-            Event::Start(Tag::Link { dest_url, .. }) => link_stack.push((dest_url.to_string(), out.len())),
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                link_stack.push((dest_url.to_string(), out.len()))
+            }
             Event::End(TagEnd::Link) => {
                 if let Some((dest, start)) = link_stack.pop() {
                     let text = out[start..].trim();
@@ -108,7 +110,8 @@ fn trim_end_spaces(out: &mut String) {
 
 /// Replaces the placeholders in plain text.
 pub fn stamp_text(text: &str, partner: &str, link: &str) -> String {
-    text.replace(PARTNER_PLACEHOLDER, partner).replace(LINK_PLACEHOLDER, link)
+    text.replace(PARTNER_PLACEHOLDER, partner)
+        .replace(LINK_PLACEHOLDER, link)
 }
 
 /// Replaces the placeholders in HTML, escaping the values; a `{link}` used as a link
@@ -163,7 +166,10 @@ mod tests {
     fn markdown_becomes_pasteable_text() {
         let md = "Hello **{partner}** friends!\n\n- one\n- two\n\n[Try it]({link})\n";
         let text = markdown_to_text(md);
-        assert_eq!(text, "Hello {partner} friends!\n\n• one\n• two\n\nTry it: {link}\n");
+        assert_eq!(
+            text,
+            "Hello {partner} friends!\n\n• one\n• two\n\nTry it: {link}\n"
+        );
         let stamped = stamp_text(&text, "Ann & Co", "https://x.test/?a=1&b=2");
         assert!(stamped.contains("Hello Ann & Co friends!"));
         assert!(stamped.contains("Try it: https://x.test/?a=1&b=2"));
@@ -173,7 +179,10 @@ mod tests {
     fn html_placeholders_are_replaced_escaped_even_inside_link_targets() {
         let html = crate::markdown::render("[Join]({link}) with {partner}").html;
         let stamped = stamp_html(&html, "<Ann>", "https://x.test/?a=1&b=2");
-        assert!(stamped.contains("href=\"https://x.test/?a=1&amp;b=2\""), "{stamped}");
+        assert!(
+            stamped.contains("href=\"https://x.test/?a=1&amp;b=2\""),
+            "{stamped}"
+        );
         assert!(stamped.contains("with &lt;Ann&gt;"), "{stamped}");
     }
 

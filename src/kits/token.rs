@@ -23,7 +23,9 @@ pub struct Secret {
 
 impl std::fmt::Debug for Secret {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Secret").field("development", &self.development).finish_non_exhaustive()
+        f.debug_struct("Secret")
+            .field("development", &self.development)
+            .finish_non_exhaustive()
     }
 }
 
@@ -59,7 +61,8 @@ impl Secret {
 
     /// The kit token of `partner_id`: 32 lowercase hex digits (128 bits).
     pub fn token(&self, partner_id: &str) -> String {
-        let mut mac = Hmac::<Sha256>::new_from_slice(&self.bytes).expect("HMAC takes keys of any length");
+        let mut mac =
+            Hmac::<Sha256>::new_from_slice(&self.bytes).expect("HMAC takes keys of any length");
         mac.update(b"refkit kit token v1\0");
         mac.update(partner_id.as_bytes());
         hex(&mac.finalize().into_bytes()[..16])

@@ -300,7 +300,10 @@ pub fn market_value(settings: &crate::settings::Settings, partner: &Partner, lan
     obj(vec![
         ("id", Value::from(m.id.as_str())),
         ("lead", Value::from(lead)),
-        ("reward", Value::from(l10n::money(m.reward, &m.currency, lang))),
+        (
+            "reward",
+            Value::from(l10n::money(m.reward, &m.currency, lang)),
+        ),
         ("payout_days", Value::from(u64::from(m.payout_days))),
         ("currency", Value::from(m.currency.as_str())),
     ])

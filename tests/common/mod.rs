@@ -10,6 +10,19 @@ use std::process::{Command, Output};
 use refkit::build::{build, BuildOptions, BuildSummary};
 use refkit::diagnostics::Error;
 
+/// The kit secret tests build with.
+pub const TEST_SECRET: &str = "test-secret";
+
+/// A small PNG banner: a two-colour gradient.
+pub fn banner_png(width: u32, height: u32) -> Vec<u8> {
+    let image = image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([(x % 256) as u8, 60, (y % 256) as u8])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    image.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
 /// A project in a temporary folder.
 pub struct Fixture {
     dir: tempfile::TempDir,
@@ -71,6 +84,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "story.html",
         r#"{% extends "base.html" %}{% block main %}<h1>{{ page.title }}</h1>{{ page.content | safe }}{% if partner %}<a class="cta" href="{{ referral_link(asset="story-" ~ page.slug) }}">{{ t(key="join") }}</a>{% endif %}{% endblock main %}"#,
     ),
+    ("kit.html", r#"{% extends "base.html" %}{% block main %}{% for d in downloads %}<a class="zip" href="{{ d.url }}">{{ d.file }}</a> {{ d.bytes }} {{ d.sha256 }}{% endfor %}{% for p in pitches %}<pre>{{ p.text }}</pre>{% endfor %}{% for i in images %}<img src="{{ i.url }}">{% endfor %}<img src="{{ qr.png }}">{% endblock main %}"#),
+    ("kit-readme.html", r#"<html lang="{{ lang }}"><h1>{{ partner.name }}</h1>{% for l in links %}<p>{{ l.channel }}: {{ l.url }}</p>{% endfor %}</html>"#),
+    ("kit-readme.txt", "{{ partner.name }}\n{% for l in links %}{{ l.channel }}: {{ l.url }}\n{% endfor %}QR: {{ qr_link }}\n"),
+    ("kit-document.html", r#"<html lang="{{ lang }}"><title>{{ title }}</title>{{ content | safe }}{% if cta %}<a href="{{ cta.url }}">{{ cta.text }}</a>{% endif %}</html>"#),
     (
         "partner.html",
         r#"{% extends "base.html" %}{% block main %}<h1>{{ partner.name }}</h1>{% if market.lead == "reward" %}<p class="lead">{{ t(key="lead-reward", reward=market.reward) }}</p>{% else %}<p class="lead">{{ t(key="lead-trust") }}</p>{% endif %}<a class="cta" href="{{ referral_link(asset="landing-hero") }}">{{ t(key="join") }}</a>{% for s in stories %}<a href="{{ s.url }}">{{ s.title }}</a>{% endfor %}<a class="cta" href="{{ referral_link(asset="landing-footer") }}">{{ t(key="join") }}</a>{% endblock main %}"#,
@@ -83,6 +100,7 @@ lang-name-ru = Russian
 join = Join
 lead-reward = Earn { $reward } per referral
 lead-trust = A partnership built on trust
+kit-story-cta = Join through my link
 stories-count = { $count ->
     [one] { $count } story
    *[other] { $count } stories
@@ -95,6 +113,7 @@ lang-name-ru = Русский
 join = Присоединиться
 lead-reward = { $reward } за каждого клиента
 lead-trust = Партнёрство, построенное на доверии
+kit-story-cta = Присоединиться по моей ссылке
 stories-count = { $count ->
     [one] { $count } история
     [few] { $count } истории
@@ -148,6 +167,20 @@ impl Fixture {
         f.write("content/partners.yaml", PARTNERS);
         f.write("content/stories/first.en.md", &story("First", None));
         f.write("content/stories/first.ru.md", &story("Первая", None));
+        for (market, channel) in [("us", "email"), ("us", "x"), ("ru", "telegram")] {
+            for lang in ["en", "ru"] {
+                let subject = if channel == "email" {
+                    "subject: Try it, from {partner}\n"
+                } else {
+                    ""
+                };
+                f.write(
+                    &format!("content/pitch/{market}/{channel}.{lang}.md"),
+                    &format!("---\n{subject}---\nHello from **{{partner}}** ({lang}).\n\n[Sign up]({{link}})\n"),
+                );
+            }
+        }
+        f.write_bytes("content/banners/wide.png", &banner_png(320, 180));
         f
     }
 
@@ -161,6 +194,12 @@ impl Fixture {
         fs::write(path, text).unwrap();
     }
 
+    pub fn write_bytes(&self, rel: &str, bytes: &[u8]) {
+        let path = self.dir.path().join(rel);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, bytes).unwrap();
+    }
+
     pub fn remove(&self, rel: &str) {
         fs::remove_file(self.dir.path().join(rel)).unwrap();
     }
@@ -168,6 +207,7 @@ impl Fixture {
     pub fn build(&self) -> Result<BuildSummary, Error> {
         build(&BuildOptions {
             root: self.root().to_path_buf(),
+            secret: Some(refkit::kits::Secret::new(TEST_SECRET.as_bytes())),
             ..BuildOptions::default()
         })
     }
@@ -178,8 +218,23 @@ impl Fixture {
             .args(args)
             .arg("--root")
             .arg(self.root())
+            .env("REFKIT_SECRET", TEST_SECRET)
             .output()
             .expect("run refkit")
+    }
+
+    /// Runs the real binary with `args` and extra environment variables.
+    pub fn run_with_env(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_refkit"));
+        command
+            .args(args)
+            .arg("--root")
+            .arg(self.root())
+            .env("REFKIT_SECRET", TEST_SECRET);
+        for (k, v) in env {
+            command.env(k, v);
+        }
+        command.output().expect("run refkit")
     }
 
     pub fn read(&self, rel: &str) -> String {

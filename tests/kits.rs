@@ -1,0 +1,469 @@
+//! Pitch kits: contents, links, QR codes, determinism and the errors kits can raise.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use common::{failing_build, snapshot, Fixture};
+use refkit::build::{build, BuildOptions};
+use refkit::kits::Secret;
+
+/// Every entry of a zip: name → (compression method, bytes).
+fn unzip(path: &Path) -> BTreeMap<String, (zip::CompressionMethod, Vec<u8>)> {
+    let file = std::fs::File::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut archive = zip::ZipArchive::new(file).unwrap();
+    let mut entries = BTreeMap::new();
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).unwrap();
+        let mut bytes = Vec::new();
+        entry.read_to_end(&mut bytes).unwrap();
+        let name = entry.name().unwrap().into_owned();
+        entries.insert(name, (entry.compression(), bytes));
+    }
+    entries
+}
+
+/// `manifest/kits.csv` rows as (partner, lang, page, zip, bytes, sha256).
+fn kit_rows(manifest: &Path) -> Vec<Vec<String>> {
+    std::fs::read_to_string(manifest.join("kits.csv"))
+        .unwrap()
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').map(str::to_owned).collect())
+        .collect()
+}
+
+fn local(public: &Path, url: &str, base: &str) -> PathBuf {
+    public.join(
+        url.strip_prefix(base)
+            .unwrap_or_else(|| panic!("{url} is not under {base}")),
+    )
+}
+
+fn decode_qr(png: &[u8]) -> String {
+    let image = image::load_from_memory(png).unwrap().to_luma8();
+    let mut prepared = rqrr::PreparedImage::prepare(image);
+    let grids = prepared.detect_grids();
+    assert_eq!(grids.len(), 1, "expected exactly one QR code");
+    grids[0].decode().unwrap().1
+}
+
+#[test]
+fn kit_layout_is_as_documented() {
+    let f = Fixture::minimal();
+    f.build().unwrap();
+    let rows = kit_rows(&f.root().join("manifest"));
+    let alpha_en = rows
+        .iter()
+        .find(|r| r[0] == "alpha" && r[2] == "en")
+        .unwrap();
+    let zip = local(
+        &f.root().join("public"),
+        &alpha_en[4],
+        "https://partners.test/",
+    );
+    let names: Vec<String> = unzip(&zip).into_keys().collect();
+    assert_eq!(
+        names,
+        [
+            "README.html",
+            "README.txt",
+            "images/qr.png",
+            "images/qr.svg",
+            "images/wide-1080x1080-qr.png",
+            "images/wide-1080x1080.png",
+            "images/wide-1080x1920-qr.png",
+            "images/wide-1080x1920.png",
+            "images/wide-1200x630-qr.png",
+            "images/wide-1200x630.png",
+            "links.csv",
+            "pitch/email.html",
+            "pitch/email.txt",
+            "pitch/x.txt",
+            "stories/first.html",
+            "stories/first.txt",
+        ]
+    );
+    assert!(zip.file_name().unwrap().to_str().unwrap() == "alpha-en.zip");
+}
+
+#[test]
+fn images_are_stored_and_text_is_deflated() {
+    let f = Fixture::minimal();
+    f.build().unwrap();
+    let rows = kit_rows(&f.root().join("manifest"));
+    let zip = local(
+        &f.root().join("public"),
+        &rows[0][4],
+        "https://partners.test/",
+    );
+    for (name, (method, bytes)) in unzip(&zip) {
+        if name.ends_with(".png") {
+            assert_eq!(method, zip::CompressionMethod::Stored, "{name}");
+            assert!(
+                image::load_from_memory(&bytes).is_ok(),
+                "{name} is not an image"
+            );
+        } else {
+            assert_eq!(method, zip::CompressionMethod::Deflated, "{name}");
+        }
+    }
+}
+
+#[test]
+fn resized_banners_have_the_configured_sizes() {
+    let f = Fixture::minimal();
+    f.write(
+        "site.yaml",
+        &format!("{}kits:\n  sizes: [640x640, 300x500]\n", common::SITE),
+    );
+    f.build().unwrap();
+    let rows = kit_rows(&f.root().join("manifest"));
+    let zip = local(
+        &f.root().join("public"),
+        &rows[0][4],
+        "https://partners.test/",
+    );
+    let entries = unzip(&zip);
+    for (name, w, h) in [
+        ("images/wide-640x640.png", 640, 640),
+        ("images/wide-300x500-qr.png", 300, 500),
+    ] {
+        let image = image::load_from_memory(&entries[name].1).unwrap();
+        assert_eq!((image.width(), image.height()), (w, h), "{name}");
+    }
+}
+
+#[test]
+fn pitch_copy_is_stamped_with_the_partner_name_and_channel_link() {
+    let f = Fixture::minimal();
+    f.build().unwrap();
+    let rows = kit_rows(&f.root().join("manifest"));
+    let row = rows
+        .iter()
+        .find(|r| r[0] == "alpha" && r[2] == "ru")
+        .unwrap();
+    let entries = unzip(&local(
+        &f.root().join("public"),
+        &row[4],
+        "https://partners.test/",
+    ));
+    let x = String::from_utf8(entries["pitch/x.txt"].1.clone()).unwrap();
+    assert_eq!(
+        x,
+        "Hello from Alpha & Sons (ru).\n\nSign up: https://join.test/us?ref=ALPHA26&utm_source=partner&utm_medium=x&utm_campaign=test&utm_content=pitch-x\n"
+    );
+    let email = String::from_utf8(entries["pitch/email.txt"].1.clone()).unwrap();
+    assert!(
+        email.starts_with("Subject: Try it, from Alpha & Sons\n\n"),
+        "{email}"
+    );
+    let html = String::from_utf8(entries["pitch/email.html"].1.clone()).unwrap();
+    assert!(
+        html.contains("Hello from <strong>Alpha &amp; Sons</strong>"),
+        "{html}"
+    );
+    assert!(
+        html.contains(
+            "href=\"https://join.test/us?ref=ALPHA26&amp;utm_source=partner&amp;utm_medium=email"
+        ),
+        "{html}"
+    );
+}
+
+#[test]
+fn kit_page_lists_each_zip_with_its_real_size_and_sha256() {
+    let f = Fixture::minimal();
+    f.build().unwrap();
+    let public = f.root().join("public");
+    for row in kit_rows(&f.root().join("manifest")) {
+        let zip = std::fs::read(local(&public, &row[4], "https://partners.test/")).unwrap();
+        assert_eq!(row[5], zip.len().to_string());
+        let page = std::fs::read_to_string(
+            local(&public, &row[3], "https://partners.test/").join("index.html"),
+        )
+        .unwrap();
+        assert!(
+            page.contains(&format!("{} {}", zip.len(), row[6])),
+            "{} page lacks the size and hash",
+            row[0]
+        );
+        assert!(page.contains("<meta name=\"robots\" content=\"noindex\">"));
+    }
+}
+
+#[test]
+fn kit_address_depends_on_the_secret_and_nothing_public_links_to_it() {
+    let f = Fixture::minimal();
+    f.build().unwrap();
+    let first = kit_rows(&f.root().join("manifest"))[0][3].clone();
+    build(&BuildOptions {
+        root: f.root().to_path_buf(),
+        secret: Some(Secret::new(b"another secret")),
+        ..BuildOptions::default()
+    })
+    .unwrap();
+    let second = kit_rows(&f.root().join("manifest"))[0][3].clone();
+    assert_ne!(first, second);
+    let token = second
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    for (rel, bytes) in snapshot(&f.root().join("public")) {
+        if rel.starts_with("kits") {
+            continue;
+        }
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(
+            !text.contains(&token) && !text.contains("/kits/"),
+            "{} links to a kit",
+            rel.display()
+        );
+    }
+}
+
+#[test]
+fn building_without_a_secret_warns_loudly() {
+    let f = Fixture::minimal();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_refkit"))
+        .args(["build", "--root"])
+        .arg(f.root())
+        .env_remove("REFKIT_SECRET")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("REFKIT_SECRET is not set"), "{stderr}");
+}
+
+#[test]
+fn source_date_epoch_sets_every_entry_time() {
+    let f = Fixture::minimal();
+    let out = f.run_with_env(&["build"], &[("SOURCE_DATE_EPOCH", "1764000000")]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rows = kit_rows(&f.root().join("manifest"));
+    let file = std::fs::File::open(local(
+        &f.root().join("public"),
+        &rows[0][4],
+        "https://partners.test/",
+    ))
+    .unwrap();
+    let mut archive = zip::ZipArchive::new(file).unwrap();
+    for i in 0..archive.len() {
+        let t = archive.by_index(i).unwrap().last_modified().unwrap();
+        assert_eq!((t.year(), t.month(), t.day(), t.hour()), (2025, 11, 24, 16));
+    }
+}
+
+#[test]
+fn an_over_long_x_post_fails_naming_its_file() {
+    let f = Fixture::minimal();
+    f.write(
+        "content/pitch/us/x.en.md",
+        &format!("---\n---\n{} {{link}}\n", "word ".repeat(60)),
+    );
+    let (code, stderr) = failing_build(&f);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("content/pitch/us/x.en.md"), "{stderr}");
+    assert!(
+        stderr.contains("over the limit of 280 (each link counts as 23)"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn an_x_post_is_counted_with_links_as_23_characters() {
+    let f = Fixture::minimal();
+    // 250 characters of text plus a link: fine on X, where the link counts as 23.
+    f.write(
+        "content/pitch/us/x.en.md",
+        &format!("---\n---\n{} {{link}}\n", "a".repeat(250)),
+    );
+    f.build().unwrap();
+}
+
+#[test]
+fn an_oversized_image_fails_from_its_header_naming_the_file() {
+    let f = Fixture::minimal();
+    f.write_bytes("content/banners/huge.png", &png_header(50_000, 40_000));
+    let (code, stderr) = failing_build(&f);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("content/banners/huge.png"), "{stderr}");
+    assert!(stderr.contains("50000×40000"), "{stderr}");
+}
+
+#[test]
+fn a_corrupt_image_fails_naming_the_file() {
+    let f = Fixture::minimal();
+    f.write_bytes(
+        "content/banners/broken.png",
+        b"\x89PNG\r\n\x1a\nthis is not really a png",
+    );
+    let (code, stderr) = failing_build(&f);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("content/banners/broken.png"), "{stderr}");
+    assert!(stderr.contains("corrupt"), "{stderr}");
+}
+
+#[test]
+fn a_channel_without_pitch_copy_fails_naming_the_missing_file() {
+    let f = Fixture::minimal();
+    f.remove("content/pitch/ru/telegram.en.md");
+    f.remove("content/pitch/ru/telegram.ru.md");
+    let (code, stderr) = failing_build(&f);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("content/pitch/ru/telegram.en.md"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("partner `beta` shares on telegram"),
+        "{stderr}"
+    );
+}
+
+/// A PNG claiming `width`×`height` in its header, with (almost) no pixel data: what
+/// an attacker would send to make a decoder allocate gigabytes.
+fn png_header(width: u32, height: u32) -> Vec<u8> {
+    let mut ihdr = Vec::new();
+    ihdr.extend_from_slice(&width.to_be_bytes());
+    ihdr.extend_from_slice(&height.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    for (kind, data) in [
+        (&b"IHDR"[..], &ihdr[..]),
+        (
+            b"IDAT",
+            &[0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01][..],
+        ),
+        (b"IEND", &[][..]),
+    ] {
+        let mut chunk = kind.to_vec();
+        chunk.extend_from_slice(data);
+        png.extend_from_slice(&(data.len() as u32).to_be_bytes());
+        png.extend_from_slice(&chunk);
+        png.extend_from_slice(&crc32(&chunk).to_be_bytes());
+    }
+    png
+}
+
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = 0xFFFF_FFFFu32;
+    for &b in bytes {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+// The demo project's kits.
+
+fn demo_build() -> (tempfile::TempDir, refkit::content::Project) {
+    let out = tempfile::tempdir().unwrap();
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    build(&BuildOptions {
+        root: root.clone(),
+        out: Some(out.path().join("public")),
+        manifest: Some(out.path().join("manifest")),
+        secret: Some(Secret::new(b"demo kits")),
+        ..BuildOptions::default()
+    })
+    .unwrap();
+    let project = refkit::build::load_project(&root, None).unwrap();
+    (out, project)
+}
+
+#[test]
+fn demo_kits_carry_only_their_partners_code_in_every_text_entry_with_a_link() {
+    let (out, project) = demo_build();
+    let base = format!("{}/", project.settings.base_url);
+    let rows = kit_rows(&out.path().join("manifest"));
+    assert_eq!(rows.len(), project.partners.len() * 2);
+    for row in rows {
+        let partner = project.partners.iter().find(|p| p.id == row[0]).unwrap();
+        let entries = unzip(&local(&out.path().join("public"), &row[4], &base));
+        let mut with_links = 0;
+        for (name, (_, bytes)) in &entries {
+            if name.ends_with(".png") {
+                continue;
+            }
+            let text = String::from_utf8(bytes.clone()).unwrap();
+            if !text.contains("utm_") {
+                continue;
+            }
+            with_links += 1;
+            assert!(
+                text.contains(&format!("ref={}&", partner.code)),
+                "{}/{name} lacks the partner's code",
+                row[0]
+            );
+            for other in project.partners.iter().filter(|o| o.id != partner.id) {
+                assert!(
+                    !text.contains(&other.code),
+                    "{}/{name} contains {}'s code",
+                    row[0],
+                    other.id
+                );
+            }
+        }
+        assert!(
+            with_links >= 5,
+            "{}: only {with_links} entries carry links",
+            row[0]
+        );
+        for channel in &partner.channels {
+            assert!(
+                entries.contains_key(&format!("pitch/{channel}.txt")),
+                "{}: no pitch for {channel}",
+                row[0]
+            );
+        }
+    }
+}
+
+#[test]
+fn demo_qr_codes_decode_to_the_partners_qr_link_byte_for_byte() {
+    let (out, project) = demo_build();
+    let base = format!("{}/", project.settings.base_url);
+    let links = std::fs::read_to_string(out.path().join("manifest/links.csv")).unwrap();
+    for row in kit_rows(&out.path().join("manifest")) {
+        let expected = links
+            .lines()
+            .find(|l| l.starts_with(&format!("{},", row[0])) && l.contains(",qr,qr,"))
+            .and_then(|l| l.rsplit(',').next())
+            .unwrap()
+            .to_owned();
+        assert!(expected.contains("utm_medium=qr"));
+        let entries = unzip(&local(&out.path().join("public"), &row[4], &base));
+        assert_eq!(
+            decode_qr(&entries["images/qr.png"].1),
+            expected,
+            "{}",
+            row[0]
+        );
+        let variant = entries
+            .keys()
+            .find(|k| k.ends_with("1080x1080-qr.png"))
+            .unwrap();
+        assert_eq!(
+            decode_qr(&entries[variant].1),
+            expected,
+            "{} {variant}",
+            row[0]
+        );
+    }
+}
