@@ -36,6 +36,8 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// The secret kit addresses derive from; `None` reads `REFKIT_SECRET`.
     pub secret: Option<Secret>,
+    /// Leave kits out (the preview server builds them only when asked).
+    pub skip_kits: bool,
 }
 
 /// What a build produced.
@@ -96,7 +98,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
     )?;
     let secret = options.secret.clone().unwrap_or_else(Secret::from_env);
     let mut warnings = Vec::new();
-    if secret.is_development() && !project.partners.is_empty() {
+    if secret.is_development() && !project.partners.is_empty() && !options.skip_kits {
         warnings.push(format!(
             "warning: {} is not set, so kit addresses come from the public development secret and can be guessed; set it before publishing",
             crate::kits::token::SECRET_VAR

@@ -29,6 +29,7 @@ fn run_build(args: refkit::cli::BuildArgs) -> Result<(), Error> {
         manifest: args.manifest,
         base_url: args.base_url,
         secret: None,
+        skip_kits: false,
     })?;
     for warning in &summary.warnings {
         eprintln!("{warning}");
