@@ -18,6 +18,7 @@ fn build_demo_into(dir: &Path) -> refkit::build::BuildSummary {
         manifest: Some(dir.join("manifest")),
         base_url: None,
         secret: Some(refkit::kits::Secret::new(b"demo-test-secret")),
+        skip_kits: false,
     })
     .unwrap_or_else(|e| panic!("the demo must build:\n{e}"))
 }
