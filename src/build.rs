@@ -11,7 +11,8 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Instant;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::content::Project;
 use crate::diagnostics::{Error, Result};
@@ -38,6 +39,11 @@ pub struct BuildOptions {
     pub secret: Option<Secret>,
     /// Leave kits out (the preview server builds them only when asked).
     pub skip_kits: bool,
+    /// Show a progress bar on stderr (for terminals).
+    pub progress: bool,
+    /// Render for the preview server: templates get `preview = true` and may show
+    /// authoring hints such as stale translations.
+    pub preview: bool,
 }
 
 /// What a build produced.
@@ -72,7 +78,6 @@ pub fn load_project(root: &Path, base_url: Option<&str>) -> Result<Project> {
 
 /// Builds the project described by `options`.
 pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
-    let started = Instant::now();
     let root = &options.root;
     let public = options.out.clone().unwrap_or_else(|| root.join("public"));
     let manifest = options
@@ -106,18 +111,31 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
     }
 
     let staging = Staging::create(&public, &manifest)?;
-    let contexts = Contexts::new(&project);
+    let contexts = Contexts::new(&project, options.preview);
     let jobs = site::plan(&project);
+    let kit_count = if options.skip_kits {
+        0
+    } else {
+        project.partners.len()
+    };
+    let bar = progress_bar(options.progress, jobs.len() + kit_count);
     site::copy_files(&project, &staging)?;
-    let pages = site::render_pages(&jobs, &contexts, &templates, &staging)?;
-    let kits = kits::build(
-        &project,
-        &templates,
-        &locales,
-        &attribution,
-        &staging,
-        &secret,
-    )?;
+    let pages = site::render_pages(&jobs, &contexts, &templates, &staging, &bar)?;
+    let kits = if options.skip_kits {
+        Vec::new()
+    } else {
+        bar.set_message("kits");
+        kits::build(
+            &project,
+            &templates,
+            &locales,
+            &attribution,
+            &staging,
+            &secret,
+            &bar,
+        )?
+    };
+    bar.finish_and_clear();
 
     let records = attribution.records();
     let header = ["partner", "market", "lang", "channel", "asset", "url"]
@@ -162,8 +180,22 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
         warnings,
     };
     staging.commit()?;
-    let _ = started;
     Ok(summary)
+}
+
+/// A progress bar on stderr, or a hidden one that costs nothing.
+fn progress_bar(visible: bool, len: usize) -> ProgressBar {
+    if !visible {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(len as u64), ProgressDrawTarget::stderr());
+    if let Ok(style) =
+        ProgressStyle::with_template("{bar:30.cyan/blue} {pos}/{len} {msg} ({elapsed})")
+    {
+        bar.set_style(style);
+    }
+    bar.set_message("pages");
+    bar
 }
 
 /// Refuses output folders whose replacement would destroy sources.

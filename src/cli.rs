@@ -1,8 +1,8 @@
-//! The command line: clap definitions only; each command's logic lives elsewhere.
+//! The command line: clap definitions only; each command's logic lives in `cmd`.
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 
 /// refkit: paired EN/RU partner microsites and pitch kits with tracked referral links.
 #[derive(Debug, Parser)]
@@ -18,14 +18,33 @@ pub struct Cli {
 pub enum Command {
     /// Compile the project into public/ (the site) and manifest/ (private, for the agency).
     Build(BuildArgs),
+    /// Build and preview on 127.0.0.1 with live reload.
+    Serve(ServeArgs),
+    /// Validate the project without writing anything; non-zero exit on errors.
+    Check(CheckArgs),
+    /// List every translation pair's state, or mark a translation as up to date.
+    Translations(TranslationsArgs),
+    /// Scaffold a story or a partner.
+    #[command(subcommand)]
+    New(NewCommand),
+    /// Create a new project with the default theme and starter content.
+    Init(InitArgs),
+}
+
+/// The project folder, shared by most commands.
+#[derive(Debug, Clone, clap::Args)]
+pub struct RootArg {
+    /// The project folder (holds site.yaml).
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
 }
 
 /// Options of `refkit build`.
 #[derive(Debug, clap::Args)]
 pub struct BuildArgs {
-    /// The project folder (holds site.yaml).
-    #[arg(long, default_value = ".")]
-    pub root: PathBuf,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub root: RootArg,
     /// Where to write the site [default: <root>/public].
     #[arg(long)]
     pub out: Option<PathBuf>,
@@ -35,4 +54,91 @@ pub struct BuildArgs {
     /// Override base_url from site.yaml (e.g. for a preview deployment).
     #[arg(long)]
     pub base_url: Option<String>,
+}
+
+/// Options of `refkit serve`.
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub root: RootArg,
+    /// Port to listen on (0 picks a free one).
+    #[arg(long, default_value_t = 1111)]
+    pub port: u16,
+    /// Address to listen on; anything but 127.0.0.1 exposes the preview to the network.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: String,
+    /// Poll for changes instead of using file system events (network drives, containers).
+    #[arg(long)]
+    pub poll: bool,
+    /// Build the pitch kits too (slower; off by default in the preview).
+    #[arg(long)]
+    pub kits: bool,
+}
+
+/// Report formats of `refkit check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Readable text with the offending lines.
+    Human,
+    /// One JSON document on stdout.
+    Json,
+    /// GitHub Actions workflow annotations.
+    Github,
+}
+
+/// Options of `refkit check`.
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub root: RootArg,
+    /// How to report problems.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+/// Options of `refkit translations`.
+#[derive(Debug, clap::Args)]
+pub struct TranslationsArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub root: RootArg,
+    /// Record the current source of this story or page as translated.
+    #[arg(long, value_name = "SLUG")]
+    pub mark: Option<String>,
+}
+
+/// What `refkit new` creates.
+#[derive(Debug, Subcommand)]
+pub enum NewCommand {
+    /// A story in every language of the site.
+    Story {
+        /// The story's slug (lowercase ASCII letters, digits, hyphens).
+        slug: String,
+        #[command(flatten)]
+        #[allow(missing_docs)]
+        root: RootArg,
+    },
+    /// A partner appended to content/partners.yaml, with a fresh unique code.
+    Partner {
+        /// The partner's id (lowercase ASCII letters, digits, hyphens).
+        id: String,
+        /// The partner's market.
+        #[arg(long)]
+        market: String,
+        /// The partner's display name [default: from the id].
+        #[arg(long)]
+        name: Option<String>,
+        #[command(flatten)]
+        #[allow(missing_docs)]
+        root: RootArg,
+    },
+}
+
+/// Options of `refkit init`.
+#[derive(Debug, clap::Args)]
+pub struct InitArgs {
+    /// The folder to create (must not exist, or be empty).
+    pub dir: PathBuf,
 }

@@ -8,7 +8,9 @@
 //! driven by [`build`]. [`diagnostics`] carries errors a person can act on.
 
 pub mod build;
+pub mod check;
 pub mod cli;
+pub mod cmd;
 pub mod content;
 pub mod diagnostics;
 pub mod fsutil;
@@ -19,10 +21,12 @@ pub mod locales;
 pub mod markdown;
 pub mod output;
 pub mod partners;
+pub mod serve;
 pub mod settings;
 pub mod site;
 pub mod slug;
 pub mod templates;
+pub mod translations;
 pub mod yaml;
 
 /// Page slugs the site's own paths use under `/<lang>/`.

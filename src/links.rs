@@ -279,6 +279,15 @@ impl Attribution {
         }
     }
 
+    /// An attribution with no partners (for checking templates when content is broken).
+    pub fn empty(settings: &crate::settings::Settings) -> Attribution {
+        Attribution {
+            scheme: settings.referral.clone(),
+            partners: BTreeMap::new(),
+            log: LinkLog::default(),
+        }
+    }
+
     /// The tracked link of `partner` for `channel` and `asset` in `lang`, recorded in
     /// the log. Fails when the partner is unknown or the asset is not a safe slug.
     pub fn link(

@@ -11,19 +11,67 @@ use std::path::{Path, PathBuf};
 
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentError, FluentResource, FluentValue};
+use fluent_syntax::ast;
 use unic_langid::LanguageIdentifier;
 
 use crate::diagnostics::{Diagnostic, Report, Result};
 use crate::fsutil;
 use crate::settings::Settings;
 
-/// Where a message is defined.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Where a message is defined, and what `check` needs to know about it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Definition {
     /// File relative to the project root.
     pub file: PathBuf,
     /// 1-based line of `id =`.
     pub line: usize,
+    /// For each select expression: its variant keys, when it selects on a plural category.
+    pub plural_selects: Vec<Vec<String>>,
+    /// Messages this one refers to (`{ other-id }`).
+    pub references: Vec<String>,
+}
+
+/// CLDR plural categories, the variant keys of a plural selector.
+pub const PLURAL_CATEGORIES: &[&str] = &["zero", "one", "two", "few", "many", "other"];
+
+fn walk_pattern(pattern: &ast::Pattern<&str>, info: &mut Definition) {
+    for element in &pattern.elements {
+        if let ast::PatternElement::Placeable { expression } = element {
+            walk_expression(expression, info);
+        }
+    }
+}
+
+fn walk_expression(expression: &ast::Expression<&str>, info: &mut Definition) {
+    match expression {
+        ast::Expression::Select { selector, variants } => {
+            walk_inline(selector, info);
+            let keys: Vec<String> = variants
+                .iter()
+                .map(|v| match &v.key {
+                    ast::VariantKey::Identifier { name } => (*name).to_owned(),
+                    ast::VariantKey::NumberLiteral { value } => (*value).to_owned(),
+                })
+                .collect();
+            if keys.iter().any(|k| PLURAL_CATEGORIES.contains(&k.as_str())) {
+                info.plural_selects.push(keys);
+            }
+            for v in variants {
+                walk_pattern(&v.value, info);
+            }
+        }
+        ast::Expression::Inline(inline) => walk_inline(inline, info),
+    }
+}
+
+fn walk_inline(inline: &ast::InlineExpression<&str>, info: &mut Definition) {
+    match inline {
+        ast::InlineExpression::MessageReference { id, .. } => {
+            info.references.push(id.name.to_owned())
+        }
+        ast::InlineExpression::Placeable { expression } => walk_expression(expression, info),
+        _ => {}
+    }
 }
 
 /// The messages of every language of the site.
@@ -97,7 +145,13 @@ impl Locales {
                         r
                     }
                 };
-                for (id, line) in message_lines(&text) {
+                let lines: BTreeMap<String, usize> = message_lines(&text).into_iter().collect();
+                for entry in resource.entries() {
+                    let ast::Entry::Message(message) = entry else {
+                        continue;
+                    };
+                    let id = message.id.name.to_owned();
+                    let line = lines.get(&id).copied().unwrap_or(1);
                     if let Some(first) = defined.get(&id) {
                         report.push(
                             Diagnostic::error(
@@ -111,15 +165,17 @@ impl Locales {
                             .at(&text, line, 1)
                             .help("keep one definition per message and language"),
                         );
-                    } else {
-                        defined.insert(
-                            id,
-                            Definition {
-                                file: shown.clone(),
-                                line,
-                            },
-                        );
+                        continue;
                     }
+                    let mut info = Definition {
+                        file: shown.clone(),
+                        line,
+                        ..Definition::default()
+                    };
+                    if let Some(value) = &message.value {
+                        walk_pattern(value, &mut info);
+                    }
+                    defined.insert(id, info);
                 }
                 if let Err(errors) = bundle.add_resource(resource) {
                     for e in errors {

@@ -96,6 +96,32 @@ impl Templates {
         Ok(Templates { tera, sources })
     }
 
+    /// Fluent message ids the templates name literally (`t(key="id")`), and the
+    /// prefixes of ids they build (`t(key="channel-" ~ name)`).
+    pub fn message_keys(&self) -> (std::collections::BTreeSet<String>, Vec<String>) {
+        let mut literal = std::collections::BTreeSet::new();
+        let mut prefixes = Vec::new();
+        for (_, text) in self.sources.values() {
+            let mut rest = text.as_str();
+            while let Some(i) = rest.find("key=") {
+                rest = &rest[i + 4..];
+                let Some(quote) = rest.chars().next().filter(|c| *c == '"' || *c == '\'') else {
+                    continue;
+                };
+                let body = &rest[1..];
+                let Some(end) = body.find(quote) else { break };
+                let id = &body[..end];
+                if body[end + 1..].trim_start().starts_with('~') {
+                    prefixes.push(id.to_owned());
+                } else {
+                    literal.insert(id.to_owned());
+                }
+                rest = &body[end + 1..];
+            }
+        }
+        (literal, prefixes)
+    }
+
     /// Renders template `name` with `context`; `page` names the source being rendered.
     pub fn render(
         &self,

@@ -16,9 +16,8 @@ fn build_demo_into(dir: &Path) -> refkit::build::BuildSummary {
         root: root(),
         out: Some(dir.join("public")),
         manifest: Some(dir.join("manifest")),
-        base_url: None,
         secret: Some(refkit::kits::Secret::new(b"demo-test-secret")),
-        skip_kits: false,
+        ..BuildOptions::default()
     })
     .unwrap_or_else(|e| panic!("the demo must build:\n{e}"))
 }

@@ -18,7 +18,6 @@ lang-name-ru = Русский
 
 # <title> of an ordinary page.
 page-title = { $title } — { $brand }
-brand-tagline = Bookkeeping and invoicing for small businesses.
 skip-to-content = Skip to content
 nav-label = Main
 lang-switch-label = Language
@@ -48,10 +47,6 @@ date-long = { $month ->
 stories-count = { $count ->
         [one] { $count } story
        *[other] { $count } stories
-    }
-partners-count = { $count ->
-        [one] { $count } partner
-       *[other] { $count } partners
     }
 payout-days = { $days ->
         [one] { $days } day
@@ -179,3 +174,7 @@ channel-x = X
 channel-vk = VK
 channel-kit = Stories
 channel-qr = QR code
+
+## Preview only: shown by refkit serve on stale translations.
+
+preview-stale = Preview: this translation was made from an older version of the source text. Update it, then run “refkit translations --mark”.

@@ -21,7 +21,6 @@ lang-name-ru = Русский
 
 # <title> обычной страницы.
 page-title = { $title } — { $brand }
-brand-tagline = Бухгалтерия и выставление счетов для малого бизнеса.
 skip-to-content = Перейти к содержанию
 nav-label = Основная навигация
 lang-switch-label = Язык
@@ -53,12 +52,6 @@ stories-count = { $count ->
         [few] { $count } истории
         [many] { $count } историй
        *[other] { $count } истории
-    }
-partners-count = { $count ->
-        [one] { $count } партнёр
-        [few] { $count } партнёра
-        [many] { $count } партнёров
-       *[other] { $count } партнёра
     }
 # Стоит после «через» и «за»: «через 21 день», «через 3 дня», «через 14 дней».
 payout-days = { $days ->
@@ -189,3 +182,7 @@ channel-x = X
 channel-vk = ВКонтакте
 channel-kit = Истории
 channel-qr = QR-код
+
+## Preview only: shown by refkit serve on stale translations.
+
+preview-stale = Предпросмотр: этот перевод сделан по старой версии исходного текста. Обновите его и выполните «refkit translations --mark».

@@ -41,6 +41,8 @@ struct StoryFront {
     markets: Option<Vec<Spanned<String>>>,
     #[serde(default)]
     banner: Option<Spanned<String>>,
+    #[serde(default)]
+    source_hash: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -51,6 +53,8 @@ struct PageFront {
     summary: Option<String>,
     #[serde(default)]
     weight: Option<i64>,
+    #[serde(default)]
+    source_hash: Option<String>,
 }
 
 /// One language version of a story or page.
@@ -70,6 +74,8 @@ pub struct Text {
     pub html: String,
     /// Heading ids in the body.
     pub anchors: Vec<String>,
+    /// A translation whose recorded `source_hash` no longer matches its source.
+    pub stale: bool,
 }
 
 /// A case study, in every language of the site.
@@ -355,6 +361,7 @@ fn load_stories(
         if !ok {
             continue;
         }
+        let current = crate::translations::source_hash(&first.body);
         stories.push(Story {
             slug,
             date: first.front.date.value.clone(),
@@ -368,6 +375,7 @@ fn load_stories(
             texts: versions
                 .into_iter()
                 .map(|v| Text {
+                    stale: is_stale(&v.front.source_hash, &current),
                     lang: v.lang,
                     file: v.file,
                     title: v.front.title.trim().to_owned(),
@@ -383,6 +391,11 @@ fn load_stories(
     stories
 }
 
+/// A translation is stale when it records a source version other than the current one.
+fn is_stale(recorded: &Option<String>, current: &str) -> bool {
+    recorded.as_deref().is_some_and(|h| h != current)
+}
+
 fn values(markets: &Option<Vec<Spanned<String>>>) -> Option<Vec<&str>> {
     markets.as_ref().map(|m| {
         let mut v: Vec<&str> = m.iter().map(|s| s.value.as_str()).collect();
@@ -396,21 +409,25 @@ fn load_pages(root: &Path, settings: &Settings, report: &mut Report) -> Vec<Page
     let groups = documents::load_translated::<PageFront>(root, PAGES_DIR, "page", settings, report);
     let mut pages: Vec<Page> = groups
         .into_iter()
-        .map(|(slug, versions)| Page {
-            slug,
-            weight: versions.iter().find_map(|v| v.front.weight).unwrap_or(0),
-            texts: versions
-                .into_iter()
-                .map(|v| Text {
-                    lang: v.lang,
-                    file: v.file,
-                    title: v.front.title.trim().to_owned(),
-                    summary: v.front.summary.map(|s| s.trim().to_owned()),
-                    markdown: v.body,
-                    html: v.rendered.html,
-                    anchors: v.rendered.anchors,
-                })
-                .collect(),
+        .map(|(slug, versions)| {
+            let current = crate::translations::source_hash(&versions[0].body);
+            Page {
+                slug,
+                weight: versions.iter().find_map(|v| v.front.weight).unwrap_or(0),
+                texts: versions
+                    .into_iter()
+                    .map(|v| Text {
+                        stale: is_stale(&v.front.source_hash, &current),
+                        lang: v.lang,
+                        file: v.file,
+                        title: v.front.title.trim().to_owned(),
+                        summary: v.front.summary.map(|s| s.trim().to_owned()),
+                        markdown: v.body,
+                        html: v.rendered.html,
+                        anchors: v.rendered.anchors,
+                    })
+                    .collect(),
+            }
         })
         .collect();
     for page in &pages {

@@ -27,6 +27,7 @@ use crate::site::context::{market_value, obj, opt, partner_value};
 use crate::site::Urls;
 use crate::templates::Templates;
 
+pub use archive::civil_date;
 use archive::Entry;
 use images::{Qr, Resized, Size};
 pub use token::Secret;
@@ -78,6 +79,7 @@ pub fn build(
     attribution: &Attribution,
     staging: &Staging,
     secret: &Secret,
+    progress: &indicatif::ProgressBar,
 ) -> Result<Vec<KitRecord>> {
     let shared = Shared::prepare(project)?;
     for banner in &shared.banners {
@@ -91,7 +93,7 @@ pub fn build(
         .partners
         .par_iter()
         .map(|partner| {
-            partner_kits(
+            let kits = partner_kits(
                 &shared,
                 partner,
                 templates,
@@ -99,7 +101,9 @@ pub fn build(
                 attribution,
                 staging,
                 secret,
-            )
+            );
+            progress.inc(1);
+            kits
         })
         .collect();
     let mut records = Vec::new();
@@ -411,6 +415,7 @@ fn partner_kits(
             "page",
             obj(vec![
                 ("kind", Value::from("kit")),
+                ("stale", Value::from(false)),
                 ("url", Value::from(url.as_str())),
                 ("permalink", Value::from(urls.permalink(&url))),
                 ("title", Value::from(partner.name.as_str())),
@@ -452,6 +457,7 @@ fn kit_context(
     let settings = &shared.project.settings;
     let mut context = Context::new();
     context.insert_value("lang", Value::from(lang));
+    context.insert_value("preview", Value::from(false));
     context.insert_value(
         "site",
         obj(vec![

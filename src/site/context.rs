@@ -23,6 +23,8 @@ pub struct Contexts<'a> {
     site: Value,
     nav: BTreeMap<&'a str, Value>,
     brand_stories: BTreeMap<&'a str, Value>,
+    /// Rendering for the preview server (shows authoring hints such as stale translations).
+    preview: bool,
     /// (slug, lang) → rendered HTML, shared by the brand page and every partner copy.
     story_html: BTreeMap<(&'a str, &'a str), Value>,
 }
@@ -43,7 +45,7 @@ pub fn opt(s: Option<&str>) -> Value {
 
 impl<'a> Contexts<'a> {
     /// Prepares the shared values of `project`.
-    pub fn new(project: &'a Project) -> Contexts<'a> {
+    pub fn new(project: &'a Project, preview: bool) -> Contexts<'a> {
         let settings = &project.settings;
         let urls = Urls::new(settings);
         let site = obj(vec![
@@ -82,6 +84,7 @@ impl<'a> Contexts<'a> {
         }
         Contexts {
             project,
+            preview,
             urls,
             site,
             nav,
@@ -168,6 +171,7 @@ impl<'a> Contexts<'a> {
         let page = self.page_value(job, lang, &url);
         let mut context = Context::new();
         context.insert_value("lang", Value::from(lang));
+        context.insert_value("preview", Value::from(self.preview));
         context.insert_value("site", self.site.clone());
         context.insert_value("page", page);
         context.insert_value("alternates", Value::from(alternates));
@@ -249,8 +253,14 @@ impl<'a> Contexts<'a> {
                 None,
             ),
         };
+        let stale = match *job {
+            Job::Page { page, .. } => page.text(lang).stale,
+            Job::Story { story, .. } => story.text(lang).stale,
+            _ => false,
+        };
         obj(vec![
             ("kind", Value::from(kind)),
+            ("stale", Value::from(stale)),
             ("url", Value::from(url)),
             ("permalink", Value::from(self.urls.permalink(url))),
             ("title", Value::from(title)),

@@ -132,10 +132,12 @@ pub fn render_pages(
     contexts: &Contexts<'_>,
     templates: &Templates,
     staging: &Staging,
+    progress: &indicatif::ProgressBar,
 ) -> Result<usize> {
     let failures: Vec<Error> = jobs
         .par_iter()
         .filter_map(|job| {
+            progress.inc(1);
             let (url, context) = contexts.for_job(job);
             let html = match templates.render(job.template(), &context, &job.describe()) {
                 Ok(html) => html,

@@ -67,6 +67,22 @@ impl Urls {
         format!("{}{url}", self.origin)
     }
 
+    /// The path inside the output folder (no leading `/`, fragment kept) that an
+    /// internal link points at, or `None` for external and relative links.
+    pub fn local_path(&self, link: &str) -> Option<String> {
+        if link.starts_with('#') {
+            return Some(link.to_owned());
+        }
+        let rooted = match link.strip_prefix(&self.origin) {
+            Some(rest) if rest.starts_with('/') => rest,
+            Some(_) => return None,
+            None if link.starts_with('/') && !link.starts_with("//") => link,
+            None => return None,
+        };
+        let inside = rooted.strip_prefix(&self.base_path)?;
+        Some(inside.split('?').next().unwrap_or(inside).to_owned())
+    }
+
     /// The output file (relative to public/) that serves `url`.
     pub fn output_file(&self, url: &str) -> String {
         let rel = url.strip_prefix(&self.base_path).unwrap_or(url);

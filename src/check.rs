@@ -1,0 +1,430 @@
+//! `refkit check`: every problem in the project at once, without writing anything.
+//!
+//! Each stage is loaded on its own so a broken registry does not hide a broken
+//! template: settings first (nothing can be checked without them), then content,
+//! locales and templates side by side. When all of them load, the whole site and
+//! every kit are built into a temporary folder, which finds rendering errors, posts
+//! over their limits and unreadable images. Lints no build performs come on top:
+//! stale translations, Fluent messages missing in a language, unused, or lacking the
+//! plural forms Russian needs, and internal links or anchors that point nowhere.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use pulldown_cmark::{Event, Parser, Tag};
+
+use crate::build::{build, BuildOptions};
+use crate::content::Project;
+use crate::diagnostics::{display_path, Diagnostic, Error, Report, Result};
+use crate::links::Attribution;
+use crate::locales::{Locales, PLURAL_CATEGORIES};
+use crate::settings::Settings;
+use crate::site::Urls;
+use crate::templates::Templates;
+use crate::translations::{self, State};
+
+/// Fluent messages refkit formats itself, outside templates.
+const ENGINE_MESSAGES: &[&str] = &["kit-story-cta"];
+
+/// Plural categories each language needs in a plural selector (CLDR).
+fn required_plurals(lang: &str) -> &'static [&'static str] {
+    match lang {
+        "ru" | "uk" | "be" => &["one", "few", "many", "other"],
+        "pl" => &["one", "few", "many", "other"],
+        _ => &["one", "other"],
+    }
+}
+
+/// Checks the project at `root`, returning every finding (errors and warnings).
+pub fn check(root: &Path) -> Result<Vec<Diagnostic>> {
+    let settings = match Settings::load(root) {
+        Ok(s) => s,
+        Err(Error::Content(d)) => return Ok(d),
+        Err(other) => return Err(other),
+    };
+    let mut report = Report::default();
+    let project = collect(&mut report, Project::load(root, settings.clone()));
+    let locales = collect(&mut report, Locales::load(root, &settings)).map(Arc::new);
+    let attribution = Arc::new(match &project {
+        Some(p) => Attribution::new(p),
+        None => Attribution::empty(&settings),
+    });
+    let templates = locales.as_ref().and_then(|l| {
+        collect(
+            &mut report,
+            Templates::load(root, &settings.theme, l.clone(), attribution.clone()),
+        )
+    });
+
+    report.extend(translation_findings(root, &settings)?);
+    if let Some(locales) = &locales {
+        report.extend(locale_findings(
+            root,
+            &settings,
+            locales,
+            templates.as_ref(),
+        )?);
+    }
+    if let Some(project) = &project {
+        report.extend(markdown_link_findings(project));
+    }
+
+    if !report.has_errors() && project.is_some() && templates.is_some() {
+        let scratch = tempfile::tempdir()
+            .map_err(|e| Error::io("create a temporary folder in", std::env::temp_dir(), e))?;
+        let public = scratch.path().join("public");
+        let result = build(&BuildOptions {
+            root: root.to_path_buf(),
+            out: Some(public.clone()),
+            manifest: Some(scratch.path().join("manifest")),
+            base_url: None,
+            secret: None,
+            skip_kits: false,
+            progress: false,
+            preview: false,
+        });
+        if collect(&mut report, result).is_some() {
+            report.extend(output_link_findings(&public, &Urls::new(&settings)));
+        }
+    }
+    let mut diagnostics = report.into_diagnostics();
+    crate::diagnostics::sort(&mut diagnostics);
+    diagnostics.dedup();
+    Ok(diagnostics)
+}
+
+/// Keeps the value, or moves content errors into `report`; I/O errors become findings too.
+fn collect<T>(report: &mut Report, result: Result<T>) -> Option<T> {
+    match result {
+        Ok(v) => Some(v),
+        Err(Error::Content(d)) => {
+            report.extend(d);
+            None
+        }
+        Err(Error::Io {
+            action,
+            path,
+            source,
+        }) => {
+            report.push(Diagnostic::error(
+                path,
+                format!("could not {action} the file: {source}"),
+            ));
+            None
+        }
+        Err(Error::Usage(message)) => {
+            report.push(Diagnostic::project(message));
+            None
+        }
+    }
+}
+
+fn translation_findings(root: &Path, settings: &Settings) -> Result<Vec<Diagnostic>> {
+    let mut out = Vec::new();
+    for pair in translations::status(root, settings)? {
+        let text = std::fs::read_to_string(root.join(&pair.translation)).unwrap_or_default();
+        let d = match &pair.state {
+            State::Stale { .. } => Diagnostic::error(
+                &pair.translation,
+                format!(
+                    "the translation is stale: {} changed since it was translated",
+                    display_path(&pair.source)
+                ),
+            )
+            .warning()
+            .help(format!(
+                "update it from {}, then run `refkit translations --mark {}`",
+                display_path(&pair.source),
+                pair.slug
+            )),
+            State::Untracked => Diagnostic::error(
+                &pair.translation,
+                format!(
+                    "the translation does not record which version of {} it was made from",
+                    display_path(&pair.source)
+                ),
+            )
+            .warning()
+            .help(format!(
+                "run `refkit translations --mark {}` once it is up to date",
+                pair.slug
+            )),
+            State::Paired | State::Missing => continue,
+        };
+        out.push(match pair.hash_line {
+            Some(line) => d.at(&text, line, 1),
+            None => d.at(&text, 1, 1),
+        });
+    }
+    Ok(out)
+}
+
+fn locale_findings(
+    root: &Path,
+    settings: &Settings,
+    locales: &Locales,
+    templates: Option<&Templates>,
+) -> Result<Vec<Diagnostic>> {
+    let mut out = Vec::new();
+    let empty = BTreeMap::new();
+    let read = |file: &Path| std::fs::read_to_string(root.join(file)).unwrap_or_default();
+    let all_ids: BTreeSet<&String> = settings
+        .languages
+        .iter()
+        .flat_map(|l| locales.definitions(l).unwrap_or(&empty).keys())
+        .collect();
+    for lang in &settings.languages {
+        let defined = locales.definitions(lang).unwrap_or(&empty);
+        for id in &all_ids {
+            if defined.contains_key(*id) {
+                continue;
+            }
+            let (other_lang, def) = settings
+                .languages
+                .iter()
+                .find_map(|l| {
+                    locales
+                        .definitions(l)
+                        .and_then(|d| d.get(*id))
+                        .map(|d| (l, d))
+                })
+                .expect("the id comes from some language");
+            out.push(
+                Diagnostic::error(&def.file, format!("message `{id}` is defined in `{other_lang}` but missing in locales/{lang}/"))
+                    .at(&read(&def.file), def.line, 1)
+                    .help(format!("add `{id} = …` to a .ftl file in locales/{lang}/")),
+            );
+        }
+        for (id, def) in defined {
+            for keys in &def.plural_selects {
+                let missing: Vec<&str> = required_plurals(lang)
+                    .iter()
+                    .filter(|k| !keys.iter().any(|key| key == *k))
+                    .copied()
+                    .collect();
+                if !missing.is_empty() {
+                    out.push(
+                        Diagnostic::error(&def.file, format!("message `{id}` selects on a count but lacks the plural forms {} that {lang} needs", missing.join(", ")))
+                            .at(&read(&def.file), def.line, 1)
+                            .help(format!("give it the variants {}", required_plurals(lang).iter().map(|k| format!("[{k}]")).collect::<Vec<_>>().join(" "))),
+                    );
+                }
+            }
+        }
+    }
+    if let Some(templates) = templates {
+        let (literal, prefixes) = templates.message_keys();
+        let referenced: BTreeSet<&str> = settings
+            .languages
+            .iter()
+            .flat_map(|l| locales.definitions(l).unwrap_or(&empty).values())
+            .flat_map(|d| d.references.iter().map(String::as_str))
+            .collect();
+        let lang = settings.default_language();
+        for (id, def) in locales.definitions(lang).unwrap_or(&empty) {
+            let used = literal.contains(id)
+                || prefixes.iter().any(|p| id.starts_with(p.as_str()))
+                || referenced.contains(id.as_str())
+                || ENGINE_MESSAGES.contains(&id.as_str());
+            if !used && !PLURAL_CATEGORIES.contains(&id.as_str()) {
+                out.push(
+                    Diagnostic::error(
+                        &def.file,
+                        format!("message `{id}` is not used by any template"),
+                    )
+                    .warning()
+                    .at(&read(&def.file), def.line, 1)
+                    .help("remove it from every language, or use it"),
+                );
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Links in stories and pages to other pages of the site, and to anchors in them.
+fn markdown_link_findings(project: &Project) -> Vec<Diagnostic> {
+    let urls = Urls::new(&project.settings);
+    // Every brand page's URL, with the anchors it has.
+    let mut targets: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for lang in &project.settings.languages {
+        targets.insert(urls.home(lang), Vec::new());
+        for s in &project.stories {
+            targets.insert(urls.story(lang, &s.slug), s.text(lang).anchors.clone());
+        }
+        for p in &project.pages {
+            targets.insert(urls.page(lang, &p.slug), p.text(lang).anchors.clone());
+        }
+    }
+    let mut out = Vec::new();
+    let urls = &urls;
+    let texts = project
+        .stories
+        .iter()
+        .flat_map(|s| {
+            s.texts
+                .iter()
+                .map(move |t| (t, urls.story(&t.lang, &s.slug)))
+        })
+        .chain(project.pages.iter().flat_map(|p| {
+            p.texts
+                .iter()
+                .map(move |t| (t, urls.page(&t.lang, &p.slug)))
+        }));
+    for (text, own_url) in texts {
+        let source = std::fs::read_to_string(project.root.join(&text.file)).unwrap_or_default();
+        let body_offset = source.len().saturating_sub(text.markdown.len());
+        for (event, range) in Parser::new(&text.markdown).into_offset_iter() {
+            let Event::Start(Tag::Link { dest_url, .. }) = event else {
+                continue;
+            };
+            let dest = dest_url.as_ref();
+            if dest.contains("://")
+                || dest.starts_with("mailto:")
+                || dest.starts_with("tel:")
+                || dest.is_empty()
+            {
+                continue;
+            }
+            let (path, anchor) = match dest.split_once('#') {
+                Some((p, a)) => (p, Some(a)),
+                None => (dest, None),
+            };
+            let page = if path.is_empty() {
+                own_url.clone()
+            } else {
+                resolve(&own_url, path)
+            };
+            let problem = match targets.get(&page) {
+                None if !path.is_empty() => Some(format!(
+                    "the link `{dest}` points to {page}, which the site does not have"
+                )),
+                Some(anchors) if anchor.is_some_and(|a| !anchors.iter().any(|x| x == a)) => Some(
+                    format!("the link `{dest}` points to an anchor that {page} does not have"),
+                ),
+                _ => None,
+            };
+            if let Some(message) = problem {
+                out.push(
+                    Diagnostic::error(&text.file, message)
+                        .at_offset(&source, body_offset + range.start)
+                        .help("link to a story as /<lang>/stories/<slug>/ and to a heading as #its-id"),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// Resolves a link relative to the page at `base` (both root-relative URLs).
+fn resolve(base: &str, link: &str) -> String {
+    let mut parts: Vec<&str> = if link.starts_with('/') {
+        Vec::new()
+    } else {
+        base.trim_end_matches('/')
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .collect()
+    };
+    for part in link.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    let mut out = format!("/{}", parts.join("/"));
+    if !out.ends_with('/')
+        && !out
+            .rsplit('/')
+            .next()
+            .is_some_and(|last| last.contains('.'))
+    {
+        out.push('/');
+    }
+    out
+}
+
+/// Internal links in the built HTML (from templates) that point at nothing.
+fn output_link_findings(public: &Path, urls: &Urls) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut ids_cache: BTreeMap<PathBuf, Vec<String>> = BTreeMap::new();
+    for (path, shown) in crate::fsutil::files_under(public, public).unwrap_or_default() {
+        if shown.extension().is_none_or(|e| e != "html") || shown.starts_with("kits") {
+            continue;
+        }
+        let Ok(html) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        for attr in ["href=\"", "src=\""] {
+            for value in attribute_values(&html, attr) {
+                let Some(local) = urls.local_path(&value) else {
+                    continue;
+                };
+                let (file_part, anchor) = match local.split_once('#') {
+                    Some((f, a)) => (f.to_owned(), Some(a.to_owned())),
+                    None => (local, None),
+                };
+                let mut target = public.join(file_part.trim_start_matches('/'));
+                if file_part.is_empty() || file_part.ends_with('/') {
+                    target = if file_part.is_empty() {
+                        path.clone()
+                    } else {
+                        target.join("index.html")
+                    };
+                }
+                if !target.is_file() {
+                    out.push(
+                        Diagnostic::project(format!(
+                            "public/{} links to {value}, which the build does not produce",
+                            display_path(&shown)
+                        ))
+                        .help("fix the link in the template that renders this page"),
+                    );
+                    continue;
+                }
+                if let Some(anchor) = anchor.filter(|a| !a.is_empty()) {
+                    let ids = ids_cache.entry(target.clone()).or_insert_with(|| {
+                        std::fs::read_to_string(&target)
+                            .map(|t| attribute_values(&t, "id=\""))
+                            .unwrap_or_default()
+                    });
+                    if !ids.contains(&anchor) {
+                        out.push(Diagnostic::project(format!(
+                            "public/{} links to {value}, but that page has no element with id `{anchor}`",
+                            display_path(&shown)
+                        )));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+fn attribute_values(html: &str, attr: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(i) = rest.find(attr) {
+        rest = &rest[i + attr.len()..];
+        let end = rest.find('"').unwrap_or(rest.len());
+        out.push(rest[..end].replace("&amp;", "&"));
+        rest = &rest[end..];
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::resolve;
+
+    #[test]
+    fn relative_links_resolve_against_the_page() {
+        assert_eq!(resolve("/en/stories/a/", "../b/"), "/en/stories/b/");
+        assert_eq!(resolve("/en/stories/a/", "/ru/faq"), "/ru/faq/");
+        assert_eq!(resolve("/en/faq/", "../../banners/x.png"), "/banners/x.png");
+    }
+}

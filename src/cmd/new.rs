@@ -1,0 +1,224 @@
+//! `refkit new`: scaffold a story in every language, or append a partner.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::cli::NewCommand;
+use crate::diagnostics::{display_path, Diagnostic, Error, Result};
+use crate::partners::{self, REGISTRY_FILE};
+use crate::settings::Settings;
+use crate::slug;
+use crate::translations::{source_hash, SOURCE_HASH_KEY};
+
+/// Runs `refkit new …`.
+pub fn run(command: NewCommand) -> Result<()> {
+    match command {
+        NewCommand::Story { slug, root } => {
+            for file in new_story(&root.root, &slug, &today())? {
+                println!("created {}", display_path(&file));
+            }
+        }
+        NewCommand::Partner {
+            id,
+            market,
+            name,
+            root,
+        } => {
+            let code = new_partner(&root.root, &id, &market, name.as_deref())?;
+            println!("added partner `{id}` to {REGISTRY_FILE} with referral code {code}");
+        }
+    }
+    Ok(())
+}
+
+/// Today's date in UTC as `YYYY-MM-DD` (`SOURCE_DATE_EPOCH` when set).
+fn today() -> String {
+    let seconds = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0))
+        });
+    let (y, m, d) = crate::kits::civil_date(seconds.div_euclid(86_400));
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// Creates `content/stories/<slug>.<lang>.md` for every language; the translations
+/// record the new source as translated.
+pub fn new_story(root: &Path, slug: &str, date: &str) -> Result<Vec<PathBuf>> {
+    if !slug::is_slug(slug) {
+        return Err(Error::Usage(format!(
+            "`{slug}` is not a safe slug: {}",
+            slug::SLUG_HELP
+        )));
+    }
+    let settings = Settings::load(root)?;
+    let files: Vec<(String, PathBuf)> = settings
+        .languages
+        .iter()
+        .map(|lang| {
+            (
+                lang.clone(),
+                PathBuf::from(format!("{}/{slug}.{lang}.md", crate::content::STORIES_DIR)),
+            )
+        })
+        .collect();
+    if let Some((_, existing)) = files.iter().find(|(_, f)| root.join(f).exists()) {
+        return Err(Error::Usage(format!(
+            "{} already exists; choose another slug",
+            display_path(existing)
+        )));
+    }
+    let title = slug
+        .split('-')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+                .unwrap_or_default()
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    let source_body = body_for(settings.default_language());
+    let hash = source_hash(&source_body);
+    for (lang, file) in &files {
+        let (summary, body) = (summary_for(lang), body_for(lang));
+        let mut text = format!("---\ntitle: \"{title}\"\nsummary: \"{summary}\"\ndate: {date}\n");
+        if lang != settings.default_language() {
+            text.push_str(&format!("{SOURCE_HASH_KEY}: {hash}\n"));
+        }
+        text.push_str("---\n");
+        text.push_str(&body);
+        let path = root.join(file);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(|e| Error::io("create", parent, e))?;
+        }
+        fs::write(&path, text).map_err(|e| Error::io("write", file, e))?;
+    }
+    Ok(files.into_iter().map(|(_, f)| f).collect())
+}
+
+fn summary_for(lang: &str) -> &'static str {
+    match lang {
+        "ru" => "Одно-два предложения о\u{a0}сути истории: кто партнёр и\u{a0}чего он добился.",
+        _ => "One or two sentences: who the partner is and what they achieved.",
+    }
+}
+
+fn body_for(lang: &str) -> String {
+    match lang {
+        "ru" => "## С чего всё началось\n\nРасскажите, кто партнёр и\u{a0}с\u{a0}какой задачей пришёл.\n\n## Что получилось\n\nЦифры, сроки и\u{a0}слова самого партнёра.\n".to_owned(),
+        _ => "## Where it started\n\nWho the partner is and what they set out to do.\n\n## What happened\n\nNumbers, timelines and the partner's own words.\n".to_owned(),
+    }
+}
+
+/// Appends a valid partner entry to the registry with a fresh unique code; returns the code.
+pub fn new_partner(root: &Path, id: &str, market: &str, name: Option<&str>) -> Result<String> {
+    if !slug::is_slug(id) {
+        return Err(Error::Usage(format!(
+            "`{id}` is not a safe partner id: {}",
+            slug::SLUG_HELP
+        )));
+    }
+    let settings = Settings::load(root)?;
+    if settings.market(market).is_none() {
+        return Err(Error::Usage(format!(
+            "`{market}` is not a market; use one of: {}",
+            settings.market_list()
+        )));
+    }
+    let path = root.join(REGISTRY_FILE);
+    let original = if path.exists() {
+        crate::fsutil::read_text(&path, Path::new(REGISTRY_FILE))?
+    } else {
+        "partners:\n".to_owned()
+    };
+    let existing = partners::parse(&original, &settings)?;
+    if existing.iter().any(|p| p.id == id) {
+        return Err(Error::Usage(format!(
+            "partner `{id}` already exists in {REGISTRY_FILE}"
+        )));
+    }
+    let code = fresh_code(id, existing.iter().map(|p| p.code.as_str()));
+    let channel = ["email", "telegram", "linkedin", "x", "vk"]
+        .into_iter()
+        .find(|c| settings.channel(c).is_some())
+        .or_else(|| settings.channels.first().map(|c| c.id.as_str()))
+        .unwrap_or("email");
+    let name = name.map(str::to_owned).unwrap_or_else(|| {
+        id.split('-')
+            .map(|w| w[..1].to_uppercase() + &w[1..])
+            .collect::<Vec<_>>()
+            .join(" ")
+    });
+    let indent = original
+        .lines()
+        .find_map(|l| {
+            l.find("- id:")
+                .filter(|&i| l[..i].trim().is_empty())
+                .map(|i| " ".repeat(i))
+        })
+        .unwrap_or_else(|| "  ".to_owned());
+    if original
+        .lines()
+        .any(|l| l.trim_start().starts_with("partners:") && l.contains('['))
+    {
+        return Err(Diagnostic::error(
+            REGISTRY_FILE,
+            "the partner list is written inline (`partners: [...]`), so refkit cannot append to it",
+        )
+        .help("write one entry per block, starting with `- id:`, as the README shows")
+        .into());
+    }
+    let mut text = original.clone();
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    let quoted = format!("\"{}\"", name.replace('\\', "\\\\").replace('"', "\\\""));
+    text.push_str(&format!(
+        "\n{indent}- id: {id}\n{indent}  name: {quoted}\n{indent}  market: {market}\n{indent}  code: {code}\n{indent}  stage: pilot\n{indent}  tier: small\n{indent}  channels: [{channel}]\n"
+    ));
+    // The result must be a valid registry, or nothing is written.
+    partners::parse(&text, &settings)?;
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).map_err(|e| Error::io("create", parent, e))?;
+    }
+    fs::write(&path, text).map_err(|e| Error::io("write", REGISTRY_FILE, e))?;
+    Ok(code)
+}
+
+/// A code from the id's letters and digits plus a number, unused by any partner.
+fn fresh_code<'a>(id: &str, taken: impl Iterator<Item = &'a str>) -> String {
+    let taken: std::collections::BTreeSet<&str> = taken.collect();
+    let stem: String = id
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_uppercase())
+        .take(10)
+        .collect();
+    let stem = if stem.len() < 2 {
+        format!("P{stem}")
+    } else {
+        stem
+    };
+    (1..)
+        .map(|n| format!("{stem}{n:02}"))
+        .find(|c| !taken.contains(c.as_str()))
+        .expect("an unused number exists")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fresh_code;
+
+    #[test]
+    fn codes_are_made_from_the_id_and_never_reused() {
+        assert_eq!(
+            fresh_code("harbor-accounting", std::iter::empty()),
+            "HARBORACCO01"
+        );
+        assert_eq!(fresh_code("a", ["PA01"].into_iter()), "PA02");
+    }
+}

@@ -1,0 +1,20 @@
+//! `refkit serve`: the preview server (see [`crate::serve`]).
+
+use crate::cli::ServeArgs;
+use crate::diagnostics::Result;
+use crate::serve::{parse_bind, serve, ServeOptions, WatchMode};
+
+/// Runs `refkit serve` until Ctrl-C.
+pub fn run(args: ServeArgs) -> Result<()> {
+    serve(ServeOptions {
+        root: args.root.root,
+        bind: parse_bind(&args.bind)?,
+        port: args.port,
+        watch: if args.poll {
+            WatchMode::Poll
+        } else {
+            WatchMode::Events
+        },
+        kits: args.kits,
+    })
+}

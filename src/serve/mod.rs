@@ -1,0 +1,250 @@
+//! `refkit serve`: build the project, serve the result on this machine, rebuild on
+//! every save and reload open pages by themselves.
+//!
+//! ```text
+//! watch (notify, debounced) ─▶ rebuild (one build at a time, on a blocking thread)
+//!                                  │ build::build into a temporary folder
+//!                                  ▼
+//!                               Shared { build number, last error } ─▶ reload (SSE) ─▶ open pages
+//!                                  │
+//! http (axum) ─▶ files (safe paths inside the output only) + the injected script
+//!              ├ /__refkit/status, /__refkit/events
+//!              └ /__refkit/compare (side-by-side view)
+//! ```
+//!
+//! The preview never writes into the project: it builds into a temporary folder (with
+//! the server's own address as the base URL, so permalinks, canonical and hreflang
+//! links work in the preview) and removes it on exit. Builds are atomic, so a build
+//! that fails leaves the last good pages being served, with the error shown over them.
+
+mod compare;
+mod files;
+mod http;
+mod rebuild;
+mod reload;
+mod state;
+mod watch;
+
+use std::future::IntoFuture;
+use std::io::Write as _;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use tokio::sync::{mpsc, watch as signal_watch};
+
+pub use self::watch::WatchMode;
+use crate::build::BuildOptions;
+use crate::diagnostics::{Error, Result};
+
+/// What `refkit serve` does.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// The project folder (holds site.yaml).
+    pub root: PathBuf,
+    /// The address to listen on; anything but a loopback address exposes the preview.
+    pub bind: IpAddr,
+    /// The port; 0 picks a free one.
+    pub port: u16,
+    /// How changes are noticed.
+    pub watch: WatchMode,
+    /// Build the pitch kits too.
+    pub kits: bool,
+}
+
+/// How long open connections get to finish once the server is told to stop.
+const GRACE: Duration = Duration::from_secs(3);
+
+/// Runs the preview until Ctrl-C (or SIGTERM).
+pub fn serve(options: ServeOptions) -> Result<()> {
+    let root = options
+        .root
+        .canonicalize()
+        .map_err(|e| Error::io("open the project folder", &options.root, e))?;
+    if !root.is_dir() {
+        return Err(Error::Usage(format!(
+            "--root {}: not a folder",
+            options.root.display()
+        )));
+    }
+    let temp = tempfile::Builder::new()
+        .prefix("refkit-serve-")
+        .tempdir()
+        .map_err(|e| Error::io("create a temporary folder in", std::env::temp_dir(), e))?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Usage(format!("could not start the preview server: {e}")))?;
+    let result = runtime.block_on(run(&options, &root, temp.path()));
+    // A build still running finishes (its staging folder is cleaned up) before the
+    // temporary folder goes.
+    runtime.shutdown_timeout(Duration::from_secs(30));
+    let _ = temp.close();
+    result
+}
+
+async fn run(options: &ServeOptions, root: &Path, temp: &Path) -> Result<()> {
+    let wanted = SocketAddr::new(options.bind, options.port);
+    let listener = TcpListener::bind(wanted).await.map_err(|e| {
+        Error::Usage(format!(
+            "could not listen on {wanted}: {e}; choose another --port (0 picks a free one)"
+        ))
+    })?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| Error::Usage(format!("could not listen on {wanted}: {e}")))?;
+    if !options.bind.is_loopback() {
+        eprintln!(
+            "warning: listening on {addr}: the preview is exposed to the network, and anyone who can reach this machine can read every page{}; use --bind 127.0.0.1 to keep it on this machine",
+            if options.kits { " and every partner's kit" } else { "" }
+        );
+    }
+    let origin = format!("http://{}", browsable(addr));
+    let out = temp.join("public");
+    let (stop_tx, stop_rx) = signal_watch::channel(false);
+    let shared = Arc::new(state::Shared::new(
+        out.clone(),
+        origin.clone(),
+        options.bind.is_loopback(),
+        stop_rx.clone(),
+    ));
+
+    // Watch before the first build, so a save during it is not missed.
+    let (changes_tx, changes_rx) = mpsc::unbounded_channel();
+    let ignored = vec![temp.canonicalize().unwrap_or_else(|_| temp.to_path_buf())];
+    let watcher = watch::Watcher::start(root, ignored, options.watch, changes_tx)?;
+
+    let mut builder = rebuild::Builder::new(
+        BuildOptions {
+            root: root.to_path_buf(),
+            out: Some(out),
+            manifest: Some(temp.join("manifest")),
+            base_url: Some(origin.clone()),
+            secret: None,
+            skip_kits: !options.kits,
+            progress: false,
+            preview: true,
+        },
+        shared.clone(),
+    );
+    builder.build(None).await;
+
+    // Tests and scripts read this line to learn the address.
+    println!("Serving {origin}");
+    let _ = std::io::stdout().flush();
+    eprintln!(
+        "refkit serve: watching {} for changes{}; press Ctrl-C to stop",
+        root.display(),
+        match options.watch {
+            WatchMode::Events => "",
+            WatchMode::Poll => " (polling)",
+        }
+    );
+
+    let rebuilds = tokio::spawn(rebuild::run(builder, watcher, changes_rx, stop_rx.clone()));
+    let server = axum::serve(listener, http::router(shared))
+        .with_graceful_shutdown(async move {
+            stop_signal().await;
+            // Ends the open event streams, so the graceful shutdown can finish.
+            let _ = stop_tx.send(true);
+        })
+        .into_future();
+    let mut stopped = stop_rx;
+    let served = tokio::select! {
+        served = server => served,
+        () = async {
+            let _ = stopped.wait_for(|stop| *stop).await;
+            tokio::time::sleep(GRACE).await;
+        } => Ok(()),
+    };
+    let _ = tokio::time::timeout(Duration::from_secs(30), rebuilds).await;
+    served.map_err(|e| Error::Usage(format!("the preview server stopped: {e}")))
+}
+
+/// The address a browser on this machine can open: a wildcard bind is reached
+/// through loopback.
+fn browsable(addr: SocketAddr) -> SocketAddr {
+    match addr.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => {
+            SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), addr.port())
+        }
+        IpAddr::V6(ip) if ip.is_unspecified() => {
+            SocketAddr::new(IpAddr::V6(Ipv6Addr::LOCALHOST), addr.port())
+        }
+        _ => addr,
+    }
+}
+
+/// Resolves on Ctrl-C or, on Unix, SIGTERM.
+async fn stop_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
+}
+
+/// Parses `--bind`: an IP address (`127.0.0.1`, `::1`, `[::1]`, `0.0.0.0`) or `localhost`.
+pub fn parse_bind(text: &str) -> Result<IpAddr> {
+    let trimmed = text.trim();
+    if trimmed.eq_ignore_ascii_case("localhost") {
+        return Ok(IpAddr::V4(Ipv4Addr::LOCALHOST));
+    }
+    let bare = trimmed
+        .strip_prefix('[')
+        .and_then(|t| t.strip_suffix(']'))
+        .unwrap_or(trimmed);
+    bare.parse().map_err(|_| {
+        Error::Usage(format!(
+            "--bind {text}: expected an IP address such as 127.0.0.1, ::1 or 0.0.0.0, or localhost"
+        ))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bind_accepts_addresses_and_localhost_only() {
+        assert_eq!(
+            parse_bind("127.0.0.1").unwrap(),
+            IpAddr::V4(Ipv4Addr::LOCALHOST)
+        );
+        assert_eq!(
+            parse_bind("localhost").unwrap(),
+            IpAddr::V4(Ipv4Addr::LOCALHOST)
+        );
+        assert_eq!(
+            parse_bind("[::1]").unwrap(),
+            IpAddr::V6(Ipv6Addr::LOCALHOST)
+        );
+        assert!(parse_bind("0.0.0.0").unwrap().is_unspecified());
+        assert!(parse_bind("example.com").is_err());
+    }
+
+    #[test]
+    fn a_wildcard_bind_is_browsed_through_loopback() {
+        let any: SocketAddr = "0.0.0.0:4000".parse().unwrap();
+        assert_eq!(browsable(any), "127.0.0.1:4000".parse().unwrap());
+        let lan: SocketAddr = "192.168.1.5:4000".parse().unwrap();
+        assert_eq!(browsable(lan), lan);
+    }
+}

@@ -1,0 +1,3 @@
+# One sentence on what your brand does.
+
+brand-tagline = Tools that help small businesses grow.
