@@ -142,9 +142,17 @@ pub fn new_partner(root: &Path, id: &str, market: &str, name: Option<&str>) -> R
         )));
     }
     let code = fresh_code(id, existing.iter().map(|p| p.code.as_str()));
+    // A channel the market already has pitch copy for, so the partner's kit builds at once.
+    let pitch_dir = root.join(crate::content::PITCH_DIR).join(market);
+    let has_pitch = |channel: &str| {
+        pitch_dir
+            .join(format!("{channel}.{}.md", settings.default_language()))
+            .is_file()
+    };
     let channel = ["email", "telegram", "linkedin", "x", "vk"]
         .into_iter()
-        .find(|c| settings.channel(c).is_some())
+        .chain(settings.channels.iter().map(|c| c.id.as_str()))
+        .find(|c| settings.channel(c).is_some() && has_pitch(c))
         .or_else(|| settings.channels.first().map(|c| c.id.as_str()))
         .unwrap_or("email");
     let name = name.map(str::to_owned).unwrap_or_else(|| {

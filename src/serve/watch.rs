@@ -5,7 +5,8 @@
 //! `site.yaml`, and for a source folder that appears later). Watching folders rather
 //! than files keeps working when an editor saves by writing a temporary file and
 //! renaming it over the original. Events pass through notify's debouncer (~150 ms),
-//! then a filter drops everything that is not a source: output folders (`public/`,
+//! then a filter drops reads (the build's own reads would otherwise trigger the next
+//! build) and everything that is not a source: output folders (`public/`,
 //! `manifest/`, the preview's own temporary output), `target/`, `.git`, hidden files
 //! and editors' temporary files. What is left reaches the build loop as one batch of
 //! changed paths, relative to the project.
@@ -14,8 +15,10 @@ use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
 use std::time::Duration;
 
-use notify_debouncer_mini::notify::{self, PollWatcher, RecommendedWatcher, RecursiveMode};
-use notify_debouncer_mini::{new_debouncer_opt, Config, DebounceEventResult, Debouncer};
+use notify_debouncer_full::notify::{
+    self, EventKind, PollWatcher, RecommendedWatcher, RecursiveMode,
+};
+use notify_debouncer_full::{new_debouncer_opt, DebounceEventResult, Debouncer, RecommendedCache};
 use tokio::sync::mpsc::UnboundedSender;
 
 use crate::diagnostics::{Error, Result};
@@ -44,15 +47,22 @@ pub enum WatchMode {
 }
 
 enum Backend {
-    Events(Debouncer<RecommendedWatcher>),
-    Poll(Debouncer<PollWatcher>),
+    Events(Debouncer<RecommendedWatcher, RecommendedCache>),
+    Poll(Debouncer<PollWatcher, RecommendedCache>),
 }
 
 impl Backend {
-    fn watcher(&mut self) -> &mut dyn notify::Watcher {
+    fn watch(&mut self, path: &Path, mode: RecursiveMode) -> notify::Result<()> {
         match self {
-            Backend::Events(d) => d.watcher(),
-            Backend::Poll(d) => d.watcher(),
+            Backend::Events(d) => d.watch(path, mode),
+            Backend::Poll(d) => d.watch(path, mode),
+        }
+    }
+
+    fn unwatch(&mut self, path: &Path) -> notify::Result<()> {
+        match self {
+            Backend::Events(d) => d.unwatch(path),
+            Backend::Poll(d) => d.unwatch(path),
         }
     }
 }
@@ -87,16 +97,21 @@ impl Watcher {
             Ok(events) => {
                 let paths: BTreeSet<PathBuf> = events
                     .iter()
-                    .filter_map(|e| relevant(&filter_root, &ignored, &e.path))
+                    .filter(|e| !matches!(e.event.kind, EventKind::Access(_)))
+                    .flat_map(|e| e.event.paths.iter())
+                    .filter_map(|path| relevant(&filter_root, &ignored, path))
                     .collect();
                 if !paths.is_empty() {
                     // The build loop is gone only while the server stops.
                     let _ = changes.send(paths.into_iter().collect());
                 }
             }
-            Err(error) => eprintln!("warning: watching for changes: {error}"),
+            Err(errors) => {
+                for error in errors {
+                    eprintln!("warning: watching for changes: {error}");
+                }
+            }
         };
-        let config = Config::default().with_timeout(DEBOUNCE);
         let failed = |e: notify::Error| {
             Error::Usage(format!(
                 "could not watch {} for changes: {e}{}",
@@ -128,7 +143,6 @@ impl Watcher {
         };
         watcher
             .backend
-            .watcher()
             .watch(root, RecursiveMode::NonRecursive)
             .map_err(failed)?;
         watcher.refresh();
@@ -143,11 +157,7 @@ impl Watcher {
             let exists = path.is_dir();
             let watched = self.watched.contains(folder);
             if exists && !watched {
-                match self
-                    .backend
-                    .watcher()
-                    .watch(&path, RecursiveMode::Recursive)
-                {
+                match self.backend.watch(&path, RecursiveMode::Recursive) {
                     Ok(()) => {
                         self.watched.insert(folder);
                     }
@@ -156,7 +166,7 @@ impl Watcher {
                     }
                 }
             } else if !exists && watched {
-                let _ = self.backend.watcher().unwatch(&path);
+                let _ = self.backend.unwatch(&path);
                 self.watched.remove(folder);
             }
         }
