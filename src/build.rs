@@ -47,7 +47,7 @@ pub struct BuildOptions {
 }
 
 /// What a build produced.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BuildSummary {
     /// HTML pages written.
     pub pages: usize,
@@ -63,6 +63,32 @@ pub struct BuildSummary {
     pub kits: usize,
     /// Things the user should know that did not stop the build.
     pub warnings: Vec<String>,
+    /// Tracked links per market.
+    pub links_by_market: std::collections::BTreeMap<String, usize>,
+    /// Seconds spent in each stage, in order: load, pages, kits, write.
+    pub stages: Vec<(&'static str, f64)>,
+}
+
+/// Wall-clock time per stage, for `--json` reports and the benchmark (never written
+/// into the output).
+struct Stages {
+    last: std::time::Instant,
+    laps: Vec<(&'static str, f64)>,
+}
+
+impl Stages {
+    fn start() -> Stages {
+        Stages {
+            last: std::time::Instant::now(),
+            laps: Vec::new(),
+        }
+    }
+
+    fn lap(&mut self, name: &'static str) {
+        let now = std::time::Instant::now();
+        self.laps.push((name, (now - self.last).as_secs_f64()));
+        self.last = now;
+    }
 }
 
 /// Loads the project at `root` and applies command-line overrides to its settings.
@@ -92,6 +118,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
         ));
     }
 
+    let mut clock = Stages::start();
     let project = load_project(root, options.base_url.as_deref())?;
     let locales = Arc::new(Locales::load(root, &project.settings)?);
     let attribution = Arc::new(Attribution::new(&project));
@@ -110,6 +137,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
         ));
     }
 
+    clock.lap("load");
     let staging = Staging::create(&public, &manifest)?;
     let contexts = Contexts::new(&project, options.preview);
     let jobs = site::plan(&project);
@@ -121,6 +149,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
     let bar = progress_bar(options.progress, jobs.len() + kit_count);
     site::copy_files(&project, &staging)?;
     let pages = site::render_pages(&jobs, &contexts, &templates, &staging, &bar)?;
+    clock.lap("pages");
     let kits = if options.skip_kits {
         Vec::new()
     } else {
@@ -136,6 +165,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
         )?
     };
     bar.finish_and_clear();
+    clock.lap("kits");
 
     let records = attribution.records();
     let header = ["partner", "market", "lang", "channel", "asset", "url"]
@@ -170,17 +200,25 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
     }));
     staging.write_manifest("kits.csv", output::csv(rows).as_bytes())?;
 
-    let summary = BuildSummary {
+    let mut links_by_market = std::collections::BTreeMap::new();
+    for r in &records {
+        *links_by_market.entry(r.market.clone()).or_insert(0) += 1;
+    }
+    let files = staging.public_files();
+    let bytes = staging.public_bytes();
+    staging.commit()?;
+    clock.lap("write");
+    Ok(BuildSummary {
         pages,
-        files: staging.public_files(),
+        files,
         links: records.len(),
-        bytes: staging.public_bytes(),
+        links_by_market,
+        bytes,
         partners: project.partners.len(),
         kits: kits.len(),
         warnings,
-    };
-    staging.commit()?;
-    Ok(summary)
+        stages: clock.laps,
+    })
 }
 
 /// A progress bar on stderr, or a hidden one that costs nothing.

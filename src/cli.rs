@@ -54,6 +54,9 @@ pub struct BuildArgs {
     /// Override base_url from site.yaml (e.g. for a preview deployment).
     #[arg(long)]
     pub base_url: Option<String>,
+    /// Print a JSON report on stdout (counts, bytes, seconds per stage, warnings).
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Options of `refkit serve`.

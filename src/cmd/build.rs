@@ -10,7 +10,7 @@ use crate::diagnostics::Result;
 /// Runs `refkit build`.
 pub fn run(args: BuildArgs) -> Result<()> {
     let started = Instant::now();
-    let progress = std::io::stderr().is_terminal();
+    let progress = std::io::stderr().is_terminal() && !args.json;
     let summary = build(&BuildOptions {
         root: args.root.root,
         out: args.out,

@@ -135,12 +135,13 @@ async fn run(options: &ServeOptions, root: &Path, temp: &Path) -> Result<()> {
     println!("Serving {origin}");
     let _ = std::io::stdout().flush();
     eprintln!(
-        "refkit serve: watching {} for changes{}; press Ctrl-C to stop",
+        "refkit serve: watching {} for changes{}, output in {} (removed on exit); press Ctrl-C to stop",
         root.display(),
         match options.watch {
             WatchMode::Events => "",
             WatchMode::Poll => " (polling)",
-        }
+        },
+        temp.display(),
     );
 
     let rebuilds = tokio::spawn(rebuild::run(builder, watcher, changes_rx, stop_rx.clone()));

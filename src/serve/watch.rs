@@ -123,15 +123,23 @@ impl Watcher {
             ))
         };
         let backend = match mode {
-            WatchMode::Events => {
-                Backend::Events(new_debouncer_opt(config, handler).map_err(failed)?)
-            }
+            WatchMode::Events => Backend::Events(
+                new_debouncer_opt(
+                    DEBOUNCE,
+                    None,
+                    handler,
+                    RecommendedCache::new(),
+                    notify::Config::default(),
+                )
+                .map_err(failed)?,
+            ),
             WatchMode::Poll => Backend::Poll(
                 new_debouncer_opt(
-                    config.with_notify_config(
-                        notify::Config::default().with_poll_interval(POLL_INTERVAL),
-                    ),
+                    DEBOUNCE,
+                    None,
                     handler,
+                    RecommendedCache::new(),
+                    notify::Config::default().with_poll_interval(POLL_INTERVAL),
                 )
                 .map_err(failed)?,
             ),

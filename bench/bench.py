@@ -1,0 +1,421 @@
+#!/usr/bin/env python3
+"""refkit's benchmark: the peer job against Hugo, and refkit's own job.
+
+    python3 bench/bench.py                       # everything, default sizes
+    python3 bench/bench.py peer --pages 1000 5000 --runs 5
+    python3 bench/bench.py own --partners 1000 --stories 20 --banners 2 --runs 3
+    python3 bench/bench.py scaling --pages 1000
+
+Peer job: the same N bilingual stories (../shared/bench/gen_corpus.py) built by Hugo
+and, converted into a refkit project, by refkit: alternating runs, the median of
+--runs, every run starting without an output folder (the previous output is renamed
+aside, never deleted right before a run). Own job: N partners x 2 languages x M
+stories with kits and banners: the full build, a no-op rebuild, one story edited
+while `refkit serve` runs (seconds until the changed page is served), per-stage
+times, peak RSS and output bytes. Scaling: the peer job with 1 thread and with all
+cores. Wall time, CPU time (user + system) and peak RSS come from wait4(2) on the
+child. Prints a table and writes bench/results/<job>.json.
+
+Hugo (Debian's package) is installed with apt-get when missing.
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import socket
+import statistics
+import struct
+import subprocess
+import sys
+import time
+import urllib.request
+import zlib
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+SHARED = os.path.join(os.path.dirname(REPO), "shared", "bench", "gen_corpus.py")
+WORK = os.environ.get("REFKIT_BENCH_DIR", "/tmp/refkit-bench")
+REFKIT = os.path.join(REPO, "target", "release", "refkit")
+
+
+def sh(*cmd, **kw):
+    return subprocess.run(cmd, check=True, **kw)
+
+
+def ensure_tools(need_hugo):
+    sh("cargo", "build", "--release", "--quiet", cwd=REPO)
+    if need_hugo and shutil.which("hugo") is None:
+        print("installing Hugo (Debian's package)...", file=sys.stderr)
+        sh("apt-get", "update", "-qq")
+        sh("apt-get", "install", "-y", "-qq", "hugo")
+
+
+def measure(cmd, cwd, env=None):
+    """Runs cmd; returns wall seconds, CPU seconds and peak RSS in MiB."""
+    full_env = dict(os.environ, **(env or {}))
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, env=full_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    stderr = proc.stderr.read().decode(errors="replace")
+    proc.stderr.close()
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed:\n{stderr}")
+    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss_mib": usage.ru_maxrss / 1024}
+
+
+class Aside:
+    """Moves old outputs out of the way before a run; deletes them after the series."""
+
+    def __init__(self, base):
+        self.trash = os.path.join(base, ".trash")
+        self.n = 0
+        os.makedirs(self.trash, exist_ok=True)
+
+    def clear(self, *paths):
+        for p in paths:
+            if os.path.exists(p):
+                self.n += 1
+                os.rename(p, os.path.join(self.trash, f"{self.n}"))
+
+    def empty(self):
+        shutil.rmtree(self.trash, ignore_errors=True)
+
+
+# ---------------------------------------------------------------- corpora
+
+
+FRONT = re.compile(r'\+\+\+\ntitle = "(.*)"\ndate = (\S+)\ndescription = "(.*)"\n\+\+\+\n', re.S)
+
+
+def yaml_str(s):
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def convert_story(text, lang):
+    """A Hugo page of the peer corpus as a refkit story (same title, date, body)."""
+    m = FRONT.match(text)
+    title, date, description = m.group(1), m.group(2), m.group(3)
+    body = text[m.end():]
+    prefix = "/ru" if lang == "ru" else ""
+    body = re.sub(re.escape(prefix) + r"/posts/(story-\d+)/", lambda k: f"/{lang}/stories/{k.group(1)}/", body)
+    return f"---\ntitle: {yaml_str(title)}\nsummary: {yaml_str(description)}\ndate: {date}\n---\n{body}"
+
+
+def minimal_theme(root):
+    """Templates as small as the peer corpus's Hugo layouts: title, content, translation link."""
+    t = os.path.join(root, "themes", "bench", "templates")
+    os.makedirs(t, exist_ok=True)
+    base = """<!doctype html><html lang="{{ lang }}"><head><meta charset="utf-8"><title>{{ page.title }}</title>
+<link rel="canonical" href="{{ canonical }}">{% for a in alternates %}<link rel="alternate" hreflang="{{ a.lang }}" href="{{ a.permalink }}">{% endfor %}<link rel="alternate" hreflang="x-default" href="{{ x_default }}">{% if noindex %}<meta name="robots" content="noindex">{% endif %}</head>
+<body>{% for tr in translations %}<a href="{{ tr.url }}" hreflang="{{ tr.lang }}">{{ t(key="lang-" ~ tr.lang) }}</a>{% endfor %}<main>{% block main %}{% endblock main %}</main></body></html>
+"""
+    files = {
+        "base.html": base,
+        "entry.html": '{% extends "base.html" %}{% block main %}{% for a in alternates %}<a href="{{ a.url }}">{{ a.lang }}</a>{% endfor %}{% endblock main %}',
+        "home.html": '{% extends "base.html" %}{% block main %}<p>{{ t(key="count", count=stories | length) }}</p><ul>{% for s in stories %}<li><a href="{{ s.url }}">{{ s.title }}</a></li>{% endfor %}</ul>{% endblock main %}',
+        "page.html": '{% extends "base.html" %}{% block main %}<h1>{{ page.title }}</h1>{{ page.content | safe }}{% endblock main %}',
+        "story.html": '{% extends "base.html" %}{% block main %}<h1>{{ page.title }}</h1>{{ page.content | safe }}{% if partner %}<a href="{{ referral_link(asset="story-" ~ page.slug) }}">{{ t(key="join") }}</a>{% endif %}{% endblock main %}',
+        "partner.html": '{% extends "base.html" %}{% block main %}<h1>{{ partner.name }}</h1><a href="{{ referral_link(asset="landing-hero") }}">{{ t(key="join") }}</a><ul>{% for s in stories %}<li><a href="{{ s.url }}">{{ s.title }}</a></li>{% endfor %}</ul>{% endblock main %}',
+        "kit.html": '{% extends "base.html" %}{% block main %}{% for d in downloads %}<a href="{{ d.url }}">{{ d.file }}</a> {{ d.sha256 }}{% endfor %}{% endblock main %}',
+        "kit-readme.html": '<html lang="{{ lang }}"><h1>{{ partner.name }}</h1>{% for l in links %}<p>{{ l.channel }}: {{ l.url }}</p>{% endfor %}</html>',
+        "kit-readme.txt": '{{ partner.name }}\n{% for l in links %}{{ l.channel }}: {{ l.url }}\n{% endfor %}',
+        "kit-document.html": '<html lang="{{ lang }}"><title>{{ title }}</title>{{ content | safe }}{% if cta %}<a href="{{ cta.url }}">{{ cta.text }}</a>{% endif %}</html>',
+    }
+    for name, text in files.items():
+        with open(os.path.join(t, name), "w") as f:
+            f.write(text)
+    for lang, text in {
+        "en": "lang-en = English\nlang-ru = Russian\njoin = Join\nkit-story-cta = Join\ncount = { $count ->\n    [one] { $count } story\n   *[other] { $count } stories\n}\n",
+        "ru": "lang-en = English\nlang-ru = Русский\njoin = Присоединиться\nkit-story-cta = Присоединиться\ncount = { $count ->\n    [one] { $count } история\n    [few] { $count } истории\n    [many] { $count } историй\n   *[other] { $count } истории\n}\n",
+    }.items():
+        os.makedirs(os.path.join(root, "locales", lang), exist_ok=True)
+        with open(os.path.join(root, "locales", lang, "main.ftl"), "w") as f:
+            f.write(text)
+
+
+SITE = """title: Bench
+base_url: https://example.org
+languages: [en, ru]
+theme: {theme}
+markets:
+  us: {{landing: "https://example.org/us", language: en, currency: USD, lead: reward, reward: 150, payout_days: 14}}
+  ru: {{landing: "https://example.org/ru", language: ru, currency: RUB, lead: trust, reward: 12000, payout_days: 30}}
+referral:
+  campaign: bench
+"""
+
+
+def peer_corpus(pages):
+    """Generates the Hugo corpus and the same stories as a refkit project."""
+    hugo = os.path.join(WORK, f"peer-{pages}", "hugo")
+    refkit = os.path.join(WORK, f"peer-{pages}", "refkit")
+    if os.path.exists(os.path.join(refkit, "site.yaml")):
+        return hugo, refkit
+    shutil.rmtree(os.path.join(WORK, f"peer-{pages}"), ignore_errors=True)
+    sh(sys.executable, SHARED, "--pages", str(pages), "--out", hugo, stdout=subprocess.DEVNULL)
+    stories = os.path.join(refkit, "content", "stories")
+    os.makedirs(stories)
+    posts = os.path.join(hugo, "content", "posts")
+    for name in sorted(os.listdir(posts)):
+        m = re.match(r"(story-\d+)\.(en|ru)\.md$", name)
+        if not m:
+            continue
+        with open(os.path.join(posts, name), encoding="utf-8") as f:
+            text = convert_story(f.read(), m.group(2))
+        with open(os.path.join(stories, name), "w", encoding="utf-8") as f:
+            f.write(text)
+    with open(os.path.join(refkit, "site.yaml"), "w") as f:
+        f.write(SITE.format(theme="bench"))
+    minimal_theme(refkit)
+    return hugo, refkit
+
+
+def png(width, height, seed):
+    """A banner-like PNG: soft diagonal colour bands (pure Python, no imaging library)."""
+    rows = []
+    for y in range(height):
+        row = bytearray([0])
+        for x in range(width):
+            v = (x * 3 + y * 2 + seed * 40) // 7
+            row += bytes(((11 + v) % 256, (37 + v // 2) % 256, (69 + v // 3) % 256))
+        rows.append(bytes(row))
+    raw = zlib.compress(b"".join(rows), 6)
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)) + chunk(b"IDAT", raw) + chunk(b"IEND", b"")
+
+
+def own_corpus(partners, stories, banners):
+    """N partners x 2 languages x M stories with kits, on the harbor theme."""
+    root = os.path.join(WORK, f"own-{partners}x{stories}x{banners}")
+    if os.path.exists(os.path.join(root, "site.yaml")):
+        return root
+    shutil.rmtree(root, ignore_errors=True)
+    hugo, _ = peer_corpus(stories)
+    os.makedirs(os.path.join(root, "content", "stories"))
+    posts = os.path.join(hugo, "content", "posts")
+    for name in sorted(os.listdir(posts)):
+        m = re.match(r"(story-\d+)\.(en|ru)\.md$", name)
+        if m:
+            with open(os.path.join(posts, name), encoding="utf-8") as f:
+                text = convert_story(f.read(), m.group(2))
+            with open(os.path.join(root, "content", "stories", name), "w", encoding="utf-8") as f:
+                f.write(text)
+    shutil.copytree(os.path.join(REPO, "themes"), os.path.join(root, "themes"))
+    shutil.copytree(os.path.join(REPO, "locales"), os.path.join(root, "locales"))
+    shutil.copytree(os.path.join(REPO, "content", "pages"), os.path.join(root, "content", "pages"))
+    shutil.copytree(os.path.join(REPO, "content", "pitch"), os.path.join(root, "content", "pitch"))
+    with open(os.path.join(root, "site.yaml"), "w") as f:
+        f.write(SITE.format(theme="harbor"))
+    os.makedirs(os.path.join(root, "content", "banners"))
+    for i in range(banners):
+        with open(os.path.join(root, "content", "banners", f"banner-{i + 1}.png"), "wb") as f:
+            f.write(png(1600, 900, i))
+    channels = ["email", "telegram", "linkedin", "x", "vk"]
+    lines = ["partners:"]
+    for i in range(partners):
+        market = "us" if i % 2 == 0 else "ru"
+        lines += [
+            f"  - id: partner-{i:05d}",
+            f"    name: \"Partner {i} & Co\"",
+            f"    market: {market}",
+            f"    code: BENCH{i:05d}",
+            f"    stage: {['pilot', 'active', 'ambassador'][i % 3]}",
+            f"    tier: {['small', 'medium', 'large'][i % 3]}",
+            f"    channels: [{', '.join(channels[: 2 + i % 4])}]",
+        ]
+    with open(os.path.join(root, "content", "partners.yaml"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+    return root
+
+
+def dir_bytes(path):
+    total = 0
+    for base, _, files in os.walk(path):
+        for name in files:
+            total += os.path.getsize(os.path.join(base, name))
+    return total
+
+
+# ---------------------------------------------------------------- jobs
+
+
+def refkit_build(root, out, env=None, extra=()):
+    return measure([REFKIT, "build", "--root", root, "--out", os.path.join(out, "public"),
+                    "--manifest", os.path.join(out, "manifest"), *extra], cwd=root, env=dict(env or {}, REFKIT_SECRET="bench"))
+
+
+def peer(pages_list, runs):
+    ensure_tools(True)
+    results = []
+    for pages in pages_list:
+        hugo, refkit = peer_corpus(pages)
+        aside = Aside(os.path.join(WORK, f"peer-{pages}"))
+        out_r = os.path.join(WORK, f"peer-{pages}", "out-refkit")
+        out_h = os.path.join(hugo, "public")
+        r_runs, h_runs = [], []
+        for _ in range(runs):
+            aside.clear(out_r)
+            r_runs.append(refkit_build(refkit, out_r))
+            aside.clear(out_h)
+            h_runs.append(measure(["hugo", "--quiet", "-s", hugo], cwd=hugo))
+        aside.empty()
+        html = sum(1 for b, _, fs in os.walk(os.path.join(out_r, "public")) for f in fs if f.endswith(".html"))
+        row = {"pages": pages * 2, "html_files": html, "refkit": summarize(r_runs), "hugo": summarize(h_runs)}
+        for k in ("wall", "cpu", "rss_mib"):
+            row[f"ratio_{k}"] = row["refkit"][k] / row["hugo"][k]
+        row["refkit"]["pages_per_s"] = pages * 2 / row["refkit"]["wall"]
+        row["hugo"]["pages_per_s"] = pages * 2 / row["hugo"]["wall"]
+        results.append(row)
+        print(f"peer {pages * 2:>6} pages  refkit {row['refkit']['wall']:.3f} s {row['refkit']['rss_mib']:.0f} MiB  "
+              f"hugo {row['hugo']['wall']:.3f} s {row['hugo']['rss_mib']:.0f} MiB  "
+              f"ratio wall {row['ratio_wall']:.3f} rss {row['ratio_rss_mib']:.3f}", flush=True)
+    return results
+
+
+def summarize(runs):
+    return {k: statistics.median(r[k] for r in runs) for k in ("wall", "cpu", "rss_mib")} | {"runs": runs}
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(url):
+    try:
+        with urllib.request.urlopen(url, timeout=5) as r:
+            return r.read().decode("utf-8", "replace")
+    except Exception:
+        return ""
+
+
+def edit_while_serving(root):
+    """Seconds from saving a story to the server returning the changed page."""
+    port = free_port()
+    proc = subprocess.Popen([REFKIT, "serve", "--root", root, "--port", str(port)], stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, env=dict(os.environ, REFKIT_SECRET="bench"))
+    try:
+        deadline = time.time() + 600
+        line = b""
+        while b"Serving" not in line and time.time() < deadline:
+            line = proc.stdout.readline()
+            if not line and proc.poll() is not None:
+                return None
+        path = os.path.join(root, "content", "stories", "story-0001.en.md")
+        with open(path, encoding="utf-8") as f:
+            original = f.read()
+        marker = f"edited-{time.time_ns()}"
+        url = f"http://127.0.0.1:{port}/p/partner-00000/en/stories/story-0001/"
+        try:
+            start = time.perf_counter()
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(original + f"\n\n{marker}\n")
+            while time.perf_counter() - start < 60:
+                if marker in fetch(url):
+                    return time.perf_counter() - start
+                time.sleep(0.02)
+            return None
+        finally:
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(original)
+    finally:
+        proc.terminate()
+        proc.wait()
+
+
+def stage_times(root, out):
+    """Per-stage durations from `refkit build --json`."""
+    p = subprocess.run([REFKIT, "build", "--json", "--root", root, "--out", os.path.join(out, "public"),
+                        "--manifest", os.path.join(out, "manifest")], capture_output=True, text=True,
+                       env=dict(os.environ, REFKIT_SECRET="bench"))
+    try:
+        return json.loads(p.stdout).get("stages", {})
+    except json.JSONDecodeError:
+        return {}
+
+
+def own(partners, stories, banners, runs):
+    ensure_tools(False)
+    root = own_corpus(partners, stories, banners)
+    aside = Aside(root)
+    out = os.path.join(root, "out")
+    full = []
+    for _ in range(runs):
+        aside.clear(out)
+        full.append(refkit_build(root, out))
+    noop = [refkit_build(root, out) for _ in range(runs)]
+    row = {
+        "partners": partners, "stories": stories, "banners": banners,
+        "full": summarize(full), "noop": summarize(noop),
+        "output_bytes": dir_bytes(out),
+        "stages": stage_times(root, out),
+    }
+    aside.empty()
+    row["edit_served_s"] = edit_while_serving(root)
+    print(f"own {partners} partners x 2 x {stories} stories, {banners} banners: full {row['full']['wall']:.2f} s "
+          f"(cpu {row['full']['cpu']:.2f} s, {row['full']['rss_mib']:.0f} MiB), no-op {row['noop']['wall']:.2f} s, "
+          f"edit served {row['edit_served_s'] if row['edit_served_s'] is None else round(row['edit_served_s'], 3)} s, "
+          f"output {row['output_bytes'] / 2**30:.2f} GiB", flush=True)
+    return row
+
+
+def scaling(pages, runs):
+    ensure_tools(False)
+    _, refkit = peer_corpus(pages)
+    aside = Aside(os.path.join(WORK, f"peer-{pages}"))
+    out = os.path.join(WORK, f"peer-{pages}", "out-scaling")
+    cores = os.cpu_count() or 1
+    one, many = [], []
+    for _ in range(runs):
+        aside.clear(out)
+        one.append(refkit_build(refkit, out, env={"RAYON_NUM_THREADS": "1"}))
+        aside.clear(out)
+        many.append(refkit_build(refkit, out, env={"RAYON_NUM_THREADS": str(cores)}))
+    aside.empty()
+    row = {"pages": pages * 2, "cores": cores, "one": summarize(one), "all": summarize(many)}
+    row["speedup"] = row["one"]["wall"] / row["all"]["wall"]
+    print(f"scaling {pages * 2} pages: 1 thread {row['one']['wall']:.3f} s, {cores} threads {row['all']['wall']:.3f} s, "
+          f"speed-up {row['speedup']:.2f}x", flush=True)
+    return row
+
+
+def save(name, data):
+    os.makedirs(os.path.join(HERE, "results"), exist_ok=True)
+    path = os.path.join(HERE, "results", f"{name}.json")
+    with open(path, "w") as f:
+        json.dump(data, f, indent=2)
+    print(f"wrote {os.path.relpath(path, REPO)}")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = ap.add_subparsers(dest="job")
+    p = sub.add_parser("peer")
+    p.add_argument("--pages", type=int, nargs="+", default=[1000, 5000])
+    p.add_argument("--runs", type=int, default=5)
+    o = sub.add_parser("own")
+    o.add_argument("--partners", type=int, default=1000)
+    o.add_argument("--stories", type=int, default=20)
+    o.add_argument("--banners", type=int, default=2)
+    o.add_argument("--runs", type=int, default=3)
+    s = sub.add_parser("scaling")
+    s.add_argument("--pages", type=int, default=1000)
+    s.add_argument("--runs", type=int, default=5)
+    args = ap.parse_args()
+    if args.job in (None, "peer"):
+        save("peer", peer(getattr(args, "pages", [1000, 5000]), getattr(args, "runs", 5)))
+    if args.job in (None, "own"):
+        save("own", own(getattr(args, "partners", 1000), getattr(args, "stories", 20), getattr(args, "banners", 2), getattr(args, "runs", 3)))
+    if args.job in (None, "scaling"):
+        save("scaling", scaling(getattr(args, "pages", 1000) if args.job else 1000, getattr(args, "runs", 5)))
+
+
+if __name__ == "__main__":
+    main()
