@@ -10,12 +10,9 @@ fn project_with_known_problems() -> Fixture {
     // A stale translation: the source changed after the translation recorded it.
     f.write(
         "content/stories/first.ru.md",
-        &format!(
-            "{}",
-            common::story("Первая", None).replace(
-                "date: 2026-05-01\n",
-                "date: 2026-05-01\nsource_hash: 0000000000000000\n"
-            )
+        &common::story("Первая", None).replace(
+            "date: 2026-05-01\n",
+            "date: 2026-05-01\nsource_hash: 0000000000000000\n",
         ),
     );
     // A Russian plural message without [few] and [many].
