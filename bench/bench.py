@@ -26,12 +26,10 @@ import re
 import shutil
 import socket
 import statistics
-import struct
 import subprocess
 import sys
 import time
 import urllib.request
-import zlib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
@@ -173,23 +171,6 @@ def peer_corpus(pages):
     return hugo, refkit
 
 
-def png(width, height, seed):
-    """A banner-like PNG: soft diagonal colour bands (pure Python, no imaging library)."""
-    rows = []
-    for y in range(height):
-        row = bytearray([0])
-        for x in range(width):
-            v = (x * 3 + y * 2 + seed * 40) // 7
-            row += bytes(((11 + v) % 256, (37 + v // 2) % 256, (69 + v // 3) % 256))
-        rows.append(bytes(row))
-    raw = zlib.compress(b"".join(rows), 6)
-
-    def chunk(kind, data):
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)) + chunk(b"IDAT", raw) + chunk(b"IEND", b"")
-
-
 def own_corpus(partners, stories, banners):
     """N partners x 2 languages x M stories with kits, on the harbor theme."""
     root = os.path.join(WORK, f"own-{partners}x{stories}x{banners}")
@@ -212,10 +193,12 @@ def own_corpus(partners, stories, banners):
     shutil.copytree(os.path.join(REPO, "content", "pitch"), os.path.join(root, "content", "pitch"))
     with open(os.path.join(root, "site.yaml"), "w") as f:
         f.write(SITE.format(theme="harbor"))
+    # Banners like the demo's: flat brand graphics (noise-free images compress as real banners do).
     os.makedirs(os.path.join(root, "content", "banners"))
+    demo = sorted(os.listdir(os.path.join(REPO, "content", "banners")))
     for i in range(banners):
-        with open(os.path.join(root, "content", "banners", f"banner-{i + 1}.png"), "wb") as f:
-            f.write(png(1600, 900, i))
+        source = os.path.join(REPO, "content", "banners", demo[i % len(demo)])
+        shutil.copyfile(source, os.path.join(root, "content", "banners", f"banner-{i + 1}.png"))
     channels = ["email", "telegram", "linkedin", "x", "vk"]
     lines = ["partners:"]
     for i in range(partners):

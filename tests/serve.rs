@@ -279,6 +279,23 @@ fn pages_are_served_with_the_live_reload_script_and_rebuilt_on_save() {
     assert_no_output_in_project(&f);
 }
 
+/// Regression: the watcher reported the build's own reads of the sources as changes,
+/// so every build started the next one.
+#[test]
+fn a_build_does_not_trigger_another_build() {
+    let f = Fixture::minimal();
+    let server = Server::start(&f);
+    assert_eq!(server.get("/en/stories/first/").status, 200);
+    // Several debounce periods: a build that triggered itself would have shown by now.
+    thread::sleep(Duration::from_millis(1500));
+    assert_eq!(server.status()["build"], 1, "{}", server.stderr());
+    assert!(
+        !server.stderr().contains(" changed: "),
+        "{}",
+        server.stderr()
+    );
+}
+
 #[test]
 fn a_broken_file_is_reported_with_file_and_line_while_the_last_good_pages_are_served() {
     let f = Fixture::minimal();

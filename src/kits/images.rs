@@ -71,6 +71,8 @@ pub struct Resized {
     pub pixels: Vec<u8>,
     /// The encoded file, shared by every kit.
     pub bytes: std::sync::Arc<[u8]>,
+    /// For PNG banners: the rows above the QR corner, compressed once.
+    pub banded: Option<super::banded::BandedPng>,
 }
 
 impl Resized {
@@ -260,36 +262,67 @@ impl Qr {
         )
     }
 
-    /// `base` with this code, on white, in its bottom-right corner.
+    /// `base` with this code, on white, in its bottom-right corner. Only the rows of
+    /// the corner's band are drawn and, for PNG banners, compressed.
     pub fn stamp_onto(&self, base: &Resized) -> Vec<u8> {
-        let Size { width, height } = base.size;
-        let short = width.min(height) as usize;
-        let scale = (short * 24 / 100 / self.modules()).max(2);
-        let side = self.modules() * scale;
-        let margin = short * 4 / 100;
-        let (w, h) = (width as usize, height as usize);
-        let mut pixels = base.pixels.clone();
-        if side + margin > w || side + margin > h {
-            return encode(&pixels, base.size, base.format);
-        }
-        let left = w - margin - side;
-        let top = h - margin - side;
-        for y in 0..side {
-            let row = (top + y) * w;
-            let my = y / scale;
-            for x in 0..side {
-                let mx = x / scale;
-                let dark = mx >= QUIET
-                    && my >= QUIET
-                    && mx < QUIET + self.width
-                    && my < QUIET + self.width
-                    && self.is_dark(mx - QUIET, my - QUIET);
-                let v = if dark { 0 } else { 255 };
-                let i = (row + left + x) * 3;
-                pixels[i..i + 3].fill(v);
+        let corner = QrCorner::of(base.size);
+        let w = base.size.width as usize;
+        let mut band = base.pixels[corner.top * w * 3..].to_vec();
+        let scale = (corner.side / self.modules()).max(1);
+        let drawn = self.modules() * scale;
+        let inset = (corner.side.saturating_sub(drawn)) / 2;
+        for y in 0..corner.side {
+            let row = y * w;
+            for x in 0..corner.side {
+                let (qx, qy) = (x.wrapping_sub(inset), y.wrapping_sub(inset));
+                let dark = qx < drawn && qy < drawn && {
+                    let (mx, my) = (qx / scale, qy / scale);
+                    mx >= QUIET
+                        && my >= QUIET
+                        && mx < QUIET + self.width
+                        && my < QUIET + self.width
+                        && self.is_dark(mx - QUIET, my - QUIET)
+                };
+                let i = (row + corner.left + x) * 3;
+                band[i..i + 3].fill(if dark { 0 } else { 255 });
             }
         }
-        encode(&pixels, base.size, base.format)
+        match &base.banded {
+            Some(banded) => banded.encode(&band),
+            None => {
+                let mut pixels = base.pixels[..corner.top * w * 3].to_vec();
+                pixels.extend_from_slice(&band);
+                encode(&pixels, base.size, base.format)
+            }
+        }
+    }
+}
+
+/// Where the QR code goes on a banner of a given size: a white square in the
+/// bottom-right corner, 24% of the short side, 4% from the edges. Fixed per size, so
+/// the rows above it are the same for every partner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QrCorner {
+    /// Left edge in pixels.
+    pub left: usize,
+    /// Top edge in pixels: the first row that differs between partners.
+    pub top: usize,
+    /// Side of the square in pixels.
+    pub side: usize,
+}
+
+impl QrCorner {
+    /// The corner of a banner of `size`.
+    pub fn of(size: Size) -> QrCorner {
+        let (w, h) = (size.width as usize, size.height as usize);
+        let short = w.min(h);
+        let side = short * 24 / 100;
+        let margin = short * 4 / 100;
+        QrCorner {
+            left: w - margin - side,
+            top: h - margin - side,
+            side,
+        }
     }
 }
 
@@ -345,19 +378,31 @@ mod tests {
             width: 600,
             height: 400,
         };
-        let base = Resized {
-            banner: "b".into(),
-            size,
-            format: Format::Png,
-            pixels: vec![40; 600 * 400 * 3],
-            bytes: std::sync::Arc::from(Vec::new()),
-        };
-        let stamped = image::load_from_memory(&qr.stamp_onto(&base))
-            .unwrap()
-            .to_luma8();
-        let mut prepared = rqrr::PreparedImage::prepare(stamped);
-        let grids = prepared.detect_grids();
-        assert_eq!(grids[0].decode().unwrap().1, url);
+        let pixels = vec![40; 600 * 400 * 3];
+        for banded in [
+            None,
+            Some(crate::kits::banded::BandedPng::new(
+                &pixels,
+                size,
+                QrCorner::of(size).top,
+            )),
+        ] {
+            let base = Resized {
+                banner: "b".into(),
+                size,
+                format: Format::Png,
+                pixels: pixels.clone(),
+                bytes: std::sync::Arc::from(Vec::new()),
+                banded,
+            };
+            let stamped = image::load_from_memory(&qr.stamp_onto(&base))
+                .unwrap()
+                .to_luma8();
+            assert_eq!(stamped.dimensions(), (600, 400));
+            let mut prepared = rqrr::PreparedImage::prepare(stamped);
+            let grids = prepared.detect_grids();
+            assert_eq!(grids[0].decode().unwrap().1, url);
+        }
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! Partners are processed in parallel; every kit's bytes depend only on its inputs.
 
 mod archive;
+pub mod banded;
 pub mod images;
 pub mod text;
 pub mod token;
@@ -172,12 +173,16 @@ impl<'a> Shared<'a> {
                     .map(|&size| {
                         let pixels = images::resize_cover(&image, size);
                         let bytes = Arc::from(images::encode(&pixels, size, format));
+                        let banded = (format == images::Format::Png).then(|| {
+                            banded::BandedPng::new(&pixels, size, images::QrCorner::of(size).top)
+                        });
                         Resized {
                             banner: stem.clone(),
                             size,
                             format,
                             pixels,
                             bytes,
+                            banded,
                         }
                     })
                     .collect())
@@ -259,29 +264,28 @@ fn partner_kits(
         .collect();
     staging.write_public(&format!("{dir}/images/qr.png"), &qr_png, &source)?;
     staging.write_public(&format!("{dir}/images/qr.svg"), qr_svg.as_bytes(), &source)?;
-    for (name, bytes) in &variants {
-        staging.write_public(&format!("{dir}/images/{name}"), bytes, &source)?;
-    }
-    let mut image_values: Vec<Value> = shared
+    // The kit page previews a banner with the QR code by drawing qr.svg over the
+    // shared banner, so no per-partner copy of every banner is published.
+    let image_values: Vec<Value> = shared
         .banners
         .iter()
         .map(|b| {
             image_value(
                 &b.file_name(),
                 &urls.file(&format!("kits/assets/{}", b.file_name())),
-                b.size,
+                b,
                 false,
             )
         })
+        .chain(shared.banners.iter().map(|b| {
+            image_value(
+                &b.qr_file_name(),
+                &urls.file(&format!("kits/assets/{}", b.file_name())),
+                b,
+                true,
+            )
+        }))
         .collect();
-    image_values.extend(shared.banners.iter().zip(&variants).map(|(b, (name, _))| {
-        image_value(
-            name,
-            &urls.file(&format!("{dir}/images/{name}")),
-            b.size,
-            true,
-        )
-    }));
     let qr_value = obj(vec![
         (
             "png",
@@ -437,13 +441,24 @@ fn partner_kits(
     Ok(records)
 }
 
-fn image_value(file: &str, url: &str, size: Size, with_qr: bool) -> Value {
+/// A kit image for the page: `url` shows it (for a QR variant, the shared banner the
+/// page draws the code over, inside `corner`).
+fn image_value(file: &str, url: &str, banner: &Resized, with_qr: bool) -> Value {
+    let corner = images::QrCorner::of(banner.size);
     obj(vec![
         ("file", Value::from(file)),
         ("url", Value::from(url)),
-        ("width", Value::from(size.width)),
-        ("height", Value::from(size.height)),
+        ("width", Value::from(banner.size.width)),
+        ("height", Value::from(banner.size.height)),
         ("qr", Value::from(with_qr)),
+        (
+            "corner",
+            obj(vec![
+                ("x", Value::from(corner.left as u64)),
+                ("y", Value::from(corner.top as u64)),
+                ("side", Value::from(corner.side as u64)),
+            ]),
+        ),
     ])
 }
 

@@ -18,7 +18,9 @@ use std::time::Duration;
 use notify_debouncer_full::notify::{
     self, EventKind, PollWatcher, RecommendedWatcher, RecursiveMode,
 };
-use notify_debouncer_full::{new_debouncer_opt, DebounceEventResult, Debouncer, RecommendedCache};
+use notify_debouncer_full::{
+    new_debouncer_opt, DebounceEventResult, DebouncedEvent, Debouncer, RecommendedCache,
+};
 use tokio::sync::mpsc::UnboundedSender;
 
 use crate::diagnostics::{Error, Result};
@@ -95,15 +97,10 @@ impl Watcher {
         let filter_root = root.to_path_buf();
         let handler = move |result: DebounceEventResult| match result {
             Ok(events) => {
-                let paths: BTreeSet<PathBuf> = events
-                    .iter()
-                    .filter(|e| !matches!(e.event.kind, EventKind::Access(_)))
-                    .flat_map(|e| e.event.paths.iter())
-                    .filter_map(|path| relevant(&filter_root, &ignored, path))
-                    .collect();
+                let paths = changed_paths(&filter_root, &ignored, &events);
                 if !paths.is_empty() {
                     // The build loop is gone only while the server stops.
-                    let _ = changes.send(paths.into_iter().collect());
+                    let _ = changes.send(paths);
                 }
             }
             Err(errors) => {
@@ -181,6 +178,23 @@ impl Watcher {
     }
 }
 
+/// The source paths (relative to `root`) that `events` changed. Reads are not
+/// changes: notify reports every file the build opens, and counting those would make
+/// each build trigger the next.
+pub(crate) fn changed_paths(
+    root: &Path,
+    ignored: &[PathBuf],
+    events: &[DebouncedEvent],
+) -> Vec<PathBuf> {
+    let paths: BTreeSet<PathBuf> = events
+        .iter()
+        .filter(|e| !matches!(e.event.kind, EventKind::Access(_)))
+        .flat_map(|e| e.event.paths.iter())
+        .filter_map(|path| relevant(root, ignored, path))
+        .collect();
+    paths.into_iter().collect()
+}
+
 /// The path relative to `root` when a change at `path` can change the build.
 pub(crate) fn relevant(root: &Path, ignored: &[PathBuf], path: &Path) -> Option<PathBuf> {
     if ignored.iter().any(|i| path.starts_with(i)) {
@@ -239,6 +253,35 @@ mod tests {
     fn check(rel: &str) -> Option<PathBuf> {
         let root = Path::new("/p");
         relevant(root, &[PathBuf::from("/p/content/.cache")], &root.join(rel))
+    }
+
+    fn event(kind: EventKind, rel: &str) -> DebouncedEvent {
+        DebouncedEvent::new(
+            notify::Event::new(kind).add_path(Path::new("/p").join(rel)),
+            std::time::Instant::now(),
+        )
+    }
+
+    #[test]
+    fn the_builds_own_reads_do_not_trigger_a_rebuild() {
+        use notify::event::{AccessKind, AccessMode, CreateKind, ModifyKind};
+        let events = [
+            event(
+                EventKind::Access(AccessKind::Open(AccessMode::Any)),
+                "content/a.en.md",
+            ),
+            event(
+                EventKind::Access(AccessKind::Close(AccessMode::Read)),
+                "site.yaml",
+            ),
+            event(EventKind::Modify(ModifyKind::Any), "content/b.en.md"),
+            event(EventKind::Create(CreateKind::File), "content/b.en.md"),
+            event(EventKind::Modify(ModifyKind::Any), "public/index.html"),
+        ];
+        assert_eq!(
+            changed_paths(Path::new("/p"), &[], &events),
+            vec![PathBuf::from("content/b.en.md")]
+        );
     }
 
     #[test]
