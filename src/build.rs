@@ -69,6 +69,21 @@ pub struct BuildSummary {
     pub stages: Vec<(&'static str, f64)>,
 }
 
+impl BuildSummary {
+    /// "built 89 pages and 16 kits for 8 partners (…) in 0.42 s"
+    pub fn line(&self, seconds: f64) -> String {
+        format!(
+            "built {} pages and {} kits for {} partners ({} files, {} tracked links, {:.1} MiB) in {seconds:.2} s",
+            self.pages,
+            self.kits,
+            self.partners,
+            self.files,
+            self.links,
+            self.bytes as f64 / (1024.0 * 1024.0),
+        )
+    }
+}
+
 /// Wall-clock time per stage, for `--json` reports and the benchmark (never written
 /// into the output).
 struct Stages {

@@ -1,4 +1,4 @@
-//! `refkit build`: compile the project, report one summary line.
+//! `refkit build`: compile the project; one summary line, or a JSON report for CI.
 
 use std::io::IsTerminal;
 use std::time::Instant;
@@ -10,7 +10,6 @@ use crate::diagnostics::Result;
 /// Runs `refkit build`.
 pub fn run(args: BuildArgs) -> Result<()> {
     let started = Instant::now();
-    let progress = std::io::stderr().is_terminal() && !args.json;
     let summary = build(&BuildOptions {
         root: args.root.root,
         out: args.out,
@@ -18,28 +17,42 @@ pub fn run(args: BuildArgs) -> Result<()> {
         base_url: args.base_url,
         secret: None,
         skip_kits: false,
-        progress,
+        progress: std::io::stderr().is_terminal() && !args.json,
         preview: false,
     })?;
+    let seconds = started.elapsed().as_secs_f64();
     for warning in &summary.warnings {
         eprintln!("{warning}");
     }
-    eprintln!(
-        "{}",
-        summary_line(&summary, started.elapsed().as_secs_f64())
-    );
+    if args.json {
+        println!("{}", json_report(&summary, seconds));
+    } else {
+        eprintln!("{}", summary.line(seconds));
+    }
     Ok(())
 }
 
-/// "built 89 pages and 16 kits for 8 partners (…) in 0.42 s"
-pub fn summary_line(summary: &BuildSummary, seconds: f64) -> String {
-    format!(
-        "built {} pages and {} kits for {} partners ({} files, {} tracked links, {:.1} MiB) in {seconds:.2} s",
-        summary.pages,
-        summary.kits,
-        summary.partners,
-        summary.files,
-        summary.links,
-        summary.bytes as f64 / (1024.0 * 1024.0),
-    )
+/// The `--json` report: one JSON document for CI.
+pub fn json_report(summary: &BuildSummary, seconds: f64) -> String {
+    let stages: serde_json::Map<String, serde_json::Value> = summary
+        .stages
+        .iter()
+        .map(|(name, s)| ((*name).to_owned(), serde_json::json!(round(*s))))
+        .collect();
+    let report = serde_json::json!({
+        "pages": summary.pages,
+        "kits": summary.kits,
+        "partners": summary.partners,
+        "files": summary.files,
+        "bytes": summary.bytes,
+        "links": { "total": summary.links, "by_market": summary.links_by_market },
+        "stages": stages,
+        "seconds": round(seconds),
+        "warnings": summary.warnings,
+    });
+    serde_json::to_string_pretty(&report).unwrap_or_default()
+}
+
+fn round(seconds: f64) -> f64 {
+    (seconds * 1000.0).round() / 1000.0
 }

@@ -17,7 +17,6 @@ use super::reload::ErrorReport;
 use super::state::Shared;
 use super::watch::Watcher;
 use crate::build::{build, BuildOptions};
-use crate::cmd::build::summary_line;
 use crate::diagnostics::display_path;
 
 /// Runs builds and reports them.
@@ -55,7 +54,7 @@ impl Builder {
                     self.warnings = summary.warnings.clone();
                 }
                 self.shared.succeeded();
-                eprintln!("{prefix}{}", summary_line(&summary, seconds));
+                eprintln!("{prefix}{}", summary.line(seconds));
                 true
             }
             Ok(Err(error)) => {
