@@ -70,6 +70,53 @@ pub struct BuildSummary {
 }
 
 impl BuildSummary {
+    /// The summary as one line for the output marker.
+    fn record(&self) -> String {
+        let markets: Vec<String> = self
+            .links_by_market
+            .iter()
+            .map(|(m, n)| format!("{m}={n}"))
+            .collect();
+        format!(
+            "{} {} {} {} {} {} {}",
+            self.pages,
+            self.files,
+            self.links,
+            self.bytes,
+            self.partners,
+            self.kits,
+            if markets.is_empty() {
+                "-".to_owned()
+            } else {
+                markets.join(",")
+            }
+        )
+    }
+
+    /// Reads a summary written by [`BuildSummary::record`].
+    fn parse(line: &str) -> Option<BuildSummary> {
+        let parts: Vec<&str> = line.split(' ').collect();
+        let [pages, files, links, bytes, partners, kits, markets] = parts.as_slice() else {
+            return None;
+        };
+        let mut links_by_market = std::collections::BTreeMap::new();
+        for pair in markets.split(',').filter(|p| *p != "-") {
+            let (m, n) = pair.split_once('=')?;
+            links_by_market.insert(m.to_owned(), n.parse().ok()?);
+        }
+        Some(BuildSummary {
+            pages: pages.parse().ok()?,
+            files: files.parse().ok()?,
+            links: links.parse().ok()?,
+            bytes: bytes.parse().ok()?,
+            partners: partners.parse().ok()?,
+            kits: kits.parse().ok()?,
+            links_by_market,
+            warnings: Vec::new(),
+            stages: Vec::new(),
+        })
+    }
+
     /// "built 89 pages and 16 kits for 8 partners (…) in 0.42 s"
     pub fn line(&self, seconds: f64) -> String {
         format!(
@@ -134,6 +181,21 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
     }
 
     let mut clock = Stages::start();
+    let secret = options.secret.clone().unwrap_or_else(Secret::from_env);
+    let fingerprint = fingerprint(root, options, &secret, &public, &manifest)?;
+    if let Some(summary) = output::previous_build(&public, &manifest, &fingerprint)
+        .and_then(|s| BuildSummary::parse(&s))
+    {
+        clock.lap("unchanged");
+        let warnings = secret_warning(&secret, summary.partners, options.skip_kits)
+            .into_iter()
+            .collect();
+        return Ok(BuildSummary {
+            stages: clock.laps,
+            warnings,
+            ..summary
+        });
+    }
     let project = load_project(root, options.base_url.as_deref())?;
     let locales = Arc::new(Locales::load(root, &project.settings)?);
     let attribution = Arc::new(Attribution::new(&project));
@@ -143,14 +205,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
         locales.clone(),
         attribution.clone(),
     )?;
-    let secret = options.secret.clone().unwrap_or_else(Secret::from_env);
-    let mut warnings = Vec::new();
-    if secret.is_development() && !project.partners.is_empty() && !options.skip_kits {
-        warnings.push(format!(
-            "warning: {} is not set, so kit addresses come from the public development secret and can be guessed; set it before publishing",
-            crate::kits::token::SECRET_VAR
-        ));
-    }
+    let warnings: Vec<String> = secret_warning(&secret, project.partners.len(), options.skip_kits)
+        .into_iter()
+        .collect();
 
     clock.lap("load");
     let staging = Staging::create(&public, &manifest)?;
@@ -219,20 +276,23 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
     for r in &records {
         *links_by_market.entry(r.market.clone()).or_insert(0) += 1;
     }
-    let files = staging.public_files();
-    let bytes = staging.public_bytes();
-    staging.commit()?;
-    clock.lap("write");
-    Ok(BuildSummary {
+    let summary = BuildSummary {
         pages,
-        files,
+        files: staging.public_files(),
         links: records.len(),
         links_by_market,
-        bytes,
+        bytes: staging.public_bytes(),
         partners: project.partners.len(),
         kits: kits.len(),
         warnings,
+        stages: Vec::new(),
+    };
+    staging.set_fingerprint(&fingerprint, &summary.record())?;
+    staging.commit()?;
+    clock.lap("write");
+    Ok(BuildSummary {
         stages: clock.laps,
+        ..summary
     })
 }
 
@@ -249,6 +309,57 @@ fn progress_bar(visible: bool, len: usize) -> ProgressBar {
     }
     bar.set_message("pages");
     bar
+}
+
+/// The loud warning for kit addresses made from the public development secret.
+fn secret_warning(secret: &Secret, partners: usize, skip_kits: bool) -> Option<String> {
+    (secret.is_development() && partners > 0 && !skip_kits).then(|| {
+        format!(
+            "warning: {} is not set, so kit addresses come from the public development secret and can be guessed; set it before publishing",
+            crate::kits::token::SECRET_VAR
+        )
+    })
+}
+
+/// A hash of everything a build reads: every source file (path and bytes), the
+/// options, the kit secret, `SOURCE_DATE_EPOCH` and refkit's version. Equal
+/// fingerprints mean equal output, so a build whose output already carries its
+/// fingerprint has nothing to do.
+fn fingerprint(
+    root: &Path,
+    options: &BuildOptions,
+    secret: &Secret,
+    public: &Path,
+    manifest: &Path,
+) -> Result<String> {
+    use sha2::{Digest, Sha256};
+    let mut hash = Sha256::new();
+    let mut field = |bytes: &[u8]| {
+        hash.update((bytes.len() as u64).to_le_bytes());
+        hash.update(bytes);
+    };
+    field(env!("CARGO_PKG_VERSION").as_bytes());
+    field(
+        format!(
+            "{:?} {} {} {:?} {:?}",
+            options.base_url, options.skip_kits, options.preview, public, manifest
+        )
+        .as_bytes(),
+    );
+    field(secret.token("refkit-fingerprint").as_bytes());
+    field(
+        std::env::var("SOURCE_DATE_EPOCH")
+            .unwrap_or_default()
+            .as_bytes(),
+    );
+    field(&std::fs::read(root.join(crate::settings::SETTINGS_FILE)).unwrap_or_default());
+    for dir in ["content", "templates", "themes", "locales", "static"] {
+        for (path, shown) in crate::fsutil::files_under(root, &root.join(dir))? {
+            field(crate::diagnostics::display_path(&shown).as_bytes());
+            field(&std::fs::read(&path).map_err(|e| Error::io("read", &shown, e))?);
+        }
+    }
+    Ok(hash.finalize().iter().map(|b| format!("{b:02x}")).collect())
 }
 
 /// Refuses output folders whose replacement would destroy sources.

@@ -115,6 +115,16 @@ impl Staging {
         Ok(())
     }
 
+    /// Records the build's input fingerprint and `summary` in both markers, so a later
+    /// build of the same inputs can tell that there is nothing to do.
+    pub fn set_fingerprint(&self, fingerprint: &str, summary: &str) -> Result<()> {
+        let text = format!("{MARKER_TEXT}fingerprint: {fingerprint}\nsummary: {summary}\n");
+        for dir in [&self.public.staging_dir, &self.manifest.staging_dir] {
+            fs::write(dir.join(MARKER), &text).map_err(|e| Error::io("write", dir, e))?;
+        }
+        Ok(())
+    }
+
     /// Swaps the staged folders in place of the old ones.
     pub fn commit(mut self) -> Result<()> {
         self.public.swap()?;
@@ -188,6 +198,19 @@ impl Target {
         }
         Ok(())
     }
+}
+
+/// The summary recorded by the build that wrote `public` and `manifest`, when both
+/// were written by one build of inputs with `fingerprint`.
+pub fn previous_build(public: &Path, manifest: &Path, fingerprint: &str) -> Option<String> {
+    let read = |dir: &Path| fs::read_to_string(dir.join(MARKER)).ok();
+    let (a, b) = (read(public)?, read(manifest)?);
+    if a != b || !a.contains(&format!("fingerprint: {fingerprint}\n")) {
+        return None;
+    }
+    a.lines()
+        .find_map(|l| l.strip_prefix("summary: "))
+        .map(str::to_owned)
 }
 
 /// A folder may be replaced when it does not exist, is empty, or carries refkit's marker.

@@ -267,3 +267,31 @@ fn hreflang_alternates_resolve_to_files_that_exist() {
     f.build().unwrap();
     common::assert_alternates_resolve(&f.root().join("public"), "https://partners.test/");
 }
+
+#[test]
+fn an_unchanged_project_is_not_built_again_but_any_change_is() {
+    let f = Fixture::minimal();
+    let first = f.build().unwrap();
+    let page = f.root().join("public/en/stories/first/index.html");
+    let written = std::fs::metadata(&page).unwrap().modified().unwrap();
+    let again = f.build().unwrap();
+    assert_eq!(
+        (again.pages, again.kits, again.links, again.bytes),
+        (first.pages, first.kits, first.links, first.bytes)
+    );
+    assert_eq!(again.stages.first().map(|s| s.0), Some("unchanged"));
+    assert_eq!(
+        std::fs::metadata(&page).unwrap().modified().unwrap(),
+        written,
+        "output was rewritten"
+    );
+    f.write(
+        "content/stories/first.en.md",
+        &common::story("First, edited", None),
+    );
+    let third = f.build().unwrap();
+    assert_ne!(third.stages.first().map(|s| s.0), Some("unchanged"));
+    assert!(f
+        .read("public/en/stories/first/index.html")
+        .contains("First, edited"));
+}
