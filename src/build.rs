@@ -21,6 +21,7 @@ use crate::links::Attribution;
 use crate::locales::Locales;
 use crate::output::{self, Staging};
 use crate::settings::Settings;
+use crate::site::incremental::{self, RenderCache};
 use crate::site::{self, Contexts};
 use crate::templates::Templates;
 
@@ -41,6 +42,9 @@ pub struct BuildOptions {
     pub skip_kits: bool,
     /// Show a progress bar on stderr (for terminals).
     pub progress: bool,
+    /// Keys of the previous build's pages: with it, a build of the same preview
+    /// re-renders only pages whose inputs changed (kits must be skipped).
+    pub cache: Option<Arc<RenderCache>>,
     /// Render for the preview server: templates get `preview = true` and may show
     /// authoring hints such as stale translations.
     pub preview: bool,
@@ -182,7 +186,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
 
     let mut clock = Stages::start();
     let secret = options.secret.clone().unwrap_or_else(Secret::from_env);
-    let fingerprint = fingerprint(root, options, &secret, &public, &manifest)?;
+    let fingerprint = fingerprint(root, options, &secret)?;
     if let Some(summary) = output::previous_build(&public, &manifest, &fingerprint)
         .and_then(|s| BuildSummary::parse(&s))
     {
@@ -210,9 +214,45 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
         .collect();
 
     clock.lap("load");
-    let staging = Staging::create(&public, &manifest)?;
     let contexts = Contexts::new(&project, options.preview);
     let jobs = site::plan(&project);
+    let keys = match &options.cache {
+        Some(_) => Some(incremental::keys(
+            &project,
+            &templates,
+            &jobs,
+            &contexts,
+            &format!("{:?}", options.base_url),
+        )?),
+        None => None,
+    };
+    if let (Some(cache), Some(keys)) = (&options.cache, &keys) {
+        if !cache.is_empty() && options.skip_kits && public.join(output::MARKER).is_file() {
+            for (rel, path, _) in site::static_files(&project)? {
+                let to = public.join(&rel);
+                if let Some(parent) = to.parent() {
+                    std::fs::create_dir_all(parent).map_err(|e| Error::io("create", parent, e))?;
+                }
+                std::fs::copy(&path, &to).map_err(|e| Error::io("copy", &path, e))?;
+            }
+            let rendered =
+                incremental::update(&public, &jobs, &contexts, &templates, cache, keys.clone())?;
+            output::clear_fingerprint(&[&public, &manifest])?;
+            clock.lap("pages");
+            return Ok(BuildSummary {
+                pages: rendered,
+                files: rendered,
+                links: 0,
+                links_by_market: std::collections::BTreeMap::new(),
+                bytes: 0,
+                partners: project.partners.len(),
+                kits: 0,
+                warnings,
+                stages: clock.laps,
+            });
+        }
+    }
+    let staging = Staging::create(&public, &manifest)?;
     let kit_count = if options.skip_kits {
         0
     } else {
@@ -289,6 +329,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
     };
     staging.set_fingerprint(&fingerprint, &summary.record())?;
     staging.commit()?;
+    if let (Some(cache), Some(keys)) = (&options.cache, keys) {
+        cache.replace(keys);
+    }
     clock.lap("write");
     Ok(BuildSummary {
         stages: clock.laps,
@@ -325,13 +368,7 @@ fn secret_warning(secret: &Secret, partners: usize, skip_kits: bool) -> Option<S
 /// options, the kit secret, `SOURCE_DATE_EPOCH` and refkit's version. Equal
 /// fingerprints mean equal output, so a build whose output already carries its
 /// fingerprint has nothing to do.
-fn fingerprint(
-    root: &Path,
-    options: &BuildOptions,
-    secret: &Secret,
-    public: &Path,
-    manifest: &Path,
-) -> Result<String> {
+fn fingerprint(root: &Path, options: &BuildOptions, secret: &Secret) -> Result<String> {
     use sha2::{Digest, Sha256};
     let mut hash = Sha256::new();
     let mut field = |bytes: &[u8]| {
@@ -341,8 +378,8 @@ fn fingerprint(
     field(env!("CARGO_PKG_VERSION").as_bytes());
     field(
         format!(
-            "{:?} {} {} {:?} {:?}",
-            options.base_url, options.skip_kits, options.preview, public, manifest
+            "{:?} {} {}",
+            options.base_url, options.skip_kits, options.preview
         )
         .as_bytes(),
     );

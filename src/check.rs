@@ -83,6 +83,7 @@ pub fn check(root: &Path) -> Result<Vec<Diagnostic>> {
             skip_kits: false,
             progress: false,
             preview: false,
+            cache: None,
         });
         if collect(&mut report, result).is_some() {
             report.extend(output_link_findings(&public, &Urls::new(&settings)));

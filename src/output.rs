@@ -213,6 +213,17 @@ pub fn previous_build(public: &Path, manifest: &Path, fingerprint: &str) -> Opti
         .map(str::to_owned)
 }
 
+/// Removes the recorded fingerprint from the markers of folders changed in place
+/// (by the preview), so no later build mistakes them for a complete build.
+pub fn clear_fingerprint(dirs: &[&Path]) -> Result<()> {
+    for dir in dirs {
+        if dir.is_dir() {
+            fs::write(dir.join(MARKER), MARKER_TEXT).map_err(|e| Error::io("write", dir, e))?;
+        }
+    }
+    Ok(())
+}
+
 /// A folder may be replaced when it does not exist, is empty, or carries refkit's marker.
 fn check_replaceable(dir: &Path) -> Result<()> {
     if !dir.exists() {

@@ -96,6 +96,16 @@ impl Templates {
         Ok(Templates { tera, sources })
     }
 
+    /// A hash of every template's name and text.
+    pub fn fingerprint(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::hash::DefaultHasher::new();
+        for (name, (_, text)) in &self.sources {
+            (name, text).hash(&mut h);
+        }
+        h.finish()
+    }
+
     /// Fluent message ids the templates name literally (`t(key="id")`), and the
     /// prefixes of ids they build (`t(key="channel-" ~ name)`).
     pub fn message_keys(&self) -> (std::collections::BTreeSet<String>, Vec<String>) {

@@ -295,3 +295,60 @@ fn an_unchanged_project_is_not_built_again_but_any_change_is() {
         .read("public/en/stories/first/index.html")
         .contains("First, edited"));
 }
+
+#[test]
+fn the_preview_re_renders_only_the_pages_a_change_touches() {
+    let f = Fixture::minimal();
+    let cache = std::sync::Arc::new(refkit::site::incremental::RenderCache::default());
+    let build = || {
+        refkit::build::build(&refkit::build::BuildOptions {
+            root: f.root().to_path_buf(),
+            skip_kits: true,
+            preview: true,
+            cache: Some(cache.clone()),
+            ..Default::default()
+        })
+    };
+    assert_eq!(build().unwrap().pages, 13);
+    assert_eq!(build().unwrap().stages[0].0, "unchanged");
+    // A body edit: the English story page and its copy on both partners' microsites.
+    f.write(
+        "content/stories/first.en.md",
+        &common::story("First", None).replace("Some", "Brand-new"),
+    );
+    assert_eq!(build().unwrap().pages, 3);
+    assert!(f
+        .read("public/p/beta/en/stories/first/index.html")
+        .contains("Brand-new"));
+    // A title edit reaches every page that lists the story.
+    f.write(
+        "content/stories/first.en.md",
+        &common::story("Renamed", None),
+    );
+    assert_eq!(build().unwrap().pages, 13);
+    // A template error leaves the last good pages.
+    f.write(
+        "templates/story.html",
+        "{% extends \"base.html\" %}{% block main %}{{ nope }}{% endblock main %}",
+    );
+    assert!(build().is_err());
+    assert!(f
+        .read("public/en/stories/first/index.html")
+        .contains("Renamed"));
+    // A new story appears, a removed one disappears.
+    f.remove("templates/story.html");
+    f.write(
+        "content/stories/second.en.md",
+        &common::story("Second", None),
+    );
+    f.write(
+        "content/stories/second.ru.md",
+        &common::story("Вторая", None),
+    );
+    build().unwrap();
+    assert!(f.exists("public/p/alpha/ru/stories/second/index.html"));
+    f.remove("content/stories/second.en.md");
+    f.remove("content/stories/second.ru.md");
+    build().unwrap();
+    assert!(!f.exists("public/p/alpha/ru/stories/second/index.html"));
+}

@@ -19,6 +19,7 @@ pub fn run(args: BuildArgs) -> Result<()> {
         skip_kits: false,
         progress: std::io::stderr().is_terminal() && !args.json,
         preview: false,
+        cache: None,
     })?;
     let seconds = started.elapsed().as_secs_f64();
     for warning in &summary.warnings {

@@ -126,6 +126,9 @@ async fn run(options: &ServeOptions, root: &Path, temp: &Path) -> Result<()> {
             skip_kits: !options.kits,
             progress: false,
             preview: true,
+            // Re-render only what a save changed (kits, when asked for, rebuild fully).
+            cache: (!options.kits)
+                .then(|| std::sync::Arc::new(crate::site::incremental::RenderCache::default())),
         },
         shared.clone(),
     );

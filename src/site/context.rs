@@ -98,6 +98,27 @@ impl<'a> Contexts<'a> {
         &self.urls
     }
 
+    /// The page's root-relative URL.
+    pub fn url_of(&self, job: &Job<'_>) -> String {
+        let urls = &self.urls;
+        match *job {
+            Job::Entry => urls.entry(),
+            Job::Home { lang } => urls.home(lang),
+            Job::Page { lang, page } => urls.page(lang, &page.slug),
+            Job::Story {
+                lang,
+                story,
+                partner: None,
+            } => urls.story(lang, &story.slug),
+            Job::Story {
+                lang,
+                story,
+                partner: Some(p),
+            } => urls.partner_story(&p.id, lang, &story.slug),
+            Job::PartnerHome { lang, partner } => urls.partner_home(&partner.id, lang),
+        }
+    }
+
     /// The page's root-relative URL and its template context.
     pub fn for_job(&self, job: &Job<'_>) -> (String, Context) {
         let urls = &self.urls;

@@ -7,6 +7,7 @@
 //! their order never reaches the output, so it is deterministic.
 
 pub mod context;
+pub mod incremental;
 mod urls;
 
 use rayon::prelude::*;
@@ -163,7 +164,7 @@ pub fn render_pages(
 }
 
 /// One template mistake fails every page that uses it; report it once.
-fn dedupe_template_errors(mut diagnostics: Vec<Diagnostic>) -> Result<usize> {
+pub(crate) fn dedupe_template_errors(mut diagnostics: Vec<Diagnostic>) -> Result<usize> {
     let total = diagnostics.len();
     crate::diagnostics::sort(&mut diagnostics);
     let mut kept: Vec<Diagnostic> = Vec::new();
@@ -197,6 +198,13 @@ fn dedupe_template_errors(mut diagnostics: Vec<Diagnostic>) -> Result<usize> {
 
 /// Copies the theme's and the project's static files and the banners.
 pub fn copy_files(project: &Project, staging: &Staging) -> Result<()> {
+    static_files(project)?
+        .par_iter()
+        .try_for_each(|(rel, path, source)| staging.copy_public(rel, path, source))
+}
+
+/// Files copied as they are: (output path, source path, source shown to users).
+pub fn static_files(project: &Project) -> Result<Vec<(String, std::path::PathBuf, String)>> {
     let root = &project.root;
     let theme_static = root
         .join("themes")
@@ -225,7 +233,5 @@ pub fn copy_files(project: &Project, staging: &Staging) -> Result<()> {
             format!("content/banners/{}", banner.name),
         ));
     }
-    files
-        .par_iter()
-        .try_for_each(|(rel, path, source)| staging.copy_public(rel, path, source))
+    Ok(files)
 }

@@ -1,0 +1,155 @@
+//! Re-rendering only what changed, for the preview server.
+//!
+//! Every page gets a key: a hash of everything the whole site shares (settings,
+//! templates, messages, the registry, every story's and page's title, summary, date
+//! and markets) and of the one body the page shows. Between two builds of the same
+//! preview, pages whose key is unchanged are left as they are on disk; the rest are
+//! rendered into memory and written only when all of them rendered, so a failure
+//! still leaves the last good pages. Editing one story's text re-renders that story's
+//! brand pages and its copy on every partner's microsite, nothing else.
+
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::path::Path;
+use std::sync::Mutex;
+
+use rayon::prelude::*;
+
+use super::{Contexts, Job};
+use crate::content::Project;
+use crate::diagnostics::{Error, Result};
+use crate::templates::Templates;
+
+/// Page keys of the previous build, by output path.
+#[derive(Debug, Default)]
+pub struct RenderCache {
+    keys: Mutex<HashMap<String, u64>>,
+}
+
+impl RenderCache {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, u64>> {
+        self.keys
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// True before the first complete build.
+    pub fn is_empty(&self) -> bool {
+        self.lock().is_empty()
+    }
+
+    /// Remembers the keys of a complete build.
+    pub fn replace(&self, keys: HashMap<String, u64>) {
+        *self.lock() = keys;
+    }
+
+    /// Forgets everything (after a failed or partial build).
+    pub fn clear(&self) {
+        self.lock().clear();
+    }
+}
+
+/// The key of every planned page, by output path.
+pub fn keys(
+    project: &Project,
+    templates: &Templates,
+    jobs: &[Job<'_>],
+    contexts: &Contexts<'_>,
+    extra: &str,
+) -> Result<HashMap<String, u64>> {
+    let mut shared = DefaultHasher::new();
+    extra.hash(&mut shared);
+    format!("{:?}", project.settings).hash(&mut shared);
+    templates.fingerprint().hash(&mut shared);
+    for dir in ["locales", "static"] {
+        for (path, shown) in crate::fsutil::files_under(&project.root, &project.root.join(dir))? {
+            shown.hash(&mut shared);
+            std::fs::read(&path)
+                .map_err(|e| Error::io("read", &shown, e))?
+                .hash(&mut shared);
+        }
+    }
+    for p in &project.partners {
+        format!("{p:?}").hash(&mut shared);
+    }
+    for s in &project.stories {
+        (&s.slug, &s.date, &s.markets, &s.banner).hash(&mut shared);
+        for t in &s.texts {
+            (&t.lang, &t.title, &t.summary, t.stale).hash(&mut shared);
+        }
+    }
+    for p in &project.pages {
+        (&p.slug, p.weight).hash(&mut shared);
+        for t in &p.texts {
+            (&t.lang, &t.title, &t.summary, t.stale).hash(&mut shared);
+        }
+    }
+    let shared = shared.finish();
+    Ok(jobs
+        .par_iter()
+        .map(|job| {
+            let file = contexts.urls().output_file(&contexts.url_of(job));
+            let mut h = DefaultHasher::new();
+            shared.hash(&mut h);
+            file.hash(&mut h);
+            match job {
+                Job::Page { lang, page } => page.text(lang).html.hash(&mut h),
+                Job::Story { lang, story, .. } => story.text(lang).html.hash(&mut h),
+                _ => {}
+            }
+            (file, h.finish())
+        })
+        .collect())
+}
+
+/// Renders the pages whose key changed and writes them in place in `public`; removes
+/// pages no longer planned. Returns how many pages were rendered.
+pub fn update(
+    public: &Path,
+    jobs: &[Job<'_>],
+    contexts: &Contexts<'_>,
+    templates: &Templates,
+    cache: &RenderCache,
+    keys: HashMap<String, u64>,
+) -> Result<usize> {
+    let old = cache.lock().clone();
+    let changed: Vec<&Job<'_>> = jobs
+        .iter()
+        .filter(|job| {
+            let file = contexts.urls().output_file(&contexts.url_of(job));
+            old.get(&file) != keys.get(&file)
+        })
+        .collect();
+    let rendered: Vec<std::result::Result<(String, String), crate::diagnostics::Diagnostic>> =
+        changed
+            .par_iter()
+            .map(|job| {
+                let (url, context) = contexts.for_job(job);
+                let html = templates.render(job.template(), &context, &job.describe())?;
+                Ok((contexts.urls().output_file(&url), html))
+            })
+            .collect();
+    let mut pages = Vec::with_capacity(rendered.len());
+    let mut failures = Vec::new();
+    for r in rendered {
+        match r {
+            Ok(page) => pages.push(page),
+            Err(d) => failures.push(d),
+        }
+    }
+    if !failures.is_empty() {
+        return super::dedupe_template_errors(failures).map(|_| 0);
+    }
+    pages.par_iter().try_for_each(|(file, html)| {
+        let path = public.join(file);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| Error::io("create", parent, e))?;
+        }
+        std::fs::write(&path, html).map_err(|e| Error::io("write", &path, e))
+    })?;
+    for file in old.keys().filter(|f| !keys.contains_key(*f)) {
+        let _ = std::fs::remove_file(public.join(file));
+    }
+    cache.replace(keys);
+    Ok(pages.len())
+}
