@@ -117,28 +117,12 @@ pub fn stamp_text(text: &str, partner: &str, link: &str) -> String {
 /// Replaces the placeholders in HTML, escaping the values; a `{link}` used as a link
 /// target was percent-encoded by the Markdown renderer, so that form is replaced too.
 pub fn stamp_html(html: &str, partner: &str, link: &str) -> String {
-    let partner = escape_html(partner);
-    let link = escape_html(link);
+    let partner = crate::markdown::escape_html(partner);
+    let link = crate::markdown::escape_html(link);
     html.replace(PARTNER_PLACEHOLDER, &partner)
         .replace("%7Bpartner%7D", &partner)
         .replace(LINK_PLACEHOLDER, &link)
         .replace("%7Blink%7D", &link)
-}
-
-/// Escapes text for HTML text and attribute values.
-pub fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// Length of a post as a platform counts it: characters, with every link counted as
