@@ -187,6 +187,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
     let mut clock = Stages::start();
     let secret = options.secret.clone().unwrap_or_else(Secret::from_env);
     let fingerprint = fingerprint(root, options, &secret)?;
+    clock.lap("fingerprint");
     if let Some(summary) = output::previous_build(&public, &manifest, &fingerprint)
         .and_then(|s| BuildSummary::parse(&s))
     {
@@ -390,11 +391,25 @@ fn fingerprint(root: &Path, options: &BuildOptions, secret: &Secret) -> Result<S
             .as_bytes(),
     );
     field(&std::fs::read(root.join(crate::settings::SETTINGS_FILE)).unwrap_or_default());
+    let mut files = Vec::new();
     for dir in ["content", "templates", "themes", "locales", "static"] {
-        for (path, shown) in crate::fsutil::files_under(root, &root.join(dir))? {
-            field(crate::diagnostics::display_path(&shown).as_bytes());
-            field(&std::fs::read(&path).map_err(|e| Error::io("read", &shown, e))?);
-        }
+        files.extend(crate::fsutil::files_under(root, &root.join(dir))?);
+    }
+    // Each file is hashed on its own, in parallel; the fingerprint hashes those hashes in order.
+    use rayon::prelude::*;
+    let digests: Vec<Result<[u8; 32]>> = files
+        .par_iter()
+        .map(|(path, shown)| {
+            let bytes = std::fs::read(path).map_err(|e| Error::io("read", shown, e))?;
+            let mut h = Sha256::new();
+            h.update(crate::diagnostics::display_path(shown).as_bytes());
+            h.update([0]);
+            h.update(&bytes);
+            Ok(h.finalize().into())
+        })
+        .collect();
+    for digest in digests {
+        field(&digest?);
     }
     Ok(hash.finalize().iter().map(|b| format!("{b:02x}")).collect())
 }

@@ -361,7 +361,12 @@ fn load_stories(
         if !ok {
             continue;
         }
-        let current = crate::translations::source_hash(&first.body);
+        // Only translations that record a source version need the source's hash.
+        let current = if versions.iter().any(|v| v.front.source_hash.is_some()) {
+            crate::translations::source_hash(&first.body)
+        } else {
+            String::new()
+        };
         stories.push(Story {
             slug,
             date: first.front.date.value.clone(),
@@ -410,7 +415,11 @@ fn load_pages(root: &Path, settings: &Settings, report: &mut Report) -> Vec<Page
     let mut pages: Vec<Page> = groups
         .into_iter()
         .map(|(slug, versions)| {
-            let current = crate::translations::source_hash(&versions[0].body);
+            let current = if versions.iter().any(|v| v.front.source_hash.is_some()) {
+                crate::translations::source_hash(&versions[0].body)
+            } else {
+                String::new()
+            };
             Page {
                 slug,
                 weight: versions.iter().find_map(|v| v.front.weight).unwrap_or(0),

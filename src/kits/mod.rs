@@ -82,6 +82,9 @@ pub fn build(
     secret: &Secret,
     progress: &indicatif::ProgressBar,
 ) -> Result<Vec<KitRecord>> {
+    if project.partners.is_empty() {
+        return Ok(Vec::new());
+    }
     let shared = Shared::prepare(project)?;
     for banner in &shared.banners {
         staging.write_public(
