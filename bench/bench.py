@@ -314,7 +314,7 @@ def edit_while_serving(root):
 
 
 def stage_times(root, out):
-    """Per-stage durations from `refkit build --json`."""
+    """Per-stage durations from `refkit build --json` (into an empty output folder)."""
     p = subprocess.run([REFKIT, "build", "--json", "--root", root, "--out", os.path.join(out, "public"),
                         "--manifest", os.path.join(out, "manifest")], capture_output=True, text=True,
                        env=dict(os.environ, REFKIT_SECRET="bench"))
@@ -338,14 +338,15 @@ def own(partners, stories, banners, runs):
         "partners": partners, "stories": stories, "banners": banners,
         "full": summarize(full), "noop": summarize(noop),
         "output_bytes": dir_bytes(out),
-        "stages": stage_times(root, out),
     }
+    aside.clear(out)
+    row["stages"] = stage_times(root, out)
     aside.empty()
     row["edit_served_s"] = edit_while_serving(root)
     print(f"own {partners} partners x 2 x {stories} stories, {banners} banners: full {row['full']['wall']:.2f} s "
           f"(cpu {row['full']['cpu']:.2f} s, {row['full']['rss_mib']:.0f} MiB), no-op {row['noop']['wall']:.2f} s, "
           f"edit served {row['edit_served_s'] if row['edit_served_s'] is None else round(row['edit_served_s'], 3)} s, "
-          f"output {row['output_bytes'] / 2**30:.2f} GiB", flush=True)
+          f"output {row['output_bytes'] / 2**30:.2f} GiB, stages {row['stages']}", flush=True)
     return row
 
 
