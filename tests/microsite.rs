@@ -279,7 +279,11 @@ fn an_unchanged_project_is_not_built_again_but_any_change_is() {
         (again.pages, again.kits, again.links, again.bytes),
         (first.pages, first.kits, first.links, first.bytes)
     );
-    assert_eq!(again.stages.first().map(|s| s.0), Some("unchanged"));
+    assert!(
+        again.stages.iter().any(|s| s.0 == "unchanged"),
+        "{:?}",
+        again.stages
+    );
     assert_eq!(
         std::fs::metadata(&page).unwrap().modified().unwrap(),
         written,
@@ -290,7 +294,7 @@ fn an_unchanged_project_is_not_built_again_but_any_change_is() {
         &common::story("First, edited", None),
     );
     let third = f.build().unwrap();
-    assert_ne!(third.stages.first().map(|s| s.0), Some("unchanged"));
+    assert!(!third.stages.iter().any(|s| s.0 == "unchanged"));
     assert!(f
         .read("public/en/stories/first/index.html")
         .contains("First, edited"));
@@ -310,7 +314,7 @@ fn the_preview_re_renders_only_the_pages_a_change_touches() {
         })
     };
     assert_eq!(build().unwrap().pages, 13);
-    assert_eq!(build().unwrap().stages[0].0, "unchanged");
+    assert!(build().unwrap().stages.iter().any(|s| s.0 == "unchanged"));
     // A body edit: the English story page and its copy on both partners' microsites.
     f.write(
         "content/stories/first.en.md",
