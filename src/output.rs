@@ -60,6 +60,21 @@ impl Staging {
         Ok(())
     }
 
+    /// Creates the folders of `files` (paths in the public folder) in one pass, parents
+    /// first, so that writing the files needs no folder checks.
+    pub fn prepare_folders<'a>(&self, files: impl Iterator<Item = &'a str>) -> Result<()> {
+        let mut folders: Vec<&str> = files
+            .filter_map(|f| f.rsplit_once('/').map(|(d, _)| d))
+            .collect();
+        folders.sort_unstable();
+        folders.dedup();
+        for folder in folders {
+            let path = self.public.staging_dir.join(folder);
+            fs::create_dir_all(&path).map_err(|e| Error::io("create", &path, e))?;
+        }
+        Ok(())
+    }
+
     /// Copies the file at `from` to `rel` in the public folder.
     pub fn copy_public(&self, rel: &str, from: &Path, source: &str) -> Result<()> {
         self.claim(rel, source)?;
@@ -257,8 +272,15 @@ fn create_parent(path: &Path) -> Result<()> {
 
 fn write_file(dir: &Path, rel: &str, bytes: &[u8]) -> Result<()> {
     let path = dir.join(rel);
-    create_parent(&path)?;
-    fs::write(&path, bytes).map_err(|e| Error::io("write", &path, e))
+    // Folders are usually made beforehand (`prepare_folders`): try the write first and
+    // create the parent only when it is missing, saving system calls per file.
+    match fs::write(&path, bytes) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            create_parent(&path)?;
+            fs::write(&path, bytes).map_err(|e| Error::io("write", &path, e))
+        }
+        other => other.map_err(|e| Error::io("write", &path, e)),
+    }
 }
 
 /// Writes CSV rows, neutralising cells that a spreadsheet would run as a formula.

@@ -135,6 +135,11 @@ pub fn render_pages(
     staging: &Staging,
     progress: &indicatif::ProgressBar,
 ) -> Result<usize> {
+    let files: Vec<String> = jobs
+        .iter()
+        .map(|job| contexts.urls().output_file(&contexts.url_of(job)))
+        .collect();
+    staging.prepare_folders(files.iter().map(String::as_str))?;
     let failures: Vec<Error> = jobs
         .par_iter()
         .filter_map(|job| {
