@@ -100,22 +100,33 @@ impl<'a> Contexts<'a> {
 
     /// The page's root-relative URL.
     pub fn url_of(&self, job: &Job<'_>) -> String {
+        match *job {
+            Job::Entry => self.urls.entry(),
+            Job::Home { lang }
+            | Job::Page { lang, .. }
+            | Job::Story { lang, .. }
+            | Job::PartnerHome { lang, .. } => self.url_in(job, lang),
+        }
+    }
+
+    /// The URL of the same page in language `lang` (for the entry page: that
+    /// language's home).
+    fn url_in(&self, job: &Job<'_>, lang: &str) -> String {
         let urls = &self.urls;
         match *job {
-            Job::Entry => urls.entry(),
-            Job::Home { lang } => urls.home(lang),
-            Job::Page { lang, page } => urls.page(lang, &page.slug),
+            Job::Entry | Job::Home { .. } => urls.home(lang),
+            Job::Page { page, .. } => urls.page(lang, &page.slug),
             Job::Story {
-                lang,
                 story,
                 partner: None,
+                ..
             } => urls.story(lang, &story.slug),
             Job::Story {
-                lang,
                 story,
                 partner: Some(p),
+                ..
             } => urls.partner_story(&p.id, lang, &story.slug),
-            Job::PartnerHome { lang, partner } => urls.partner_home(&partner.id, lang),
+            Job::PartnerHome { partner, .. } => urls.partner_home(&partner.id, lang),
         }
     }
 
@@ -130,28 +141,8 @@ impl<'a> Contexts<'a> {
             Job::PartnerHome { lang, partner } => (lang, Some(partner)),
         };
         // The same page in another language, and the brand page it repeats.
-        let url_in = |l: &str| -> String {
-            match *job {
-                Job::Entry => urls.home(l),
-                Job::Home { .. } => urls.home(l),
-                Job::Page { page, .. } => urls.page(l, &page.slug),
-                Job::Story {
-                    story,
-                    partner: None,
-                    ..
-                } => urls.story(l, &story.slug),
-                Job::Story {
-                    story,
-                    partner: Some(p),
-                    ..
-                } => urls.partner_story(&p.id, l, &story.slug),
-                Job::PartnerHome { partner, .. } => urls.partner_home(&partner.id, l),
-            }
-        };
-        let url = match job {
-            Job::Entry => urls.entry(),
-            _ => url_in(lang),
-        };
+        let url_in = |l: &str| self.url_in(job, l);
+        let url = self.url_of(job);
         let canonical = match *job {
             Job::Story {
                 story,
