@@ -361,12 +361,6 @@ fn load_stories(
         if !ok {
             continue;
         }
-        // Only translations that record a source version need the source's hash.
-        let current = if versions.iter().any(|v| v.front.source_hash.is_some()) {
-            crate::translations::source_hash(&first.body)
-        } else {
-            String::new()
-        };
         stories.push(Story {
             slug,
             date: first.front.date.value.clone(),
@@ -377,28 +371,66 @@ fn load_stories(
                 ids
             }),
             banner: first.front.banner.as_ref().map(|b| b.value.clone()),
-            texts: versions
-                .into_iter()
-                .map(|v| Text {
-                    stale: is_stale(&v.front.source_hash, &current),
-                    lang: v.lang,
-                    file: v.file,
-                    title: v.front.title.trim().to_owned(),
-                    summary: Some(v.front.summary.trim().to_owned()),
-                    markdown: v.body,
-                    html: v.rendered.html,
-                    anchors: v.rendered.anchors,
-                })
-                .collect(),
+            texts: texts(versions),
         });
     }
     stories.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
     stories
 }
 
-/// A translation is stale when it records a source version other than the current one.
-fn is_stale(recorded: &Option<String>, current: &str) -> bool {
-    recorded.as_deref().is_some_and(|h| h != current)
+/// What stories and pages share in their front matter.
+trait TextFront {
+    fn title(&self) -> &str;
+    fn summary(&self) -> Option<&str>;
+    fn source_hash(&self) -> Option<&str>;
+}
+
+impl TextFront for StoryFront {
+    fn title(&self) -> &str {
+        &self.title
+    }
+    fn summary(&self) -> Option<&str> {
+        Some(&self.summary)
+    }
+    fn source_hash(&self) -> Option<&str> {
+        self.source_hash.as_deref()
+    }
+}
+
+impl TextFront for PageFront {
+    fn title(&self) -> &str {
+        &self.title
+    }
+    fn summary(&self) -> Option<&str> {
+        self.summary.as_deref()
+    }
+    fn source_hash(&self) -> Option<&str> {
+        self.source_hash.as_deref()
+    }
+}
+
+/// The versions of one story or page as `Text`s; the first version is the source. A
+/// translation is stale when it records a source version other than the current one
+/// (the source is hashed only when some translation records a version).
+fn texts<F: TextFront>(versions: Vec<Parsed<F>>) -> Vec<Text> {
+    let current = if versions.iter().any(|v| v.front.source_hash().is_some()) {
+        crate::translations::source_hash(&versions[0].body)
+    } else {
+        String::new()
+    };
+    versions
+        .into_iter()
+        .map(|v| Text {
+            stale: v.front.source_hash().is_some_and(|h| h != current),
+            title: v.front.title().trim().to_owned(),
+            summary: v.front.summary().map(|s| s.trim().to_owned()),
+            lang: v.lang,
+            file: v.file,
+            markdown: v.body,
+            html: v.rendered.html,
+            anchors: v.rendered.anchors,
+        })
+        .collect()
 }
 
 fn values(markets: &Option<Vec<Spanned<String>>>) -> Option<Vec<&str>> {
@@ -414,29 +446,10 @@ fn load_pages(root: &Path, settings: &Settings, report: &mut Report) -> Vec<Page
     let groups = documents::load_translated::<PageFront>(root, PAGES_DIR, "page", settings, report);
     let mut pages: Vec<Page> = groups
         .into_iter()
-        .map(|(slug, versions)| {
-            let current = if versions.iter().any(|v| v.front.source_hash.is_some()) {
-                crate::translations::source_hash(&versions[0].body)
-            } else {
-                String::new()
-            };
-            Page {
-                slug,
-                weight: versions.iter().find_map(|v| v.front.weight).unwrap_or(0),
-                texts: versions
-                    .into_iter()
-                    .map(|v| Text {
-                        stale: is_stale(&v.front.source_hash, &current),
-                        lang: v.lang,
-                        file: v.file,
-                        title: v.front.title.trim().to_owned(),
-                        summary: v.front.summary.map(|s| s.trim().to_owned()),
-                        markdown: v.body,
-                        html: v.rendered.html,
-                        anchors: v.rendered.anchors,
-                    })
-                    .collect(),
-            }
+        .map(|(slug, versions)| Page {
+            slug,
+            weight: versions.iter().find_map(|v| v.front.weight).unwrap_or(0),
+            texts: texts(versions),
         })
         .collect();
     for page in &pages {
