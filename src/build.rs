@@ -178,11 +178,15 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
         .unwrap_or_else(|| root.join("manifest"));
     check_output_folder(root, &public, "--out")?;
     check_output_folder(root, &manifest, "--manifest")?;
-    if manifest.starts_with(&public) {
+    if resolve(&manifest).starts_with(resolve(&public)) {
         return Err(Error::Usage(
             "the manifest lists partners and must not be inside the public folder".into(),
         ));
     }
+    let _locks = (
+        output::OutputLock::acquire(&public)?,
+        output::OutputLock::acquire(&manifest)?,
+    );
 
     let mut clock = Stages::start();
     let secret = options.secret.clone().unwrap_or_else(Secret::from_env);
@@ -414,18 +418,12 @@ fn fingerprint(root: &Path, options: &BuildOptions, secret: &Secret) -> Result<S
     Ok(hash.finalize().iter().map(|b| format!("{b:02x}")).collect())
 }
 
-/// Refuses output folders whose replacement would destroy sources.
+/// Refuses output folders whose replacement would destroy sources: the project or a
+/// folder above it, a source folder, a folder holding a `.git`, the home folder.
+/// Symlinks are resolved first, so a link to the project is refused like the project.
 fn check_output_folder(root: &Path, dir: &Path, flag: &str) -> Result<()> {
-    let absolute = |p: &Path| -> PathBuf {
-        let p = if p.is_absolute() {
-            p.to_path_buf()
-        } else {
-            std::env::current_dir().unwrap_or_default().join(p)
-        };
-        normalise(&p)
-    };
-    let root = absolute(root);
-    let dir = absolute(dir);
+    let root = resolve(root);
+    let dir = resolve(dir);
     let refuse = |why: &str| Err(Error::Usage(format!("{flag} {}: {why}", dir.display())));
     if root.starts_with(&dir) {
         return refuse("it is the project or a folder above it; refkit replaces its output folder on every build");
@@ -446,10 +444,37 @@ fn check_output_folder(root: &Path, dir: &Path, flag: &str) -> Result<()> {
     if dir.join(".git").exists() {
         return refuse("it holds a .git folder");
     }
-    if std::env::var_os("HOME").is_some_and(|h| normalise(Path::new(&h)) == dir) {
+    if std::env::var_os("HOME").is_some_and(|h| resolve(Path::new(&h)) == dir) {
         return refuse("it is your home folder");
     }
     Ok(())
+}
+
+/// `path` made absolute with symlinks resolved, as far as it exists; the part that does
+/// not exist yet is appended with `.` and `..` removed.
+fn resolve(path: &Path) -> PathBuf {
+    let absolute = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(path)
+    };
+    let absolute = normalise(&absolute);
+    let mut existing = absolute.as_path();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(real) = std::fs::canonicalize(existing) {
+            let mut out = real;
+            out.extend(rest.iter().rev());
+            return out;
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_owned());
+                existing = parent;
+            }
+            _ => return absolute,
+        }
+    }
 }
 
 /// Removes `.` and `..` components without touching the file system.

@@ -69,9 +69,83 @@ fn walk_inline(inline: &ast::InlineExpression<&str>, info: &mut Definition) {
         ast::InlineExpression::MessageReference { id, .. } => {
             info.references.push(id.name.to_owned())
         }
+        ast::InlineExpression::TermReference { id, .. } => {
+            info.references.push(format!("-{}", id.name))
+        }
+        ast::InlineExpression::FunctionReference { arguments, .. } => {
+            for arg in &arguments.positional {
+                walk_inline(arg, info);
+            }
+            for arg in &arguments.named {
+                walk_inline(&arg.value, info);
+            }
+        }
         ast::InlineExpression::Placeable { expression } => walk_expression(expression, info),
         _ => {}
     }
+}
+
+/// Deepest nesting of placeables (`{ { … } }`) a message may use. Real messages nest
+/// two or three deep; a limit keeps hostile files from exhausting the parser's stack.
+pub const MAX_PLACEABLE_DEPTH: usize = 16;
+
+/// The line and depth of the first point where placeables in `text` nest deeper than
+/// [`MAX_PLACEABLE_DEPTH`]. Braces inside string literals and comments do not count.
+fn too_deep(text: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut in_string = false;
+    for (number, line) in text.lines().enumerate() {
+        if depth == 0 && line.starts_with('#') {
+            continue;
+        }
+        let mut chars = line.chars();
+        while let Some(c) = chars.next() {
+            match c {
+                '\\' if in_string => {
+                    chars.next();
+                }
+                '"' if depth > 0 => in_string = !in_string,
+                '{' if !in_string => {
+                    depth += 1;
+                    if depth > MAX_PLACEABLE_DEPTH {
+                        return Some(number + 1);
+                    }
+                }
+                '}' if !in_string => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+        // String literals end with their line.
+        in_string = false;
+    }
+    None
+}
+
+/// A chain of references from a message back to itself, as `a → b → a`.
+fn find_cycle(graph: &BTreeMap<String, Vec<String>>, start: &str) -> Option<Vec<String>> {
+    // Depth-first search with an explicit stack, so long chains cannot overflow.
+    let mut path: Vec<(String, usize)> = vec![(start.to_owned(), 0)];
+    let mut seen: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+    while let Some((node, next)) = path.last().cloned() {
+        let edges = graph.get(&node).map(Vec::as_slice).unwrap_or(&[]);
+        if next >= edges.len() {
+            path.pop();
+            continue;
+        }
+        if let Some(top) = path.last_mut() {
+            top.1 += 1;
+        }
+        let target = &edges[next];
+        if target == start {
+            let mut cycle: Vec<String> = path.iter().map(|(n, _)| n.clone()).collect();
+            cycle.push(start.to_owned());
+            return Some(cycle);
+        }
+        if seen.insert(target.clone()) {
+            path.push((target.clone(), 0));
+        }
+    }
+    None
 }
 
 /// The messages of every language of the site.
@@ -127,8 +201,25 @@ impl Locales {
                 );
                 continue;
             }
+            // Messages and terms with what they refer to, for finding reference cycles.
+            let mut graph: BTreeMap<String, Vec<String>> = BTreeMap::new();
+            let mut origins: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+            let mut sources: Vec<(PathBuf, String)> = Vec::new();
             for (path, shown) in ftl {
                 let text = fsutil::read_text(&path, &shown)?;
+                if let Some(line) = too_deep(&text) {
+                    report.push(
+                        Diagnostic::error(
+                            &shown,
+                            format!("placeables nest more than {MAX_PLACEABLE_DEPTH} deep"),
+                        )
+                        .at(&text, line, 1)
+                        .help(
+                            "simplify the message; real messages nest placeables two or three deep",
+                        ),
+                    );
+                    continue;
+                }
                 let resource = match FluentResource::try_new(text.clone()) {
                     Ok(r) => r,
                     Err((r, errors)) => {
@@ -147,6 +238,15 @@ impl Locales {
                 };
                 let lines: BTreeMap<String, usize> = message_lines(&text).into_iter().collect();
                 for entry in resource.entries() {
+                    if let ast::Entry::Term(term) = entry {
+                        let mut info = Definition::default();
+                        walk_pattern(&term.value, &mut info);
+                        let id = format!("-{}", term.id.name);
+                        let line = lines.get(&id).copied().unwrap_or(1);
+                        origins.entry(id.clone()).or_insert((sources.len(), line));
+                        graph.entry(id).or_insert(info.references);
+                        continue;
+                    }
                     let ast::Entry::Message(message) = entry else {
                         continue;
                     };
@@ -175,6 +275,14 @@ impl Locales {
                     if let Some(value) = &message.value {
                         walk_pattern(value, &mut info);
                     }
+                    let mut refs = info.references.clone();
+                    for attribute in &message.attributes {
+                        let mut inner = Definition::default();
+                        walk_pattern(&attribute.value, &mut inner);
+                        refs.extend(inner.references);
+                    }
+                    graph.insert(id.clone(), refs);
+                    origins.insert(id.clone(), (sources.len(), line));
                     defined.insert(id, info);
                 }
                 if let Err(errors) = bundle.add_resource(resource) {
@@ -183,6 +291,28 @@ impl Locales {
                             report.push(Diagnostic::error(&shown, format!("{e}")));
                         }
                     }
+                }
+                sources.push((shown, text));
+            }
+            // Each cycle is reported once, at its alphabetically first member.
+            let mut reported: std::collections::BTreeSet<String> =
+                std::collections::BTreeSet::new();
+            for id in graph.keys() {
+                if reported.contains(id) {
+                    continue;
+                }
+                if let Some(cycle) = find_cycle(&graph, id) {
+                    reported.extend(cycle.iter().cloned());
+                    let (source, line) = origins[id];
+                    let (file, text) = &sources[source];
+                    report.push(
+                        Diagnostic::error(
+                            file,
+                            format!("message `{id}` refers to itself: {}", cycle.join(" → ")),
+                        )
+                        .at(text, line, 1)
+                        .help("break the cycle: one of these messages must not refer back"),
+                    );
                 }
             }
             bundles.insert(lang.clone(), bundle);
@@ -249,7 +379,8 @@ fn message_lines(text: &str) -> Vec<(String, usize)> {
             continue;
         };
         let id = id.trim_end();
-        let mut chars = id.chars();
+        let id_start = id.strip_prefix('-').unwrap_or(id);
+        let mut chars = id_start.chars();
         let starts_ok = chars.next().is_some_and(|c| c.is_ascii_alphabetic());
         if starts_ok && chars.all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
             out.push((id.to_owned(), i + 1));
@@ -261,6 +392,58 @@ fn message_lines(text: &str) -> Vec<(String, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn load_ru(ru: &str) -> Result<Locales> {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("locales/en")).unwrap();
+        std::fs::create_dir_all(dir.path().join("locales/ru")).unwrap();
+        std::fs::write(dir.path().join("locales/en/main.ftl"), "hello = Hello\n").unwrap();
+        std::fs::write(dir.path().join("locales/ru/main.ftl"), ru).unwrap();
+        let settings = Settings::parse("title: T\nbase_url: https://e.com\nlanguages: [en, ru]\nmarkets:\n  us: {landing: 'https://e.com/us', language: en, currency: USD, lead: reward, reward: 1, payout_days: 1}\n").unwrap();
+        Locales::load(dir.path(), &settings)
+    }
+
+    #[test]
+    fn reference_cycles_are_found_through_messages_terms_and_attributes() {
+        for (ftl, cycle, line) in [
+            ("a = { a }\n", "a → a", 1),
+            (
+                "ok = fine\na = x { b }\nb = { c }\nc = { a }\n",
+                "a → b → c → a",
+                2,
+            ),
+            ("-t = { m }\nm = { -t }\n", "-t → m → -t", 1),
+            ("m = x\n    .title = { n }\nn = { m }\n", "m → n → m", 1),
+            ("f = { NUMBER(g) }\ng = { f }\n", "f → g → f", 1),
+        ] {
+            let text = load_ru(ftl).unwrap_err().to_string();
+            assert!(text.contains(cycle), "{ftl:?}: {text}");
+            assert!(
+                text.contains(&format!("main.ftl:{line}:1")),
+                "{ftl:?}: {text}"
+            );
+        }
+        assert!(load_ru("a = { b }\nb = { c }\nc = end\n").is_ok());
+    }
+
+    #[test]
+    fn deeply_nested_placeables_are_refused_before_parsing() {
+        let deep = format!("hello = {}x{}\n", "{ \"".repeat(1), "\" }");
+        assert!(load_ru(&deep).is_ok(), "a string literal is fine");
+        let braces_in_string = "hello = { \"{{{{{{{{{{{{{{{{{{{{{{{{\" }\n";
+        assert!(load_ru(braces_in_string).is_ok());
+        let hostile = format!(
+            "# {}\nhello = {} 1 {}\n",
+            "{".repeat(40),
+            "{ ".repeat(100_000),
+            " }".repeat(100_000)
+        );
+        let text = load_ru(&hostile).unwrap_err().to_string();
+        assert!(
+            text.contains("nest more than 16 deep") && text.contains("main.ftl:2:1"),
+            "{text}"
+        );
+    }
 
     fn locales(ru: &str) -> Locales {
         let dir = tempfile::tempdir().unwrap();

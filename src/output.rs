@@ -161,21 +161,8 @@ impl Drop for Staging {
 impl Target {
     fn new(final_dir: &Path) -> Result<Target> {
         check_replaceable(final_dir)?;
-        let parent = final_dir
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        fs::create_dir_all(parent).map_err(|e| Error::io("create", parent, e))?;
-        let name = final_dir
-            .file_name()
-            .ok_or_else(|| {
-                Error::Usage(format!(
-                    "`{}` is not a folder refkit can write",
-                    final_dir.display()
-                ))
-            })?
-            .to_string_lossy()
-            .into_owned();
+        let (parent, name) = split_folder(final_dir)?;
+        fs::create_dir_all(&parent).map_err(|e| Error::io("create", &parent, e))?;
         let staging_dir = parent.join(format!(".{name}.refkit-new-{}", std::process::id()));
         if staging_dir.exists() {
             fs::remove_dir_all(&staging_dir).map_err(|e| Error::io("clear", &staging_dir, e))?;
@@ -237,6 +224,94 @@ pub fn clear_fingerprint(dirs: &[&Path]) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// An exclusive lock on an output folder, held for a whole build so two builds never
+/// write the same output at once. It is an advisory lock on a hidden file beside the
+/// folder (`.public.refkit-lock`); the operating system releases it when the build
+/// ends, however it ends, so a killed build never leaves a stale lock behind.
+#[derive(Debug)]
+pub struct OutputLock {
+    _file: fs::File,
+}
+
+impl OutputLock {
+    /// Locks `dir` (which need not exist yet), or says which build holds it.
+    /// Staging folders left by a build that was killed are removed once the lock is held.
+    pub fn acquire(dir: &Path) -> Result<OutputLock> {
+        let (parent, name) = split_folder(dir)?;
+        fs::create_dir_all(&parent).map_err(|e| Error::io("create", &parent, e))?;
+        let path = parent.join(format!(".{name}.refkit-lock"));
+        let mut file = fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .read(true)
+            .write(true)
+            .open(&path)
+            .map_err(|e| Error::io("open", &path, e))?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(fs::TryLockError::WouldBlock) => {
+                let holder = fs::read_to_string(&path).unwrap_or_default();
+                let holder = holder.trim();
+                return Err(Error::Usage(format!(
+                    "another refkit build{} is writing `{}`; wait for it to finish, or build into another folder with --out",
+                    if holder.is_empty() { String::new() } else { format!(" (process {holder})") },
+                    display_path(dir)
+                )));
+            }
+            Err(fs::TryLockError::Error(e)) => return Err(Error::io("lock", &path, e)),
+        }
+        use std::io::{Seek, Write};
+        let _ = file.set_len(0);
+        let _ = file.rewind();
+        let _ = write!(file, "{}", std::process::id());
+        remove_leftovers(&parent, &name)?;
+        Ok(OutputLock { _file: file })
+    }
+}
+
+/// Removes `.<name>.refkit-new-*` and `.<name>.refkit-old-*` folders: with the lock
+/// held, they can only be what a killed build left behind.
+fn remove_leftovers(parent: &Path, name: &str) -> Result<()> {
+    let Ok(entries) = fs::read_dir(parent) else {
+        return Ok(());
+    };
+    let prefixes = [
+        format!(".{name}.refkit-new-"),
+        format!(".{name}.refkit-old-"),
+    ];
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let file_name = file_name.to_string_lossy();
+        if prefixes.iter().any(|p| file_name.starts_with(p.as_str()))
+            && entry.path().join(MARKER).is_file()
+        {
+            let path = entry.path();
+            fs::remove_dir_all(&path).map_err(|e| Error::io("remove", &path, e))?;
+        }
+    }
+    Ok(())
+}
+
+/// The parent folder and file name of an output folder.
+fn split_folder(dir: &Path) -> Result<(PathBuf, String)> {
+    let parent = dir
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .to_path_buf();
+    let name = dir
+        .file_name()
+        .ok_or_else(|| {
+            Error::Usage(format!(
+                "`{}` is not a folder refkit can write",
+                dir.display()
+            ))
+        })?
+        .to_string_lossy()
+        .into_owned();
+    Ok((parent, name))
 }
 
 /// A folder may be replaced when it does not exist, is empty, or carries refkit's marker.

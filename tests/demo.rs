@@ -166,3 +166,62 @@ fn demo_builds_to_the_same_bytes_with_one_thread_or_many() {
         snapshot(&b.path().join("manifest"))
     );
 }
+
+/// Hashes every file under `dir` (path and SHA-256), sorted by path.
+fn hashes(dir: &Path) -> Vec<(PathBuf, String)> {
+    use sha2::{Digest, Sha256};
+    snapshot(dir)
+        .into_iter()
+        .map(|(path, bytes)| (path, format!("{:x}", Sha256::digest(&bytes))))
+        .collect()
+}
+
+#[test]
+fn demo_builds_to_the_same_bytes_across_threads_time_zones_and_locales() {
+    let work = tempfile::tempdir().unwrap();
+    let run = |name: &str, env: &[(&str, &str)]| {
+        let out = work.path().join(name);
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_refkit"));
+        command
+            .arg("build")
+            .arg("--root")
+            .arg(root())
+            .arg("--out")
+            .arg(out.join("public"))
+            .arg("--manifest")
+            .arg(out.join("manifest"))
+            .env("REFKIT_SECRET", "demo-test-secret")
+            .env_remove("SOURCE_DATE_EPOCH");
+        for (k, v) in env {
+            command.env(k, v);
+        }
+        let result = command.output().expect("run refkit");
+        assert!(
+            result.status.success(),
+            "{}",
+            String::from_utf8_lossy(&result.stderr)
+        );
+        (hashes(&out.join("public")), hashes(&out.join("manifest")))
+    };
+    let a = run(
+        "a",
+        &[
+            ("RAYON_NUM_THREADS", "1"),
+            ("TZ", "UTC"),
+            ("LANG", "C"),
+            ("LC_ALL", "C"),
+        ],
+    );
+    let b = run(
+        "b",
+        &[
+            ("RAYON_NUM_THREADS", "3"),
+            ("TZ", "Asia/Vladivostok"),
+            ("LANG", "ru_RU.UTF-8"),
+            ("LC_ALL", "ru_RU.UTF-8"),
+        ],
+    );
+    assert!(a.0.len() > 100, "the demo should publish many files");
+    assert_eq!(a.0, b.0, "public/ differs between the two environments");
+    assert_eq!(a.1, b.1, "manifest/ differs between the two environments");
+}

@@ -32,6 +32,17 @@ pub struct Parsed<F> {
     pub body: String,
     /// The rendered body.
     pub rendered: Rendered,
+    /// Line of the file where the front matter's YAML starts.
+    pub front_line: usize,
+}
+
+impl<F> Parsed<F> {
+    /// An error in this file at `location`, a position inside the front matter
+    /// (serde-saphyr counts from the start of the YAML block, not of the file).
+    pub fn error_at(&self, location: &serde_saphyr::Location, message: String) -> Diagnostic {
+        let line = self.front_line + (location.line() as usize).max(1) - 1;
+        Diagnostic::error(&self.file, message).at(&self.text, line, location.column() as usize)
+    }
 }
 
 /// Splits `name.lang.md` into its slug and language, checking both.
@@ -87,6 +98,7 @@ pub fn parse_document<F: DeserializeOwned>(
     let front: F = crate::yaml::parse(file, &text, split.yaml, split.yaml_line)?;
     let rendered = markdown::render(split.body);
     let body = split.body.to_owned();
+    let front_line = split.yaml_line;
     Ok(Parsed {
         body,
         lang: lang.to_owned(),
@@ -94,6 +106,7 @@ pub fn parse_document<F: DeserializeOwned>(
         front,
         rendered,
         text,
+        front_line,
     })
 }
 

@@ -277,9 +277,7 @@ fn load_stories(
         let mut ok = true;
         for v in &versions {
             let f = &v.front;
-            let at = |l: &serde_saphyr::Location, m: String| {
-                Diagnostic::error(&v.file, m).at(&v.text, l.line() as usize, l.column() as usize)
-            };
+            let at = |l: &serde_saphyr::Location, m: String| v.error_at(l, m);
             if !is_date(&f.date.value) {
                 report.push(
                     at(
@@ -350,7 +348,14 @@ fn load_stories(
                             "the versions of a story share one `{key}`; make them equal"
                         ));
                         report.push(match line {
-                            Some(l) => d.at(&v.text, l.line() as usize, l.column() as usize),
+                            Some(l) => {
+                                let located = v.error_at(&l, String::new());
+                                d.at(
+                                    &v.text,
+                                    located.line.unwrap_or(1),
+                                    located.column.unwrap_or(1),
+                                )
+                            }
                             None => d.at(&v.text, 1, 1),
                         });
                         ok = false;

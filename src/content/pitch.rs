@@ -109,9 +109,7 @@ pub(super) fn load(root: &Path, settings: &Settings, report: &mut Report) -> Vec
                 continue;
             }
         };
-        let at_line = |l: &serde_saphyr::Location, m: String| {
-            Diagnostic::error(&shown, m).at(&doc.text, l.line() as usize, l.column() as usize)
-        };
+        let at_line = |l: &serde_saphyr::Location, m: String| doc.error_at(l, m);
         let is_email = channel == "email";
         match (&doc.front.subject, is_email) {
             (None, true) => report.push(
