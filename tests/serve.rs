@@ -514,3 +514,43 @@ fn stopping_the_server_removes_its_temporary_output() {
     assert!(!temp.exists(), "{} is left behind", temp.display());
     assert_no_output_in_project(&f);
 }
+
+/// Hostile-input suite, dev server: files keep changing while rebuilds run, some of
+/// the versions broken. The server must survive, report errors without panicking, and
+/// end up serving the last version written.
+#[test]
+fn files_changing_during_rebuilds_end_with_the_last_version_served() {
+    let f = Fixture::minimal();
+    let server = Server::start(&f);
+    for round in 0..25 {
+        if round % 3 == 1 {
+            f.write("content/stories/first.ru.md", BROKEN_RU_STORY);
+        } else {
+            f.write(
+                "content/stories/first.en.md",
+                &story(&format!("Draft {round}"), None),
+            );
+            f.write(
+                "content/stories/first.ru.md",
+                &story(&format!("Черновик {round}"), None),
+            );
+        }
+        thread::sleep(Duration::from_millis(15 + (round % 4) * 20));
+    }
+    f.write("content/stories/first.en.md", &story("Final", None));
+    f.write("content/stories/first.ru.md", &story("Итог", None));
+    server.wait_for("the final version", || {
+        server
+            .get("/en/stories/first/")
+            .body
+            .contains("<h1>Final</h1>")
+            && server
+                .get("/ru/stories/first/")
+                .body
+                .contains("<h1>Итог</h1>")
+    });
+    server.wait_for("a clean status", || server.status()["ok"] == true);
+    let stderr = server.stderr();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_no_output_in_project(&f);
+}

@@ -255,6 +255,68 @@ pub fn failing_build(f: &Fixture) -> (i32, String) {
     (out.status.code().unwrap_or(-1), stderr)
 }
 
+/// Builds a fresh [`Fixture::minimal`] once successfully, breaks it with `breakage`,
+/// runs `refkit build` with `args` (`{root}` in them stands for the project folder),
+/// and checks that the build exits with `code`
+/// without panicking, that stderr contains every one of `expected`, that the previous
+/// `public/` and `manifest/` are byte-identical, and that no staging folder is left.
+/// Returns stderr.
+pub fn assert_refused(
+    breakage: impl FnOnce(&Fixture),
+    args: &[&str],
+    code: i32,
+    expected: &[&str],
+) -> String {
+    let f = Fixture::minimal();
+    let first = f.run(&["build"]);
+    assert!(
+        first.status.success(),
+        "the fixture builds before it is broken:\n{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let before = snapshot(&f.root().join("public"));
+    let manifest_before = snapshot(&f.root().join("manifest"));
+    breakage(&f);
+    let root = f.root().display().to_string();
+    let mut all_args = vec!["build".to_owned()];
+    all_args.extend(args.iter().map(|a| a.replace("{root}", &root)));
+    let all_args: Vec<&str> = all_args.iter().map(String::as_str).collect();
+    let out = f.run(&all_args);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("RUST_BACKTRACE"),
+        "refkit panicked:\n{stderr}"
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "exit code; stderr:\n{stderr}"
+    );
+    for e in expected {
+        assert!(stderr.contains(e), "stderr lacks {e:?}:\n{stderr}");
+    }
+    assert_eq!(
+        before,
+        snapshot(&f.root().join("public")),
+        "public/ changed"
+    );
+    assert_eq!(
+        manifest_before,
+        snapshot(&f.root().join("manifest")),
+        "manifest/ changed"
+    );
+    let leftovers: Vec<_> = fs::read_dir(f.root())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".refkit-new-") || n.contains(".refkit-old-"))
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "staging folders left behind: {leftovers:?}"
+    );
+    stderr
+}
+
 /// Every file under `dir`, relative, sorted, with its bytes.
 pub fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     let mut files: Vec<(PathBuf, Vec<u8>)> = walkdir::WalkDir::new(dir)
