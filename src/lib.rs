@@ -14,6 +14,7 @@ pub mod cmd;
 pub mod content;
 pub mod diagnostics;
 pub mod fsutil;
+pub mod fuzzing;
 pub mod kits;
 pub mod l10n;
 pub mod links;
