@@ -714,3 +714,34 @@ fn a_second_build_of_the_same_output_waits_its_turn_by_failing_cleanly() {
     );
     drop(held);
 }
+
+#[test]
+fn front_matter_cannot_break_out_of_structured_data() {
+    let f = Fixture::minimal();
+    f.write(
+        "templates/base.html",
+        &common::BASE.replace(
+            "</head>",
+            "{% if json_ld %}<script type=\"application/ld+json\">{{ json_ld | safe }}</script>{% endif %}</head>",
+        ),
+    );
+    for lang in ["en", "ru"] {
+        f.write(
+            &format!("content/stories/first.{lang}.md"),
+            "---\ntitle: \"</script><script>alert(1)</script>\"\nsummary: \"<!-- & -->\"\ndate: 2026-05-01\n---\nBody\n",
+        );
+    }
+    let out = f.run(&["build"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let html = f.read("public/en/stories/first/index.html");
+    assert_eq!(html.matches("<script").count(), 1, "{html}");
+    let start = html.find("application/ld+json\">").unwrap() + "application/ld+json\">".len();
+    let end = start + html[start..].find("</script>").unwrap();
+    let data: serde_json::Value = serde_json::from_str(&html[start..end]).unwrap();
+    assert_eq!(data["headline"], "</script><script>alert(1)</script>");
+    assert_eq!(data["url"], "https://partners.test/en/stories/first/");
+}

@@ -191,6 +191,21 @@ impl<'a> Contexts<'a> {
         context.insert_value("x_default", Value::from(urls.permalink(&x_default)));
         context.insert_value("canonical", Value::from(urls.permalink(&canonical)));
         context.insert_value("noindex", Value::from(partner.is_some()));
+        let json_ld = match *job {
+            Job::Story { story, .. } => {
+                let t = story.text(lang);
+                Value::from(json_ld(&ArticleFacts {
+                    headline: &t.title,
+                    description: t.summary.as_deref(),
+                    date: &story.date,
+                    lang,
+                    url: &urls.permalink(&canonical),
+                    publisher: &settings.title,
+                }))
+            }
+            _ => Value::none(),
+        };
+        context.insert_value("json_ld", json_ld);
         match partner {
             None => {
                 context.insert_value("home_url", Value::from(urls.home(lang)));
@@ -385,4 +400,79 @@ pub fn partner_value(p: &Partner) -> Value {
         ("audience", opt(p.audience.as_deref())),
         ("contact", contact),
     ])
+}
+
+/// What a story's structured data says about it.
+pub struct ArticleFacts<'a> {
+    /// The story's title.
+    pub headline: &'a str,
+    /// Its summary.
+    pub description: Option<&'a str>,
+    /// `YYYY-MM-DD`.
+    pub date: &'a str,
+    /// The page's language.
+    pub lang: &'a str,
+    /// The brand page's absolute URL.
+    pub url: &'a str,
+    /// The site's title.
+    pub publisher: &'a str,
+}
+
+/// schema.org `Article` data as JSON that is safe inside `<script type="application/ld+json">`:
+/// every `<`, `>` and `&` (and the JavaScript line separators) is written as a `\u`
+/// escape, so no front-matter text can close the script element or open a comment.
+pub fn json_ld(facts: &ArticleFacts<'_>) -> String {
+    let mut data = serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "Article",
+        "headline": facts.headline,
+        "datePublished": facts.date,
+        "inLanguage": facts.lang,
+        "url": facts.url,
+        "mainEntityOfPage": facts.url,
+        "publisher": { "@type": "Organization", "name": facts.publisher },
+    });
+    if let Some(description) = facts.description {
+        data["description"] = serde_json::Value::from(description);
+    }
+    let text = data.to_string();
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod json_ld_tests {
+    use super::*;
+
+    #[test]
+    fn front_matter_cannot_close_the_script_element() {
+        let text = json_ld(&ArticleFacts {
+            headline: "</script><script>alert(1)</script> & <!--",
+            description: Some("line\u{2028}break \"quoted\""),
+            date: "2026-05-01",
+            lang: "en",
+            url: "https://partners.test/en/stories/a/",
+            publisher: "Polar & Co",
+        });
+        assert!(!text.contains('<') && !text.contains('>') && !text.contains('&'));
+        assert!(!text.contains('\u{2028}'));
+        let back: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(
+            back["headline"],
+            "</script><script>alert(1)</script> & <!--"
+        );
+        assert_eq!(back["description"], "line\u{2028}break \"quoted\"");
+        assert_eq!(back["publisher"]["name"], "Polar & Co");
+        assert_eq!(back["@type"], "Article");
+    }
 }
