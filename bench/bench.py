@@ -8,8 +8,9 @@
 
 Peer job: the same N bilingual stories (../shared/bench/gen_corpus.py) built by Hugo
 and, converted into a refkit project, by refkit: alternating runs, the median of
---runs, every run starting without an output folder (the previous output is renamed
-aside, never deleted right before a run). Own job: N partners x 2 languages x M
+--runs after one uncounted warm-up run of each, every run starting without an output
+folder (the previous output is renamed aside; nothing is deleted until the benchmark
+ends, because ext4 makes file creation slow for minutes after a mass delete). Own job: N partners x 2 languages x M
 stories with kits and banners: the full build, a no-op rebuild, one story edited
 while `refkit serve` runs (seconds until the changed page is served), per-stage
 times, peak RSS and output bytes. Scaling: the peer job with 1 thread and with all
@@ -65,12 +66,20 @@ def measure(cmd, cwd, env=None):
 
 
 class Aside:
-    """Moves old outputs out of the way before a run; deletes them after the series."""
+    """Moves old outputs out of the way before a run. Nothing is deleted until the whole
+    benchmark is over (see `empty_all`): ext4 skips inodes freed in the last one to five
+    minutes when it allocates new ones, so a mass delete makes the next build that
+    creates thousands of files pay for scanning past them."""
+
+    all = []
 
     def __init__(self, base):
         self.trash = os.path.join(base, ".trash")
         self.n = 0
         os.makedirs(self.trash, exist_ok=True)
+        while os.path.exists(os.path.join(self.trash, str(self.n + 1))):
+            self.n += 1
+        Aside.all.append(self)
 
     def clear(self, *paths):
         for p in paths:
@@ -78,8 +87,10 @@ class Aside:
                 self.n += 1
                 os.rename(p, os.path.join(self.trash, f"{self.n}"))
 
-    def empty(self):
-        shutil.rmtree(self.trash, ignore_errors=True)
+    @staticmethod
+    def empty_all():
+        for a in Aside.all:
+            shutil.rmtree(a.trash, ignore_errors=True)
 
 
 # ---------------------------------------------------------------- corpora
@@ -242,12 +253,17 @@ def peer(pages_list, runs):
         out_r = os.path.join(WORK, f"peer-{pages}", "out-refkit")
         out_h = os.path.join(hugo, "public")
         r_runs, h_runs = [], []
+        # One uncounted run of each first: both tools then start with the corpus in the
+        # page cache and their binaries loaded.
+        aside.clear(out_r)
+        refkit_build(refkit, out_r)
+        aside.clear(out_h)
+        measure(["hugo", "--quiet", "-s", hugo], cwd=hugo)
         for _ in range(runs):
             aside.clear(out_r)
             r_runs.append(refkit_build(refkit, out_r))
             aside.clear(out_h)
             h_runs.append(measure(["hugo", "--quiet", "-s", hugo], cwd=hugo))
-        aside.empty()
         html = sum(1 for b, _, fs in os.walk(os.path.join(out_r, "public")) for f in fs if f.endswith(".html"))
         row = {"pages": pages * 2, "html_files": html, "refkit": summarize(r_runs), "hugo": summarize(h_runs)}
         for k in ("wall", "cpu", "rss_mib"):
@@ -341,7 +357,6 @@ def own(partners, stories, banners, runs):
     }
     aside.clear(out)
     row["stages"] = stage_times(root, out)
-    aside.empty()
     row["edit_served_s"] = edit_while_serving(root)
     print(f"own {partners} partners x 2 x {stories} stories, {banners} banners: full {row['full']['wall']:.2f} s "
           f"(cpu {row['full']['cpu']:.2f} s, {row['full']['rss_mib']:.0f} MiB), no-op {row['noop']['wall']:.2f} s, "
@@ -362,7 +377,6 @@ def scaling(pages, runs):
         one.append(refkit_build(refkit, out, env={"RAYON_NUM_THREADS": "1"}))
         aside.clear(out)
         many.append(refkit_build(refkit, out, env={"RAYON_NUM_THREADS": str(cores)}))
-    aside.empty()
     row = {"pages": pages * 2, "cores": cores, "one": summarize(one), "all": summarize(many)}
     row["speedup"] = row["one"]["wall"] / row["all"]["wall"]
     print(f"scaling {pages * 2} pages: 1 thread {row['one']['wall']:.3f} s, {cores} threads {row['all']['wall']:.3f} s, "
@@ -402,4 +416,7 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    finally:
+        Aside.empty_all()

@@ -138,10 +138,11 @@ impl fmt::Display for Diagnostic {
             writeln!(f, "{pad}--> {location}")?;
         }
         if let (Some(line), Some(snippet)) = (self.line, &self.snippet) {
+            let (shown, column) = window(snippet, self.column);
             writeln!(f, "{pad} |")?;
-            writeln!(f, "{line} | {snippet}")?;
-            if let Some(column) = self.column {
-                let indent: String = snippet
+            writeln!(f, "{line} | {shown}")?;
+            if let Some(column) = column {
+                let indent: String = shown
                     .chars()
                     .take(column.saturating_sub(1))
                     .map(|c| if c == '\t' { '\t' } else { ' ' })
@@ -154,6 +155,30 @@ impl fmt::Display for Diagnostic {
         }
         Ok(())
     }
+}
+
+/// Characters of a source line shown in a report; longer lines are cut around the
+/// column, so a minified or hostile one-line file cannot flood the terminal.
+const SNIPPET_CHARS: usize = 100;
+
+/// The part of `line` to show and the column within it.
+fn window(line: &str, column: Option<usize>) -> (String, Option<usize>) {
+    let count = line.chars().count();
+    if count <= SNIPPET_CHARS {
+        return (line.to_owned(), column);
+    }
+    let at = column.unwrap_or(1).clamp(1, count + 1) - 1;
+    let start = at.saturating_sub(SNIPPET_CHARS / 2).min(count - SNIPPET_CHARS);
+    let mut shown = String::new();
+    if start > 0 {
+        shown.push('…');
+    }
+    shown.extend(line.chars().skip(start).take(SNIPPET_CHARS));
+    if start + SNIPPET_CHARS < count {
+        shown.push('…');
+    }
+    let column = column.map(|_| at - start + 1 + usize::from(start > 0));
+    (shown, column)
 }
 
 /// Sorts diagnostics by file and position so reports are stable across runs and threads.
@@ -312,6 +337,22 @@ mod tests {
         let text = "первая\nвторая строка";
         let offset = text.find("строка").unwrap();
         assert_eq!(line_column(text, offset), (2, 8));
+    }
+
+    #[test]
+    fn long_lines_are_cut_around_the_caret() {
+        let line = format!("{}ERROR{}", "a".repeat(500), "b".repeat(500));
+        let d = Diagnostic::error(Path::new("x.yaml"), "bad").at(&line, 1, 501);
+        let text = d.to_string();
+        let shown = text.lines().nth(3).unwrap();
+        let caret = text.lines().nth(4).unwrap();
+        assert!(shown.chars().count() < 120, "{shown}");
+        assert!(shown.contains("ERROR"));
+        let at = caret.find('^').unwrap();
+        let under: String = shown.chars().skip(caret[..at].chars().count()).take(5).collect();
+        assert_eq!(under, "ERROR");
+        let short = Diagnostic::error(Path::new("x.yaml"), "bad").at("key: value", 1, 6);
+        assert!(short.to_string().contains("1 | key: value\n  |      ^"), "{short}");
     }
 
     #[test]
