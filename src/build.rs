@@ -530,3 +530,35 @@ fn normalise(path: &Path) -> PathBuf {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_no_op_build_reports_the_same_counts_per_market() {
+        let mut markets = BTreeMap::new();
+        markets.insert(
+            "ru".to_owned(),
+            MarketCounts {
+                partners: 4,
+                pages: 32,
+                kits: 8,
+                links: 90,
+            },
+        );
+        markets.insert("us".to_owned(), MarketCounts::default());
+        let summary = BuildSummary {
+            pages: 90,
+            files: 154,
+            links: 90,
+            bytes: 1234,
+            partners: 4,
+            kits: 8,
+            warnings: Vec::new(),
+            markets,
+            stages: Vec::new(),
+        };
+        assert_eq!(BuildSummary::parse(&summary.record()), Some(summary));
+    }
+}
