@@ -9,6 +9,7 @@
 //! [`Staging`] writer touches the disk, and only [`Staging::commit`] replaces the
 //! previous output, so a failure anywhere leaves `public/` and `manifest/` as they were.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -50,6 +51,19 @@ pub struct BuildOptions {
     pub preview: bool,
 }
 
+/// What a build produced for one market.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MarketCounts {
+    /// Partners in the market.
+    pub partners: usize,
+    /// Microsite pages of the market's partners.
+    pub pages: usize,
+    /// Kit zips of the market's partners.
+    pub kits: usize,
+    /// Tracked links of the market's partners.
+    pub links: usize,
+}
+
 /// What a build produced.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BuildSummary {
@@ -67,8 +81,9 @@ pub struct BuildSummary {
     pub kits: usize,
     /// Things the user should know that did not stop the build.
     pub warnings: Vec<String>,
-    /// Tracked links per market.
-    pub links_by_market: std::collections::BTreeMap<String, usize>,
+    /// Partners, partner pages, kits and tracked links per market (brand pages belong
+    /// to no market).
+    pub markets: BTreeMap<String, MarketCounts>,
     /// Seconds spent in each stage, in order: load, pages, kits, write.
     pub stages: Vec<(&'static str, f64)>,
 }
@@ -77,9 +92,9 @@ impl BuildSummary {
     /// The summary as one line for the output marker.
     fn record(&self) -> String {
         let markets: Vec<String> = self
-            .links_by_market
+            .markets
             .iter()
-            .map(|(m, n)| format!("{m}={n}"))
+            .map(|(m, c)| format!("{m}={}:{}:{}:{}", c.partners, c.pages, c.kits, c.links))
             .collect();
         format!(
             "{} {} {} {} {} {} {}",
@@ -103,10 +118,26 @@ impl BuildSummary {
         let [pages, files, links, bytes, partners, kits, markets] = parts.as_slice() else {
             return None;
         };
-        let mut links_by_market = std::collections::BTreeMap::new();
+        let mut by_market = BTreeMap::new();
         for pair in markets.split(',').filter(|p| *p != "-") {
-            let (m, n) = pair.split_once('=')?;
-            links_by_market.insert(m.to_owned(), n.parse().ok()?);
+            let (m, counts) = pair.split_once('=')?;
+            let n: Vec<usize> = counts
+                .split(':')
+                .map(str::parse)
+                .collect::<std::result::Result<_, _>>()
+                .ok()?;
+            let [partners, pages, kits, links] = n.as_slice() else {
+                return None;
+            };
+            by_market.insert(
+                m.to_owned(),
+                MarketCounts {
+                    partners: *partners,
+                    pages: *pages,
+                    kits: *kits,
+                    links: *links,
+                },
+            );
         }
         Some(BuildSummary {
             pages: pages.parse().ok()?,
@@ -115,7 +146,7 @@ impl BuildSummary {
             bytes: bytes.parse().ok()?,
             partners: partners.parse().ok()?,
             kits: kits.parse().ok()?,
-            links_by_market,
+            markets: by_market,
             warnings: Vec::new(),
             stages: Vec::new(),
         })
@@ -248,7 +279,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
                 pages: rendered,
                 files: rendered,
                 links: 0,
-                links_by_market: std::collections::BTreeMap::new(),
+                markets: BTreeMap::new(),
                 bytes: 0,
                 partners: project.partners.len(),
                 kits: 0,
@@ -265,7 +296,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
     };
     let bar = progress_bar(options.progress, jobs.len() + kit_count);
     site::copy_files(&project, &staging)?;
-    let pages = site::render_pages(&jobs, &contexts, &templates, &staging, &bar)?;
+    let pages = site::render_pages(&jobs, &contexts, &templates, &staging, &bar)?
+        + site::deploy::write(&project, &jobs, &contexts, &templates, &staging)?;
     clock.lap("pages");
     let kits = if options.skip_kits {
         Vec::new()
@@ -317,15 +349,12 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
     }));
     staging.write_manifest("kits.csv", output::csv(rows).as_bytes())?;
 
-    let mut links_by_market = std::collections::BTreeMap::new();
-    for r in &records {
-        *links_by_market.entry(r.market.clone()).or_insert(0) += 1;
-    }
+    let markets = market_counts(&project, &jobs, &kits, &records);
     let summary = BuildSummary {
         pages,
         files: staging.public_files(),
         links: records.len(),
-        links_by_market,
+        markets,
         bytes: staging.public_bytes(),
         partners: project.partners.len(),
         kits: kits.len(),
@@ -342,6 +371,41 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
         stages: clock.laps,
         ..summary
     })
+}
+
+/// Partners, microsite pages, kits and links per market, every market of the
+/// settings listed (with zeros when it has no partners yet).
+fn market_counts(
+    project: &Project,
+    jobs: &[site::Job<'_>],
+    kits: &[kits::KitRecord],
+    links: &[crate::links::LinkRecord],
+) -> BTreeMap<String, MarketCounts> {
+    let mut counts: BTreeMap<String, MarketCounts> = project
+        .settings
+        .markets
+        .iter()
+        .map(|m| (m.id.clone(), MarketCounts::default()))
+        .collect();
+    fn entry<'a>(
+        counts: &'a mut BTreeMap<String, MarketCounts>,
+        market: &str,
+    ) -> &'a mut MarketCounts {
+        counts.entry(market.to_owned()).or_default()
+    }
+    for p in &project.partners {
+        entry(&mut counts, &p.market).partners += 1;
+    }
+    for p in jobs.iter().filter_map(site::Job::partner) {
+        entry(&mut counts, &p.market).pages += 1;
+    }
+    for k in kits {
+        entry(&mut counts, &k.market).kits += 1;
+    }
+    for l in links {
+        entry(&mut counts, &l.market).links += 1;
+    }
+    counts
 }
 
 /// A progress bar on stderr, or a hidden one that costs nothing.
@@ -490,4 +554,36 @@ fn normalise(path: &Path) -> PathBuf {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_no_op_build_reports_the_same_counts_per_market() {
+        let mut markets = BTreeMap::new();
+        markets.insert(
+            "ru".to_owned(),
+            MarketCounts {
+                partners: 4,
+                pages: 32,
+                kits: 8,
+                links: 90,
+            },
+        );
+        markets.insert("us".to_owned(), MarketCounts::default());
+        let summary = BuildSummary {
+            pages: 90,
+            files: 154,
+            links: 90,
+            bytes: 1234,
+            partners: 4,
+            kits: 8,
+            warnings: Vec::new(),
+            markets,
+            stages: Vec::new(),
+        };
+        assert_eq!(BuildSummary::parse(&summary.record()), Some(summary));
+    }
 }

@@ -96,6 +96,11 @@ impl Templates {
         Ok(Templates { tera, sources })
     }
 
+    /// True when a template called `name` exists (in the theme or the project).
+    pub fn has(&self, name: &str) -> bool {
+        self.sources.contains_key(name)
+    }
+
     /// A hash of every template's name and text.
     pub fn fingerprint(&self) -> u64 {
         use std::hash::{Hash, Hasher};
@@ -191,16 +196,20 @@ fn help_for(message: &str) -> Option<&'static str> {
     }
 }
 
-/// `t(key="…", name=value, …)`: the Fluent message in the page's language.
+/// `t(key="…", name=value, …)`: the Fluent message in the page's language, or in
+/// `lang="…"` when given (a page in several languages, such as the 404 page).
 fn translate(locales: &Locales, kwargs: &Kwargs, state: &State) -> tera::TeraResult<String> {
     let key: String = kwargs.must_get("key")?;
-    let lang: String = state
-        .get("lang")?
-        .ok_or_else(|| tera::Error::message("t() needs `lang` in the page context"))?;
+    let lang: String = match kwargs.get::<String>("lang")? {
+        Some(lang) => lang,
+        None => state
+            .get("lang")?
+            .ok_or_else(|| tera::Error::message("t() needs `lang` in the page context"))?,
+    };
     let mut args: Vec<(&str, Arg)> = Vec::new();
     for (name, value) in kwargs.iter() {
         let Some(name) = name.as_str() else { continue };
-        if name == "key" {
+        if name == "key" || name == "lang" {
             continue;
         }
         let arg = if value.is_number() {

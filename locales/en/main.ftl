@@ -175,6 +175,13 @@ channel-vk = VK
 channel-kit = Stories
 channel-qr = QR code
 
+## Not-found page (404.html): one page in every language, each part in its own.
+
+not-found-eyebrow = Error 404
+not-found-title = Page not found
+not-found-text = The page may have moved, or the address has a typo. Check the link, or start from the home page: every partner story is there, under “{ stories-title }”.
+not-found-home = Go to the { $brand } home page
+
 ## Preview only: shown by refkit serve on stale translations.
 
 preview-stale = Preview: this translation was made from an older version of the source text. Update it, then run “refkit translations --mark”.

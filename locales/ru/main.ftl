@@ -183,6 +183,13 @@ channel-vk = ВКонтакте
 channel-kit = Истории
 channel-qr = QR-код
 
+## Страница 404 (404.html): одна на все языки, каждая часть — на своём языке.
+
+not-found-eyebrow = Ошибка 404
+not-found-title = Страница не найдена
+not-found-text = Возможно, страницу перенесли или в адресе опечатка. Проверьте ссылку или начните с главной: все истории партнёров собраны там в разделе «{ stories-title }».
+not-found-home = На главную страницу { $brand }
+
 ## Preview only: shown by refkit serve on stale translations.
 
 preview-stale = Предпросмотр: этот перевод сделан по старой версии исходного текста. Обновите его и выполните «refkit translations --mark».

@@ -40,13 +40,34 @@ pub fn json_report(summary: &BuildSummary, seconds: f64) -> String {
         .iter()
         .map(|(name, s)| ((*name).to_owned(), serde_json::json!(round(*s))))
         .collect();
+    let markets: serde_json::Map<String, serde_json::Value> = summary
+        .markets
+        .iter()
+        .map(|(id, c)| {
+            let counts = serde_json::json!({
+                "partners": c.partners,
+                "pages": c.pages,
+                "kits": c.kits,
+                "links": c.links,
+            });
+            (id.clone(), counts)
+        })
+        .collect();
+    let partner_pages: usize = summary.markets.values().map(|c| c.pages).sum();
+    let links_by_market: serde_json::Map<String, serde_json::Value> = summary
+        .markets
+        .iter()
+        .map(|(id, c)| (id.clone(), serde_json::json!(c.links)))
+        .collect();
     let report = serde_json::json!({
         "pages": summary.pages,
+        "brand_pages": summary.pages.saturating_sub(partner_pages),
         "kits": summary.kits,
         "partners": summary.partners,
         "files": summary.files,
         "bytes": summary.bytes,
-        "links": { "total": summary.links, "by_market": summary.links_by_market },
+        "links": { "total": summary.links, "by_market": links_by_market },
+        "markets": markets,
         "stages": stages,
         "seconds": round(seconds),
         "warnings": summary.warnings,

@@ -111,7 +111,7 @@ impl<'a> Contexts<'a> {
 
     /// The URL of the same page in language `lang` (for the entry page: that
     /// language's home).
-    fn url_in(&self, job: &Job<'_>, lang: &str) -> String {
+    pub fn url_in(&self, job: &Job<'_>, lang: &str) -> String {
         let urls = &self.urls;
         match *job {
             Job::Entry | Job::Home { .. } => urls.home(lang),
@@ -223,6 +223,54 @@ impl<'a> Contexts<'a> {
             }
         }
         (url, context)
+    }
+
+    /// The context of the not-found page: one page in every language, so `lang` is
+    /// the default language and `languages` lists each language with its home page
+    /// (templates print each part with `t(key=…, lang=…)`). It has no canonical URL,
+    /// alternates or switcher, and is never indexed.
+    pub fn for_not_found(&self) -> Context {
+        let urls = &self.urls;
+        let settings = &self.project.settings;
+        let languages: Vec<Value> = settings
+            .languages
+            .iter()
+            .map(|l| {
+                obj(vec![
+                    ("lang", Value::from(l.as_str())),
+                    ("url", Value::from(urls.home(l))),
+                ])
+            })
+            .collect();
+        let page = obj(vec![
+            ("kind", Value::from("not-found")),
+            ("stale", Value::from(false)),
+            ("url", Value::from(urls.file(super::deploy::NOT_FOUND))),
+            ("permalink", Value::none()),
+            ("title", Value::none()),
+            ("summary", Value::none()),
+            ("date", Value::none()),
+            ("content", Value::from("")),
+            ("slug", Value::from("")),
+            ("banner", Value::none()),
+        ]);
+        let mut context = Context::new();
+        context.insert_value("lang", Value::from(settings.default_language()));
+        context.insert_value("preview", Value::from(self.preview));
+        context.insert_value("site", self.site.clone());
+        context.insert_value("page", page);
+        context.insert_value("languages", Value::from(languages));
+        context.insert_value("alternates", Value::from(Vec::<Value>::new()));
+        context.insert_value("translations", Value::from(Vec::<Value>::new()));
+        context.insert_value("x_default", Value::none());
+        context.insert_value("canonical", Value::none());
+        context.insert_value("noindex", Value::from(true));
+        context.insert_value("home_url", Value::from(urls.entry()));
+        context.insert_value("nav", Value::from(Vec::<Value>::new()));
+        context.insert_value("stories", Value::from(Vec::<Value>::new()));
+        context.insert_value("partner", Value::none());
+        context.insert_value("market", Value::none());
+        context
     }
 
     fn page_value(&self, job: &Job<'_>, lang: &str, url: &str) -> Value {

@@ -7,6 +7,7 @@
 //! their order never reaches the output, so it is deterministic.
 
 pub mod context;
+pub mod deploy;
 pub mod incremental;
 mod urls;
 
@@ -65,6 +66,15 @@ impl Job<'_> {
             Job::Page { .. } => "page.html",
             Job::Story { .. } => "story.html",
             Job::PartnerHome { .. } => "partner.html",
+        }
+    }
+
+    /// The partner whose microsite the page belongs to; `None` for brand pages.
+    pub fn partner(&self) -> Option<&Partner> {
+        match *self {
+            Job::Story { partner, .. } => partner,
+            Job::PartnerHome { partner, .. } => Some(partner),
+            _ => None,
         }
     }
 

@@ -1,0 +1,146 @@
+//! Files a static host expects beside the pages: `sitemap.xml`, `robots.txt` and
+//! `404.html`.
+//!
+//! They are made after the pages, from the same plan and URLs, so they can never
+//! disagree with the site. The sitemap lists brand pages only, each with its
+//! `hreflang` alternates; partner microsites (which carry `noindex`) and kit pages
+//! (private by address) are left out, and `robots.txt` names neither: a `Disallow`
+//! line would publish the very paths that are meant to stay unlisted. The 404 page is
+//! one file in every language, because a static host serves one 404 file for the whole
+//! site at any depth; its links are therefore rooted at the base URL, never relative.
+//! A file of the same name in the project's or the theme's `static/` replaces the
+//! generated one.
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+
+use super::{Contexts, Job};
+use crate::content::Project;
+use crate::diagnostics::Result;
+use crate::output::Staging;
+use crate::templates::Templates;
+
+/// The sitemap's file name in the output.
+pub const SITEMAP: &str = "sitemap.xml";
+/// The robots file's name in the output.
+pub const ROBOTS: &str = "robots.txt";
+/// The not-found page's file name in the output, and its template's name.
+pub const NOT_FOUND: &str = "404.html";
+
+/// Writes the sitemap, robots.txt and, when the theme has a `404.html` template, the
+/// not-found page, skipping any that a static file provides. Returns the number of
+/// HTML pages written (0 or 1).
+pub fn write(
+    project: &Project,
+    jobs: &[Job<'_>],
+    contexts: &Contexts<'_>,
+    templates: &Templates,
+    staging: &Staging,
+) -> Result<usize> {
+    let provided: BTreeSet<String> = super::static_files(project)?
+        .into_iter()
+        .map(|(rel, _, _)| rel)
+        .collect();
+    if !provided.contains(SITEMAP) {
+        staging.write_public(
+            SITEMAP,
+            sitemap(project, jobs, contexts).as_bytes(),
+            "the sitemap",
+        )?;
+    }
+    if !provided.contains(ROBOTS) {
+        staging.write_public(ROBOTS, robots(contexts).as_bytes(), "robots.txt")?;
+    }
+    if provided.contains(NOT_FOUND) || !templates.has(NOT_FOUND) {
+        return Ok(0);
+    }
+    let describe = "the not-found page (404.html)";
+    let html = templates.render(NOT_FOUND, &contexts.for_not_found(), describe)?;
+    staging.write_public(NOT_FOUND, html.as_bytes(), describe)?;
+    Ok(1)
+}
+
+/// Brand pages only, sorted by address, each with an alternate per language and the
+/// default language's version as `x-default`.
+pub fn sitemap(project: &Project, jobs: &[Job<'_>], contexts: &Contexts<'_>) -> String {
+    let urls = contexts.urls();
+    let languages = &project.settings.languages;
+    let default = project.settings.default_language();
+    let mut entries: Vec<(String, String)> = jobs
+        .iter()
+        .filter(|job| {
+            matches!(
+                job,
+                Job::Home { .. } | Job::Page { .. } | Job::Story { partner: None, .. }
+            )
+        })
+        .map(|job| {
+            let mut links = String::new();
+            let alternates = languages
+                .iter()
+                .map(|l| (l.as_str(), contexts.url_in(job, l)))
+                .chain(std::iter::once((
+                    "x-default",
+                    contexts.url_in(job, default),
+                )));
+            for (hreflang, url) in alternates {
+                let _ = writeln!(
+                    links,
+                    "    <xhtml:link rel=\"alternate\" hreflang=\"{hreflang}\" href=\"{}\"/>",
+                    xml_escape(&urls.permalink(&url))
+                );
+            }
+            (urls.permalink(&contexts.url_of(job)), links)
+        })
+        .collect();
+    entries.sort();
+    entries.dedup();
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+         <urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
+    );
+    for (loc, links) in entries {
+        let _ = write!(
+            xml,
+            "  <url>\n    <loc>{}</loc>\n{links}  </url>\n",
+            xml_escape(&loc)
+        );
+    }
+    xml.push_str("</urlset>\n");
+    xml
+}
+
+/// Every crawler may read everything; the sitemap is named by its absolute address.
+/// Partner and kit paths are deliberately not mentioned (see the module comment).
+pub fn robots(contexts: &Contexts<'_>) -> String {
+    let urls = contexts.urls();
+    format!(
+        "User-agent: *\nAllow: /\n\nSitemap: {}\n",
+        urls.permalink(&urls.file(SITEMAP))
+    )
+}
+
+fn xml_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn xml_escape_covers_the_five_entities() {
+        assert_eq!(xml_escape("a&b<c>\"'"), "a&amp;b&lt;c&gt;&quot;&apos;");
+    }
+}
