@@ -5,7 +5,9 @@
 //! strikethrough and heading ids. Two safety rules apply to text marketers paste from
 //! anywhere: raw HTML is shown as text rather than passed through, and links or images
 //! with `javascript:`, `vbscript:` or `data:` targets (entity-encoded forms included,
-//! since the parser decodes entities first) are neutralised.
+//! since the parser decodes entities first) are neutralised. Prose is typeset for the
+//! document's language ([`crate::typography`]) before raw HTML becomes text, so what
+//! an author typed as HTML is shown exactly as typed.
 
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
 
@@ -25,9 +27,11 @@ fn options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
-/// Renders `markdown` to an HTML fragment.
-pub fn render(markdown: &str) -> Rendered {
-    let mut events: Vec<Event<'_>> = Parser::new_ext(markdown, options())
+/// Renders `markdown`, written in `lang`, to an HTML fragment.
+pub fn render(markdown: &str, lang: &str) -> Rendered {
+    let events: Vec<Event<'_>> = Parser::new_ext(markdown, options()).collect();
+    let mut events: Vec<Event<'_>> = crate::typography::typeset_events(events, lang)
+        .into_iter()
         .map(neutralise)
         .collect();
     let anchors = assign_heading_ids(&mut events);
@@ -163,9 +167,13 @@ pub fn escape_html(text: &str) -> String {
 mod tests {
     use super::*;
 
+    fn render_en(markdown: &str) -> Rendered {
+        render(markdown, "en")
+    }
+
     #[test]
     fn headings_get_unique_ids_in_any_script() {
-        let r = render("## Как это работает\n\ntext\n\n## Как это работает\n\n## Custom {#mine}\n");
+        let r = render_en("## Как это работает\n\ntext\n\n## Как это работает\n\n## Custom {#mine}\n");
         assert_eq!(
             r.anchors,
             ["как-это-работает", "как-это-работает-1", "mine"]
@@ -179,7 +187,7 @@ mod tests {
 
     #[test]
     fn raw_html_is_shown_as_text() {
-        let r = render("Hello <script>alert(1)</script>\n\n<div>x</div>\n");
+        let r = render_en("Hello <script>alert(1)</script>\n\n<div>x</div>\n");
         assert!(!r.html.contains("<script>"), "{}", r.html);
         assert!(r.html.contains("&lt;script&gt;"), "{}", r.html);
     }
@@ -194,7 +202,7 @@ mod tests {
             "![a](data:text/html;base64,AAAA)",
             "[a](<java\tscript:alert(1)>)",
         ] {
-            let r = render(src);
+            let r = render_en(src);
             assert!(
                 !r.html.to_lowercase().contains("script:"),
                 "{src} -> {}",
@@ -202,14 +210,14 @@ mod tests {
             );
             assert!(!r.html.contains("data:"), "{src} -> {}", r.html);
         }
-        assert!(render("[a](https://example.com)")
+        assert!(render_en("[a](https://example.com)")
             .html
             .contains("href=\"https://example.com\""));
     }
 
     #[test]
     fn tables_render() {
-        let r = render("| a | b |\n|---|---|\n| 1 | 2 |\n");
+        let r = render_en("| a | b |\n|---|---|\n| 1 | 2 |\n");
         assert!(r.html.contains("<table>"), "{}", r.html);
     }
 }
