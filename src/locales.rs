@@ -34,7 +34,8 @@ pub struct Definition {
     pub file: PathBuf,
     /// 1-based line of `id =`.
     pub line: usize,
-    /// For each select expression: its variant keys, when it selects on a plural category.
+    /// For each select expression that selects on a count (plural-category keys, or a
+    /// `NUMBER()`/`MONEY()` selector): its variant keys.
     pub plural_selects: Vec<Vec<String>>,
     /// Messages this one refers to (`{ other-id }`).
     pub references: Vec<String>,
@@ -62,7 +63,14 @@ fn walk_expression(expression: &ast::Expression<&str>, info: &mut Definition) {
                     ast::VariantKey::NumberLiteral { value } => (*value).to_owned(),
                 })
                 .collect();
-            if keys.iter().any(|k| PLURAL_CATEGORIES.contains(&k.as_str())) {
+            // A count: variant keys that are plural categories, or a selector that
+            // passes its value through NUMBER() or MONEY().
+            let counts = matches!(
+                selector,
+                ast::InlineExpression::FunctionReference { id, .. }
+                    if id.name == "NUMBER" || id.name == "MONEY"
+            );
+            if counts || keys.iter().any(|k| PLURAL_CATEGORIES.contains(&k.as_str())) {
                 info.plural_selects.push(keys);
             }
             for v in variants {
@@ -392,6 +400,46 @@ mod tests {
         assert_eq!(f(11.0), "11 историй");
         assert_eq!(f(21.0), "21 история");
         assert_eq!(f(1.5), "1,5 истории");
+    }
+
+    #[test]
+    fn numbers_in_messages_group_digits_and_still_select_plurals() {
+        let l = locales(concat!(
+            "stories = { $count ->\n    [one] { $count } история\n    [few] { $count } истории\n",
+            "    [many] { $count } историй\n   *[other] { $count } истории\n}\n",
+            "partners = { NUMBER($count) } партнёров\n",
+            "fixed = { NUMBER($n, minimumFractionDigits: 2) }\n",
+            "reward = { MONEY($amount, $currency) } за клиента\n",
+            "reward-rub = { MONEY($amount, currency: \"RUB\") }\n",
+            "since = С { DATE($date) }\n",
+            "bad-date = { DATE($date) }\n",
+        ));
+        let f = |key: &str, args: &[(&str, Arg)]| l.format("ru", key, args).unwrap();
+        let n = |v: f64| Arg::Number(v);
+        let t = |v: &str| Arg::Text(v.to_owned());
+        assert_eq!(f("stories", &[("count", n(12_345.0))]), "12\u{a0}345 историй");
+        assert_eq!(f("stories", &[("count", n(1_001.0))]), "1\u{a0}001 история");
+        assert_eq!(f("partners", &[("count", n(1_250.0))]), "1\u{a0}250 партнёров");
+        assert_eq!(f("fixed", &[("n", n(1_234.5))]), "1\u{a0}234,50");
+        assert_eq!(
+            f("reward", &[("amount", n(12_000.0)), ("currency", t("RUB"))]),
+            "12\u{a0}000\u{a0}₽ за клиента"
+        );
+        assert_eq!(f("reward-rub", &[("amount", n(1_234.5))]), "1\u{a0}234,50\u{a0}₽");
+        assert_eq!(
+            f("since", &[("date", t("2026-11-24"))]),
+            "С\u{a0}24 ноября 2026\u{202f}г."
+        );
+        assert_eq!(l.format("en", "hello", &[("name", n(1_234_567.0))]).unwrap(), "Hello, 1,234,567!");
+        assert!(l.format("ru", "bad-date", &[("date", t("soon"))]).unwrap().contains("DATE"));
+    }
+
+    #[test]
+    fn number_selectors_count_as_plural_selects() {
+        let l = locales("a = { NUMBER($n) ->\n    [1] один\n   *[other] много\n}\nb = { $kind ->\n    [x] икс\n   *[y] игрек\n}\n");
+        let defs = l.definitions("ru").unwrap();
+        assert_eq!(defs["a"].plural_selects, [["1", "other"]]);
+        assert!(defs["b"].plural_selects.is_empty());
     }
 
     #[test]

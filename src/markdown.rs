@@ -216,6 +216,47 @@ mod tests {
     }
 
     #[test]
+    fn prose_is_typeset_but_code_links_and_raw_html_are_not() {
+        let md = concat!(
+            "\"Quotes *around* emphasis\" - and `\"code\" - span`.\n\n",
+            "[a \"link\"](https://x.test/a--b \"title - 'kept'\") and <https://x.test/don't>\n\n",
+            "![the \"alt\" text](/b.png)\n\n",
+            "```\nlet s = \"code - block\";\n```\n\n",
+            "<span title=\"a - b\">raw</span>\n",
+        );
+        let html = render_en(md).html;
+        for expected in [
+            "<p>“Quotes <em>around</em> emphasis”\u{a0}— and <code>\"code\" - span</code>.</p>",
+            "<a href=\"https://x.test/a--b\" title=\"title - &#39;kept&#39;\">a “link”</a>",
+            "<a href=\"https://x.test/don&#x27;t\">https://x.test/don't</a>",
+            "alt=\"the “alt” text\"",
+            "let s = \"code - block\";",
+            "&lt;span title=\"a - b\"&gt;raw&lt;/span&gt;",
+        ] {
+            assert!(html.contains(expected), "{expected}\nnot in\n{html}");
+        }
+    }
+
+    #[test]
+    fn russian_prose_gets_russian_quotes_and_bound_prepositions() {
+        let html = render("В \"Северном учёте\" **выплаты** - в срок и в рублях.\n", "ru").html;
+        assert_eq!(
+            html,
+            "<p>В\u{a0}«Северном учёте» <strong>выплаты</strong>\u{a0}— в\u{a0}срок и\u{a0}в\u{a0}рублях.</p>\n"
+        );
+        let again = render(&html_to_markdownless(&html), "ru").html;
+        assert_eq!(again, html, "typesetting twice changes nothing");
+    }
+
+    /// The paragraph's text with the tags put back as Markdown, to typeset it again.
+    fn html_to_markdownless(html: &str) -> String {
+        html.replace("<p>", "")
+            .replace("</p>", "")
+            .replace("<strong>", "**")
+            .replace("</strong>", "**")
+    }
+
+    #[test]
     fn tables_render() {
         let r = render_en("| a | b |\n|---|---|\n| 1 | 2 |\n");
         assert!(r.html.contains("<table>"), "{}", r.html);
