@@ -33,7 +33,9 @@ pub struct Formatter {
 
 impl std::fmt::Debug for Formatter {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Formatter").field("lang", &self.lang).finish()
+        f.debug_struct("Formatter")
+            .field("lang", &self.lang)
+            .finish()
     }
 }
 
@@ -62,7 +64,12 @@ impl Formatter {
     /// `value` with the language's digit grouping and decimal sign (`1,234.5`,
     /// `1 234,5`), rounded to at most `max_fraction` digits and padded to at least
     /// `min_fraction`.
-    pub fn decimal(&self, value: &Decimal, min_fraction: Option<u8>, max_fraction: Option<u8>) -> String {
+    pub fn decimal(
+        &self,
+        value: &Decimal,
+        min_fraction: Option<u8>,
+        max_fraction: Option<u8>,
+    ) -> String {
         let mut value = value.clone();
         if let Some(max) = max_fraction {
             value.round(-i16::from(max));
@@ -192,7 +199,12 @@ mod tests {
             (12000.0, None, "12,000", "12~000"),
             (1_000_000.0, None, "1,000,000", "1~000~000"),
             (-42.25, None, "-42.25", "-42,25"),
-            (0.1 + 0.2, None, "0.30000000000000004", "0,30000000000000004"),
+            (
+                0.1 + 0.2,
+                None,
+                "0.30000000000000004",
+                "0,30000000000000004",
+            ),
         ];
         for (value, min, english, russian) in cases {
             assert_eq!(en().number(*value, *min, None), *english, "{value}");
@@ -214,8 +226,16 @@ mod tests {
             (-20.5, "USD", "-$20.50", "-20,50~$"),
         ];
         for (amount, currency, english, russian) in cases {
-            assert_eq!(en().money_f64(*amount, currency), nb(english), "{amount} {currency}");
-            assert_eq!(ru().money_f64(*amount, currency), nb(russian), "{amount} {currency}");
+            assert_eq!(
+                en().money_f64(*amount, currency),
+                nb(english),
+                "{amount} {currency}"
+            );
+            assert_eq!(
+                ru().money_f64(*amount, currency),
+                nb(russian),
+                "{amount} {currency}"
+            );
         }
         assert_eq!(ru().money_units(12000, "RUB"), nb("12~000~₽"));
     }
@@ -227,7 +247,14 @@ mod tests {
         assert_eq!(ru().date("2026-11-24").unwrap(), "24 ноября 2026\u{202f}г.");
         assert_eq!(en().date("2026-04-01").unwrap(), "April 1, 2026");
         assert_eq!(ru().date("2026-04-01").unwrap(), "1 апреля 2026\u{202f}г.");
-        for bad in ["2026-13-01", "2026-02-30", "24.11.2026", "2026-1-5", "", "2026-11-24-1"] {
+        for bad in [
+            "2026-13-01",
+            "2026-02-30",
+            "24.11.2026",
+            "2026-1-5",
+            "",
+            "2026-11-24-1",
+        ] {
             assert!(en().date(bad).is_err(), "{bad}");
         }
     }

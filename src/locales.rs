@@ -341,14 +341,12 @@ fn add_functions(bundle: &mut FluentBundle<FluentResource>, formatter: &std::syn
     });
     // DATE($date): a YYYY-MM-DD date in the language's long form.
     let dates = formatter.clone();
-    let _ = bundle.add_function("DATE", move |positional, _named| {
-        match positional.first() {
-            Some(FluentValue::String(s)) => match dates.date(s) {
-                Ok(text) => FluentValue::from(text),
-                Err(_) => FluentValue::Error,
-            },
-            _ => FluentValue::Error,
-        }
+    let _ = bundle.add_function("DATE", move |positional, _named| match positional.first() {
+        Some(FluentValue::String(s)) => match dates.date(s) {
+            Ok(text) => FluentValue::from(text),
+            Err(_) => FluentValue::Error,
+        },
+        _ => FluentValue::Error,
     });
 }
 
@@ -417,21 +415,37 @@ mod tests {
         let f = |key: &str, args: &[(&str, Arg)]| l.format("ru", key, args).unwrap();
         let n = |v: f64| Arg::Number(v);
         let t = |v: &str| Arg::Text(v.to_owned());
-        assert_eq!(f("stories", &[("count", n(12_345.0))]), "12\u{a0}345 историй");
+        assert_eq!(
+            f("stories", &[("count", n(12_345.0))]),
+            "12\u{a0}345 историй"
+        );
         assert_eq!(f("stories", &[("count", n(1_001.0))]), "1\u{a0}001 история");
-        assert_eq!(f("partners", &[("count", n(1_250.0))]), "1\u{a0}250 партнёров");
+        assert_eq!(
+            f("partners", &[("count", n(1_250.0))]),
+            "1\u{a0}250 партнёров"
+        );
         assert_eq!(f("fixed", &[("n", n(1_234.5))]), "1\u{a0}234,50");
         assert_eq!(
             f("reward", &[("amount", n(12_000.0)), ("currency", t("RUB"))]),
             "12\u{a0}000\u{a0}₽ за клиента"
         );
-        assert_eq!(f("reward-rub", &[("amount", n(1_234.5))]), "1\u{a0}234,50\u{a0}₽");
+        assert_eq!(
+            f("reward-rub", &[("amount", n(1_234.5))]),
+            "1\u{a0}234,50\u{a0}₽"
+        );
         assert_eq!(
             f("since", &[("date", t("2026-11-24"))]),
             "С\u{a0}24 ноября 2026\u{202f}г."
         );
-        assert_eq!(l.format("en", "hello", &[("name", n(1_234_567.0))]).unwrap(), "Hello, 1,234,567!");
-        assert!(l.format("ru", "bad-date", &[("date", t("soon"))]).unwrap().contains("DATE"));
+        assert_eq!(
+            l.format("en", "hello", &[("name", n(1_234_567.0))])
+                .unwrap(),
+            "Hello, 1,234,567!"
+        );
+        assert!(l
+            .format("ru", "bad-date", &[("date", t("soon"))])
+            .unwrap()
+            .contains("DATE"));
     }
 
     #[test]

@@ -173,7 +173,8 @@ mod tests {
 
     #[test]
     fn headings_get_unique_ids_in_any_script() {
-        let r = render_en("## Как это работает\n\ntext\n\n## Как это работает\n\n## Custom {#mine}\n");
+        let r =
+            render_en("## Как это работает\n\ntext\n\n## Как это работает\n\n## Custom {#mine}\n");
         assert_eq!(
             r.anchors,
             ["как-это-работает", "как-это-работает-1", "mine"]
@@ -239,7 +240,11 @@ mod tests {
 
     #[test]
     fn russian_prose_gets_russian_quotes_and_bound_prepositions() {
-        let html = render("В \"Северном учёте\" **выплаты** - в срок и в рублях.\n", "ru").html;
+        let html = render(
+            "В \"Северном учёте\" **выплаты** - в срок и в рублях.\n",
+            "ru",
+        )
+        .html;
         assert_eq!(
             html,
             "<p>В\u{a0}«Северном учёте» <strong>выплаты</strong>\u{a0}— в\u{a0}срок и\u{a0}в\u{a0}рублях.</p>\n"

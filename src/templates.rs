@@ -251,13 +251,16 @@ fn number_of(value: &Value, filter: &str) -> tera::TeraResult<f64> {
 fn register_filters(tera: &mut Tera, locales: Arc<Locales>) {
     let l = locales.clone();
     // {{ 1234.5 | number }} → 1,234.5 / 1 234,5; `decimals=2` fixes the fraction digits.
-    tera.register_filter("number", move |value: &Value, kwargs: Kwargs, state: &State| {
-        let n = number_of(value, "number")?;
-        let lang = page_lang(&kwargs, state, "number")?;
-        let decimals: Option<u8> = kwargs.get::<u8>("decimals")?;
-        let f = l.formatter(&lang).map_err(tera::Error::message)?;
-        Ok::<_, tera::Error>(f.number(n, decimals, decimals))
-    });
+    tera.register_filter(
+        "number",
+        move |value: &Value, kwargs: Kwargs, state: &State| {
+            let n = number_of(value, "number")?;
+            let lang = page_lang(&kwargs, state, "number")?;
+            let decimals: Option<u8> = kwargs.get::<u8>("decimals")?;
+            let f = l.formatter(&lang).map_err(tera::Error::message)?;
+            Ok::<_, tera::Error>(f.number(n, decimals, decimals))
+        },
+    );
     let l = locales.clone();
     // {{ 1234.5 | money(currency="RUB") }} → 1 234,50 ₽; without `currency`, the
     // partner's market currency.
@@ -286,10 +289,13 @@ fn register_filters(tera: &mut Tera, locales: Arc<Locales>) {
         f.date(value).map_err(tera::Error::message)
     });
     // {{ partner.audience | typeset }}: quotes, dashes and no-break spaces for the language.
-    tera.register_filter("typeset", move |value: &str, kwargs: Kwargs, state: &State| {
-        let lang = page_lang(&kwargs, state, "typeset")?;
-        Ok::<_, tera::Error>(crate::typography::typeset(value, &lang))
-    });
+    tera.register_filter(
+        "typeset",
+        move |value: &str, kwargs: Kwargs, state: &State| {
+            let lang = page_lang(&kwargs, state, "typeset")?;
+            Ok::<_, tera::Error>(crate::typography::typeset(value, &lang))
+        },
+    );
 }
 
 /// `referral_link(asset="…")`: the current partner's tracked link for this page.

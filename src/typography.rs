@@ -133,13 +133,14 @@ pub fn typeset_events<'a>(events: Vec<Event<'a>>, lang: &str) -> Vec<Event<'a>> 
     let mut out: Vec<Event<'a>> = Vec::with_capacity(events.len());
     let mut verbatim = 0usize;
     let mut pending: Option<String> = None;
-    let flush = |pending: &mut Option<String>, out: &mut Vec<Event<'a>>, setter: &mut Typesetter| {
-        if let Some(text) = pending.take() {
-            let mut set = String::with_capacity(text.len() + 8);
-            setter.push(&text, &mut set);
-            out.push(Event::Text(CowStr::from(set)));
-        }
-    };
+    let flush =
+        |pending: &mut Option<String>, out: &mut Vec<Event<'a>>, setter: &mut Typesetter| {
+            if let Some(text) = pending.take() {
+                let mut set = String::with_capacity(text.len() + 8);
+                setter.push(&text, &mut set);
+                out.push(Event::Text(CowStr::from(set)));
+            }
+        };
     for event in events {
         if let Event::Text(text) = &event {
             if verbatim == 0 {
@@ -294,7 +295,9 @@ impl Typesetter {
                         j += 1;
                     }
                     if chars.get(j) == Some(&' ') {
-                        let before_digit = out.trim_end_matches([' ', NBSP]).ends_with(|c: char| c.is_ascii_digit());
+                        let before_digit = out
+                            .trim_end_matches([' ', NBSP])
+                            .ends_with(|c: char| c.is_ascii_digit());
                         let after_digit = chars.get(j + 1).is_some_and(|c| c.is_ascii_digit());
                         if before_digit && after_digit {
                             while out.ends_with([' ', NBSP]) {
@@ -397,7 +400,8 @@ impl Typesetter {
             let group = rest.len() >= 3
                 && rest[..3].iter().all(char::is_ascii_digit)
                 && rest.get(3).is_none_or(|c| !c.is_ascii_digit());
-            let clean = before.is_none_or(|c| !c.is_alphanumeric() && !matches!(c, '.' | ',' | '-'));
+            let clean =
+                before.is_none_or(|c| !c.is_alphanumeric() && !matches!(c, '.' | ',' | '-'));
             if (1..=3).contains(&lead) && group && clean {
                 return true;
             }
@@ -450,7 +454,11 @@ mod tests {
             let expected = expected.replace('~', "\u{a0}");
             let once = typeset(input, lang);
             assert_eq!(once, expected, "{lang}: {input:?}");
-            assert_eq!(typeset(&once, lang), once, "{lang}: not idempotent on {input:?}");
+            assert_eq!(
+                typeset(&once, lang),
+                once,
+                "{lang}: not idempotent on {input:?}"
+            );
         }
     }
 
@@ -461,7 +469,10 @@ mod tests {
             &[
                 (r#"She said "hello.""#, "She said “hello.”"),
                 (r#""Fast payouts," he said."#, "“Fast payouts,” he said."),
-                ("don't, it's, partners' links", "don’t, it’s, partners’ links"),
+                (
+                    "don't, it's, partners' links",
+                    "don’t, it’s, partners’ links",
+                ),
                 ("a 'quoted' word", "a ‘quoted’ word"),
                 (r#""'Nested' quotes""#, "“‘Nested’ quotes”"),
                 ("back in the '90s", "back in the ’90s"),
@@ -519,7 +530,10 @@ mod tests {
         table(
             "ru",
             &[
-                ("Мы работаем в Москве и в Казани", "Мы работаем в~Москве и~в~Казани"),
+                (
+                    "Мы работаем в Москве и в Казани",
+                    "Мы работаем в~Москве и~в~Казани",
+                ),
                 ("В 2026 году", "В~2026 году"),
                 ("А вы? Я тоже. О нас", "А~вы? Я~тоже. О~нас"),
                 ("к нам, с вами, у них", "к~нам, с~вами, у~них"),

@@ -24,7 +24,8 @@ pub fn markdown_to_text(markdown: &str, lang: &str) -> String {
     let mut lists: Vec<Option<u64>> = Vec::new();
     let mut quote_depth = 0usize;
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
-    let events = crate::typography::typeset_events(Parser::new_ext(markdown, options).collect(), lang);
+    let events =
+        crate::typography::typeset_events(Parser::new_ext(markdown, options).collect(), lang);
     for event in events {
         match event {
             Event::Start(Tag::Paragraph | Tag::Heading { .. }) => start_line(&mut out, quote_depth),
