@@ -102,7 +102,8 @@ impl Formatter {
         value.sign = Sign::None;
         let number = self.decimal.format(&value).to_string();
         let minus = if negative { "-" } else { "" };
-        let symbol = currency_symbol(currency);
+        let code = currency.trim().to_ascii_uppercase();
+        let symbol = currency_symbol(&code);
         if self.sign_first() {
             let gap = if symbol.chars().all(|c| c.is_ascii_uppercase()) {
                 "\u{a0}"
@@ -223,6 +224,7 @@ mod tests {
             (12000.0, "RUB", "₽12,000", "12~000~₽"),
             (9.999, "EUR", "€10", "10~€"),
             (5.0, "CHF", "CHF~5", "5~CHF"),
+            (7.0, "usd", "$7", "7~$"),
             (-20.5, "USD", "-$20.50", "-20,50~$"),
         ];
         for (amount, currency, english, russian) in cases {

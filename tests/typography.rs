@@ -90,7 +90,7 @@ fn english_pages_get_curly_quotes_dashes_and_cldr_numbers() {
         "<p class=\"date\">November 24, 2026</p>".to_owned(),
         "<p class=\"number\">1,234.5</p>".to_owned(),
         "<p class=\"fixed\">1,234.50</p>".to_owned(),
-        format!("<p class=\"money\">$1,234.50 ₽1,234.50</p>"),
+        "<p class=\"money\">$1,234.50 ₽1,234.50</p>".to_owned(),
         format!("<p class=\"message\">Partners say “it’s fair”{NBSP}— and it is.</p>"),
         format!("<p>We paid “every partner”{NBSP}— on time.</p>"),
         // Code spans, link targets and titles are left as written.
