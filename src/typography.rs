@@ -418,18 +418,35 @@ impl Typesetter {
                 _ => {}
             }
         }
-        if c.is_alphabetic() {
-            if self.prev.is_some_and(char::is_alphabetic) {
+        if is_letter(c) {
+            if self.word_len > 0 {
                 self.word_len += 1;
             } else {
                 self.word_free = self.opens_here() || matches!(self.prev, Some('"' | '\''));
                 self.word_len = 1;
-                self.word_first = c.to_lowercase().next().unwrap_or(c);
+                self.word_first = lowercase(c);
             }
         } else {
             self.word_len = 0;
         }
         self.prev = Some(c);
+    }
+}
+
+/// Whether `c` is a letter, with the Latin and Cyrillic alphabets decided without a
+/// Unicode table lookup (this runs for every character of every message).
+fn is_letter(c: char) -> bool {
+    c.is_ascii_alphabetic()
+        || matches!(c, 'А'..='я' | 'ё' | 'Ё')
+        || (!c.is_ascii() && c.is_alphabetic())
+}
+
+/// `c` in lower case; only the first letter of each word needs it.
+fn lowercase(c: char) -> char {
+    match c {
+        'А'..='Я' => char::from_u32(c as u32 + 32).unwrap_or(c),
+        'Ё' => 'ё',
+        _ => c.to_lowercase().next().unwrap_or(c),
     }
 }
 
