@@ -16,7 +16,7 @@ use std::sync::Arc;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::content::Project;
-use crate::diagnostics::{Error, Result};
+use crate::diagnostics::{Diagnostic, Error, Result};
 use crate::kits::{self, Secret};
 use crate::links::Attribution;
 use crate::locales::Locales;
@@ -250,7 +250,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
         .collect();
 
     clock.lap("load");
-    let contexts = Contexts::new(&project, options.preview);
+    let contexts =
+        Contexts::new(&project, &locales, options.preview).map_err(Diagnostic::project)?;
     let jobs = site::plan(&project);
     let keys = match &options.cache {
         Some(_) => Some(incremental::keys(

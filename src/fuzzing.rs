@@ -76,7 +76,13 @@ pub fn markdown(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let rendered = crate::markdown::render(text);
+    for lang in ["en", "ru"] {
+        check_rendered(text, &crate::markdown::render(text, lang));
+    }
+}
+
+/// The safety invariants of rendered Markdown (typography included).
+fn check_rendered(text: &str, rendered: &crate::markdown::Rendered) {
     let lower = rendered.html.to_ascii_lowercase();
     for tag in ["<script", "<iframe", "<object", "<embed", "<style", "<svg"] {
         assert!(!lower.contains(tag), "raw {tag} in {:?}", rendered.html);

@@ -1,58 +1,263 @@
-//! Locale-aware formatting of numbers and money.
+//! Numbers, money and dates, written the way each language's readers expect.
 //!
-//! Incentives must read the way each market expects: `$1,500` in English,
-//! `1 500 $` in Russian (CLDR uses a no-break space to group digits in Russian and
-//! puts the currency sign after the number).
+//! Incentives must read as their market expects: `$1,234.50` and `November 24, 2026`
+//! in English, `1 234,50 ₽` and `24 ноября 2026 г.` in Russian. Digits, separators and
+//! month names come from Unicode CLDR through ICU4X (`icu_decimal`, `icu_datetime`,
+//! compiled data), never from hand-written tables, and nothing reads the clock: the
+//! same input gives the same text on every machine.
+//!
+//! ICU4X has no stable currency formatter yet (it lives in `icu_experimental`), so
+//! money is the CLDR decimal format plus the currency sign where CLDR's currency
+//! pattern puts it: before the number in English (`¤#,##0.00`), after it with a
+//! no-break space elsewhere (Russian `#,##0.00 ¤`). Whole amounts are written without
+//! kopecks or cents (`$150`, `12 000 ₽`), other amounts with exactly two decimals.
+//!
+//! One [`Formatter`] per language is made when locales load; templates reach it
+//! through the `number`, `money` and `date` filters, Fluent messages through every
+//! number they print and the `MONEY` and `DATE` functions (see `locales`).
 
-/// Groups the digits of `n` with the separator `lang` uses.
-pub fn integer(n: u64, lang: &str) -> String {
-    let digits = n.to_string();
-    let sep = if lang == "ru" { "\u{a0}" } else { "," };
-    // Russian does not group four-digit numbers (CLDR minimumGroupingDigits = 2).
-    if lang == "ru" && digits.len() <= 4 {
-        return digits;
-    }
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3 * 2);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push_str(sep);
-        }
-        out.push(c);
-    }
-    out
+use fixed_decimal::{Decimal, Sign};
+use icu_calendar::cal::Gregorian;
+use icu_calendar::Date;
+use icu_datetime::fieldsets::YMD;
+use icu_datetime::FixedCalendarDateTimeFormatter;
+use icu_decimal::DecimalFormatter;
+use icu_locale_core::Locale;
+
+/// Formats numbers, money and dates for one language.
+pub struct Formatter {
+    lang: String,
+    decimal: DecimalFormatter,
+    date: FixedCalendarDateTimeFormatter<Gregorian, YMD>,
 }
 
-/// `amount` whole units of `currency`, written for readers of `lang`.
-pub fn money(amount: u64, currency: &str, lang: &str) -> String {
-    let symbol = match currency {
+impl std::fmt::Debug for Formatter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Formatter")
+            .field("lang", &self.lang)
+            .finish()
+    }
+}
+
+impl Formatter {
+    /// A formatter for `lang`, a BCP 47 language tag such as `en` or `ru`.
+    pub fn new(lang: &str) -> Result<Formatter, String> {
+        let locale: Locale = lang
+            .parse()
+            .map_err(|_| format!("`{lang}` is not a language tag CLDR knows"))?;
+        let decimal = DecimalFormatter::try_new((&locale).into(), Default::default())
+            .map_err(|e| format!("no CLDR number format for `{lang}`: {e}"))?;
+        let date = FixedCalendarDateTimeFormatter::try_new((&locale).into(), YMD::long())
+            .map_err(|e| format!("no CLDR date format for `{lang}`: {e}"))?;
+        Ok(Formatter {
+            lang: lang.to_owned(),
+            decimal,
+            date,
+        })
+    }
+
+    /// The language this formatter writes.
+    pub fn lang(&self) -> &str {
+        &self.lang
+    }
+
+    /// `value` with the language's digit grouping and decimal sign (`1,234.5`,
+    /// `1 234,5`), rounded to at most `max_fraction` digits and padded to at least
+    /// `min_fraction`.
+    pub fn decimal(
+        &self,
+        value: &Decimal,
+        min_fraction: Option<u8>,
+        max_fraction: Option<u8>,
+    ) -> String {
+        let mut value = value.clone();
+        if let Some(max) = max_fraction {
+            value.round(-i16::from(max));
+        }
+        if let Some(min) = min_fraction {
+            value.absolute.pad_end(-i16::from(min));
+        }
+        self.decimal.format(&value).to_string()
+    }
+
+    /// A float as [`Formatter::decimal`] would write it; not-a-number and infinities
+    /// are written as Rust writes them.
+    pub fn number(&self, value: f64, min_fraction: Option<u8>, max_fraction: Option<u8>) -> String {
+        match decimal_from_f64(value) {
+            Some(d) => self.decimal(&d, min_fraction, max_fraction),
+            None => value.to_string(),
+        }
+    }
+
+    /// `amount` of `currency` (ISO 4217): `$1,234.50` in English, `1 234,50 ₽` in Russian.
+    pub fn money(&self, amount: &Decimal, currency: &str) -> String {
+        let mut value = amount.clone();
+        value.round(-2);
+        if value.absolute.nonzero_magnitude_end() >= 0 {
+            value.absolute.trim_end();
+        } else {
+            value.absolute.pad_end(-2);
+        }
+        let negative = value.sign == Sign::Negative;
+        value.sign = Sign::None;
+        let number = self.decimal.format(&value).to_string();
+        let minus = if negative { "-" } else { "" };
+        let code = currency.trim().to_ascii_uppercase();
+        let symbol = currency_symbol(&code);
+        if self.sign_first() {
+            let gap = if symbol.chars().all(|c| c.is_ascii_uppercase()) {
+                "\u{a0}"
+            } else {
+                ""
+            };
+            format!("{minus}{symbol}{gap}{number}")
+        } else {
+            format!("{minus}{number}\u{a0}{symbol}")
+        }
+    }
+
+    /// Whole units of `currency`: the reward amounts of `site.yaml`.
+    pub fn money_units(&self, amount: u64, currency: &str) -> String {
+        self.money(&Decimal::from(amount), currency)
+    }
+
+    /// A float amount of `currency`, as [`Formatter::money`] writes it.
+    pub fn money_f64(&self, amount: f64, currency: &str) -> String {
+        match decimal_from_f64(amount) {
+            Some(d) => self.money(&d, currency),
+            None => format!("{amount} {currency}"),
+        }
+    }
+
+    /// A `YYYY-MM-DD` date in the language's long form: `November 24, 2026`,
+    /// `24 ноября 2026 г.`.
+    pub fn date(&self, iso: &str) -> Result<String, String> {
+        let not_a_date = || format!("`{iso}` is not a date written as YYYY-MM-DD");
+        let mut parts = iso.trim().splitn(3, '-');
+        let mut next = |len: usize| -> Result<&str, String> {
+            parts
+                .next()
+                .filter(|p| p.len() == len && p.bytes().all(|b| b.is_ascii_digit()))
+                .ok_or_else(not_a_date)
+        };
+        let year: i32 = next(4)?.parse().map_err(|_| not_a_date())?;
+        let month: u8 = next(2)?.parse().map_err(|_| not_a_date())?;
+        let day: u8 = next(2)?.parse().map_err(|_| not_a_date())?;
+        let date = Date::try_new_gregorian(year, month, day).map_err(|_| not_a_date())?;
+        Ok(self.date.format(&date).to_string())
+    }
+
+    /// Whether the currency sign precedes the number (CLDR's currency pattern).
+    fn sign_first(&self) -> bool {
+        let primary = self.lang.split(['-', '_']).next().unwrap_or_default();
+        matches!(primary, "en" | "ja" | "ko" | "zh" | "he" | "th")
+    }
+}
+
+/// The sign readers know for `currency`, or its ISO code.
+fn currency_symbol(currency: &str) -> &str {
+    match currency {
         "USD" => "$",
         "RUB" => "₽",
         "EUR" => "€",
         "GBP" => "£",
         other => other,
-    };
-    let number = integer(amount, lang);
-    if lang == "ru" {
-        format!("{number}\u{a0}{symbol}")
-    } else if symbol.len() == 3 && symbol.is_ascii() {
-        format!("{symbol}\u{a0}{number}")
-    } else {
-        format!("{symbol}{number}")
     }
+}
+
+/// An exact decimal from a float, through its shortest round-trip text (Rust never
+/// writes floats in exponent form with `{}`).
+pub fn decimal_from_f64(value: f64) -> Option<Decimal> {
+    if !value.is_finite() {
+        return None;
+    }
+    value.to_string().parse().ok()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn en() -> Formatter {
+        Formatter::new("en").unwrap()
+    }
+
+    fn ru() -> Formatter {
+        Formatter::new("ru").unwrap()
+    }
+
+    /// `~` stands for a no-break space.
+    fn nb(s: &str) -> String {
+        s.replace('~', "\u{a0}")
+    }
+
+    #[test]
+    fn numbers_group_digits_as_cldr_says() {
+        let cases: &[(f64, Option<u8>, &str, &str)] = &[
+            (5.0, None, "5", "5"),
+            (1234.5, None, "1,234.5", "1~234,5"),
+            (1234.5, Some(2), "1,234.50", "1~234,50"),
+            (12000.0, None, "12,000", "12~000"),
+            (1_000_000.0, None, "1,000,000", "1~000~000"),
+            (-42.25, None, "-42.25", "-42,25"),
+            (
+                0.1 + 0.2,
+                None,
+                "0.30000000000000004",
+                "0,30000000000000004",
+            ),
+        ];
+        for (value, min, english, russian) in cases {
+            assert_eq!(en().number(*value, *min, None), *english, "{value}");
+            assert_eq!(ru().number(*value, *min, None), nb(russian), "{value}");
+        }
+        assert_eq!(en().number(2.0 / 3.0, None, Some(2)), "0.67");
+        assert_eq!(en().number(f64::NAN, None, None), "NaN");
+    }
+
     #[test]
     fn money_reads_as_each_market_expects() {
-        assert_eq!(money(150, "USD", "en"), "$150");
-        assert_eq!(money(1500, "USD", "en"), "$1,500");
-        assert_eq!(money(12000, "RUB", "ru"), "12\u{a0}000\u{a0}₽");
-        assert_eq!(money(1500, "RUB", "ru"), "1500\u{a0}₽");
-        assert_eq!(money(150, "USD", "ru"), "150\u{a0}$");
-        assert_eq!(money(12000, "RUB", "en"), "₽12,000");
-        assert_eq!(money(5, "CHF", "en"), "CHF\u{a0}5");
+        let cases: &[(f64, &str, &str, &str)] = &[
+            (1234.5, "USD", "$1,234.50", "1~234,50~$"),
+            (1234.5, "RUB", "₽1,234.50", "1~234,50~₽"),
+            (150.0, "USD", "$150", "150~$"),
+            (12000.0, "RUB", "₽12,000", "12~000~₽"),
+            (9.999, "EUR", "€10", "10~€"),
+            (5.0, "CHF", "CHF~5", "5~CHF"),
+            (7.0, "usd", "$7", "7~$"),
+            (-20.5, "USD", "-$20.50", "-20,50~$"),
+        ];
+        for (amount, currency, english, russian) in cases {
+            assert_eq!(
+                en().money_f64(*amount, currency),
+                nb(english),
+                "{amount} {currency}"
+            );
+            assert_eq!(
+                ru().money_f64(*amount, currency),
+                nb(russian),
+                "{amount} {currency}"
+            );
+        }
+        assert_eq!(ru().money_units(12000, "RUB"), nb("12~000~₽"));
+    }
+
+    #[test]
+    fn dates_use_the_long_form() {
+        assert_eq!(en().date("2026-11-24").unwrap(), "November 24, 2026");
+        // CLDR puts a narrow no-break space (U+202F) before the year mark.
+        assert_eq!(ru().date("2026-11-24").unwrap(), "24 ноября 2026\u{202f}г.");
+        assert_eq!(en().date("2026-04-01").unwrap(), "April 1, 2026");
+        assert_eq!(ru().date("2026-04-01").unwrap(), "1 апреля 2026\u{202f}г.");
+        for bad in [
+            "2026-13-01",
+            "2026-02-30",
+            "24.11.2026",
+            "2026-1-5",
+            "",
+            "2026-11-24-1",
+        ] {
+            assert!(en().date(bad).is_err(), "{bad}");
+        }
     }
 }

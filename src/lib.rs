@@ -28,6 +28,7 @@ pub mod site;
 pub mod slug;
 pub mod templates;
 pub mod translations;
+pub mod typography;
 pub mod yaml;
 
 /// Page slugs the site's own paths use under `/<lang>/`.

@@ -5,17 +5,26 @@
 //! English. Bundles are the concurrent kind, shared by all render threads, with Unicode
 //! isolation marks off (the output is HTML and plain text, where the marks would show
 //! up as invisible junk in copied text).
+//!
+//! Every number a message prints goes through the language's CLDR formatter
+//! ([`crate::l10n::Formatter`], hooked in as the bundle's number formatter), so
+//! `{ $count }` and `{ NUMBER($count) }` group digits (`12 000`) while plural selectors
+//! still see a number. Two functions come on top of Fluent's own: `MONEY($amount,
+//! $currency)` and `DATE($date)`. Formatted messages are typeset for their language
+//! ([`crate::typography`]).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::types::{FluentNumber, FluentNumberOptions, FluentNumberStyle};
 use fluent_bundle::{FluentArgs, FluentError, FluentResource, FluentValue};
 use fluent_syntax::ast;
 use unic_langid::LanguageIdentifier;
 
 use crate::diagnostics::{Diagnostic, Report, Result};
 use crate::fsutil;
+use crate::l10n::Formatter;
 use crate::settings::Settings;
 
 /// Where a message is defined, and what `check` needs to know about it.
@@ -25,7 +34,8 @@ pub struct Definition {
     pub file: PathBuf,
     /// 1-based line of `id =`.
     pub line: usize,
-    /// For each select expression: its variant keys, when it selects on a plural category.
+    /// For each select expression that selects on a count (plural-category keys, or a
+    /// `NUMBER()`/`MONEY()` selector): its variant keys.
     pub plural_selects: Vec<Vec<String>>,
     /// Messages this one refers to (`{ other-id }`).
     pub references: Vec<String>,
@@ -53,7 +63,14 @@ fn walk_expression(expression: &ast::Expression<&str>, info: &mut Definition) {
                     ast::VariantKey::NumberLiteral { value } => (*value).to_owned(),
                 })
                 .collect();
-            if keys.iter().any(|k| PLURAL_CATEGORIES.contains(&k.as_str())) {
+            // A count: variant keys that are plural categories, or a selector that
+            // passes its value through NUMBER() or MONEY().
+            let counts = matches!(
+                selector,
+                ast::InlineExpression::FunctionReference { id, .. }
+                    if id.name == "NUMBER" || id.name == "MONEY"
+            );
+            if counts || keys.iter().any(|k| PLURAL_CATEGORIES.contains(&k.as_str())) {
                 info.plural_selects.push(keys);
             }
             for v in variants {
@@ -151,6 +168,7 @@ fn find_cycle(graph: &BTreeMap<String, Vec<String>>, start: &str) -> Option<Vec<
 /// The messages of every language of the site.
 pub struct Locales {
     bundles: BTreeMap<String, FluentBundle<FluentResource>>,
+    formatters: BTreeMap<String, std::sync::Arc<Formatter>>,
     definitions: BTreeMap<String, BTreeMap<String, Definition>>,
 }
 
@@ -177,12 +195,16 @@ impl Locales {
         let mut report = Report::default();
         let mut bundles = BTreeMap::new();
         let mut definitions = BTreeMap::new();
+        let mut formatters = BTreeMap::new();
         for lang in &settings.languages {
             let langid: LanguageIdentifier = lang.parse().map_err(|_| {
                 Diagnostic::project(format!("`{lang}` is not a language Fluent knows"))
             })?;
+            let formatter = std::sync::Arc::new(Formatter::new(lang).map_err(Diagnostic::project)?);
             let mut bundle = FluentBundle::new_concurrent(vec![langid]);
             bundle.set_use_isolating(false);
+            add_functions(&mut bundle, &formatter);
+            formatters.insert(lang.clone(), formatter);
             let mut defined: BTreeMap<String, Definition> = BTreeMap::new();
             let dir = root.join("locales").join(lang);
             let files = fsutil::files_under(root, &dir)?;
@@ -321,8 +343,17 @@ impl Locales {
         report.into_result()?;
         Ok(Locales {
             bundles,
+            formatters,
             definitions,
         })
+    }
+
+    /// The number, money and date formatter of `lang`.
+    pub fn formatter(&self, lang: &str) -> std::result::Result<&Formatter, String> {
+        self.formatters
+            .get(lang)
+            .map(|f| &**f)
+            .ok_or_else(|| format!("the site has no language `{lang}`"))
     }
 
     /// True when `key` is defined in `lang`.
@@ -367,8 +398,86 @@ impl Locales {
                 "Fluent message `{key}` in locales/{lang}/ failed: {e}"
             ));
         }
-        Ok(text.into_owned())
+        Ok(crate::typography::typeset_markup(&text, lang))
     }
+}
+
+impl intl_memoizer::Memoizable for Formatter {
+    type Args = ();
+    type Error = String;
+
+    fn construct(lang: LanguageIdentifier, _: ()) -> std::result::Result<Self, String> {
+        Formatter::new(&lang.to_string())
+    }
+}
+
+/// Writes every number of a message with the language's CLDR formatter; money when
+/// the number carries a currency. `None` leaves the value to Fluent (text, percent,
+/// numbers that ask for no grouping).
+fn format_number(
+    value: &FluentValue<'_>,
+    intls: &intl_memoizer::concurrent::IntlLangMemoizer,
+) -> Option<String> {
+    let FluentValue::Number(number) = value else {
+        return None;
+    };
+    let options = &number.options;
+    if !options.use_grouping || options.style == FluentNumberStyle::Percent {
+        return None;
+    }
+    let digits = |n: Option<usize>| n.map(|n| n.min(20) as u8);
+    intls
+        .with_try_get::<Formatter, _, _>((), |f| match (&options.style, &options.currency) {
+            (FluentNumberStyle::Currency, Some(currency)) => f.money_f64(number.value, currency),
+            _ => f.number(
+                number.value,
+                digits(options.minimum_fraction_digits),
+                digits(options.maximum_fraction_digits),
+            ),
+        })
+        .ok()
+}
+
+/// Registers the number formatter and the `MONEY` and `DATE` functions.
+fn add_functions(bundle: &mut FluentBundle<FluentResource>, formatter: &std::sync::Arc<Formatter>) {
+    bundle.set_formatter(Some(format_number));
+    // Fluent's NUMBER, whose output the formatter above groups.
+    let _ = bundle.add_builtins();
+    // MONEY($amount, $currency) or MONEY($amount, currency: "RUB"): a number that
+    // prints as money and still selects plural variants.
+    let _ = bundle.add_function("MONEY", |positional, named| {
+        let amount = match positional.first() {
+            Some(FluentValue::Number(n)) => n.value,
+            Some(FluentValue::String(s)) => match s.parse::<f64>() {
+                Ok(n) => n,
+                Err(_) => return FluentValue::Error,
+            },
+            _ => return FluentValue::Error,
+        };
+        let currency = match (positional.get(1), named.get("currency")) {
+            (Some(FluentValue::String(c)), _) | (None, Some(FluentValue::String(c))) => {
+                c.to_string()
+            }
+            _ => return FluentValue::Error,
+        };
+        FluentValue::Number(FluentNumber {
+            value: amount,
+            options: FluentNumberOptions {
+                style: FluentNumberStyle::Currency,
+                currency: Some(currency),
+                ..FluentNumberOptions::default()
+            },
+        })
+    });
+    // DATE($date): a YYYY-MM-DD date in the language's long form.
+    let dates = formatter.clone();
+    let _ = bundle.add_function("DATE", move |positional, _named| match positional.first() {
+        Some(FluentValue::String(s)) => match dates.date(s) {
+            Ok(text) => FluentValue::from(text),
+            Err(_) => FluentValue::Error,
+        },
+        _ => FluentValue::Error,
+    });
 }
 
 /// Message ids and their lines: every line that starts with an identifier and `=`.
@@ -471,7 +580,63 @@ mod tests {
         assert_eq!(f(5.0), "5 историй");
         assert_eq!(f(11.0), "11 историй");
         assert_eq!(f(21.0), "21 история");
-        assert_eq!(f(1.5), "1.5 истории");
+        assert_eq!(f(1.5), "1,5 истории");
+    }
+
+    #[test]
+    fn numbers_in_messages_group_digits_and_still_select_plurals() {
+        let l = locales(concat!(
+            "stories = { $count ->\n    [one] { $count } история\n    [few] { $count } истории\n",
+            "    [many] { $count } историй\n   *[other] { $count } истории\n}\n",
+            "partners = { NUMBER($count) } партнёров\n",
+            "fixed = { NUMBER($n, minimumFractionDigits: 2) }\n",
+            "reward = { MONEY($amount, $currency) } за клиента\n",
+            "reward-rub = { MONEY($amount, currency: \"RUB\") }\n",
+            "since = С { DATE($date) }\n",
+            "bad-date = { DATE($date) }\n",
+        ));
+        let f = |key: &str, args: &[(&str, Arg)]| l.format("ru", key, args).unwrap();
+        let n = |v: f64| Arg::Number(v);
+        let t = |v: &str| Arg::Text(v.to_owned());
+        assert_eq!(
+            f("stories", &[("count", n(12_345.0))]),
+            "12\u{a0}345 историй"
+        );
+        assert_eq!(f("stories", &[("count", n(1_001.0))]), "1\u{a0}001 история");
+        assert_eq!(
+            f("partners", &[("count", n(1_250.0))]),
+            "1\u{a0}250 партнёров"
+        );
+        assert_eq!(f("fixed", &[("n", n(1_234.5))]), "1\u{a0}234,50");
+        assert_eq!(
+            f("reward", &[("amount", n(12_000.0)), ("currency", t("RUB"))]),
+            "12\u{a0}000\u{a0}₽ за клиента"
+        );
+        assert_eq!(
+            f("reward-rub", &[("amount", n(1_234.5))]),
+            "1\u{a0}234,50\u{a0}₽"
+        );
+        assert_eq!(
+            f("since", &[("date", t("2026-11-24"))]),
+            "С\u{a0}24 ноября 2026\u{202f}г."
+        );
+        assert_eq!(
+            l.format("en", "hello", &[("name", n(1_234_567.0))])
+                .unwrap(),
+            "Hello, 1,234,567!"
+        );
+        assert!(l
+            .format("ru", "bad-date", &[("date", t("soon"))])
+            .unwrap()
+            .contains("DATE"));
+    }
+
+    #[test]
+    fn number_selectors_count_as_plural_selects() {
+        let l = locales("a = { NUMBER($n) ->\n    [1] один\n   *[other] много\n}\nb = { $kind ->\n    [x] икс\n   *[y] игрек\n}\n");
+        let defs = l.definitions("ru").unwrap();
+        assert_eq!(defs["a"].plural_selects, [["1", "other"]]);
+        assert!(defs["b"].plural_selects.is_empty());
     }
 
     #[test]

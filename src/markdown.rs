@@ -5,7 +5,9 @@
 //! strikethrough and heading ids. Two safety rules apply to text marketers paste from
 //! anywhere: raw HTML is shown as text rather than passed through, and links or images
 //! with `javascript:`, `vbscript:` or `data:` targets (entity-encoded forms included,
-//! since the parser decodes entities first) are neutralised.
+//! since the parser decodes entities first) are neutralised. Prose is typeset for the
+//! document's language ([`crate::typography`]) before raw HTML becomes text, so what
+//! an author typed as HTML is shown exactly as typed.
 
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
 
@@ -25,9 +27,11 @@ fn options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
-/// Renders `markdown` to an HTML fragment.
-pub fn render(markdown: &str) -> Rendered {
-    let mut events: Vec<Event<'_>> = Parser::new_ext(markdown, options())
+/// Renders `markdown`, written in `lang`, to an HTML fragment.
+pub fn render(markdown: &str, lang: &str) -> Rendered {
+    let events: Vec<Event<'_>> = Parser::new_ext(markdown, options()).collect();
+    let mut events: Vec<Event<'_>> = crate::typography::typeset_events(events, lang)
+        .into_iter()
         .map(neutralise)
         .collect();
     let anchors = assign_heading_ids(&mut events);
@@ -163,9 +167,14 @@ pub fn escape_html(text: &str) -> String {
 mod tests {
     use super::*;
 
+    fn render_en(markdown: &str) -> Rendered {
+        render(markdown, "en")
+    }
+
     #[test]
     fn headings_get_unique_ids_in_any_script() {
-        let r = render("## Как это работает\n\ntext\n\n## Как это работает\n\n## Custom {#mine}\n");
+        let r =
+            render_en("## Как это работает\n\ntext\n\n## Как это работает\n\n## Custom {#mine}\n");
         assert_eq!(
             r.anchors,
             ["как-это-работает", "как-это-работает-1", "mine"]
@@ -179,7 +188,7 @@ mod tests {
 
     #[test]
     fn raw_html_is_shown_as_text() {
-        let r = render("Hello <script>alert(1)</script>\n\n<div>x</div>\n");
+        let r = render_en("Hello <script>alert(1)</script>\n\n<div>x</div>\n");
         assert!(!r.html.contains("<script>"), "{}", r.html);
         assert!(r.html.contains("&lt;script&gt;"), "{}", r.html);
     }
@@ -194,7 +203,7 @@ mod tests {
             "![a](data:text/html;base64,AAAA)",
             "[a](<java\tscript:alert(1)>)",
         ] {
-            let r = render(src);
+            let r = render_en(src);
             assert!(
                 !r.html.to_lowercase().contains("script:"),
                 "{src} -> {}",
@@ -202,14 +211,59 @@ mod tests {
             );
             assert!(!r.html.contains("data:"), "{src} -> {}", r.html);
         }
-        assert!(render("[a](https://example.com)")
+        assert!(render_en("[a](https://example.com)")
             .html
             .contains("href=\"https://example.com\""));
     }
 
     #[test]
+    fn prose_is_typeset_but_code_links_and_raw_html_are_not() {
+        let md = concat!(
+            "\"Quotes *around* emphasis\" - and `\"code\" - span`.\n\n",
+            "[a \"link\"](https://x.test/a--b \"title - 'kept'\") and <https://x.test/don't>\n\n",
+            "![the \"alt\" text](/b.png)\n\n",
+            "```\nlet s = \"code - block\";\n```\n\n",
+            "<span title=\"a - b\">raw</span>\n",
+        );
+        let html = render_en(md).html;
+        for expected in [
+            "<p>“Quotes <em>around</em> emphasis”\u{a0}— and <code>\"code\" - span</code>.</p>",
+            "<a href=\"https://x.test/a--b\" title=\"title - &#39;kept&#39;\">a “link”</a>",
+            "<a href=\"https://x.test/don&#x27;t\">https://x.test/don't</a>",
+            "alt=\"the “alt” text\"",
+            "let s = \"code - block\";",
+            "&lt;span title=\"a - b\"&gt;raw&lt;/span&gt;",
+        ] {
+            assert!(html.contains(expected), "{expected}\nnot in\n{html}");
+        }
+    }
+
+    #[test]
+    fn russian_prose_gets_russian_quotes_and_bound_prepositions() {
+        let html = render(
+            "В \"Северном учёте\" **выплаты** - в срок и в рублях.\n",
+            "ru",
+        )
+        .html;
+        assert_eq!(
+            html,
+            "<p>В\u{a0}«Северном учёте» <strong>выплаты</strong>\u{a0}— в\u{a0}срок и\u{a0}в\u{a0}рублях.</p>\n"
+        );
+        let again = render(&html_to_markdownless(&html), "ru").html;
+        assert_eq!(again, html, "typesetting twice changes nothing");
+    }
+
+    /// The paragraph's text with the tags put back as Markdown, to typeset it again.
+    fn html_to_markdownless(html: &str) -> String {
+        html.replace("<p>", "")
+            .replace("</p>", "")
+            .replace("<strong>", "**")
+            .replace("</strong>", "**")
+    }
+
+    #[test]
     fn tables_render() {
-        let r = render("| a | b |\n|---|---|\n| 1 | 2 |\n");
+        let r = render_en("| a | b |\n|---|---|\n| 1 | 2 |\n");
         assert!(r.html.contains("<table>"), "{}", r.html);
     }
 }

@@ -5,7 +5,9 @@
 //! instance shared by all render threads. Two functions connect templates to the rest
 //! of refkit: `t(key=…, …)` formats a Fluent message in the page's language, and
 //! `referral_link(asset=…)` gives the partner's tracked link for a call to action and
-//! records it for the manifest. Errors name the template file and line, and the page
+//! records it for the manifest. Four filters write values for the page's language:
+//! `number`, `money`, `date` (CLDR, through [`crate::l10n`]) and `typeset`
+//! ([`crate::typography`]). Errors name the template file and line, and the page
 //! being rendered.
 
 use std::collections::BTreeMap;
@@ -81,9 +83,11 @@ impl Templates {
         report.into_result()?;
 
         let mut tera = Tera::new();
+        let filter_locales = locales.clone();
         tera.register_function("t", move |kwargs: Kwargs, state: &State| {
             translate(&locales, &kwargs, state)
         });
+        register_filters(&mut tera, filter_locales);
         tera.register_function("referral_link", move |kwargs: Kwargs, state: &State| {
             referral_link(&attribution, &kwargs, state)
         });
@@ -224,6 +228,83 @@ fn translate(locales: &Locales, kwargs: &Kwargs, state: &State) -> tera::TeraRes
     locales
         .format(&lang, &key, &args)
         .map_err(tera::Error::message)
+}
+
+/// The page's language: `lang=` when given, else the context's `lang`.
+fn page_lang(kwargs: &Kwargs, state: &State, filter: &str) -> tera::TeraResult<String> {
+    if let Some(lang) = kwargs.get::<String>("lang")? {
+        return Ok(lang);
+    }
+    state.get("lang")?.ok_or_else(|| {
+        tera::Error::message(format!(
+            "the `{filter}` filter needs `lang` in the page context, or a `lang=` argument"
+        ))
+    })
+}
+
+/// A number from a template value: a number, or text holding one.
+fn number_of(value: &Value, filter: &str) -> tera::TeraResult<f64> {
+    let parsed = if value.is_number() {
+        value.as_f64()
+    } else {
+        value.as_str().and_then(|s| s.trim().parse::<f64>().ok())
+    };
+    parsed.filter(|n| n.is_finite()).ok_or_else(|| {
+        tera::Error::message(format!(
+            "the `{filter}` filter formats numbers, but got `{value}`"
+        ))
+    })
+}
+
+/// `number`, `money`, `date` and `typeset`: values written for the page's language.
+fn register_filters(tera: &mut Tera, locales: Arc<Locales>) {
+    let l = locales.clone();
+    // {{ 1234.5 | number }} → 1,234.5 / 1 234,5; `decimals=2` fixes the fraction digits.
+    tera.register_filter(
+        "number",
+        move |value: &Value, kwargs: Kwargs, state: &State| {
+            let n = number_of(value, "number")?;
+            let lang = page_lang(&kwargs, state, "number")?;
+            let decimals: Option<u8> = kwargs.get::<u8>("decimals")?;
+            let f = l.formatter(&lang).map_err(tera::Error::message)?;
+            Ok::<_, tera::Error>(f.number(n, decimals, decimals))
+        },
+    );
+    let l = locales.clone();
+    // {{ 1234.5 | money(currency="RUB") }} → 1 234,50 ₽; without `currency`, the
+    // partner's market currency.
+    tera.register_filter("money", move |value: &Value, kwargs: Kwargs, state: &State| {
+        let n = number_of(value, "money")?;
+        let lang = page_lang(&kwargs, state, "money")?;
+        let currency = match kwargs.get::<String>("currency")? {
+            Some(c) => c,
+            None => state
+                .get::<Value>("market")?
+                .and_then(|m| m.get_from_path("currency").and_then(|c| c.as_str().map(str::to_owned)))
+                .ok_or_else(|| {
+                    tera::Error::message(
+                        "the `money` filter needs `currency=\"USD\"` (or another ISO 4217 code) outside partner pages",
+                    )
+                })?,
+        };
+        let f = l.formatter(&lang).map_err(tera::Error::message)?;
+        Ok::<_, tera::Error>(f.money_f64(n, &currency))
+    });
+    let l = locales.clone();
+    // {{ page.date | date }} → November 24, 2026 / 24 ноября 2026 г.
+    tera.register_filter("date", move |value: &str, kwargs: Kwargs, state: &State| {
+        let lang = page_lang(&kwargs, state, "date")?;
+        let f = l.formatter(&lang).map_err(tera::Error::message)?;
+        f.date(value).map_err(tera::Error::message)
+    });
+    // {{ partner.audience | typeset }}: quotes, dashes and no-break spaces for the language.
+    tera.register_filter(
+        "typeset",
+        move |value: &str, kwargs: Kwargs, state: &State| {
+            let lang = page_lang(&kwargs, state, "typeset")?;
+            Ok::<_, tera::Error>(crate::typography::typeset(value, &lang))
+        },
+    );
 }
 
 /// `referral_link(asset="…")`: the current partner's tracked link for this page.

@@ -5,9 +5,11 @@
 #   $brand    site title (brand name)        $partner  partner display name
 #   $title    page or story title            $reward   formatted reward, e.g. "$150"
 #   $days     payout days (number)           $count    number of items
-#   $year, $month, $day   parts of a YYYY-MM-DD date ($month and $day are numbers)
 # Messages that say "{ payout-days }" need $days to be passed as well.
 # Spaces between a number and its noun are no-break spaces (U+00A0).
+# Numbers print with CLDR digit grouping ({ $count } gives 1,250); dates come from
+# the templates' `date` filter, amounts from `money` (see README, "Typography and
+# formatting"). Straight quotes and spaced hyphens are typeset on output.
 
 ## Languages: each language is named in its own language
 
@@ -24,23 +26,6 @@ lang-switch-label = Language
 # Shown next to the brand on every partner page.
 header-partner = Recommended by { $partner }
 footer-disclosure = This page contains referral links. If you sign up through them, { $partner } may receive a reward from { $brand }.
-
-## Dates: "April 14, 2026"
-
-date-long = { $month ->
-        [1] January
-        [2] February
-        [3] March
-        [4] April
-        [5] May
-        [6] June
-        [7] July
-        [8] August
-        [9] September
-        [10] October
-        [11] November
-       *[12] December
-    } { $day }, { $year }
 
 ## Counts
 

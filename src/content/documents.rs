@@ -96,7 +96,7 @@ pub fn parse_document<F: DeserializeOwned>(
             .help("start the file with `---`, the YAML front matter, and another `---` line")
     })?;
     let front: F = crate::yaml::parse(file, &text, split.yaml, split.yaml_line)?;
-    let rendered = markdown::render(split.body);
+    let rendered = markdown::render(split.body, lang);
     let body = split.body.to_owned();
     let front_line = split.yaml_line;
     Ok(Parsed {

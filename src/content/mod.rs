@@ -18,6 +18,7 @@ use crate::diagnostics::{Diagnostic, Report, Result};
 use crate::fsutil;
 use crate::partners::{self, Partner};
 use crate::settings::Settings;
+use crate::typography::typeset;
 
 pub use documents::Parsed;
 pub use pitch::Pitch;
@@ -427,8 +428,8 @@ fn texts<F: TextFront>(versions: Vec<Parsed<F>>) -> Vec<Text> {
         .into_iter()
         .map(|v| Text {
             stale: v.front.source_hash().is_some_and(|h| h != current),
-            title: v.front.title().trim().to_owned(),
-            summary: v.front.summary().map(|s| s.trim().to_owned()),
+            title: typeset(v.front.title().trim(), &v.lang),
+            summary: v.front.summary().map(|s| typeset(s.trim(), &v.lang)),
             lang: v.lang,
             file: v.file,
             markdown: v.body,

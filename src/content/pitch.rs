@@ -152,11 +152,15 @@ pub(super) fn load(root: &Path, settings: &Settings, report: &mut Report) -> Vec
             );
         }
         seen.insert((market.clone(), channel.clone(), lang.clone()));
+        let subject = doc
+            .front
+            .subject
+            .map(|s| crate::typography::typeset(&s.value, &lang));
         pitches.push(Pitch {
             market,
             channel,
             lang,
-            subject: doc.front.subject.map(|s| s.value),
+            subject,
             asset,
             body: split.body.to_owned(),
             html: doc.rendered.html,

@@ -205,14 +205,14 @@ impl<'a> Shared<'a> {
             for t in &story.texts {
                 story_text.insert(
                     (story.slug.as_str(), t.lang.as_str()),
-                    text::markdown_to_text(&t.markdown),
+                    text::markdown_to_text(&t.markdown, &t.lang),
                 );
             }
         }
         let pitch_text = project
             .pitches
             .iter()
-            .map(|p| text::markdown_to_text(&p.body))
+            .map(|p| text::markdown_to_text(&p.body, &p.lang))
             .collect();
         Ok(Shared {
             project,
@@ -361,7 +361,10 @@ fn partner_kits(
             ("file", Value::from(file.as_str())),
             ("url", Value::from(zip_url.as_str())),
             ("bytes", Value::from(zip.len() as u64)),
-            ("size", Value::from(human_size(zip.len() as u64, lang))),
+            (
+                "size",
+                Value::from(human_size(zip.len() as u64, lang, locales)),
+            ),
             ("sha256", Value::from(sha256.as_str())),
         ]));
         records.push(KitRecord {
@@ -377,7 +380,7 @@ fn partner_kits(
     }
 
     for (lang, content) in contents {
-        let mut context = kit_context(shared, partner, lang, &content.kit);
+        let mut context = kit_context(shared, partner, lang, locales, &content.kit);
         context.insert_value("downloads", Value::from(downloads.clone()));
         context.insert_value("images", Value::from(image_values.clone()));
         context.insert_value("qr", qr_value.clone());
@@ -470,6 +473,7 @@ fn kit_context(
     shared: &Shared<'_>,
     partner: &Partner,
     lang: &str,
+    locales: &Locales,
     kit: &[(&'static str, Value)],
 ) -> Context {
     let settings = &shared.project.settings;
@@ -485,7 +489,11 @@ fn kit_context(
         ]),
     );
     context.insert_value("partner", partner_value(partner));
-    context.insert_value("market", market_value(settings, partner, lang));
+    let market = match (settings.market(&partner.market), locales.formatter(lang)) {
+        (Some(m), Ok(formatter)) => market_value(m, formatter),
+        _ => Value::none(),
+    };
+    context.insert_value("market", market);
     for (key, value) in kit {
         context.insert_value(*key, value.clone());
     }
@@ -617,7 +625,7 @@ fn kit_content(
         ("links", Value::from(link_values)),
         ("microsite", Value::from(microsite)),
     ];
-    let shared_context = kit_context(shared, partner, lang, &kit);
+    let shared_context = kit_context(shared, partner, lang, locales, &kit);
     let describe = format!("the {lang} kit README of partner `{}`", partner.id);
     let mut readme_context = shared_context;
     readme_context.insert_value("qr_link", Value::from(qr_link));
@@ -700,15 +708,16 @@ fn one_line(text: &str) -> String {
 }
 
 /// A file size for people: "2.4 MB" in English, "2,4 МБ" in Russian.
-fn human_size(bytes: u64, lang: &str) -> String {
+fn human_size(bytes: u64, lang: &str, locales: &Locales) -> String {
     let (value, unit_en, unit_ru) = if bytes >= 1_000_000 {
         (bytes as f64 / 1_000_000.0, "MB", "МБ")
     } else {
         (bytes as f64 / 1_000.0, "KB", "КБ")
     };
-    if lang == "ru" {
-        format!("{}\u{a0}{unit_ru}", format!("{value:.1}").replace('.', ","))
-    } else {
-        format!("{value:.1}\u{a0}{unit_en}")
-    }
+    let unit = if lang == "ru" { unit_ru } else { unit_en };
+    let number = match locales.formatter(lang) {
+        Ok(f) => f.number(value, Some(1), Some(1)),
+        Err(_) => format!("{value:.1}"),
+    };
+    format!("{number}\u{a0}{unit}")
 }

@@ -3,7 +3,8 @@
 //!
 //! Pitch copy and stories are converted to plain text once, with `{partner}` and
 //! `{link}` left in place; per partner only those placeholders are replaced. HTML
-//! versions get the same placeholders replaced with escaped values.
+//! versions get the same placeholders replaced with escaped values. The prose is
+//! typeset for its language, as on the microsites; code and link targets are not.
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
@@ -15,14 +16,17 @@ pub const PARTNER_PLACEHOLDER: &str = "{partner}";
 /// How many characters X counts for any link (its t.co wrapping).
 pub const X_LINK_LENGTH: usize = 23;
 
-/// Converts Markdown to plain text for pasting: no markup, links written out.
-pub fn markdown_to_text(markdown: &str) -> String {
+/// Converts Markdown in `lang` to plain text for pasting: no markup, links written
+/// out, prose typeset.
+pub fn markdown_to_text(markdown: &str, lang: &str) -> String {
     let mut out = String::with_capacity(markdown.len());
     let mut link_stack: Vec<(String, usize)> = Vec::new();
     let mut lists: Vec<Option<u64>> = Vec::new();
     let mut quote_depth = 0usize;
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
-    for event in Parser::new_ext(markdown, options) {
+    let events =
+        crate::typography::typeset_events(Parser::new_ext(markdown, options).collect(), lang);
+    for event in events {
         match event {
             Event::Start(Tag::Paragraph | Tag::Heading { .. }) => start_line(&mut out, quote_depth),
             Event::End(TagEnd::Paragraph | TagEnd::Heading(_)) => out.push_str("\n\n"),
@@ -149,7 +153,7 @@ mod tests {
     #[test]
     fn markdown_becomes_pasteable_text() {
         let md = "Hello **{partner}** friends!\n\n- one\n- two\n\n[Try it]({link})\n";
-        let text = markdown_to_text(md);
+        let text = markdown_to_text(md, "en");
         assert_eq!(
             text,
             "Hello {partner} friends!\n\n• one\n• two\n\nTry it: {link}\n"
@@ -161,7 +165,7 @@ mod tests {
 
     #[test]
     fn html_placeholders_are_replaced_escaped_even_inside_link_targets() {
-        let html = crate::markdown::render("[Join]({link}) with {partner}").html;
+        let html = crate::markdown::render("[Join]({link}) with {partner}", "en").html;
         let stamped = stamp_html(&html, "<Ann>", "https://x.test/?a=1&b=2");
         assert!(
             stamped.contains("href=\"https://x.test/?a=1&amp;b=2\""),
@@ -181,7 +185,7 @@ mod tests {
 
     #[test]
     fn ordered_lists_and_quotes_keep_their_shape() {
-        let text = markdown_to_text("1. first\n2. second\n\n> quoted\n");
+        let text = markdown_to_text("1. first\n2. second\n\n> quoted\n", "en");
         assert_eq!(text, "1. first\n2. second\n\n> quoted\n");
     }
 }

@@ -11,7 +11,8 @@ use tera::{Context, Map, Value};
 
 use super::{Job, Urls};
 use crate::content::{Project, Story};
-use crate::l10n;
+use crate::l10n::Formatter;
+use crate::locales::Locales;
 use crate::partners::Partner;
 use crate::settings::Lead;
 
@@ -27,6 +28,8 @@ pub struct Contexts<'a> {
     preview: bool,
     /// (slug, lang) → rendered HTML, shared by the brand page and every partner copy.
     story_html: BTreeMap<(&'a str, &'a str), Value>,
+    /// (market, lang) → the `market` value, its amounts formatted for the language.
+    markets: BTreeMap<(&'a str, &'a str), Value>,
 }
 
 /// A template map from key-value pairs, in order.
@@ -44,8 +47,12 @@ pub fn opt(s: Option<&str>) -> Value {
 }
 
 impl<'a> Contexts<'a> {
-    /// Prepares the shared values of `project`.
-    pub fn new(project: &'a Project, preview: bool) -> Contexts<'a> {
+    /// Prepares the shared values of `project`; `locales` formats amounts per language.
+    pub fn new(
+        project: &'a Project,
+        locales: &Locales,
+        preview: bool,
+    ) -> std::result::Result<Contexts<'a>, String> {
         let settings = &project.settings;
         let urls = Urls::new(settings);
         let site = obj(vec![
@@ -56,8 +63,13 @@ impl<'a> Contexts<'a> {
         let mut nav = BTreeMap::new();
         let mut brand_stories = BTreeMap::new();
         let mut story_html = BTreeMap::new();
+        let mut markets = BTreeMap::new();
         for lang in &settings.languages {
             let lang = lang.as_str();
+            let formatter = locales.formatter(lang)?;
+            for m in &settings.markets {
+                markets.insert((m.id.as_str(), lang), market_value(m, formatter));
+            }
             let items: Vec<Value> = project
                 .pages
                 .iter()
@@ -82,7 +94,7 @@ impl<'a> Contexts<'a> {
                 );
             }
         }
-        Contexts {
+        Ok(Contexts {
             project,
             preview,
             urls,
@@ -90,7 +102,8 @@ impl<'a> Contexts<'a> {
             nav,
             brand_stories,
             story_html,
-        }
+            markets,
+        })
     }
 
     /// The URL maker.
@@ -369,15 +382,15 @@ impl<'a> Contexts<'a> {
     }
 
     fn market_value(&self, partner: &Partner, lang: &str) -> Value {
-        market_value(&self.project.settings, partner, lang)
+        self.markets
+            .get(&(partner.market.as_str(), lang))
+            .cloned()
+            .unwrap_or_else(Value::none)
     }
 }
 
-/// The `market` template value of `partner`'s market, formatted for `lang`.
-pub fn market_value(settings: &crate::settings::Settings, partner: &Partner, lang: &str) -> Value {
-    let Some(m) = settings.market(&partner.market) else {
-        return Value::none();
-    };
+/// The `market` template value of market `m`, its amounts formatted by `formatter`.
+pub fn market_value(m: &crate::settings::Market, formatter: &Formatter) -> Value {
     let lead = match m.lead {
         Lead::Reward => "reward",
         Lead::Trust => "trust",
@@ -387,8 +400,9 @@ pub fn market_value(settings: &crate::settings::Settings, partner: &Partner, lan
         ("lead", Value::from(lead)),
         (
             "reward",
-            Value::from(l10n::money(m.reward, &m.currency, lang)),
+            Value::from(formatter.money_units(m.reward, &m.currency)),
         ),
+        ("reward_amount", Value::from(m.reward)),
         ("payout_days", Value::from(u64::from(m.payout_days))),
         ("currency", Value::from(m.currency.as_str())),
     ])
