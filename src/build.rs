@@ -15,11 +15,14 @@ use std::sync::Arc;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::content::Project;
+use crate::dates::Date;
 use crate::diagnostics::{Error, Result};
 use crate::kits::{self, Secret};
 use crate::links::Attribution;
 use crate::locales::Locales;
+use crate::manifest;
 use crate::output::{self, Staging};
+use crate::selection::Selection;
 use crate::settings::Settings;
 use crate::site::incremental::{self, RenderCache};
 use crate::site::{self, Contexts};
@@ -48,6 +51,11 @@ pub struct BuildOptions {
     /// Render for the preview server: templates get `preview = true` and may show
     /// authoring hints such as stale translations.
     pub preview: bool,
+    /// Build only these partners (`--partners`, a pilot build); default: all.
+    pub partners: Selection,
+    /// Cadence start of partners whose registry entry sets none (`--start`); without
+    /// it, the day of `SOURCE_DATE_EPOCH`.
+    pub start: Option<Date>,
 }
 
 /// What a build produced.
@@ -61,8 +69,10 @@ pub struct BuildSummary {
     pub links: usize,
     /// Bytes written to the public folder.
     pub bytes: u64,
-    /// Partners with a microsite.
+    /// Partners with a microsite (the selected ones in a pilot build).
     pub partners: usize,
+    /// Partners in the registry.
+    pub registry: usize,
     /// Kit zips written.
     pub kits: usize,
     /// Things the user should know that did not stop the build.
@@ -82,7 +92,8 @@ impl BuildSummary {
             .map(|(m, n)| format!("{m}={n}"))
             .collect();
         format!(
-            "{} {} {} {} {} {} {}",
+            "{} {} {} {} {} {} {} {}",
+            self.registry,
             self.pages,
             self.files,
             self.links,
@@ -100,7 +111,8 @@ impl BuildSummary {
     /// Reads a summary written by [`BuildSummary::record`].
     fn parse(line: &str) -> Option<BuildSummary> {
         let parts: Vec<&str> = line.split(' ').collect();
-        let [pages, files, links, bytes, partners, kits, markets] = parts.as_slice() else {
+        let [registry, pages, files, links, bytes, partners, kits, markets] = parts.as_slice()
+        else {
             return None;
         };
         let mut links_by_market = std::collections::BTreeMap::new();
@@ -114,6 +126,7 @@ impl BuildSummary {
             links: links.parse().ok()?,
             bytes: bytes.parse().ok()?,
             partners: partners.parse().ok()?,
+            registry: registry.parse().ok()?,
             kits: kits.parse().ok()?,
             links_by_market,
             warnings: Vec::new(),
@@ -121,13 +134,18 @@ impl BuildSummary {
         })
     }
 
-    /// "built 89 pages and 16 kits for 8 partners (…) in 0.42 s"
+    /// "built 89 pages and 16 kits for 8 partners (…) in 0.42 s"; a pilot build says
+    /// "for 2 of 8 partners".
     pub fn line(&self, seconds: f64) -> String {
+        let partners = if self.partners < self.registry {
+            format!("{} of {}", self.partners, self.registry)
+        } else {
+            self.partners.to_string()
+        };
         format!(
-            "built {} pages and {} kits for {} partners ({} files, {} tracked links, {:.1} MiB) in {seconds:.2} s",
+            "built {} pages and {} kits for {partners} partners ({} files, {} tracked links, {:.1} MiB) in {seconds:.2} s",
             self.pages,
             self.kits,
-            self.partners,
             self.files,
             self.links,
             self.bytes as f64 / (1024.0 * 1024.0),
@@ -168,6 +186,23 @@ pub fn load_project(root: &Path, base_url: Option<&str>) -> Result<Project> {
     Project::load(root, settings)
 }
 
+/// Loads the project and keeps the partners `selection` matches; a selection naming
+/// an unknown market or partner, or matching nobody, is a usage error.
+pub fn load_selected(
+    root: &Path,
+    base_url: Option<&str>,
+    selection: &Selection,
+) -> Result<Project> {
+    let mut project = load_project(root, base_url)?;
+    if !selection.is_all() {
+        selection
+            .check(&project.settings, &project.partners)
+            .map_err(Error::Usage)?;
+        project.select(selection);
+    }
+    Ok(project)
+}
+
 /// Builds the project described by `options`.
 pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
     let root = &options.root;
@@ -201,7 +236,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
             ..summary
         });
     }
-    let project = load_project(root, options.base_url.as_deref())?;
+    let mut project = load_selected(root, options.base_url.as_deref(), &options.partners)?;
+    let default_start = options.start.or_else(Date::from_source_date_epoch);
+    project.settings.cadence_start = default_start;
     let locales = Arc::new(Locales::load(root, &project.settings)?);
     let attribution = Arc::new(Attribution::new(&project));
     let templates = Templates::load(
@@ -210,9 +247,20 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
         locales.clone(),
         attribution.clone(),
     )?;
-    let warnings: Vec<String> = secret_warning(&secret, project.partners.len(), options.skip_kits)
-        .into_iter()
-        .collect();
+    let mut warnings: Vec<String> =
+        secret_warning(&secret, project.partners.len(), options.skip_kits)
+            .into_iter()
+            .collect();
+    let undated = project
+        .partners
+        .iter()
+        .filter(|p| p.start.is_none())
+        .count();
+    if default_start.is_none() && undated > 0 && !options.skip_kits {
+        warnings.push(format!(
+            "warning: {undated} partners have no cadence start date, so their kits carry the cadence checklist without dates and no cadence.ics; set `start` in content/partners.yaml, pass --start YYYY-MM-DD or set SOURCE_DATE_EPOCH"
+        ));
+    }
 
     clock.lap("load");
     let contexts = Contexts::new(&project, options.preview);
@@ -247,6 +295,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
                 links_by_market: std::collections::BTreeMap::new(),
                 bytes: 0,
                 partners: project.partners.len(),
+                registry: project.registry_size,
                 kits: 0,
                 warnings,
                 stages: clock.laps,
@@ -312,6 +361,14 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
         ]
     }));
     staging.write_manifest("kits.csv", output::csv(rows).as_bytes())?;
+    staging.write_manifest(
+        "partners.csv",
+        manifest::partners_csv(&project, &records, &kits).as_bytes(),
+    )?;
+    staging.write_manifest(
+        "summary.json",
+        manifest::summary_json(&project, &records, &options.partners).as_bytes(),
+    )?;
 
     let mut links_by_market = std::collections::BTreeMap::new();
     for r in &records {
@@ -324,6 +381,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
         links_by_market,
         bytes: staging.public_bytes(),
         partners: project.partners.len(),
+        registry: project.registry_size,
         kits: kits.len(),
         warnings,
         stages: Vec::new(),
@@ -379,8 +437,8 @@ fn fingerprint(root: &Path, options: &BuildOptions, secret: &Secret) -> Result<S
     field(env!("CARGO_PKG_VERSION").as_bytes());
     field(
         format!(
-            "{:?} {} {}",
-            options.base_url, options.skip_kits, options.preview
+            "{:?} {} {} {} {:?}",
+            options.base_url, options.skip_kits, options.preview, options.partners, options.start
         )
         .as_bytes(),
     );

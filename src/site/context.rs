@@ -13,7 +13,7 @@ use super::{Job, Urls};
 use crate::content::{Project, Story};
 use crate::l10n;
 use crate::partners::Partner;
-use crate::settings::Lead;
+use crate::playbooks::{LocalContact, PartnerPlaybook};
 
 /// Prepared template values for one build.
 #[derive(Debug)]
@@ -198,13 +198,19 @@ impl<'a> Contexts<'a> {
                 context.insert_value("stories", self.brand_stories[lang].clone());
                 context.insert_value("partner", Value::none());
                 context.insert_value("market", Value::none());
+                context.insert_value("playbook", Value::none());
             }
             Some(p) => {
                 context.insert_value("home_url", Value::from(urls.partner_home(&p.id, lang)));
                 context.insert_value("nav", Value::from(Vec::<Value>::new()));
                 context.insert_value("stories", self.partner_stories(p, lang));
-                context.insert_value("partner", partner_value(p));
+                let playbook = self.project.playbook(p);
+                context.insert_value("partner", partner_value(p, playbook));
                 context.insert_value("market", self.market_value(p, lang));
+                context.insert_value(
+                    "playbook",
+                    playbook_value(&self.project.settings, playbook, lang),
+                );
             }
         }
         (url, context)
@@ -306,29 +312,110 @@ impl<'a> Contexts<'a> {
     }
 
     fn market_value(&self, partner: &Partner, lang: &str) -> Value {
-        market_value(&self.project.settings, partner, lang)
+        market_value(
+            &self.project.settings,
+            partner,
+            self.project.playbook(partner),
+            lang,
+        )
     }
 }
 
-/// The `market` template value of `partner`'s market, formatted for `lang`.
-pub fn market_value(settings: &crate::settings::Settings, partner: &Partner, lang: &str) -> Value {
+/// The `market` template value of `partner`'s market, formatted for `lang`: the
+/// headline figures of the partner's resolved playbook.
+pub fn market_value(
+    settings: &crate::settings::Settings,
+    partner: &Partner,
+    playbook: &PartnerPlaybook,
+    lang: &str,
+) -> Value {
     let Some(m) = settings.market(&partner.market) else {
         return Value::none();
     };
-    let lead = match m.lead {
-        Lead::Reward => "reward",
-        Lead::Trust => "trust",
-    };
+    let terms = &playbook.terms;
     obj(vec![
         ("id", Value::from(m.id.as_str())),
-        ("lead", Value::from(lead)),
+        ("lead", Value::from(terms.lead.as_str())),
         (
             "reward",
-            Value::from(l10n::money(m.reward, &m.currency, lang)),
+            Value::from(l10n::money(terms.incentives.reward, &m.currency, lang)),
         ),
-        ("payout_days", Value::from(u64::from(m.payout_days))),
+        (
+            "payout_days",
+            Value::from(u64::from(terms.incentives.payout_days)),
+        ),
         ("currency", Value::from(m.currency.as_str())),
     ])
+}
+
+/// The `playbook` template value: the partner's resolved playbook in `lang`.
+pub fn playbook_value(
+    settings: &crate::settings::Settings,
+    playbook: &PartnerPlaybook,
+    lang: &str,
+) -> Value {
+    let terms = &playbook.terms;
+    let i = &terms.incentives;
+    let currency = settings
+        .market(&playbook.market)
+        .map_or("", |m| m.currency.as_str());
+    let bonuses: Vec<Value> = i
+        .bonuses
+        .iter()
+        .map(|b| {
+            obj(vec![
+                ("after_months", Value::from(u64::from(b.after_months))),
+                ("percent", Value::from(u64::from(b.percent))),
+            ])
+        })
+        .collect();
+    let cadence: Vec<Value> = terms
+        .cadence
+        .iter()
+        .map(|t| {
+            obj(vec![
+                ("id", Value::from(t.id.as_str())),
+                ("day", Value::from(u64::from(t.day))),
+                ("channel", Value::from(t.channel.as_str())),
+                ("title", opt(t.title.get(lang).map(String::as_str))),
+            ])
+        })
+        .collect();
+    obj(vec![
+        ("lead", Value::from(terms.lead.as_str())),
+        ("tone", opt(terms.tone.as_deref())),
+        ("message", opt(terms.message.get(lang).map(String::as_str))),
+        ("reward", Value::from(l10n::money(i.reward, currency, lang))),
+        ("payout_days", Value::from(u64::from(i.payout_days))),
+        ("dashboard", Value::from(i.dashboard)),
+        ("exclusive", Value::from(i.exclusive)),
+        ("co_marketing", Value::from(i.co_marketing)),
+        ("bonuses", Value::from(bonuses)),
+        (
+            "channels",
+            Value::from(
+                terms
+                    .channels
+                    .iter()
+                    .map(|c| Value::from(c.as_str()))
+                    .collect::<Vec<_>>(),
+            ),
+        ),
+        ("cadence", Value::from(cadence)),
+        ("ambassador", contact_value(playbook.contact.as_ref())),
+    ])
+}
+
+/// A local contact as a template value: `{ name, organisation, email, telegram }`.
+fn contact_value(contact: Option<&LocalContact>) -> Value {
+    contact.map_or_else(Value::none, |c| {
+        obj(vec![
+            ("name", Value::from(c.name.as_str())),
+            ("organisation", opt(c.organisation.as_deref())),
+            ("email", opt(c.email.as_deref())),
+            ("telegram", opt(c.telegram.as_deref())),
+        ])
+    })
 }
 
 fn story_card(urls: &Urls, story: &Story, lang: &str, url: String) -> Value {
@@ -348,25 +435,12 @@ fn story_card(urls: &Urls, story: &Story, lang: &str, url: String) -> Value {
     ])
 }
 
-/// The `partner` template value.
-pub fn partner_value(p: &Partner) -> Value {
-    let contact = p.contact.as_ref().map_or_else(Value::none, |c| {
-        obj(vec![
-            ("name", Value::from(c.name.as_str())),
-            ("email", opt(c.email.as_deref())),
-            ("telegram", opt(c.telegram.as_deref())),
-        ])
-    });
-    let stage = match p.stage {
-        crate::partners::Stage::Pilot => "pilot",
-        crate::partners::Stage::Active => "active",
-        crate::partners::Stage::Ambassador => "ambassador",
-    };
-    let tier = match p.tier {
-        crate::partners::Tier::Small => "small",
-        crate::partners::Tier::Medium => "medium",
-        crate::partners::Tier::Large => "large",
-    };
+/// The `partner` template value; `contact` is the partner's local ambassador as its
+/// playbook resolves it (the registry's `contact`, else the market's ambassador).
+pub fn partner_value(p: &Partner, playbook: &PartnerPlaybook) -> Value {
+    let contact = contact_value(playbook.contact.as_ref());
+    let stage = crate::playbooks::stage_name(p.stage);
+    let tier = crate::playbooks::tier_name(p.tier);
     obj(vec![
         ("id", Value::from(p.id.as_str())),
         ("name", Value::from(p.name.as_str())),
