@@ -95,16 +95,16 @@ join = Join
 lead-reward = Earn { $reward } per referral
 lead-trust = A partnership built on trust
 kit-story-cta = Join through my link
+stories-count = { $count ->
+    [one] { $count } story
+   *[other] { $count } stories
+}
 cadence-title = { $brand } plan for { $partner }
 cadence-start = Start: { $date }
 cadence-no-start = No start date yet
 cadence-day = Day { $day }
 cadence-copy = Copy:
 cadence-link = Link:
-stories-count = { $count ->
-    [one] { $count } story
-   *[other] { $count } stories
-}
 ";
 
 pub const RU_FTL: &str = "\
@@ -114,18 +114,18 @@ join = Присоединиться
 lead-reward = { $reward } за каждого клиента
 lead-trust = Партнёрство, построенное на доверии
 kit-story-cta = Присоединиться по моей ссылке
-cadence-title = План { $brand } для { $partner }
-cadence-start = Начало: { $date }
-cadence-no-start = Дата начала не задана
-cadence-day = День { $day }
-cadence-copy = Текст:
-cadence-link = Ссылка:
 stories-count = { $count ->
     [one] { $count } история
     [few] { $count } истории
     [many] { $count } историй
    *[other] { $count } истории
 }
+cadence-title = План { $brand } для { $partner }
+cadence-start = Начало: { $date }
+cadence-no-start = Дата начала не задана
+cadence-day = День { $day }
+cadence-copy = Текст:
+cadence-link = Ссылка:
 ";
 
 pub const PARTNERS: &str = "\
@@ -137,6 +137,7 @@ partners:
     stage: active
     tier: large
     channels: [email, x]
+    start: 2026-06-01
   - id: beta
     name: Бета
     market: ru
@@ -144,6 +145,7 @@ partners:
     stage: pilot
     tier: small
     channels: [telegram]
+    start: 2026-06-15
 ";
 
 /// The US playbook of the fixture: a reward, a short cadence on e-mail and X.
