@@ -73,6 +73,9 @@ pub struct BuildSummary {
     pub partners: usize,
     /// Partners in the registry.
     pub registry: usize,
+    /// Partners whose kits have no cadence dates (no `start`, `--start` or
+    /// `SOURCE_DATE_EPOCH`), so no `cadence.ics`.
+    pub undated: usize,
     /// Kit zips written.
     pub kits: usize,
     /// Things the user should know that did not stop the build.
@@ -92,7 +95,8 @@ impl BuildSummary {
             .map(|(m, n)| format!("{m}={n}"))
             .collect();
         format!(
-            "{} {} {} {} {} {} {} {}",
+            "{} {} {} {} {} {} {} {} {}",
+            self.undated,
             self.registry,
             self.pages,
             self.files,
@@ -111,7 +115,8 @@ impl BuildSummary {
     /// Reads a summary written by [`BuildSummary::record`].
     fn parse(line: &str) -> Option<BuildSummary> {
         let parts: Vec<&str> = line.split(' ').collect();
-        let [registry, pages, files, links, bytes, partners, kits, markets] = parts.as_slice()
+        let [undated, registry, pages, files, links, bytes, partners, kits, markets] =
+            parts.as_slice()
         else {
             return None;
         };
@@ -127,6 +132,7 @@ impl BuildSummary {
             bytes: bytes.parse().ok()?,
             partners: partners.parse().ok()?,
             registry: registry.parse().ok()?,
+            undated: undated.parse().ok()?,
             kits: kits.parse().ok()?,
             links_by_market,
             warnings: Vec::new(),
@@ -142,8 +148,16 @@ impl BuildSummary {
         } else {
             self.partners.to_string()
         };
+        let undated = if self.undated > 0 {
+            format!(
+                "; the kits of {} partners have an undated cadence and no cadence.ics (set `start` in content/partners.yaml, --start or SOURCE_DATE_EPOCH)",
+                self.undated
+            )
+        } else {
+            String::new()
+        };
         format!(
-            "built {} pages and {} kits for {partners} partners ({} files, {} tracked links, {:.1} MiB) in {seconds:.2} s",
+            "built {} pages and {} kits for {partners} partners ({} files, {} tracked links, {:.1} MiB) in {seconds:.2} s{undated}",
             self.pages,
             self.kits,
             self.files,
@@ -247,20 +261,18 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
         locales.clone(),
         attribution.clone(),
     )?;
-    let mut warnings: Vec<String> =
-        secret_warning(&secret, project.partners.len(), options.skip_kits)
-            .into_iter()
-            .collect();
-    let undated = project
-        .partners
-        .iter()
-        .filter(|p| p.start.is_none())
-        .count();
-    if default_start.is_none() && undated > 0 && !options.skip_kits {
-        warnings.push(format!(
-            "warning: {undated} partners have no cadence start date, so their kits carry the cadence checklist without dates and no cadence.ics; set `start` in content/partners.yaml, pass --start YYYY-MM-DD or set SOURCE_DATE_EPOCH"
-        ));
-    }
+    let warnings: Vec<String> = secret_warning(&secret, project.partners.len(), options.skip_kits)
+        .into_iter()
+        .collect();
+    let undated = if default_start.is_none() && !options.skip_kits {
+        project
+            .partners
+            .iter()
+            .filter(|p| p.start.is_none())
+            .count()
+    } else {
+        0
+    };
 
     clock.lap("load");
     let contexts = Contexts::new(&project, options.preview);
@@ -296,6 +308,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
                 bytes: 0,
                 partners: project.partners.len(),
                 registry: project.registry_size,
+                undated: 0,
                 kits: 0,
                 warnings,
                 stages: clock.laps,
@@ -382,6 +395,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
         bytes: staging.public_bytes(),
         partners: project.partners.len(),
         registry: project.registry_size,
+        undated,
         kits: kits.len(),
         warnings,
         stages: Vec::new(),

@@ -58,6 +58,7 @@ pub fn json_report(summary: &BuildSummary, selection: &Selection, seconds: f64) 
         "kits": summary.kits,
         "partners": summary.partners,
         "registry": summary.registry,
+        "undated_cadences": summary.undated,
         "selection": if selection.is_all() { serde_json::Value::Null } else { serde_json::Value::from(selection.to_string()) },
         "files": summary.files,
         "bytes": summary.bytes,

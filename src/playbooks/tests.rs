@@ -133,8 +133,14 @@ fn unknown_key_names_its_line() {
 #[test]
 fn cadence_channel_without_pitch_copy_or_unknown_is_refused_at_its_line() {
     let text = BASE
-        .replace("id: later, day: 7, channel: email", "id: later, day: 7, channel: vk")
-        .replace("id: first, day: 0, channel: email", "id: first, day: 0, channel: myspace");
+        .replace(
+            "id: later, day: 7, channel: email",
+            "id: later, day: 7, channel: vk",
+        )
+        .replace(
+            "id: first, day: 0, channel: email",
+            "id: first, day: 0, channel: myspace",
+        );
     let (p, d) = parse_with(&text, &[]);
     assert!(p.is_none());
     assert!(
@@ -152,10 +158,16 @@ fn cadence_channel_without_pitch_copy_or_unknown_is_refused_at_its_line() {
 #[test]
 fn missing_language_and_duplicate_touch_ids_are_reported_together() {
     let text = BASE
-        .replace("message: {en: Numbers, ru: Цифры}", "message: {en: Numbers}")
+        .replace(
+            "message: {en: Numbers, ru: Цифры}",
+            "message: {en: Numbers}",
+        )
         .replace("id: later", "id: first");
     let (_, d) = parse_with(&text, &[]);
-    assert!(d.iter().any(|d| d.message.contains("no `ru` text")), "{d:?}");
+    assert!(
+        d.iter().any(|d| d.message.contains("no `ru` text")),
+        "{d:?}"
+    );
     assert!(d.iter().any(|d| d.message.contains("used twice")), "{d:?}");
 }
 

@@ -137,7 +137,6 @@ partners:
     stage: active
     tier: large
     channels: [email, x]
-    start: 2026-06-01
   - id: beta
     name: Бета
     market: ru
@@ -145,7 +144,6 @@ partners:
     stage: pilot
     tier: small
     channels: [telegram]
-    start: 2026-06-15
 ";
 
 /// The US playbook of the fixture: a reward, a short cadence on e-mail and X.
