@@ -150,8 +150,8 @@ base_url: https://example.org
 languages: [en, ru]
 theme: {theme}
 markets:
-  us: {{landing: "https://example.org/us", language: en, currency: USD, lead: reward, reward: 150, payout_days: 14}}
-  ru: {{landing: "https://example.org/ru", language: ru, currency: RUB, lead: trust, reward: 12000, payout_days: 30}}
+  us: {{landing: "https://example.org/us", language: en, currency: USD}}
+  ru: {{landing: "https://example.org/ru", language: ru, currency: RUB}}
 referral:
   campaign: bench
 """
@@ -179,6 +179,7 @@ def peer_corpus(pages):
     with open(os.path.join(refkit, "site.yaml"), "w") as f:
         f.write(SITE.format(theme="bench"))
     minimal_theme(refkit)
+    write_playbooks(refkit)
     return hugo, refkit
 
 
@@ -225,7 +226,23 @@ def own_corpus(partners, stories, banners):
         ]
     with open(os.path.join(root, "content", "partners.yaml"), "w") as f:
         f.write("\n".join(lines) + "\n")
+    # The demo's playbooks, each naming one of the many generated ambassadors.
+    write_playbooks(root, {"us": "partner-00002", "ru": "partner-00005"})
     return root
+
+
+def write_playbooks(root, ambassadors=None):
+    """The demo's playbooks (or, without pitch copy, ones without a cadence)."""
+    os.makedirs(os.path.join(root, "content", "playbooks"), exist_ok=True)
+    for market in ["us", "ru"]:
+        if ambassadors is not None:
+            with open(os.path.join(REPO, "content", "playbooks", f"{market}.yaml"), encoding="utf-8") as f:
+                text = f.read() + f"ambassador: {ambassadors[market]}\n"
+        else:
+            lead, reward, days = ("reward", 150, 14) if market == "us" else ("trust", 12000, 30)
+            text = f"lead: {lead}\nmessage: {{en: Join, ru: Присоединяйтесь}}\nincentives: {{reward: {reward}, payout_days: {days}}}\nchannels: [email]\n"
+        with open(os.path.join(root, "content", "playbooks", f"{market}.yaml"), "w", encoding="utf-8") as f:
+            f.write(text)
 
 
 def dir_bytes(path):

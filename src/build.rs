@@ -16,11 +16,14 @@ use std::sync::Arc;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::content::Project;
+use crate::dates::Date;
 use crate::diagnostics::{Diagnostic, Error, Result};
 use crate::kits::{self, Secret};
 use crate::links::Attribution;
 use crate::locales::Locales;
+use crate::manifest;
 use crate::output::{self, Staging};
+use crate::selection::Selection;
 use crate::settings::Settings;
 use crate::site::incremental::{self, RenderCache};
 use crate::site::{self, Contexts};
@@ -49,6 +52,11 @@ pub struct BuildOptions {
     /// Render for the preview server: templates get `preview = true` and may show
     /// authoring hints such as stale translations.
     pub preview: bool,
+    /// Build only these partners (`--partners`, a pilot build); default: all.
+    pub partners: Selection,
+    /// Cadence start of partners whose registry entry sets none (`--start`); without
+    /// it, the day of `SOURCE_DATE_EPOCH`.
+    pub start: Option<Date>,
 }
 
 /// What a build produced for one market.
@@ -75,8 +83,13 @@ pub struct BuildSummary {
     pub links: usize,
     /// Bytes written to the public folder.
     pub bytes: u64,
-    /// Partners with a microsite.
+    /// Partners with a microsite (the selected ones in a pilot build).
     pub partners: usize,
+    /// Partners in the registry.
+    pub registry: usize,
+    /// Partners whose kits have no cadence dates (no `start`, `--start` or
+    /// `SOURCE_DATE_EPOCH`), so no `cadence.ics`.
+    pub undated: usize,
     /// Kit zips written.
     pub kits: usize,
     /// Things the user should know that did not stop the build.
@@ -97,7 +110,9 @@ impl BuildSummary {
             .map(|(m, c)| format!("{m}={}:{}:{}:{}", c.partners, c.pages, c.kits, c.links))
             .collect();
         format!(
-            "{} {} {} {} {} {} {}",
+            "{} {} {} {} {} {} {} {} {}",
+            self.undated,
+            self.registry,
             self.pages,
             self.files,
             self.links,
@@ -115,7 +130,9 @@ impl BuildSummary {
     /// Reads a summary written by [`BuildSummary::record`].
     fn parse(line: &str) -> Option<BuildSummary> {
         let parts: Vec<&str> = line.split(' ').collect();
-        let [pages, files, links, bytes, partners, kits, markets] = parts.as_slice() else {
+        let [undated, registry, pages, files, links, bytes, partners, kits, markets] =
+            parts.as_slice()
+        else {
             return None;
         };
         let mut by_market = BTreeMap::new();
@@ -145,6 +162,8 @@ impl BuildSummary {
             links: links.parse().ok()?,
             bytes: bytes.parse().ok()?,
             partners: partners.parse().ok()?,
+            registry: registry.parse().ok()?,
+            undated: undated.parse().ok()?,
             kits: kits.parse().ok()?,
             markets: by_market,
             warnings: Vec::new(),
@@ -152,13 +171,26 @@ impl BuildSummary {
         })
     }
 
-    /// "built 89 pages and 16 kits for 8 partners (…) in 0.42 s"
+    /// "built 89 pages and 16 kits for 8 partners (…) in 0.42 s"; a pilot build says
+    /// "for 2 of 8 partners".
     pub fn line(&self, seconds: f64) -> String {
+        let partners = if self.partners < self.registry {
+            format!("{} of {}", self.partners, self.registry)
+        } else {
+            self.partners.to_string()
+        };
+        let undated = if self.undated > 0 {
+            format!(
+                "; the kits of {} partners have an undated cadence and no cadence.ics (set `start` in content/partners.yaml, --start or SOURCE_DATE_EPOCH)",
+                self.undated
+            )
+        } else {
+            String::new()
+        };
         format!(
-            "built {} pages and {} kits for {} partners ({} files, {} tracked links, {:.1} MiB) in {seconds:.2} s",
+            "built {} pages and {} kits for {partners} partners ({} files, {} tracked links, {:.1} MiB) in {seconds:.2} s{undated}",
             self.pages,
             self.kits,
-            self.partners,
             self.files,
             self.links,
             self.bytes as f64 / (1024.0 * 1024.0),
@@ -199,6 +231,23 @@ pub fn load_project(root: &Path, base_url: Option<&str>) -> Result<Project> {
     Project::load(root, settings)
 }
 
+/// Loads the project and keeps the partners `selection` matches; a selection naming
+/// an unknown market or partner, or matching nobody, is a usage error.
+pub fn load_selected(
+    root: &Path,
+    base_url: Option<&str>,
+    selection: &Selection,
+) -> Result<Project> {
+    let mut project = load_project(root, base_url)?;
+    if !selection.is_all() {
+        selection
+            .check(&project.settings, &project.partners)
+            .map_err(Error::Usage)?;
+        project.select(selection);
+    }
+    Ok(project)
+}
+
 /// Builds the project described by `options`.
 pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
     let root = &options.root;
@@ -236,7 +285,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
             ..summary
         });
     }
-    let project = load_project(root, options.base_url.as_deref())?;
+    let mut project = load_selected(root, options.base_url.as_deref(), &options.partners)?;
+    let default_start = options.start.or_else(Date::from_source_date_epoch);
+    project.settings.cadence_start = default_start;
     let locales = Arc::new(Locales::load(root, &project.settings)?);
     let attribution = Arc::new(Attribution::new(&project));
     let templates = Templates::load(
@@ -248,6 +299,15 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
     let warnings: Vec<String> = secret_warning(&secret, project.partners.len(), options.skip_kits)
         .into_iter()
         .collect();
+    let undated = if default_start.is_none() && !options.skip_kits {
+        project
+            .partners
+            .iter()
+            .filter(|p| p.start.is_none())
+            .count()
+    } else {
+        0
+    };
 
     clock.lap("load");
     let contexts =
@@ -283,6 +343,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
                 markets: BTreeMap::new(),
                 bytes: 0,
                 partners: project.partners.len(),
+                registry: project.registry_size,
+                undated: 0,
                 kits: 0,
                 warnings,
                 stages: clock.laps,
@@ -349,6 +411,14 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
         ]
     }));
     staging.write_manifest("kits.csv", output::csv(rows).as_bytes())?;
+    staging.write_manifest(
+        "partners.csv",
+        manifest::partners_csv(&project, &records, &kits).as_bytes(),
+    )?;
+    staging.write_manifest(
+        "summary.json",
+        manifest::summary_json(&project, &records, &options.partners).as_bytes(),
+    )?;
 
     let markets = market_counts(&project, &jobs, &kits, &records);
     let summary = BuildSummary {
@@ -358,6 +428,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
         markets,
         bytes: staging.public_bytes(),
         partners: project.partners.len(),
+        registry: project.registry_size,
+        undated,
         kits: kits.len(),
         warnings,
         stages: Vec::new(),
@@ -448,8 +520,8 @@ fn fingerprint(root: &Path, options: &BuildOptions, secret: &Secret) -> Result<S
     field(env!("CARGO_PKG_VERSION").as_bytes());
     field(
         format!(
-            "{:?} {} {}",
-            options.base_url, options.skip_kits, options.preview
+            "{:?} {} {} {} {:?}",
+            options.base_url, options.skip_kits, options.preview, options.partners, options.start
         )
         .as_bytes(),
     );
@@ -580,6 +652,8 @@ mod tests {
             links: 90,
             bytes: 1234,
             partners: 4,
+            registry: 6,
+            undated: 1,
             kits: 8,
             warnings: Vec::new(),
             markets,

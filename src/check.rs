@@ -25,7 +25,15 @@ use crate::templates::Templates;
 use crate::translations::{self, State};
 
 /// Fluent messages refkit formats itself, outside templates.
-const ENGINE_MESSAGES: &[&str] = &["kit-story-cta"];
+const ENGINE_MESSAGES: &[&str] = &[
+    "kit-story-cta",
+    "cadence-title",
+    "cadence-start",
+    "cadence-no-start",
+    "cadence-day",
+    "cadence-copy",
+    "cadence-link",
+];
 
 /// Plural categories each language needs in a plural selector (CLDR).
 fn required_plurals(lang: &str) -> &'static [&'static str] {
@@ -84,6 +92,7 @@ pub fn check(root: &Path) -> Result<Vec<Diagnostic>> {
             progress: false,
             preview: false,
             cache: None,
+            ..BuildOptions::default()
         });
         if collect(&mut report, result).is_some() {
             report.extend(output_link_findings(&public, &Urls::new(&settings)));

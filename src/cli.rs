@@ -57,6 +57,15 @@ pub struct BuildArgs {
     /// Print a JSON report on stdout (counts, bytes, seconds per stage, warnings).
     #[arg(long)]
     pub json: bool,
+    /// Build only some partners (a pilot): KEY=VALUE[,VALUE...] with KEY one of
+    /// stage, tier, market, id. Values of one key are alternatives; keys combine (AND).
+    /// Repeatable.
+    #[arg(long, value_name = "KEY=VALUE")]
+    pub partners: Vec<String>,
+    /// Start date of every cadence whose partner sets no `start` (YYYY-MM-DD)
+    /// [default: the day of SOURCE_DATE_EPOCH].
+    #[arg(long, value_name = "DATE")]
+    pub start: Option<String>,
 }
 
 /// Options of `refkit serve`.

@@ -168,7 +168,9 @@ fn window(line: &str, column: Option<usize>) -> (String, Option<usize>) {
         return (line.to_owned(), column);
     }
     let at = column.unwrap_or(1).clamp(1, count + 1) - 1;
-    let start = at.saturating_sub(SNIPPET_CHARS / 2).min(count - SNIPPET_CHARS);
+    let start = at
+        .saturating_sub(SNIPPET_CHARS / 2)
+        .min(count - SNIPPET_CHARS);
     let mut shown = String::new();
     if start > 0 {
         shown.push('…');
@@ -349,10 +351,17 @@ mod tests {
         assert!(shown.chars().count() < 120, "{shown}");
         assert!(shown.contains("ERROR"));
         let at = caret.find('^').unwrap();
-        let under: String = shown.chars().skip(caret[..at].chars().count()).take(5).collect();
+        let under: String = shown
+            .chars()
+            .skip(caret[..at].chars().count())
+            .take(5)
+            .collect();
         assert_eq!(under, "ERROR");
         let short = Diagnostic::error(Path::new("x.yaml"), "bad").at("key: value", 1, 6);
-        assert!(short.to_string().contains("1 | key: value\n  |      ^"), "{short}");
+        assert!(
+            short.to_string().contains("1 | key: value\n  |      ^"),
+            "{short}"
+        );
     }
 
     #[test]

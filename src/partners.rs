@@ -79,6 +79,8 @@ struct RawPartner {
     audience: Option<Spanned<String>>,
     #[serde(default)]
     contact: Option<Spanned<Contact>>,
+    #[serde(default)]
+    start: Option<Spanned<String>>,
 }
 
 /// A checked partner entry.
@@ -102,6 +104,9 @@ pub struct Partner {
     pub audience: Option<String>,
     /// The partner's local ambassador contact.
     pub contact: Option<Contact>,
+    /// The day the partner's cadence starts (`start` in the registry).
+    #[serde(skip)]
+    pub start: Option<crate::dates::Date>,
 }
 
 /// True when `code` is a referral code refkit accepts.
@@ -296,6 +301,21 @@ pub fn parse(text: &str, settings: &Settings) -> Result<Vec<Partner>> {
             }
         }
 
+        let start = p.start.as_ref().and_then(|s| {
+            let date = crate::dates::Date::parse(&s.value);
+            if date.is_none() {
+                report.push(
+                    at(
+                        &s.referenced,
+                        format!("start `{}` of partner `{id}` is not a date", s.value),
+                    )
+                    .help(
+                        "write the day the partner's cadence starts as YYYY-MM-DD, e.g. 2026-09-01",
+                    ),
+                );
+            }
+            date
+        });
         partners.push(Partner {
             id: p.id.value,
             name: p.name.value.trim().to_owned(),
@@ -306,6 +326,7 @@ pub fn parse(text: &str, settings: &Settings) -> Result<Vec<Partner>> {
             channels,
             audience: p.audience.map(|a| a.value.trim().to_owned()),
             contact: p.contact.map(|c| c.value),
+            start,
         });
     }
 
@@ -320,7 +341,7 @@ mod tests {
     use crate::diagnostics::Error;
 
     fn settings() -> Settings {
-        Settings::parse("title: T\nbase_url: https://e.com\nlanguages: [en, ru]\nmarkets:\n  us: {landing: 'https://e.com/us', language: en, currency: USD, lead: reward, reward: 1, payout_days: 1}\n  ru: {landing: 'https://e.com/ru', language: ru, currency: RUB, lead: trust, reward: 1, payout_days: 1}\n").unwrap()
+        Settings::parse("title: T\nbase_url: https://e.com\nlanguages: [en, ru]\nmarkets:\n  us: {landing: 'https://e.com/us', language: en, currency: USD}\n  ru: {landing: 'https://e.com/ru', language: ru, currency: RUB}\n").unwrap()
     }
 
     fn errors(text: &str) -> Vec<Diagnostic> {

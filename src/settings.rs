@@ -49,9 +49,13 @@ struct RawMarket {
     landing: Spanned<String>,
     language: Spanned<String>,
     currency: Spanned<String>,
-    lead: Lead,
-    reward: u64,
-    payout_days: u32,
+    // Incentives moved to the market's playbook; these are read only to say so.
+    #[serde(default)]
+    lead: Option<serde::de::IgnoredAny>,
+    #[serde(default)]
+    reward: Option<serde::de::IgnoredAny>,
+    #[serde(default)]
+    payout_days: Option<serde::de::IgnoredAny>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -69,17 +73,11 @@ struct RawChannel {
     limit: Option<usize>,
 }
 
-/// What a market's pages lead with: its regional playbook in one word.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Lead {
-    /// Clear numbers: the fixed reward and how fast it is paid (the US playbook).
-    Reward,
-    /// Trust, exclusivity and the long-term relationship (the Russian-market playbook).
-    Trust,
-}
+pub use crate::playbooks::Lead;
 
-/// One market of the network, with its playbook's headline figures.
+/// One market of the network: where its links point, its language and currency. Its
+/// incentives, message, channels and cadence are in its playbook
+/// (`content/playbooks/<market>.yaml`, see [`crate::playbooks`]).
 #[derive(Debug, Clone)]
 pub struct Market {
     /// Market id, e.g. `us`.
@@ -90,12 +88,6 @@ pub struct Market {
     pub language: String,
     /// ISO 4217 currency code of rewards.
     pub currency: String,
-    /// What the market's pages lead with.
-    pub lead: Lead,
-    /// Reward per referral, in whole units of `currency`.
-    pub reward: u64,
-    /// Days until a reward is paid out.
-    pub payout_days: u32,
 }
 
 /// A channel partners share through, with its length limit for posts.
@@ -128,6 +120,9 @@ pub struct Settings {
     pub theme: String,
     /// Banner sizes in kits, as (width, height).
     pub kit_sizes: Vec<(u32, u32)>,
+    /// Where cadences start for partners whose registry entry sets no `start`: set by
+    /// the build from `--start` or `SOURCE_DATE_EPOCH`, never from the clock.
+    pub cadence_start: Option<crate::dates::Date>,
 }
 
 impl Settings {
@@ -276,14 +271,34 @@ impl Settings {
                     .help("use three capital letters, e.g. USD or RUB"),
                 );
             }
+            let moved: Vec<&str> = [
+                ("lead", m.lead.is_some()),
+                ("reward", m.reward.is_some()),
+                ("payout_days", m.payout_days.is_some()),
+            ]
+            .into_iter()
+            .filter_map(|(key, present)| present.then_some(key))
+            .collect();
+            if !moved.is_empty() {
+                report.push(
+                    at(
+                        l.line(),
+                        l.column(),
+                        format!(
+                            "market `{id}` sets {} here, but incentives now live in the market's playbook",
+                            moved.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+                        ),
+                    )
+                    .help(format!(
+                        "move them to content/playbooks/{id}.yaml (`lead`, and `reward` and `payout_days` under `incentives`); the README (\"Playbooks\") shows the file"
+                    )),
+                );
+            }
             markets.push(Market {
                 id: id.clone(),
                 landing: m.landing.value.clone(),
                 language: m.language.value.clone(),
                 currency: currency.clone(),
-                lead: m.lead,
-                reward: m.reward,
-                payout_days: m.payout_days,
             });
         }
         if markets.is_empty() {
@@ -396,6 +411,7 @@ impl Settings {
             referral: referral.expect("a scheme error is reported above"),
             theme,
             kit_sizes,
+            cadence_start: None,
         })
     }
 }
@@ -472,7 +488,7 @@ fn split_base_url(url: &str) -> std::result::Result<(String, String), String> {
 mod tests {
     use super::*;
 
-    const MINIMAL: &str = "title: Demo\nbase_url: https://example.com/kit/\nlanguages: [en, ru]\nmarkets:\n  us:\n    landing: https://example.com/us\n    language: en\n    currency: USD\n    lead: reward\n    reward: 150\n    payout_days: 14\n";
+    const MINIMAL: &str = "title: Demo\nbase_url: https://example.com/kit/\nlanguages: [en, ru]\nmarkets:\n  us:\n    landing: https://example.com/us\n    language: en\n    currency: USD\n";
 
     #[test]
     fn minimal_settings_are_accepted_with_defaults() {
@@ -502,5 +518,22 @@ mod tests {
         };
         assert!(d[0].message.contains("`de`"), "{}", d[0]);
         assert_eq!(d[0].line, Some(7), "{}", d[0]);
+    }
+
+    #[test]
+    fn incentives_left_in_site_yaml_point_to_the_playbook() {
+        let text = format!("{MINIMAL}    reward: 150\n    payout_days: 14\n");
+        let Err(crate::diagnostics::Error::Content(d)) = Settings::parse(&text) else {
+            panic!("expected a content error");
+        };
+        assert!(d[0].message.contains("`reward`, `payout_days`"), "{}", d[0]);
+        assert!(
+            d[0].help
+                .as_deref()
+                .unwrap()
+                .contains("content/playbooks/us.yaml"),
+            "{}",
+            d[0]
+        );
     }
 }

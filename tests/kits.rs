@@ -70,6 +70,7 @@ fn kit_layout_is_as_documented() {
         [
             "README.html",
             "README.txt",
+            "cadence.txt",
             "images/qr.png",
             "images/qr.svg",
             "images/wide-1080x1080-qr.png",
@@ -318,6 +319,12 @@ fn a_channel_without_pitch_copy_fails_naming_the_missing_file() {
     let f = Fixture::minimal();
     f.remove("content/pitch/ru/telegram.en.md");
     f.remove("content/pitch/ru/telegram.ru.md");
+    // A cadence on the channel would be refused first; this test is about the kit.
+    let playbook = common::RU_PLAYBOOK;
+    f.write(
+        "content/playbooks/ru.yaml",
+        &playbook[..playbook.find("cadence:").unwrap()],
+    );
     let (code, stderr) = failing_build(&f);
     assert_eq!(code, 1, "{stderr}");
     assert!(

@@ -167,6 +167,32 @@ not-found-title = Page not found
 not-found-text = The page may have moved, or the address has a typo. Check the link, or start from the home page: every partner story is there, under “{ stories-title }”.
 not-found-home = Go to the { $brand } home page
 
+## Playbook: what the partner earns, when and how it is paid (partner landing).
+
+playbook-title = How you earn
+playbook-reward = { $reward } for every business that becomes a paying customer
+playbook-payout = How payout works: a business signs up through your link and becomes a paying customer; your reward is paid within { payout-days } of that.
+playbook-dashboard = Every click, sign-up and payout shows up on a live dashboard.
+playbook-exclusive = Exclusive partner status, by invitation only.
+playbook-co-marketing = Co-marketing: webinars and publications together with you.
+playbook-bonus = +{ $percent }% on every reward after { $months ->
+        [one] { $months } month
+       *[other] { $months } months
+    } of partnership
+playbook-bonuses-title = A bonus that grows with tenure
+contact-ambassador-of = { $organisation }, { $brand } ambassador
+
+## Cadence in kits: cadence.txt and cadence.ics (formatted by refkit itself).
+
+cadence-title = { $brand }: outreach plan for { $partner }
+cadence-start = Start: { $date }
+cadence-no-start = No start date is set yet: count the days from the day you begin.
+cadence-day = Day { $day }
+cadence-copy = Copy to use:
+cadence-link = Your link:
+kit-cadence-title = Your outreach plan
+kit-cadence-text = A touch on each channel, on the day it works best. The plan is also in the kit as a checklist (cadence.txt) and a calendar to import (cadence.ics).
+
 ## Preview only: shown by refkit serve on stale translations.
 
 preview-stale = Preview: this translation was made from an older version of the source text. Update it, then run “refkit translations --mark”.

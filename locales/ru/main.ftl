@@ -175,6 +175,34 @@ not-found-title = Страница не найдена
 not-found-text = Возможно, страницу перенесли или в адресе опечатка. Проверьте ссылку или начните с главной: все истории партнёров собраны там в разделе «{ stories-title }».
 not-found-home = На главную страницу { $brand }
 
+## Плейбук: сколько зарабатывает партнёр, когда и как проходит выплата (страница партнёра).
+
+playbook-title = Как вы зарабатываете
+playbook-reward = { $reward } за каждую компанию, которая стала платящим клиентом
+playbook-payout = Как проходит выплата: компания регистрируется по вашей ссылке и становится платящим клиентом, а через { payout-days } после этого вы получаете вознаграждение.
+playbook-dashboard = Каждый переход, регистрация и выплата видны в личном кабинете в реальном времени.
+playbook-exclusive = Эксклюзивный статус партнёра — только по приглашению.
+playbook-co-marketing = Совместный маркетинг: вебинары и публикации вместе с вами.
+playbook-bonus = +{ $percent } % к каждому вознаграждению после { $months ->
+        [one] { $months } месяца
+        [few] { $months } месяцев
+        [many] { $months } месяцев
+       *[other] { $months } месяца
+    } сотрудничества
+playbook-bonuses-title = Бонус растёт вместе со стажем
+contact-ambassador-of = { $organisation }, амбассадор { $brand }
+
+## План касаний в наборе: cadence.txt и cadence.ics (их формирует сам refkit).
+
+cadence-title = { $brand }: план касаний для { $partner }
+cadence-start = Начало: { $date }
+cadence-no-start = Дата начала пока не задана: отсчитывайте дни от того дня, когда начнёте.
+cadence-day = День { $day }
+cadence-copy = Какой текст взять:
+cadence-link = Ваша ссылка:
+kit-cadence-title = Ваш план касаний
+kit-cadence-text = По одному касанию в каждом канале — в тот день, когда оно сработает лучше всего. План есть и в наборе: список дел (cadence.txt) и календарь для импорта (cadence.ics).
+
 ## Preview only: shown by refkit serve on stale translations.
 
 preview-stale = Предпросмотр: этот перевод сделан по старой версии исходного текста. Обновите его и выполните «refkit translations --mark».

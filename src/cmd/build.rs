@@ -5,11 +5,22 @@ use std::time::Instant;
 
 use crate::build::{build, BuildOptions, BuildSummary};
 use crate::cli::BuildArgs;
-use crate::diagnostics::Result;
+use crate::dates::Date;
+use crate::diagnostics::{Error, Result};
+use crate::selection::Selection;
 
 /// Runs `refkit build`.
 pub fn run(args: BuildArgs) -> Result<()> {
     let started = Instant::now();
+    let partners = Selection::parse(&args.partners).map_err(Error::Usage)?;
+    let start = match &args.start {
+        None => None,
+        Some(text) => Some(Date::parse(text).ok_or_else(|| {
+            Error::Usage(format!(
+                "--start: `{text}` is not a date; write YYYY-MM-DD, e.g. 2026-09-01"
+            ))
+        })?),
+    };
     let summary = build(&BuildOptions {
         root: args.root.root,
         out: args.out,
@@ -20,13 +31,15 @@ pub fn run(args: BuildArgs) -> Result<()> {
         progress: std::io::stderr().is_terminal() && !args.json,
         preview: false,
         cache: None,
+        partners: partners.clone(),
+        start,
     })?;
     let seconds = started.elapsed().as_secs_f64();
     for warning in &summary.warnings {
         eprintln!("{warning}");
     }
     if args.json {
-        println!("{}", json_report(&summary, seconds));
+        println!("{}", json_report(&summary, &partners, seconds));
     } else {
         eprintln!("{}", summary.line(seconds));
     }
@@ -34,7 +47,7 @@ pub fn run(args: BuildArgs) -> Result<()> {
 }
 
 /// The `--json` report: one JSON document for CI.
-pub fn json_report(summary: &BuildSummary, seconds: f64) -> String {
+pub fn json_report(summary: &BuildSummary, selection: &Selection, seconds: f64) -> String {
     let stages: serde_json::Map<String, serde_json::Value> = summary
         .stages
         .iter()
@@ -64,6 +77,9 @@ pub fn json_report(summary: &BuildSummary, seconds: f64) -> String {
         "brand_pages": summary.pages.saturating_sub(partner_pages),
         "kits": summary.kits,
         "partners": summary.partners,
+        "registry": summary.registry,
+        "undated_cadences": summary.undated,
+        "selection": if selection.is_all() { serde_json::Value::Null } else { serde_json::Value::from(selection.to_string()) },
         "files": summary.files,
         "bytes": summary.bytes,
         "links": { "total": summary.links, "by_market": links_by_market },

@@ -9,6 +9,7 @@ mod documents;
 pub mod front_matter;
 pub mod pitch;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -17,9 +18,11 @@ use serde_saphyr::Spanned;
 use crate::diagnostics::{Diagnostic, Report, Result};
 use crate::fsutil;
 use crate::partners::{self, Partner};
+use crate::playbooks::{self, PartnerPlaybook, Playbook};
 use crate::settings::Settings;
 use crate::typography::typeset;
 
+pub(crate) use documents::push_error;
 pub use documents::Parsed;
 pub use pitch::Pitch;
 
@@ -159,6 +162,12 @@ pub struct Project {
     pub partners: Vec<Partner>,
     /// Banners sorted by name.
     pub banners: Vec<Banner>,
+    /// Each market's playbook, by market id.
+    pub playbooks: BTreeMap<String, Playbook>,
+    /// Each partner's resolved playbook, by partner id (every partner has one).
+    pub partner_playbooks: BTreeMap<String, PartnerPlaybook>,
+    /// Partners in the registry, before any selection (`--partners`).
+    pub registry_size: usize,
 }
 
 impl Project {
@@ -177,16 +186,41 @@ impl Project {
             }
         };
         check_no_codes_in_shared_text(&stories, &pages, &partners, root, &mut report);
+        let playbooks = playbooks::load(root, &settings, &pitches, &partners, &mut report);
         report.into_result()?;
+        let partner_playbooks = partners
+            .iter()
+            .filter_map(|p| Some((p.id.clone(), playbooks.get(&p.market)?.resolve(p))))
+            .collect();
         Ok(Project {
             root: root.to_path_buf(),
             settings,
             stories,
             pages,
             pitches,
+            registry_size: partners.len(),
             partners,
             banners,
+            playbooks,
+            partner_playbooks,
         })
+    }
+
+    /// The resolved playbook of `partner`.
+    pub fn playbook(&self, partner: &Partner) -> &PartnerPlaybook {
+        self.partner_playbooks
+            .get(&partner.id)
+            .expect("loading resolves a playbook for every partner")
+    }
+
+    /// Keeps only the partners `selection` matches (a pilot build); playbooks and
+    /// ambassadors stay as resolved from the whole registry.
+    pub fn select(&mut self, selection: &crate::selection::Selection) {
+        self.partners.retain(|p| selection.matches(p));
+        let kept: std::collections::BTreeSet<&str> =
+            self.partners.iter().map(|p| p.id.as_str()).collect();
+        self.partner_playbooks
+            .retain(|id, _| kept.contains(id.as_str()));
     }
 
     /// Stories meant for partners of `market`.

@@ -8,6 +8,7 @@
 
 mod archive;
 pub mod banded;
+pub mod cadence;
 pub mod images;
 pub mod text;
 pub mod token;
@@ -24,7 +25,7 @@ use crate::links::{Attribution, KIT, QR};
 use crate::locales::Locales;
 use crate::output::{self, Staging};
 use crate::partners::Partner;
-use crate::site::context::{market_value, obj, opt, partner_value};
+use crate::site::context::{market_value, obj, opt, partner_value, playbook_value};
 use crate::site::Urls;
 use crate::templates::Templates;
 
@@ -488,12 +489,24 @@ fn kit_context(
             ("base_path", Value::from(settings.base_path.as_str())),
         ]),
     );
-    context.insert_value("partner", partner_value(partner));
-    let market = match (settings.market(&partner.market), locales.formatter(lang)) {
-        (Some(m), Ok(formatter)) => market_value(m, formatter),
-        _ => Value::none(),
-    };
-    context.insert_value("market", market);
+    let playbook = shared.project.playbook(partner);
+    context.insert_value("partner", partner_value(partner, playbook));
+    match locales.formatter(lang) {
+        Ok(formatter) => {
+            context.insert_value(
+                "market",
+                market_value(settings, partner, playbook, formatter),
+            );
+            context.insert_value(
+                "playbook",
+                playbook_value(settings, playbook, lang, formatter),
+            );
+        }
+        Err(_) => {
+            context.insert_value("market", Value::none());
+            context.insert_value("playbook", Value::none());
+        }
+    }
     for (key, value) in kit {
         context.insert_value(*key, value.clone());
     }
@@ -618,12 +631,18 @@ fn kit_content(
     }
     report.into_result()?;
 
+    let start = partner.start.or(project.settings.cadence_start);
+    let cadence = cadence::for_kit(project, partner, lang, start, locales, attribution)?;
+    entries.extend(cadence.entries);
+    links.extend(cadence.links);
+
     let link_values: Vec<Value> = links.iter().map(|[c, a, u]| link_value(c, a, u)).collect();
     let kit = vec![
         ("pitches", Value::from(pitches)),
         ("kit_stories", Value::from(stories)),
         ("links", Value::from(link_values)),
         ("microsite", Value::from(microsite)),
+        ("cadence", cadence.value),
     ];
     let shared_context = kit_context(shared, partner, lang, locales, &kit);
     let describe = format!("the {lang} kit README of partner `{}`", partner.id);

@@ -129,6 +129,7 @@ async fn run(options: &ServeOptions, root: &Path, temp: &Path) -> Result<()> {
             // Re-render only what a save changed (kits, when asked for, rebuild fully).
             cache: (!options.kits)
                 .then(|| std::sync::Arc::new(crate::site::incremental::RenderCache::default())),
+            ..BuildOptions::default()
         },
         shared.clone(),
     );

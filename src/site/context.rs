@@ -14,7 +14,7 @@ use crate::content::{Project, Story};
 use crate::l10n::Formatter;
 use crate::locales::Locales;
 use crate::partners::Partner;
-use crate::settings::Lead;
+use crate::playbooks::{LocalContact, PartnerPlaybook};
 
 /// Prepared template values for one build.
 #[derive(Debug)]
@@ -28,8 +28,8 @@ pub struct Contexts<'a> {
     preview: bool,
     /// (slug, lang) → rendered HTML, shared by the brand page and every partner copy.
     story_html: BTreeMap<(&'a str, &'a str), Value>,
-    /// (market, lang) → the `market` value, its amounts formatted for the language.
-    markets: BTreeMap<(&'a str, &'a str), Value>,
+    /// Formats amounts per language.
+    locales: &'a Locales,
 }
 
 /// A template map from key-value pairs, in order.
@@ -50,7 +50,7 @@ impl<'a> Contexts<'a> {
     /// Prepares the shared values of `project`; `locales` formats amounts per language.
     pub fn new(
         project: &'a Project,
-        locales: &Locales,
+        locales: &'a Locales,
         preview: bool,
     ) -> std::result::Result<Contexts<'a>, String> {
         let settings = &project.settings;
@@ -63,13 +63,9 @@ impl<'a> Contexts<'a> {
         let mut nav = BTreeMap::new();
         let mut brand_stories = BTreeMap::new();
         let mut story_html = BTreeMap::new();
-        let mut markets = BTreeMap::new();
         for lang in &settings.languages {
             let lang = lang.as_str();
-            let formatter = locales.formatter(lang)?;
-            for m in &settings.markets {
-                markets.insert((m.id.as_str(), lang), market_value(m, formatter));
-            }
+            locales.formatter(lang)?;
             let items: Vec<Value> = project
                 .pages
                 .iter()
@@ -102,7 +98,7 @@ impl<'a> Contexts<'a> {
             nav,
             brand_stories,
             story_html,
-            markets,
+            locales,
         })
     }
 
@@ -226,13 +222,22 @@ impl<'a> Contexts<'a> {
                 context.insert_value("stories", self.brand_stories[lang].clone());
                 context.insert_value("partner", Value::none());
                 context.insert_value("market", Value::none());
+                context.insert_value("playbook", Value::none());
             }
             Some(p) => {
                 context.insert_value("home_url", Value::from(urls.partner_home(&p.id, lang)));
                 context.insert_value("nav", Value::from(Vec::<Value>::new()));
                 context.insert_value("stories", self.partner_stories(p, lang));
-                context.insert_value("partner", partner_value(p));
+                let playbook = self.project.playbook(p);
+                context.insert_value("partner", partner_value(p, playbook));
                 context.insert_value("market", self.market_value(p, lang));
+                let value = match self.locales.formatter(lang) {
+                    Ok(formatter) => {
+                        playbook_value(&self.project.settings, playbook, lang, formatter)
+                    }
+                    Err(_) => Value::none(),
+                };
+                context.insert_value("playbook", value);
             }
         }
         (url, context)
@@ -382,30 +387,118 @@ impl<'a> Contexts<'a> {
     }
 
     fn market_value(&self, partner: &Partner, lang: &str) -> Value {
-        self.markets
-            .get(&(partner.market.as_str(), lang))
-            .cloned()
-            .unwrap_or_else(Value::none)
+        match self.locales.formatter(lang) {
+            Ok(formatter) => market_value(
+                &self.project.settings,
+                partner,
+                self.project.playbook(partner),
+                formatter,
+            ),
+            Err(_) => Value::none(),
+        }
     }
 }
 
-/// The `market` template value of market `m`, its amounts formatted by `formatter`.
-pub fn market_value(m: &crate::settings::Market, formatter: &Formatter) -> Value {
-    let lead = match m.lead {
-        Lead::Reward => "reward",
-        Lead::Trust => "trust",
+/// The `market` template value of `partner`'s market, amounts formatted by
+/// `formatter`: the headline figures of the partner's resolved playbook.
+pub fn market_value(
+    settings: &crate::settings::Settings,
+    partner: &Partner,
+    playbook: &PartnerPlaybook,
+    formatter: &Formatter,
+) -> Value {
+    let Some(m) = settings.market(&partner.market) else {
+        return Value::none();
     };
+    let terms = &playbook.terms;
     obj(vec![
         ("id", Value::from(m.id.as_str())),
-        ("lead", Value::from(lead)),
+        ("lead", Value::from(terms.lead.as_str())),
         (
             "reward",
-            Value::from(formatter.money_units(m.reward, &m.currency)),
+            Value::from(formatter.money_units(terms.incentives.reward, &m.currency)),
         ),
-        ("reward_amount", Value::from(m.reward)),
-        ("payout_days", Value::from(u64::from(m.payout_days))),
+        ("reward_amount", Value::from(terms.incentives.reward)),
+        (
+            "payout_days",
+            Value::from(u64::from(terms.incentives.payout_days)),
+        ),
         ("currency", Value::from(m.currency.as_str())),
     ])
+}
+
+/// The `playbook` template value: the partner's resolved playbook in `lang`.
+pub fn playbook_value(
+    settings: &crate::settings::Settings,
+    playbook: &PartnerPlaybook,
+    lang: &str,
+    formatter: &Formatter,
+) -> Value {
+    let terms = &playbook.terms;
+    let i = &terms.incentives;
+    let currency = settings
+        .market(&playbook.market)
+        .map_or("", |m| m.currency.as_str());
+    let bonuses: Vec<Value> = i
+        .bonuses
+        .iter()
+        .map(|b| {
+            obj(vec![
+                ("after_months", Value::from(u64::from(b.after_months))),
+                ("percent", Value::from(u64::from(b.percent))),
+            ])
+        })
+        .collect();
+    let cadence: Vec<Value> = terms
+        .cadence
+        .iter()
+        .map(|t| {
+            obj(vec![
+                ("id", Value::from(t.id.as_str())),
+                ("day", Value::from(u64::from(t.day))),
+                ("channel", Value::from(t.channel.as_str())),
+                ("title", opt(t.title.get(lang).map(String::as_str))),
+            ])
+        })
+        .collect();
+    obj(vec![
+        ("lead", Value::from(terms.lead.as_str())),
+        ("tone", opt(terms.tone.as_deref())),
+        ("message", opt(terms.message.get(lang).map(String::as_str))),
+        (
+            "reward",
+            Value::from(formatter.money_units(i.reward, currency)),
+        ),
+        ("payout_days", Value::from(u64::from(i.payout_days))),
+        ("dashboard", Value::from(i.dashboard)),
+        ("exclusive", Value::from(i.exclusive)),
+        ("co_marketing", Value::from(i.co_marketing)),
+        ("bonuses", Value::from(bonuses)),
+        (
+            "channels",
+            Value::from(
+                terms
+                    .channels
+                    .iter()
+                    .map(|c| Value::from(c.as_str()))
+                    .collect::<Vec<_>>(),
+            ),
+        ),
+        ("cadence", Value::from(cadence)),
+        ("ambassador", contact_value(playbook.contact.as_ref())),
+    ])
+}
+
+/// A local contact as a template value: `{ name, organisation, email, telegram }`.
+fn contact_value(contact: Option<&LocalContact>) -> Value {
+    contact.map_or_else(Value::none, |c| {
+        obj(vec![
+            ("name", Value::from(c.name.as_str())),
+            ("organisation", opt(c.organisation.as_deref())),
+            ("email", opt(c.email.as_deref())),
+            ("telegram", opt(c.telegram.as_deref())),
+        ])
+    })
 }
 
 fn story_card(urls: &Urls, story: &Story, lang: &str, url: String) -> Value {
@@ -425,25 +518,12 @@ fn story_card(urls: &Urls, story: &Story, lang: &str, url: String) -> Value {
     ])
 }
 
-/// The `partner` template value.
-pub fn partner_value(p: &Partner) -> Value {
-    let contact = p.contact.as_ref().map_or_else(Value::none, |c| {
-        obj(vec![
-            ("name", Value::from(c.name.as_str())),
-            ("email", opt(c.email.as_deref())),
-            ("telegram", opt(c.telegram.as_deref())),
-        ])
-    });
-    let stage = match p.stage {
-        crate::partners::Stage::Pilot => "pilot",
-        crate::partners::Stage::Active => "active",
-        crate::partners::Stage::Ambassador => "ambassador",
-    };
-    let tier = match p.tier {
-        crate::partners::Tier::Small => "small",
-        crate::partners::Tier::Medium => "medium",
-        crate::partners::Tier::Large => "large",
-    };
+/// The `partner` template value; `contact` is the partner's local ambassador as its
+/// playbook resolves it (the registry's `contact`, else the market's ambassador).
+pub fn partner_value(p: &Partner, playbook: &PartnerPlaybook) -> Value {
+    let contact = contact_value(playbook.contact.as_ref());
+    let stage = crate::playbooks::stage_name(p.stage);
+    let tier = crate::playbooks::tier_name(p.tier);
     obj(vec![
         ("id", Value::from(p.id.as_str())),
         ("name", Value::from(p.name.as_str())),

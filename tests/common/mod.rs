@@ -37,16 +37,10 @@ markets:
     landing: https://join.test/us
     language: en
     currency: USD
-    lead: reward
-    reward: 150
-    payout_days: 14
   ru:
     landing: https://join.test/ru
     language: ru
     currency: RUB
-    lead: trust
-    reward: 12000
-    payout_days: 30
 referral:
   campaign: test
 ";
@@ -105,6 +99,12 @@ stories-count = { $count ->
     [one] { $count } story
    *[other] { $count } stories
 }
+cadence-title = { $brand } plan for { $partner }
+cadence-start = Start: { $date }
+cadence-no-start = No start date yet
+cadence-day = Day { $day }
+cadence-copy = Copy:
+cadence-link = Link:
 ";
 
 pub const RU_FTL: &str = "\
@@ -120,6 +120,12 @@ stories-count = { $count ->
     [many] { $count } историй
    *[other] { $count } истории
 }
+cadence-title = План { $brand } для { $partner }
+cadence-start = Начало: { $date }
+cadence-no-start = Дата начала не задана
+cadence-day = День { $day }
+cadence-copy = Текст:
+cadence-link = Ссылка:
 ";
 
 pub const PARTNERS: &str = "\
@@ -138,6 +144,63 @@ partners:
     stage: pilot
     tier: small
     channels: [telegram]
+";
+
+/// The US playbook of the fixture: a reward, a short cadence on e-mail and X.
+pub const US_PLAYBOOK: &str = "\
+lead: reward
+tone: direct
+message:
+  en: Clear numbers.
+  ru: Понятные цифры.
+incentives:
+  reward: 150
+  payout_days: 14
+  dashboard: true
+channels: [email, x]
+cadence:
+  - id: intro
+    day: 0
+    channel: email
+    title: { en: Introduce us, ru: Расскажите о нас }
+  - id: reminder
+    day: 12
+    channel: email
+    title: { en: Remind, ru: Напомните }
+  - id: post
+    day: 5
+    channel: x
+    title: { en: Post it, ru: Опубликуйте }
+";
+
+/// The Russian-market playbook of the fixture: trust, bonuses, a longer cadence.
+pub const RU_PLAYBOOK: &str = "\
+lead: trust
+tone: warm
+message:
+  en: A long partnership.
+  ru: Долгое партнёрство.
+incentives:
+  reward: 12000
+  payout_days: 30
+  exclusive: true
+  co_marketing: true
+  bonuses:
+    - { after_months: 12, percent: 20 }
+channels: [telegram]
+cadence:
+  - id: hello
+    day: 0
+    channel: telegram
+    title: { en: Say hello, ru: Поздоровайтесь }
+  - id: story
+    day: 10
+    channel: telegram
+    title: { en: Tell a story, ru: Расскажите историю }
+  - id: results
+    day: 30
+    channel: telegram
+    title: { en: Share results, ru: Поделитесь результатами }
 ";
 
 pub fn story(title: &str, markets: Option<&str>) -> String {
@@ -165,6 +228,8 @@ impl Fixture {
         f.write("locales/en/main.ftl", EN_FTL);
         f.write("locales/ru/main.ftl", RU_FTL);
         f.write("content/partners.yaml", PARTNERS);
+        f.write("content/playbooks/us.yaml", US_PLAYBOOK);
+        f.write("content/playbooks/ru.yaml", RU_PLAYBOOK);
         f.write("content/stories/first.en.md", &story("First", None));
         f.write("content/stories/first.ru.md", &story("Первая", None));
         for (market, channel) in [("us", "email"), ("us", "x"), ("ru", "telegram")] {

@@ -1,0 +1,288 @@
+//! The cadence in a kit: `cadence.ics` (a calendar) and `cadence.txt` (a checklist).
+//!
+//! A playbook's cadence is a list of touches at day offsets. In a partner's kit each
+//! touch becomes a calendar event on the start date plus its offset and a checklist
+//! item, both naming the pitch copy to use and carrying the tracked link of the
+//! touch's channel. The iCalendar writer is small and strict (RFC 5545): CRLF line
+//! ends, lines folded at 75 octets without splitting a UTF-8 character, TEXT values
+//! escaped, and nothing taken from the clock: the stamp comes from
+//! `SOURCE_DATE_EPOCH` or the start date, so a calendar is as reproducible as a zip.
+
+use tera::Value;
+
+use super::archive::Entry;
+use crate::content::Project;
+use crate::dates::Date;
+use crate::diagnostics::{Diagnostic, Result};
+use crate::links::Attribution;
+use crate::locales::{Arg, Locales};
+use crate::partners::Partner;
+use crate::site::context::{obj, opt};
+
+/// One event of a calendar: an all-day touch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event {
+    /// Globally unique and stable: the same touch keeps its UID across builds.
+    pub uid: String,
+    /// The day of the touch.
+    pub date: Date,
+    /// One line: what to do.
+    pub summary: String,
+    /// Longer text: the copy to use and the link.
+    pub description: String,
+    /// The tracked link of the touch.
+    pub url: String,
+}
+
+/// A whole `VCALENDAR` with `events`, stamped `stamp` (`YYYYMMDDTHHMMSSZ`).
+pub fn calendar(product: &str, name: &str, stamp: &str, events: &[Event]) -> String {
+    let mut out = String::new();
+    let mut line = |text: String| {
+        out.push_str(&fold(&text));
+        out.push_str("\r\n");
+    };
+    line("BEGIN:VCALENDAR".into());
+    line("VERSION:2.0".into());
+    line(format!("PRODID:-//refkit//{}//EN", escape(product)));
+    line("CALSCALE:GREGORIAN".into());
+    line("METHOD:PUBLISH".into());
+    line(format!("X-WR-CALNAME:{}", escape(name)));
+    for e in events {
+        line("BEGIN:VEVENT".into());
+        line(format!("UID:{}", escape(&e.uid)));
+        line(format!("DTSTAMP:{stamp}"));
+        line(format!("DTSTART;VALUE=DATE:{}", e.date.compact()));
+        line(format!("DTEND;VALUE=DATE:{}", e.date.add_days(1).compact()));
+        line(format!("SUMMARY:{}", escape(&e.summary)));
+        line(format!("DESCRIPTION:{}", escape(&e.description)));
+        line(format!("URL:{}", e.url));
+        line("TRANSP:TRANSPARENT".into());
+        line("END:VEVENT".into());
+    }
+    line("END:VCALENDAR".into());
+    out
+}
+
+/// The calendar stamp: `SOURCE_DATE_EPOCH` when set, else midnight of `start`.
+pub fn stamp(start: Date) -> String {
+    let seconds = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .unwrap_or_else(|| start.unix_seconds());
+    let day = Date::from_unix_seconds(seconds);
+    let rest = seconds.rem_euclid(86_400);
+    format!(
+        "{}T{:02}{:02}{:02}Z",
+        day.compact(),
+        rest / 3600,
+        rest % 3600 / 60,
+        rest % 60
+    )
+}
+
+/// Escapes a TEXT value: backslash, semicolon, comma and line breaks.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            ';' => out.push_str("\\;"),
+            ',' => out.push_str("\\,"),
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\n' | '\r' => out.push_str("\\n"),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Folds a content line into lines of at most 75 octets; continuation lines start
+/// with one space. Never splits a UTF-8 character.
+pub fn fold(line: &str) -> String {
+    const LIMIT: usize = 75;
+    let mut out = String::with_capacity(line.len() + line.len() / 70 * 3);
+    let mut used = 0;
+    for c in line.chars() {
+        let width = c.len_utf8();
+        if used + width > LIMIT {
+            out.push_str("\r\n ");
+            used = 1;
+        }
+        out.push(c);
+        used += width;
+    }
+    out
+}
+
+/// What a partner's kit in one language gets from its cadence.
+pub(super) struct KitCadence {
+    /// `cadence.txt`, and `cadence.ics` when the cadence has a start date.
+    pub entries: Vec<Entry>,
+    /// (channel, asset, url) of every touch's link.
+    pub links: Vec<[String; 3]>,
+    /// The `cadence` template value.
+    pub value: Value,
+}
+
+/// The cadence files of `partner`'s kit in `lang`: the touches of its playbook on
+/// the channels the partner uses, each with the tracked link of its channel.
+pub(super) fn for_kit(
+    project: &Project,
+    partner: &Partner,
+    lang: &str,
+    start: Option<Date>,
+    locales: &Locales,
+    attribution: &Attribution,
+) -> Result<KitCadence> {
+    let settings = &project.settings;
+    let terms = &project.playbook(partner).terms;
+    let message = |key: &str, args: &[(&str, Arg)]| -> Result<String> {
+        locales
+            .format(lang, key, args)
+            .map_err(|why| Diagnostic::project(why).into())
+    };
+    let channel_name = |channel: &str| -> String {
+        let key = format!("channel-{channel}");
+        if locales.has(lang, &key) {
+            locales
+                .format(lang, &key, &[])
+                .unwrap_or_else(|_| channel.to_owned())
+        } else {
+            channel.to_owned()
+        }
+    };
+    let host = settings
+        .base_url
+        .split_once("://")
+        .map_or(settings.base_url.as_str(), |(_, rest)| rest)
+        .split('/')
+        .next()
+        .unwrap_or("refkit.invalid");
+
+    let plan_title = message(
+        "cadence-title",
+        &[
+            ("brand", Arg::Text(settings.title.clone())),
+            ("partner", Arg::Text(partner.name.clone())),
+        ],
+    )?;
+    let mut text = format!("{plan_title}\n");
+    text.push_str(&match start {
+        Some(date) => message("cadence-start", &[("date", Arg::Text(date.to_string()))])?,
+        None => message("cadence-no-start", &[])?,
+    });
+    text.push_str("\n\n");
+
+    let mut links = Vec::new();
+    let mut events = Vec::new();
+    let mut values = Vec::new();
+    let copy_label = message("cadence-copy", &[])?;
+    let link_label = message("cadence-link", &[])?;
+    for touch in terms
+        .cadence
+        .iter()
+        .filter(|t| partner.channels.contains(&t.channel))
+    {
+        let asset = touch.asset();
+        let url = attribution
+            .link(&partner.id, lang, &touch.channel, &asset)
+            .map_err(Diagnostic::project)?;
+        let title = touch.title.get(lang).cloned().unwrap_or_default();
+        let file = format!("pitch/{}.txt", touch.channel);
+        let channel = channel_name(&touch.channel);
+        let day = message("cadence-day", &[("day", Arg::Number(f64::from(touch.day)))])?;
+        let date = start.map(|s| s.add_days(touch.day));
+        let mut heading = format!("[ ] {day}");
+        if let Some(date) = date {
+            heading.push_str(&format!(" · {date}"));
+        }
+        heading.push_str(&format!(" · {channel}"));
+        text.push_str(&format!(
+            "{heading}\n    {title}\n    {copy_label} {file}\n    {link_label} {url}\n\n"
+        ));
+        if let Some(date) = date {
+            events.push(Event {
+                uid: format!("{}.{}.{}@{host}", touch.id, partner.id, partner.market),
+                date,
+                summary: format!("{title} ({channel})"),
+                description: format!("{copy_label} {file}\n{link_label} {url}"),
+                url: url.clone(),
+            });
+        }
+        values.push(obj(vec![
+            ("id", Value::from(touch.id.as_str())),
+            ("day", Value::from(u64::from(touch.day))),
+            ("date", opt(date.map(|d| d.to_string()).as_deref())),
+            ("channel", Value::from(touch.channel.as_str())),
+            ("title", Value::from(title.as_str())),
+            ("file", Value::from(file.as_str())),
+            ("link", Value::from(url.as_str())),
+        ]));
+        links.push([touch.channel.clone(), asset, url]);
+    }
+    if values.is_empty() {
+        return Ok(KitCadence {
+            entries: Vec::new(),
+            links,
+            value: Value::from(values),
+        });
+    }
+    let mut entries = vec![Entry::text("cadence.txt", format!("{}\n", text.trim_end()))];
+    if let Some(start) = start {
+        entries.push(Entry::text(
+            "cadence.ics",
+            calendar(&settings.title, &plan_title, &stamp(start), &events),
+        ));
+    }
+    Ok(KitCadence {
+        entries,
+        links,
+        value: Value::from(values),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_values_are_escaped() {
+        assert_eq!(escape("a,b;c\\d\ne\r\nf"), "a\\,b\\;c\\\\d\\ne\\nf");
+    }
+
+    #[test]
+    fn long_lines_fold_at_75_octets_without_splitting_characters() {
+        let line = format!("SUMMARY:{}", "ж".repeat(60));
+        let folded = fold(&line);
+        for part in folded.split("\r\n") {
+            assert!(part.len() <= 75, "{} octets: {part}", part.len());
+        }
+        let unfolded = folded.replace("\r\n ", "");
+        assert_eq!(unfolded, line);
+        assert_eq!(fold("SHORT:x"), "SHORT:x");
+    }
+
+    #[test]
+    fn calendar_has_crlf_lines_and_one_event_per_touch() {
+        let start = Date::parse("2026-06-01").unwrap();
+        let events = [Event {
+            uid: "intro.alpha.us@partners.test".into(),
+            date: start.add_days(3),
+            summary: "Send the e-mail, today".into(),
+            description: "Copy: pitch/email.txt\nLink: https://x.test/?a=1".into(),
+            url: "https://x.test/?a=1".into(),
+        }];
+        let ics = calendar("Test", "Plan", &stamp(start), &events);
+        assert!(ics.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:"));
+        assert!(ics.ends_with("END:VCALENDAR\r\n"));
+        assert!(!ics.replace("\r\n", "").contains('\n'));
+        assert!(ics.contains("\r\nDTSTART;VALUE=DATE:20260604\r\n"));
+        assert!(ics.contains("\r\nSUMMARY:Send the e-mail\\, today\r\n"));
+        assert!(ics.contains("DESCRIPTION:Copy: pitch/email.txt\\nLink: https://x.test/?a=1"));
+        if std::env::var_os("SOURCE_DATE_EPOCH").is_none() {
+            assert!(ics.contains("\r\nDTSTAMP:20260601T000000Z\r\n"));
+        }
+    }
+}

@@ -1,0 +1,133 @@
+//! The CRM export: `manifest/partners.csv` and `manifest/summary.json`.
+//!
+//! Beside every tracked link (`links.csv`) and every kit (`kits.csv`), the agency
+//! imports one row per partner into its CRM and reads a per-market summary: partners
+//! by stage and tier, the channels they share through, and how many tracked links
+//! each market and channel has. Both files list only the partners of this build
+//! (all of them, or a pilot selection), sorted, so the same input gives the same bytes.
+
+use std::collections::BTreeMap;
+
+use serde_json::{json, Value};
+
+use crate::content::Project;
+use crate::kits::KitRecord;
+use crate::links::LinkRecord;
+use crate::partners::{Stage, Tier};
+use crate::playbooks::{stage_name, tier_name};
+use crate::selection::Selection;
+
+/// `partners.csv`: one row per partner, with the CSV formula guard of [`crate::output::csv`].
+pub fn partners_csv(project: &Project, links: &[LinkRecord], kits: &[KitRecord]) -> String {
+    let header = [
+        "partner",
+        "name",
+        "market",
+        "stage",
+        "tier",
+        "code",
+        "channels",
+        "ambassador",
+        "start",
+        "kit_page",
+        "links",
+    ]
+    .map(String::from)
+    .to_vec();
+    let rows = project.partners.iter().map(|p| {
+        let playbook = project.playbook(p);
+        let ambassador = playbook
+            .contact
+            .as_ref()
+            .filter(|c| c.partner.as_deref() != Some(p.id.as_str()))
+            .map(|c| match &c.organisation {
+                Some(org) if org != &c.name => format!("{} ({org})", c.name),
+                _ => c.name.clone(),
+            })
+            .unwrap_or_default();
+        let market_lang = project
+            .settings
+            .market(&p.market)
+            .map_or("", |m| m.language.as_str());
+        let kit_page = kits
+            .iter()
+            .find(|k| k.partner == p.id && k.lang == market_lang)
+            .map(|k| k.page.clone())
+            .unwrap_or_default();
+        let count = links.iter().filter(|l| l.partner == p.id).count();
+        vec![
+            p.id.clone(),
+            p.name.clone(),
+            p.market.clone(),
+            stage_name(p.stage).to_owned(),
+            tier_name(p.tier).to_owned(),
+            p.code.clone(),
+            p.channels.join(" "),
+            ambassador,
+            p.start.map(|d| d.to_string()).unwrap_or_default(),
+            kit_page,
+            count.to_string(),
+        ]
+    });
+    crate::output::csv(std::iter::once(header).chain(rows))
+}
+
+/// `summary.json`: per market, partners by stage and tier, partners per channel, the
+/// playbook's preferred channels and tracked links in total and per channel.
+pub fn summary_json(project: &Project, links: &[LinkRecord], selection: &Selection) -> String {
+    let mut markets = serde_json::Map::new();
+    for market in &project.settings.markets {
+        let partners: Vec<_> = project
+            .partners
+            .iter()
+            .filter(|p| p.market == market.id)
+            .collect();
+        let mut by_stage: BTreeMap<&str, usize> = [Stage::Pilot, Stage::Active, Stage::Ambassador]
+            .into_iter()
+            .map(|s| (stage_name(s), 0))
+            .collect();
+        let mut by_tier: BTreeMap<&str, usize> = [Tier::Small, Tier::Medium, Tier::Large]
+            .into_iter()
+            .map(|t| (tier_name(t), 0))
+            .collect();
+        let mut channels: BTreeMap<&str, usize> = BTreeMap::new();
+        for p in &partners {
+            *by_stage.entry(stage_name(p.stage)).or_default() += 1;
+            *by_tier.entry(tier_name(p.tier)).or_default() += 1;
+            for c in &p.channels {
+                *channels.entry(c.as_str()).or_default() += 1;
+            }
+        }
+        let mut by_channel: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut total = 0;
+        for l in links.iter().filter(|l| l.market == market.id) {
+            *by_channel.entry(l.channel.as_str()).or_default() += 1;
+            total += 1;
+        }
+        let preferred: Vec<&str> = project
+            .playbooks
+            .get(&market.id)
+            .map(|p| p.base.channels.iter().map(String::as_str).collect())
+            .unwrap_or_default();
+        markets.insert(
+            market.id.clone(),
+            json!({
+                "partners": partners.len(),
+                "by_stage": by_stage,
+                "by_tier": by_tier,
+                "channels": channels,
+                "preferred_channels": preferred,
+                "links": { "total": total, "by_channel": by_channel },
+            }),
+        );
+    }
+    let report = json!({
+        "selection": if selection.is_all() { Value::Null } else { Value::from(selection.to_string()) },
+        "partners": project.partners.len(),
+        "registry": project.registry_size,
+        "markets": markets,
+    });
+    let mut text = serde_json::to_string_pretty(&report).unwrap_or_default();
+    text.push('\n');
+    text
+}
