@@ -18,8 +18,8 @@ title: Fuzz
 base_url: https://partners.test
 languages: [en, ru]
 markets:
-  us: {landing: 'https://join.test/us', language: en, currency: USD, lead: reward, reward: 150, payout_days: 14}
-  ru: {landing: 'https://join.test/ru', language: ru, currency: RUB, lead: trust, reward: 12000, payout_days: 30}
+  us: {landing: 'https://join.test/us', language: en, currency: USD}
+  ru: {landing: 'https://join.test/ru', language: ru, currency: RUB}
 ";
 
 /// Splits a Markdown file into front matter and body and parses the front matter.

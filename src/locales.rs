@@ -508,7 +508,7 @@ mod tests {
         std::fs::create_dir_all(dir.path().join("locales/ru")).unwrap();
         std::fs::write(dir.path().join("locales/en/main.ftl"), "hello = Hello\n").unwrap();
         std::fs::write(dir.path().join("locales/ru/main.ftl"), ru).unwrap();
-        let settings = Settings::parse("title: T\nbase_url: https://e.com\nlanguages: [en, ru]\nmarkets:\n  us: {landing: 'https://e.com/us', language: en, currency: USD, lead: reward, reward: 1, payout_days: 1}\n").unwrap();
+        let settings = Settings::parse("title: T\nbase_url: https://e.com\nlanguages: [en, ru]\nmarkets:\n  us: {landing: 'https://e.com/us', language: en, currency: USD}\n").unwrap();
         Locales::load(dir.path(), &settings)
     }
 

@@ -134,8 +134,8 @@ fn russian_pages_get_yolochki_lapki_no_break_spaces_and_cldr_numbers() {
 fn rewards_read_as_each_market_expects_in_both_languages() {
     let f = project();
     f.write(
-        "site.yaml",
-        &common::SITE.replace("reward: 12000", "reward: 1234"),
+        "content/playbooks/ru.yaml",
+        &common::RU_PLAYBOOK.replace("reward: 12000", "reward: 1234"),
     );
     f.build().unwrap();
     let cases = [
