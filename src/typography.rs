@@ -424,7 +424,10 @@ impl Typesetter {
             } else {
                 self.word_free = self.opens_here() || matches!(self.prev, Some('"' | '\''));
                 self.word_len = 1;
-                self.word_first = lowercase(c);
+                // Only the Russian one-letter-word rule reads it.
+                if self.style == Style::Russian {
+                    self.word_first = lowercase(c);
+                }
             }
         } else {
             self.word_len = 0;
@@ -441,11 +444,14 @@ fn is_letter(c: char) -> bool {
         || (!c.is_ascii() && c.is_alphabetic())
 }
 
-/// `c` in lower case; only the first letter of each word needs it.
+/// `c` in lower case; only the first letter of each word needs it. ASCII and the
+/// Russian alphabet are handled without a Unicode table lookup.
 fn lowercase(c: char) -> char {
     match c {
+        _ if c.is_ascii() => c.to_ascii_lowercase(),
         'А'..='Я' => char::from_u32(c as u32 + 32).unwrap_or(c),
         'Ё' => 'ё',
+        'а'..='я' | 'ё' => c,
         _ => c.to_lowercase().next().unwrap_or(c),
     }
 }
@@ -453,6 +459,13 @@ fn lowercase(c: char) -> char {
 /// True when `chars` starts with something that looks like an address.
 fn starts_address(chars: &[char]) -> bool {
     const PREFIXES: &[&str] = &["http://", "https://", "www.", "mailto:"];
+    // Most words start with another letter: decide those without comparing prefixes.
+    if !chars
+        .first()
+        .is_some_and(|c| matches!(c.to_ascii_lowercase(), 'h' | 'w' | 'm'))
+    {
+        return false;
+    }
     PREFIXES.iter().any(|p| {
         p.len() <= chars.len()
             && p.chars()
