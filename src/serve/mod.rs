@@ -101,6 +101,7 @@ async fn run(options: &ServeOptions, root: &Path, temp: &Path) -> Result<()> {
             if options.kits { " and every partner's kit" } else { "" }
         );
     }
+    let stop = stop_signal();
     let origin = format!("http://{}", browsable(addr));
     let out = temp.join("public");
     let (stop_tx, stop_rx) = signal_watch::channel(false);
@@ -151,7 +152,7 @@ async fn run(options: &ServeOptions, root: &Path, temp: &Path) -> Result<()> {
     let rebuilds = tokio::spawn(rebuild::run(builder, watcher, changes_rx, stop_rx.clone()));
     let server = axum::serve(listener, http::router(shared))
         .with_graceful_shutdown(async move {
-            stop_signal().await;
+            stop.await;
             // Ends the open event streams, so the graceful shutdown can finish.
             let _ = stop_tx.send(true);
         })
@@ -182,27 +183,38 @@ fn browsable(addr: SocketAddr) -> SocketAddr {
     }
 }
 
-/// Resolves on Ctrl-C or, on Unix, SIGTERM.
-async fn stop_signal() {
-    let ctrl_c = async {
+/// A future that resolves on Ctrl-C or, on Unix, SIGTERM. The handlers are installed
+/// when this is called, not when the future is first polled: a signal that arrives
+/// while the first build runs, or right after the address is printed, must stop the
+/// server cleanly (removing its temporary output) rather than kill it.
+#[cfg(unix)]
+fn stop_signal() -> impl std::future::Future<Output = ()> {
+    use tokio::signal::unix::{signal, Signal, SignalKind};
+    async fn next(signal: Option<Signal>) {
+        match signal {
+            Some(mut signal) => {
+                signal.recv().await;
+            }
+            None => std::future::pending::<()>().await,
+        }
+    }
+    let interrupt = signal(SignalKind::interrupt()).ok();
+    let terminate = signal(SignalKind::terminate()).ok();
+    async move {
+        tokio::select! {
+            () = next(interrupt) => {}
+            () = next(terminate) => {}
+        }
+    }
+}
+
+/// A future that resolves on Ctrl-C.
+#[cfg(not(unix))]
+fn stop_signal() -> impl std::future::Future<Output = ()> {
+    async {
         if tokio::signal::ctrl_c().await.is_err() {
             std::future::pending::<()>().await;
         }
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {}
-        () = terminate => {}
     }
 }
 
