@@ -315,6 +315,18 @@ impl Typesetter {
                 }
                 '—' => self.dash('—', out),
                 ' ' if self.binds(&chars[i + 1..], out) => self.emit(NBSP, out),
+                _ if is_letter(c) => {
+                    // Most of prose is runs of letters, which no rule changes: copy the
+                    // run at once and update the word state as `emit` would letter by
+                    // letter.
+                    let run = chars[i..].iter().take_while(|&&c| is_letter(c)).count();
+                    self.emit(c, out);
+                    out.extend(&chars[i + 1..i + run]);
+                    self.word_len += run - 1;
+                    self.prev = Some(chars[i + run - 1]);
+                    i += run;
+                    continue;
+                }
                 _ => self.emit(c, out),
             }
             i += 1;
