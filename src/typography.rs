@@ -264,19 +264,15 @@ impl Typesetter {
             out.push_str(text);
             return;
         }
-        let chars: Vec<char> = text.chars().collect();
         let mut i = 0;
-        while i < chars.len() {
-            let c = chars[i];
-            let next = chars.get(i + 1).copied();
-            if self.word_len == 0 && self.opens_here() && starts_address(&chars[i..]) {
-                let end = chars[i..]
-                    .iter()
-                    .position(|c| c.is_whitespace())
-                    .map_or(chars.len(), |n| i + n);
-                out.extend(&chars[i..end]);
+        while let Some(c) = text[i..].chars().next() {
+            let rest = &text[i..];
+            let after = &rest[c.len_utf8()..];
+            if self.word_len == 0 && self.opens_here() && starts_address(rest) {
+                let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+                out.push_str(&rest[..end]);
                 self.prev = Some(OPAQUE);
-                i = end;
+                i += end;
                 continue;
             }
             match c {
@@ -285,51 +281,55 @@ impl Typesetter {
                     self.emit(q, out)
                 }
                 '\'' => {
-                    let q = self.single_quote(next);
+                    let q = self.single_quote(after.chars().next());
                     self.emit(q, out)
                 }
                 '-' | '–' if self.prev == Some(' ') || self.prev == Some(NBSP) => {
                     // ` - `, ` -- ` and ` – ` between words or numbers.
-                    let mut j = i + 1;
-                    if c == '-' && chars.get(j) == Some(&'-') {
-                        j += 1;
-                    }
-                    if chars.get(j) == Some(&' ') {
+                    let tail = match after.strip_prefix('-') {
+                        Some(tail) if c == '-' => tail,
+                        _ => after,
+                    };
+                    if let Some(next_word) = tail.strip_prefix(' ') {
                         let before_digit = out
                             .trim_end_matches([' ', NBSP])
                             .ends_with(|c: char| c.is_ascii_digit());
-                        let after_digit = chars.get(j + 1).is_some_and(|c| c.is_ascii_digit());
+                        let after_digit = next_word.starts_with(|c: char| c.is_ascii_digit());
                         if before_digit && after_digit {
                             while out.ends_with([' ', NBSP]) {
                                 out.pop();
                             }
                             self.emit('–', out);
-                            i = j + 1;
+                            i = text.len() - next_word.len();
                             continue;
                         }
                         self.dash('—', out);
-                        i = j;
+                        // The space after the dash is typeset on the next turn.
+                        i = text.len() - tail.len();
                         continue;
                     }
                     self.emit(c, out);
                 }
                 '—' => self.dash('—', out),
-                ' ' if self.binds(&chars[i + 1..], out) => self.emit(NBSP, out),
+                ' ' if self.binds(after, out) => self.emit(NBSP, out),
                 _ if is_letter(c) => {
                     // Most of prose is runs of letters, which no rule changes: copy the
                     // run at once and update the word state as `emit` would letter by
                     // letter.
-                    let run = chars[i..].iter().take_while(|&&c| is_letter(c)).count();
+                    let run = &rest[..rest.find(|c: char| !is_letter(c)).unwrap_or(rest.len())];
                     self.emit(c, out);
-                    out.extend(&chars[i + 1..i + run]);
-                    self.word_len += run - 1;
-                    self.prev = Some(chars[i + run - 1]);
-                    i += run;
+                    let others = &run[c.len_utf8()..];
+                    if let Some(last) = others.chars().next_back() {
+                        out.push_str(others);
+                        self.word_len += others.chars().count();
+                        self.prev = Some(last);
+                    }
+                    i += run.len();
                     continue;
                 }
                 _ => self.emit(c, out),
             }
-            i += 1;
+            i += c.len_utf8();
         }
     }
 
@@ -380,9 +380,9 @@ impl Typesetter {
     }
 
     /// Whether the space about to be written (before `rest`) must not break.
-    fn binds(&self, rest: &[char], out: &str) -> bool {
+    fn binds(&self, rest: &str, out: &str) -> bool {
         let Some(prev) = self.prev else { return false };
-        let next = rest.first().copied();
+        let next = rest.chars().next();
         // One-letter prepositions and conjunctions.
         if self.style == Style::Russian
             && self.word_len == 1
@@ -409,9 +409,10 @@ impl Typesetter {
             // Digit groups: `150 000`, `1 000 000` (groups of three, a lead of one to three).
             let lead = out.chars().rev().take_while(char::is_ascii_digit).count();
             let before = out.chars().rev().nth(lead);
-            let group = rest.len() >= 3
-                && rest[..3].iter().all(char::is_ascii_digit)
-                && rest.get(3).is_none_or(|c| !c.is_ascii_digit());
+            let bytes = rest.as_bytes();
+            let group = bytes.len() >= 3
+                && bytes[..3].iter().all(u8::is_ascii_digit)
+                && bytes.get(3).is_none_or(|c| !c.is_ascii_digit());
             let clean =
                 before.is_none_or(|c| !c.is_alphanumeric() && !matches!(c, '.' | ',' | '-'));
             if (1..=3).contains(&lead) && group && clean {
@@ -468,21 +469,19 @@ fn lowercase(c: char) -> char {
     }
 }
 
-/// True when `chars` starts with something that looks like an address.
-fn starts_address(chars: &[char]) -> bool {
+/// True when `text` starts with something that looks like an address.
+fn starts_address(text: &str) -> bool {
     const PREFIXES: &[&str] = &["http://", "https://", "www.", "mailto:"];
     // Most words start with another letter: decide those without comparing prefixes.
-    if !chars
+    if !text
+        .as_bytes()
         .first()
-        .is_some_and(|c| matches!(c.to_ascii_lowercase(), 'h' | 'w' | 'm'))
+        .is_some_and(|c| matches!(c.to_ascii_lowercase(), b'h' | b'w' | b'm'))
     {
         return false;
     }
     PREFIXES.iter().any(|p| {
-        p.len() <= chars.len()
-            && p.chars()
-                .zip(chars)
-                .all(|(a, b)| a == b.to_ascii_lowercase())
+        text.len() >= p.len() && text.as_bytes()[..p.len()].eq_ignore_ascii_case(p.as_bytes())
     })
 }
 
