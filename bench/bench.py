@@ -9,8 +9,9 @@
 Peer job: the same N bilingual stories (../shared/bench/gen_corpus.py) built by Hugo
 and, converted into a refkit project, by refkit: alternating runs, the median of
 --runs after one uncounted warm-up run of each, every run starting without an output
-folder (the previous output is renamed aside; nothing is deleted until the benchmark
-ends, because ext4 makes file creation slow for minutes after a mass delete). Own job: N partners x 2 languages x M
+folder (the previous output is renamed aside; nothing is deleted while a benchmark
+runs, because ext4 makes file creation slow for minutes after a mass delete: the
+next benchmark deletes the old outputs first and waits five minutes). Own job: N partners x 2 languages x M
 stories with kits and banners: the full build, a no-op rebuild, one story edited
 while `refkit serve` runs (seconds until the changed page is served), per-stage
 times, peak RSS and output bytes. Scaling: the peer job with 1 thread and with all
@@ -66,10 +67,11 @@ def measure(cmd, cwd, env=None):
 
 
 class Aside:
-    """Moves old outputs out of the way before a run. Nothing is deleted until the whole
-    benchmark is over (see `empty_all`): ext4 skips inodes freed in the last one to five
-    minutes when it allocates new ones, so a mass delete makes the next build that
-    creates thousands of files pay for scanning past them."""
+    """Moves old outputs out of the way before a run. Nothing is deleted while the
+    benchmark runs: ext4 skips inodes freed in the last one to five minutes when it
+    allocates new ones, so a mass delete makes the next build that creates thousands
+    of files pay for scanning past them. The next benchmark deletes them first and
+    waits (see `settle`)."""
 
     all = []
 
@@ -88,9 +90,19 @@ class Aside:
                 os.rename(p, os.path.join(self.trash, f"{self.n}"))
 
     @staticmethod
-    def empty_all():
-        for a in Aside.all:
-            shutil.rmtree(a.trash, ignore_errors=True)
+    def settle():
+        """Deletes the outputs an earlier benchmark left aside, then waits until ext4
+        stops skipping their inodes (REFKIT_BENCH_SETTLE seconds, 300 by default:
+        the kernel's longest window), so no measured build pays for the delete."""
+        old = [os.path.join(WORK, d, ".trash") for d in (os.listdir(WORK) if os.path.isdir(WORK) else [])]
+        old = [t for t in old if os.path.isdir(t) and os.listdir(t)]
+        if not old:
+            return
+        for t in old:
+            shutil.rmtree(t, ignore_errors=True)
+        wait = int(os.environ.get("REFKIT_BENCH_SETTLE", "300"))
+        print(f"deleted the outputs of an earlier run; waiting {wait} s for the file system to settle", file=sys.stderr, flush=True)
+        time.sleep(wait)
 
 
 # ---------------------------------------------------------------- corpora
@@ -433,7 +445,5 @@ def main():
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    finally:
-        Aside.empty_all()
+    Aside.settle()
+    main()
