@@ -153,6 +153,14 @@ pub(super) fn for_kit(
             channel.to_owned()
         }
     };
+    // Dates read the way the kit's language writes them ("1 июня 2026 г.").
+    let long_date = |date: Date| -> String {
+        let iso = date.to_string();
+        locales
+            .formatter(lang)
+            .and_then(|f| f.date(&iso))
+            .unwrap_or(iso)
+    };
     let host = settings
         .base_url
         .split_once("://")
@@ -170,7 +178,7 @@ pub(super) fn for_kit(
     )?;
     let mut text = format!("{plan_title}\n");
     text.push_str(&match start {
-        Some(date) => message("cadence-start", &[("date", Arg::Text(date.to_string()))])?,
+        Some(date) => message("cadence-start", &[("date", Arg::Text(long_date(date)))])?,
         None => message("cadence-no-start", &[])?,
     });
     text.push_str("\n\n");
@@ -196,7 +204,7 @@ pub(super) fn for_kit(
         let date = start.map(|s| s.add_days(touch.day));
         let mut heading = format!("[ ] {day}");
         if let Some(date) = date {
-            heading.push_str(&format!(" · {date}"));
+            heading.push_str(&format!(" · {}", long_date(date)));
         }
         heading.push_str(&format!(" · {channel}"));
         text.push_str(&format!(
@@ -215,6 +223,7 @@ pub(super) fn for_kit(
             ("id", Value::from(touch.id.as_str())),
             ("day", Value::from(u64::from(touch.day))),
             ("date", opt(date.map(|d| d.to_string()).as_deref())),
+            ("date_text", opt(date.map(long_date).as_deref())),
             ("channel", Value::from(touch.channel.as_str())),
             ("title", Value::from(title.as_str())),
             ("file", Value::from(file.as_str())),
