@@ -81,8 +81,10 @@ pub fn markdown(data: &[u8]) {
     }
 }
 
-/// The safety invariants of rendered Markdown (typography included).
-fn check_rendered(text: &str, rendered: &crate::markdown::Rendered) {
+/// The safety invariants of rendered Markdown (typography included): no raw tag that
+/// runs or styles anything, no dangerous link or image target (entities decoded as a
+/// browser would), no repeated heading id. Panics naming `text` when one is broken.
+pub fn check_rendered(text: &str, rendered: &crate::markdown::Rendered) {
     let lower = rendered.html.to_ascii_lowercase();
     for tag in ["<script", "<iframe", "<object", "<embed", "<style", "<svg"] {
         assert!(!lower.contains(tag), "raw {tag} in {:?}", rendered.html);
