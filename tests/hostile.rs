@@ -175,7 +175,11 @@ fn two_sources_for_one_output_path_are_named() {
         |f| f.write("static/en/index.html", "<p>mine</p>"),
         &[],
         1,
-        &["static/en/index.html", "en/index.html"],
+        &[
+            "public/en/index.html",
+            "static/en/index.html",
+            "the en home page",
+        ],
     );
 }
 

@@ -120,19 +120,9 @@ pub fn robots(contexts: &Contexts<'_>) -> String {
     )
 }
 
+/// XML text and attribute escaping: the five special characters, as for HTML.
 fn xml_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
-        }
-    }
-    out
+    crate::markdown::escape_html(text)
 }
 
 #[cfg(test)]
@@ -141,6 +131,6 @@ mod tests {
 
     #[test]
     fn xml_escape_covers_the_five_entities() {
-        assert_eq!(xml_escape("a&b<c>\"'"), "a&amp;b&lt;c&gt;&quot;&apos;");
+        assert_eq!(xml_escape("a&b<c>\"'"), "a&amp;b&lt;c&gt;&quot;&#39;");
     }
 }
