@@ -7,11 +7,13 @@
 //! folders that have it (or that are empty), never a folder it did not create. Two
 //! sources that would write the same output path are an error naming both.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
+
+use rayon::prelude::*;
 
 use crate::diagnostics::{display_path, Diagnostic, Error, Result};
 
@@ -60,19 +62,78 @@ impl Staging {
         Ok(())
     }
 
-    /// Creates the folders of `files` (paths in the public folder) in one pass, parents
-    /// first, so that writing the files needs no folder checks.
-    pub fn prepare_folders<'a>(&self, files: impl Iterator<Item = &'a str>) -> Result<()> {
-        let mut folders: Vec<&str> = files
-            .filter_map(|f| f.rsplit_once('/').map(|(d, _)| d))
-            .collect();
-        folders.sort_unstable();
-        folders.dedup();
-        for folder in folders {
+    /// Writes `bytes` to `rel` in the public folder, creating its folder first: for
+    /// files whose folder [`Staging::prepare_folders`] left to them.
+    pub fn write_public_in_own_folder(&self, rel: &str, bytes: &[u8], source: &str) -> Result<()> {
+        self.claim(rel, source)?;
+        if let Some((folder, _)) = rel.rsplit_once('/') {
             let path = self.public.staging_dir.join(folder);
-            fs::create_dir_all(&path).map_err(|e| Error::io("create", &path, e))?;
+            match fs::create_dir(&path) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+                Err(e) => return Err(Error::io("create", &path, e)),
+            }
         }
+        write_file(&self.public.staging_dir, rel, bytes)?;
+        self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
         Ok(())
+    }
+
+    /// Creates the folders `files` (paths in the public folder) will be written to,
+    /// except each folder that holds exactly one of them and no other folder
+    /// (`en/stories/<slug>/` for `index.html`): those are left to the writer of that
+    /// file ([`Staging::write_public_in_own_folder`]), so they are made in parallel,
+    /// one system call each. Returns, per file, whether its folder was left to it.
+    ///
+    /// The other folders are made level by level, each level in parallel.
+    pub fn prepare_folders(&self, files: &[String]) -> Result<Vec<bool>> {
+        fn folder_of(file: &str) -> Option<&str> {
+            file.rsplit_once('/').map(|(folder, _)| folder)
+        }
+        let mut files_in: BTreeMap<&str, usize> = BTreeMap::new();
+        for folder in files.iter().filter_map(|f| folder_of(f)) {
+            *files_in.entry(folder).or_default() += 1;
+        }
+        let mut holders: BTreeSet<&str> = BTreeSet::new();
+        for folder in files_in.keys() {
+            let mut inner = *folder;
+            while let Some((parent, _)) = inner.rsplit_once('/') {
+                if !holders.insert(parent) {
+                    break;
+                }
+                inner = parent;
+            }
+        }
+        let mut alone: BTreeSet<&str> = BTreeSet::new();
+        let mut made: BTreeSet<&str> = BTreeSet::new();
+        for (folder, n) in files_in {
+            if n == 1 && !holders.contains(folder) {
+                alone.insert(folder);
+                // Its parent must exist before the file's writer runs.
+                if let Some((parent, _)) = folder.rsplit_once('/') {
+                    made.insert(parent);
+                }
+            } else {
+                made.insert(folder);
+            }
+        }
+        let mut levels: BTreeMap<usize, Vec<&str>> = BTreeMap::new();
+        for folder in made {
+            levels
+                .entry(folder.matches('/').count())
+                .or_default()
+                .push(folder);
+        }
+        for level in levels.values() {
+            level.par_iter().try_for_each(|folder| {
+                let path = self.public.staging_dir.join(folder);
+                fs::create_dir_all(&path).map_err(|e| Error::io("create", &path, e))
+            })?;
+        }
+        Ok(files
+            .iter()
+            .map(|f| folder_of(f).is_some_and(|d| alone.contains(d)))
+            .collect())
     }
 
     /// Copies the file at `from` to `rel` in the public folder.
@@ -394,6 +455,40 @@ mod tests {
             "plain".into(),
         ]]);
         assert_eq!(text, "\"'=HYPERLINK(\"\"x\"\")\",\"a,b\",plain\r\n");
+    }
+
+    #[test]
+    fn folders_with_one_file_are_left_to_its_writer() {
+        let dir = tempfile::tempdir().unwrap();
+        let public = dir.path().join("public");
+        let s = Staging::create(&public, &dir.path().join("manifest")).unwrap();
+        let files: Vec<String> = [
+            "index.html",
+            "a/b/index.html",
+            "a/b-x/index.html",
+            "a/b/c/index.html",
+            "p/one/en/index.html",
+            "p/one/en/stories/s/index.html",
+            "d/e/f.html",
+            "d/e/g.html",
+        ]
+        .map(str::to_owned)
+        .to_vec();
+        let own = s.prepare_folders(&files).unwrap();
+        // `a/b` holds `a/b/c`; `d/e` holds two files; the rest hold one file each.
+        assert_eq!(own, [false, false, true, true, false, true, false, false]);
+        for (file, own) in files.iter().zip(own) {
+            if own {
+                s.write_public_in_own_folder(file, file.as_bytes(), file)
+                    .unwrap();
+            } else {
+                s.write_public(file, file.as_bytes(), file).unwrap();
+            }
+        }
+        s.commit().unwrap();
+        for file in &files {
+            assert_eq!(fs::read_to_string(public.join(file)).unwrap(), *file);
+        }
     }
 
     #[test]

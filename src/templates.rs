@@ -152,6 +152,20 @@ impl Templates {
             .render(name, context)
             .map_err(|err| diagnostic(&self.sources, &err, Some(page)))
     }
+
+    /// Renders template `name` onto `out`, as [`Templates::render`] does; a page
+    /// written as it is needs no `String` (and no second UTF-8 check).
+    pub fn render_into(
+        &self,
+        name: &str,
+        context: &Context,
+        page: &str,
+        out: &mut Vec<u8>,
+    ) -> std::result::Result<(), Diagnostic> {
+        self.tera
+            .render_to(name, context, out)
+            .map_err(|err| diagnostic(&self.sources, &err, Some(page)))
+    }
 }
 
 /// Turns a Tera error into a diagnostic naming the template file, line and page.

@@ -132,23 +132,45 @@ pub fn typeset_events<'a>(events: Vec<Event<'a>>, lang: &str) -> Vec<Event<'a>> 
     let mut setter = Typesetter::new(style);
     let mut out: Vec<Event<'a>> = Vec::with_capacity(events.len());
     let mut verbatim = 0usize;
-    let mut pending: Option<String> = None;
-    let flush =
-        |pending: &mut Option<String>, out: &mut Vec<Event<'a>>, setter: &mut Typesetter| {
-            if let Some(text) = pending.take() {
-                let mut set = String::with_capacity(text.len() + 8);
-                setter.push(&text, &mut set);
-                out.push(Event::Text(CowStr::from(set)));
-            }
+    // Text events waiting to be typeset as one: the first as it came, the others
+    // appended to `joined` (the parser splits text only at unmatched delimiters, so
+    // a second one is rare).
+    let mut pending: Option<CowStr<'a>> = None;
+    let mut joined = String::new();
+    // Reused for every text: a typeset text is copied out only when it changed.
+    let mut scratch = String::new();
+    let mut flush = |pending: &mut Option<CowStr<'a>>,
+                     joined: &mut String,
+                     out: &mut Vec<Event<'a>>,
+                     setter: &mut Typesetter| {
+        let Some(first) = pending.take() else { return };
+        let text: CowStr<'a> = if joined.is_empty() {
+            first
+        } else {
+            joined.insert_str(0, &first);
+            CowStr::Boxed(std::mem::take(joined).into_boxed_str())
         };
+        scratch.clear();
+        setter.push(&text, &mut scratch);
+        if scratch.as_str() == &*text {
+            out.push(Event::Text(text));
+        } else {
+            out.push(Event::Text(CowStr::Boxed(scratch.as_str().into())));
+        }
+    };
     for event in events {
-        if let Event::Text(text) = &event {
+        if let Event::Text(text) = event {
             if verbatim == 0 {
-                pending.get_or_insert_with(String::new).push_str(text);
+                match &pending {
+                    None => pending = Some(text),
+                    Some(_) => joined.push_str(&text),
+                }
                 continue;
             }
+            out.push(Event::Text(text));
+            continue;
         }
-        flush(&mut pending, &mut out, &mut setter);
+        flush(&mut pending, &mut joined, &mut out, &mut setter);
         match &event {
             Event::Start(Tag::CodeBlock(_))
             | Event::Start(Tag::Link {
@@ -178,7 +200,7 @@ pub fn typeset_events<'a>(events: Vec<Event<'a>>, lang: &str) -> Vec<Event<'a>> 
         }
         out.push(event);
     }
-    flush(&mut pending, &mut out, &mut setter);
+    flush(&mut pending, &mut joined, &mut out, &mut setter);
     out
 }
 
@@ -216,7 +238,8 @@ pub struct Typesetter {
     prev: Option<char>,
     /// Open Russian quotes: « and „ open, » and “ close.
     depth: u8,
-    /// Letters in the word that ends at `prev`.
+    /// Letters in the word that ends at `prev`: 0, 1, or 2 for two or more (the rules
+    /// only tell one-letter words from others).
     word_len: usize,
     /// The first letter of that word, lowercased.
     word_first: char,
@@ -260,14 +283,20 @@ impl Typesetter {
 
     /// Typesets `text`, continuing from what came before, onto `out`.
     pub fn push(&mut self, text: &str, out: &mut String) {
+        self.push_with(text, out, true);
+    }
+
+    /// [`Typesetter::push`], with or without the plain-run fast path. Without it,
+    /// every character goes through the rules one by one: that is the definition the
+    /// fast path is tested against.
+    fn push_with(&mut self, text: &str, out: &mut String, runs: bool) {
         if self.style == Style::Unchanged {
             out.push_str(text);
             return;
         }
         let mut i = 0;
-        while let Some(c) = text[i..].chars().next() {
+        while i < text.len() {
             let rest = &text[i..];
-            let after = &rest[c.len_utf8()..];
             if self.word_len == 0 && self.opens_here() && starts_address(rest) {
                 let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
                 out.push_str(&rest[..end]);
@@ -275,6 +304,20 @@ impl Typesetter {
                 i += end;
                 continue;
             }
+            if runs {
+                // Most of prose is letters, digits and punctuation no rule changes:
+                // copy such a run at once and update the state as `emit` would.
+                let (len, letters_from) = plain_run(rest);
+                if len > 0 {
+                    let run = &rest[..len];
+                    out.push_str(run);
+                    self.after_plain_run(run, letters_from);
+                    i += len;
+                    continue;
+                }
+            }
+            let Some(c) = rest.chars().next() else { break };
+            let after = &rest[c.len_utf8()..];
             match c {
                 '"' => {
                     let q = self.double_quote();
@@ -312,25 +355,36 @@ impl Typesetter {
                 }
                 '—' => self.dash('—', out),
                 ' ' if self.binds(after, out) => self.emit(NBSP, out),
-                _ if is_letter(c) => {
-                    // Most of prose is runs of letters, which no rule changes: copy the
-                    // run at once and update the word state as `emit` would letter by
-                    // letter.
-                    let run = &rest[..rest.find(|c: char| !is_letter(c)).unwrap_or(rest.len())];
-                    self.emit(c, out);
-                    let others = &run[c.len_utf8()..];
-                    if let Some(last) = others.chars().next_back() {
-                        out.push_str(others);
-                        self.word_len += others.chars().count();
-                        self.prev = Some(last);
-                    }
-                    i += run.len();
-                    continue;
-                }
                 _ => self.emit(c, out),
             }
             i += c.len_utf8();
         }
+    }
+
+    /// The state after a plain run (see [`plain_run`]) was written, as if each of its
+    /// characters had gone through `emit`. `letters_from` is where the run's trailing
+    /// letters start.
+    fn after_plain_run(&mut self, run: &str, letters_from: usize) {
+        let letters = &run[letters_from..];
+        if let Some(first) = letters.chars().next() {
+            let one = letters.len() == first.len_utf8();
+            if letters_from == 0 && self.word_len > 0 {
+                // The run continues the word before it.
+                self.word_len = 2;
+            } else {
+                // A word starts in the run. Inside it, the character before the word is
+                // part of the run, so neither a space nor an opening sign nor a quote.
+                self.word_free = letters_from == 0
+                    && (self.opens_here() || matches!(self.prev, Some('"' | '\'')));
+                if self.style == Style::Russian {
+                    self.word_first = lowercase(first);
+                }
+                self.word_len = if one { 1 } else { 2 };
+            }
+        } else {
+            self.word_len = 0;
+        }
+        self.prev = run.chars().next_back();
     }
 
     /// True when the position after `prev` starts a word (block start, space, opening sign).
@@ -433,7 +487,7 @@ impl Typesetter {
         }
         if is_letter(c) {
             if self.word_len > 0 {
-                self.word_len += 1;
+                self.word_len = 2;
             } else {
                 self.word_free = self.opens_here() || matches!(self.prev, Some('"' | '\''));
                 self.word_len = 1;
@@ -467,6 +521,43 @@ fn lowercase(c: char) -> char {
         'а'..='я' | 'ё' => c,
         _ => c.to_lowercase().next().unwrap_or(c),
     }
+}
+
+/// The length of the plain run `text` starts with, and where its trailing letters
+/// start (the run's length when it ends in something else).
+///
+/// A plain run holds no character any rule reads before writing it: no quote, hyphen,
+/// dash, space or opening sign. Those are ASCII, or start with one of the bytes
+/// 0xC2, 0xE1, 0xE2 and 0xE3 in UTF-8 (`«`, no-break and other spaces, `—`, `“`, `„`),
+/// so the scan stops at those bytes and decodes only other non-ASCII characters.
+/// Cyrillic letters (lead bytes 0xD0 and 0xD1) are taken without decoding.
+fn plain_run(text: &str) -> (usize, usize) {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    let mut letters_from = 0;
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            b'"' | b'\'' | b'-' | b'(' | b'[' | b'{' | b'/' => break,
+            _ if b.is_ascii_whitespace() || b == 0x0b => break,
+            _ if b.is_ascii_alphabetic() => i += 1,
+            _ if b.is_ascii() => {
+                i += 1;
+                letters_from = i;
+            }
+            0xC2 | 0xE1 | 0xE2 | 0xE3 => break,
+            0xD0 | 0xD1 => i += 2,
+            _ => {
+                let Some(c) = text[i..].chars().next() else {
+                    break;
+                };
+                i += c.len_utf8();
+                if !is_letter(c) {
+                    letters_from = i;
+                }
+            }
+        }
+    }
+    (i, letters_from.min(i))
 }
 
 /// True when `text` starts with something that looks like an address.
@@ -620,6 +711,105 @@ mod tests {
                 ("www.example.com/don't", "www.example.com/don't"),
             ],
         );
+    }
+
+    /// The plain-run fast path writes what the character-by-character rules write,
+    /// and leaves the same state behind, on text made of the characters the rules
+    /// care about, fed in pieces with code and line breaks between them.
+    #[test]
+    fn plain_runs_match_the_rules_character_by_character() {
+        const PIECES: &[&str] = &[
+            "a",
+            "Z",
+            "я",
+            "Ё",
+            "ж",
+            "é",
+            "ß",
+            "中",
+            "7",
+            "0",
+            " ",
+            " ",
+            "\u{a0}",
+            "\t",
+            "\"",
+            "'",
+            "-",
+            "–",
+            "—",
+            ".",
+            ",",
+            "(",
+            ")",
+            "/",
+            "[",
+            "«",
+            "»",
+            "„",
+            "“",
+            "‘",
+            "₽",
+            "%",
+            "https://x.test/a",
+            "www.",
+            "mailto:",
+            "word",
+            "слово",
+            "в",
+            "и",
+            "J.",
+            "150",
+            "\u{2009}",
+            "\u{301}",
+            "_",
+            "!",
+            "?",
+            ":",
+        ];
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        for case in 0..4000 {
+            let style = if case % 2 == 0 {
+                Style::English
+            } else {
+                Style::Russian
+            };
+            let mut fast = Typesetter::new(style);
+            let mut slow = Typesetter::new(style);
+            let (mut fast_out, mut slow_out) = (String::new(), String::new());
+            let mut input = String::new();
+            for _ in 0..1 + next(4) {
+                let piece: String = (0..next(24)).map(|_| PIECES[next(PIECES.len())]).collect();
+                input.push_str(&piece);
+                fast.push_with(&piece, &mut fast_out, true);
+                slow.push_with(&piece, &mut slow_out, false);
+                assert_eq!(fast_out, slow_out, "{style:?}: {input:?}");
+                match next(3) {
+                    0 => {
+                        fast.opaque();
+                        slow.opaque();
+                    }
+                    1 => {
+                        fast.space();
+                        slow.space();
+                    }
+                    _ => {}
+                }
+            }
+            // The word's first letter and whether it stands free are read only
+            // while a word is open.
+            let state = |t: &Typesetter| {
+                let word = (t.word_len > 0).then_some((t.word_first, t.word_free));
+                (t.prev, t.depth, t.word_len, word)
+            };
+            assert_eq!(state(&fast), state(&slow), "{style:?}: {input:?}");
+        }
     }
 
     #[test]

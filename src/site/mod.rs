@@ -149,21 +149,27 @@ pub fn render_pages(
         .iter()
         .map(|job| contexts.urls().output_file(&contexts.url_of(job)))
         .collect();
-    staging.prepare_folders(files.iter().map(String::as_str))?;
+    let own_folder = staging.prepare_folders(&files)?;
     let failures: Vec<Error> = jobs
         .par_iter()
-        .filter_map(|job| {
+        .zip(files.par_iter().zip(own_folder.par_iter()))
+        // One output buffer per worker, reused for every page it renders.
+        .map_init(Vec::new, |html, (job, (file, &own_folder))| {
             progress.inc(1);
-            let (url, context) = contexts.for_job(job);
-            let html = match templates.render(job.template(), &context, &job.describe()) {
-                Ok(html) => html,
-                Err(d) => return Some(Error::from(d)),
+            let (_, context) = contexts.for_job(job);
+            let source = job.describe();
+            html.clear();
+            if let Err(d) = templates.render_into(job.template(), &context, &source, html) {
+                return Some(Error::from(d));
+            }
+            let written = if own_folder {
+                staging.write_public_in_own_folder(file, html, &source)
+            } else {
+                staging.write_public(file, html, &source)
             };
-            let file = contexts.urls().output_file(&url);
-            staging
-                .write_public(&file, html.as_bytes(), &job.describe())
-                .err()
+            written.err()
         })
+        .flatten()
         .collect();
     if failures.is_empty() {
         return Ok(jobs.len());
