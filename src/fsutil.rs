@@ -17,19 +17,32 @@ pub const MAX_TEXT_BYTES: u64 = 4 * 1024 * 1024;
 
 /// Reads `path` as UTF-8 text. `shown` is the path to name in errors (relative to the root).
 pub fn read_text(path: &Path, shown: &Path) -> Result<String> {
-    let meta = fs::metadata(path).map_err(|e| Error::io("read", shown, e))?;
-    if meta.len() > MAX_TEXT_BYTES {
+    use std::io::Read as _;
+    let io = |e| Error::io("read", shown, e);
+    // One open; the size comes from the open file, not a second lookup of the path.
+    let file = fs::File::open(path).map_err(io)?;
+    let len = file.metadata().map_err(io)?.len();
+    if len > MAX_TEXT_BYTES {
         return Err(Diagnostic::error(
             shown,
-            format!(
-                "file is {} bytes, more than the 4 MiB limit for text files",
-                meta.len()
-            ),
+            format!("file is {len} bytes, more than the 4 MiB limit for text files"),
         )
         .help("split the file into smaller ones")
         .into());
     }
-    let bytes = fs::read(path).map_err(|e| Error::io("read", shown, e))?;
+    // A file that grows while it is read still stops at the limit (plus one byte, so
+    // the growth is noticed).
+    let mut bytes = Vec::with_capacity(len as usize);
+    file.take(MAX_TEXT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > MAX_TEXT_BYTES {
+        return Err(
+            Diagnostic::error(shown, "file grew past the 4 MiB limit while it was read")
+                .help("split the file into smaller ones")
+                .into(),
+        );
+    }
     text_from_bytes(bytes, shown)
 }
 
