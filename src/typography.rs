@@ -847,7 +847,7 @@ mod tests {
                 let piece: String = (0..next(24)).map(|_| PIECES[next(PIECES.len())]).collect();
                 input.push_str(&piece);
                 let from = fast_out.len();
-                let mut push = |t: &mut Typesetter, out: &mut String, runs: bool| {
+                let push = |t: &mut Typesetter, out: &mut String, runs: bool| {
                     let unchanged = t.set(&piece, out, runs);
                     if unchanged {
                         out.push_str(&piece);
