@@ -283,9 +283,9 @@ fn markdown_link_findings(project: &Project) -> Vec<Diagnostic> {
                 .map(move |t| (t, urls.page(&t.lang, &p.slug)))
         }));
     for (text, own_url) in texts {
-        let source = std::fs::read_to_string(project.root.join(&text.file)).unwrap_or_default();
-        let body_offset = source.len().saturating_sub(text.markdown.len());
-        for (event, range) in Parser::new(&text.markdown).into_offset_iter() {
+        let source = &text.source;
+        let body_offset = text.body_start;
+        for (event, range) in Parser::new(text.markdown()).into_offset_iter() {
             let Event::Start(Tag::Link { dest_url, .. }) = event else {
                 continue;
             };

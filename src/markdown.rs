@@ -20,6 +20,31 @@ pub struct Rendered {
     pub anchors: Vec<String>,
 }
 
+/// Rendered HTML, held once: every page that shows it (the brand page and each
+/// partner's copy) shares these bytes instead of copying them. Reads as `&str`.
+#[derive(Debug, Clone)]
+pub struct Html(tera::Value);
+
+impl Html {
+    /// Takes a copy of `html`, exactly its size.
+    pub fn new(html: &str) -> Html {
+        Html(tera::Value::from(html))
+    }
+
+    /// The HTML as a template value, without copying it.
+    pub fn value(&self) -> tera::Value {
+        self.0.clone()
+    }
+}
+
+impl std::ops::Deref for Html {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        self.0.as_str().unwrap_or_default()
+    }
+}
+
 fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
@@ -29,15 +54,35 @@ fn options() -> Options {
 
 /// Renders `markdown`, written in `lang`, to an HTML fragment.
 pub fn render(markdown: &str, lang: &str) -> Rendered {
+    let mut html = String::with_capacity(markdown.len() * 3 / 2);
+    let anchors = render_into(markdown, lang, &mut html);
+    Rendered { html, anchors }
+}
+
+/// Renders `markdown` as [`render`] does, into shared [`Html`], and returns it with
+/// the heading ids. The HTML is built in a buffer each thread reuses, so what stays
+/// in memory is exactly its size.
+pub fn render_shared(markdown: &str, lang: &str) -> (Html, Vec<String>) {
+    thread_local! {
+        static BUFFER: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+    }
+    BUFFER.with_borrow_mut(|html| {
+        html.clear();
+        let anchors = render_into(markdown, lang, html);
+        (Html::new(html), anchors)
+    })
+}
+
+/// Renders `markdown` onto `html`; returns the heading ids.
+fn render_into(markdown: &str, lang: &str, html: &mut String) -> Vec<String> {
     let events: Vec<Event<'_>> = Parser::new_ext(markdown, options()).collect();
     let mut events: Vec<Event<'_>> = crate::typography::typeset_events(events, lang)
         .into_iter()
         .map(neutralise)
         .collect();
     let anchors = assign_heading_ids(&mut events);
-    let mut html = String::with_capacity(markdown.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    Rendered { html, anchors }
+    pulldown_cmark::html::push_html(html, events.into_iter());
+    anchors
 }
 
 /// Raw HTML becomes text; dangerous link targets become `#`.

@@ -13,7 +13,7 @@ use serde::de::DeserializeOwned;
 use super::front_matter;
 use crate::diagnostics::{Diagnostic, Error, Report};
 use crate::fsutil;
-use crate::markdown::{self, Rendered};
+use crate::markdown::{self, Html};
 use crate::settings::Settings;
 use crate::slug;
 
@@ -28,15 +28,22 @@ pub struct Parsed<F> {
     pub text: String,
     /// The front matter.
     pub front: F,
-    /// The Markdown body.
-    pub body: String,
+    /// Where the Markdown body starts in `text`.
+    pub body_start: usize,
     /// The rendered body.
-    pub rendered: Rendered,
+    pub html: Html,
+    /// Heading ids in the body.
+    pub anchors: Vec<String>,
     /// Line of the file where the front matter's YAML starts.
     pub front_line: usize,
 }
 
 impl<F> Parsed<F> {
+    /// The Markdown body.
+    pub fn body(&self) -> &str {
+        self.text.get(self.body_start..).unwrap_or_default()
+    }
+
     /// An error in this file at `location`, a position inside the front matter
     /// (serde-saphyr counts from the start of the YAML block, not of the file).
     pub fn error_at(&self, location: &serde_saphyr::Location, message: String) -> Diagnostic {
@@ -96,15 +103,16 @@ pub fn parse_document<F: DeserializeOwned>(
             .help("start the file with `---`, the YAML front matter, and another `---` line")
     })?;
     let front: F = crate::yaml::parse(file, &text, split.yaml, split.yaml_line)?;
-    let rendered = markdown::render(split.body, lang);
-    let body = split.body.to_owned();
+    let (html, anchors) = markdown::render_shared(split.body, lang);
+    let body_start = text.len() - split.body.len();
     let front_line = split.yaml_line;
     Ok(Parsed {
-        body,
+        body_start,
         lang: lang.to_owned(),
         file: file.to_path_buf(),
         front,
-        rendered,
+        html,
+        anchors,
         text,
         front_line,
     })

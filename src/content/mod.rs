@@ -22,6 +22,8 @@ use crate::playbooks::{self, PartnerPlaybook, Playbook};
 use crate::settings::Settings;
 use crate::typography::typeset;
 
+pub use crate::markdown::Html;
+
 pub(crate) use documents::push_error;
 pub use documents::Parsed;
 pub use pitch::Pitch;
@@ -72,10 +74,12 @@ pub struct Text {
     pub title: String,
     /// One or two sentences for cards and meta descriptions.
     pub summary: Option<String>,
-    /// The body as Markdown, as written.
-    pub markdown: String,
+    /// The whole source file, front matter included (the body is its tail).
+    pub source: String,
+    /// Where the body starts in `source`.
+    pub body_start: usize,
     /// The body as HTML.
-    pub html: String,
+    pub html: Html,
     /// Heading ids in the body.
     pub anchors: Vec<String>,
     /// A translation whose recorded `source_hash` no longer matches its source.
@@ -126,6 +130,13 @@ impl Page {
     /// The version in `lang`.
     pub fn text(&self, lang: &str) -> &Text {
         text_in(&self.texts, lang)
+    }
+}
+
+impl Text {
+    /// The body as Markdown, as written.
+    pub fn markdown(&self) -> &str {
+        self.source.get(self.body_start..).unwrap_or_default()
     }
 }
 
@@ -454,7 +465,7 @@ impl TextFront for PageFront {
 /// (the source is hashed only when some translation records a version).
 fn texts<F: TextFront>(versions: Vec<Parsed<F>>) -> Vec<Text> {
     let current = if versions.iter().any(|v| v.front.source_hash().is_some()) {
-        crate::translations::source_hash(&versions[0].body)
+        crate::translations::source_hash(versions[0].body())
     } else {
         String::new()
     };
@@ -466,9 +477,10 @@ fn texts<F: TextFront>(versions: Vec<Parsed<F>>) -> Vec<Text> {
             summary: v.front.summary().map(|s| typeset(s.trim(), &v.lang)),
             lang: v.lang,
             file: v.file,
-            markdown: v.body,
-            html: v.rendered.html,
-            anchors: v.rendered.anchors,
+            source: v.text,
+            body_start: v.body_start,
+            html: v.html,
+            anchors: v.anchors,
         })
         .collect()
 }

@@ -163,7 +163,7 @@ pub(super) fn load(root: &Path, settings: &Settings, report: &mut Report) -> Vec
             subject,
             asset,
             body: split.body.to_owned(),
-            html: doc.rendered.html,
+            html: doc.html.to_string(),
             file: shown,
         });
     }

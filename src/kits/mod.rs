@@ -206,7 +206,7 @@ impl<'a> Shared<'a> {
             for t in &story.texts {
                 story_text.insert(
                     (story.slug.as_str(), t.lang.as_str()),
-                    text::markdown_to_text(&t.markdown, &t.lang),
+                    text::markdown_to_text(t.markdown(), &t.lang),
                 );
             }
         }

@@ -26,8 +26,6 @@ pub struct Contexts<'a> {
     brand_stories: BTreeMap<&'a str, Value>,
     /// Rendering for the preview server (shows authoring hints such as stale translations).
     preview: bool,
-    /// (slug, lang) → rendered HTML, shared by the brand page and every partner copy.
-    story_html: BTreeMap<(&'a str, &'a str), Value>,
     /// Formats amounts per language.
     locales: &'a Locales,
 }
@@ -62,7 +60,6 @@ impl<'a> Contexts<'a> {
         ]);
         let mut nav = BTreeMap::new();
         let mut brand_stories = BTreeMap::new();
-        let mut story_html = BTreeMap::new();
         for lang in &settings.languages {
             let lang = lang.as_str();
             locales.formatter(lang)?;
@@ -83,12 +80,6 @@ impl<'a> Contexts<'a> {
                 .map(|s| story_card(&urls, s, lang, urls.story(lang, &s.slug)))
                 .collect();
             brand_stories.insert(lang, Value::from(cards));
-            for story in &project.stories {
-                story_html.insert(
-                    (story.slug.as_str(), lang),
-                    Value::from(story.text(lang).html.as_str()),
-                );
-            }
         }
         Ok(Contexts {
             project,
@@ -97,7 +88,6 @@ impl<'a> Contexts<'a> {
             site,
             nav,
             brand_stories,
-            story_html,
             locales,
         })
     }
@@ -319,13 +309,13 @@ impl<'a> Contexts<'a> {
                     t.title.as_str(),
                     t.summary.as_deref(),
                     None,
-                    Value::from(t.html.as_str()),
+                    t.html.value(),
                     None,
                 )
             }
             Job::Story { story, .. } => {
                 let t = story.text(lang);
-                let html = self.story_html[&(story.slug.as_str(), lang)].clone();
+                let html = t.html.value();
                 (
                     "story",
                     story.slug.as_str(),
