@@ -318,7 +318,7 @@ fn markdown_link_findings(project: &Project) -> Vec<Diagnostic> {
             if let Some(message) = problem {
                 out.push(
                     Diagnostic::error(&text.file, message)
-                        .at_offset(&source, body_offset + range.start)
+                        .at_offset(source, body_offset + range.start)
                         .help("link to a story as /<lang>/stories/<slug>/ and to a heading as #its-id"),
                 );
             }
