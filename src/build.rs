@@ -439,6 +439,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
     if let (Some(cache), Some(keys)) = (&options.cache, keys) {
         cache.replace(keys);
     }
+    // Freeing every story and page of a large site takes a while: a pool thread does
+    // it, so the build returns (and the command exits) without waiting for it.
+    drop((contexts, jobs));
+    rayon::spawn(move || drop(project));
     clock.lap("write");
     Ok(BuildSummary {
         stages: clock.laps,

@@ -79,7 +79,9 @@ pub fn files_under(root: &Path, dir: &Path) -> Result<Vec<(PathBuf, PathBuf)>> {
     if !dir.is_dir() {
         return Ok(files);
     }
-    for entry in WalkDir::new(dir).sort_by_file_name().follow_links(false) {
+    // Sorted once at the end: comparing whole paths component by component gives
+    // the same order as sorting each folder's names, and skips their common prefix.
+    for entry in WalkDir::new(dir).follow_links(false) {
         let entry = entry.map_err(|e| {
             let path = e.path().unwrap_or(dir).to_path_buf();
             Error::io("list", relative(root, &path), e.into())
@@ -99,6 +101,7 @@ pub fn files_under(root: &Path, dir: &Path) -> Result<Vec<(PathBuf, PathBuf)>> {
         }
         files.push((path.to_path_buf(), shown));
     }
+    files.sort_unstable_by(|a, b| a.1.cmp(&b.1));
     Ok(files)
 }
 
@@ -120,8 +123,8 @@ fn check_symlink(root: &Path, path: &Path, shown: &Path) -> Result<()> {
 /// Dotfiles and editor backups are never content.
 fn is_hidden(shown: &Path) -> bool {
     shown.components().any(|c| {
-        let name = c.as_os_str().to_string_lossy();
-        name.starts_with('.') || name.ends_with('~')
+        let name = c.as_os_str().as_encoded_bytes();
+        name.first() == Some(&b'.') || name.last() == Some(&b'~')
     })
 }
 

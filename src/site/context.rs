@@ -7,6 +7,7 @@
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
 use tera::{Context, Map, Value};
 
 use super::{Job, Urls};
@@ -76,7 +77,7 @@ impl<'a> Contexts<'a> {
             nav.insert(lang, Value::from(items));
             let cards: Vec<Value> = project
                 .stories
-                .iter()
+                .par_iter()
                 .map(|s| story_card(&urls, s, lang, urls.story(lang, &s.slug)))
                 .collect();
             brand_stories.insert(lang, Value::from(cards));

@@ -14,6 +14,8 @@
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
+use rayon::prelude::*;
+
 use super::{Contexts, Job};
 use crate::content::Project;
 use crate::diagnostics::Result;
@@ -67,7 +69,7 @@ pub fn sitemap(project: &Project, jobs: &[Job<'_>], contexts: &Contexts<'_>) -> 
     let languages = &project.settings.languages;
     let default = project.settings.default_language();
     let mut entries: Vec<(String, String)> = jobs
-        .iter()
+        .par_iter()
         .filter(|job| {
             matches!(
                 job,
