@@ -4,7 +4,7 @@
     python3 bench/bench.py                       # everything, default sizes
     python3 bench/bench.py peer --pages 1000 5000 --runs 5
     python3 bench/bench.py own --partners 1000 --stories 20 --banners 2 --runs 3
-    python3 bench/bench.py scaling --pages 1000
+    python3 bench/bench.py scaling --pages 1000 5000
 
 Peer job: the same N bilingual stories (../shared/bench/gen_corpus.py) built by Hugo
 and, converted into a refkit project, by refkit: alternating runs, the median of
@@ -394,23 +394,26 @@ def own(partners, stories, banners, runs):
     return row
 
 
-def scaling(pages, runs):
+def scaling(pages_list, runs):
     ensure_tools(False)
-    _, refkit = peer_corpus(pages)
-    aside = Aside(os.path.join(WORK, f"peer-{pages}"))
-    out = os.path.join(WORK, f"peer-{pages}", "out-scaling")
     cores = os.cpu_count() or 1
-    one, many = [], []
-    for _ in range(runs):
-        aside.clear(out)
-        one.append(refkit_build(refkit, out, env={"RAYON_NUM_THREADS": "1"}))
-        aside.clear(out)
-        many.append(refkit_build(refkit, out, env={"RAYON_NUM_THREADS": str(cores)}))
-    row = {"pages": pages * 2, "cores": cores, "one": summarize(one), "all": summarize(many)}
-    row["speedup"] = row["one"]["wall"] / row["all"]["wall"]
-    print(f"scaling {pages * 2} pages: 1 thread {row['one']['wall']:.3f} s, {cores} threads {row['all']['wall']:.3f} s, "
-          f"speed-up {row['speedup']:.2f}x", flush=True)
-    return row
+    rows = []
+    for pages in pages_list:
+        _, refkit = peer_corpus(pages)
+        aside = Aside(os.path.join(WORK, f"peer-{pages}"))
+        out = os.path.join(WORK, f"peer-{pages}", "out-scaling")
+        one, many = [], []
+        for _ in range(runs):
+            aside.clear(out)
+            one.append(refkit_build(refkit, out, env={"RAYON_NUM_THREADS": "1"}))
+            aside.clear(out)
+            many.append(refkit_build(refkit, out, env={"RAYON_NUM_THREADS": str(cores)}))
+        row = {"pages": pages * 2, "cores": cores, "one": summarize(one), "all": summarize(many)}
+        row["speedup"] = row["one"]["wall"] / row["all"]["wall"]
+        print(f"scaling {pages * 2} pages: 1 thread {row['one']['wall']:.3f} s, {cores} threads {row['all']['wall']:.3f} s, "
+              f"speed-up {row['speedup']:.2f}x", flush=True)
+        rows.append(row)
+    return rows
 
 
 def save(name, data):
@@ -433,7 +436,7 @@ def main():
     o.add_argument("--banners", type=int, default=2)
     o.add_argument("--runs", type=int, default=3)
     s = sub.add_parser("scaling")
-    s.add_argument("--pages", type=int, default=1000)
+    s.add_argument("--pages", type=int, nargs="+", default=[1000, 5000])
     s.add_argument("--runs", type=int, default=5)
     args = ap.parse_args()
     if args.job in (None, "peer"):
@@ -441,7 +444,7 @@ def main():
     if args.job in (None, "own"):
         save("own", own(getattr(args, "partners", 1000), getattr(args, "stories", 20), getattr(args, "banners", 2), getattr(args, "runs", 3)))
     if args.job in (None, "scaling"):
-        save("scaling", scaling(getattr(args, "pages", 1000) if args.job else 1000, getattr(args, "runs", 5)))
+        save("scaling", scaling(getattr(args, "pages", [1000, 5000]) if args.job else [1000, 5000], getattr(args, "runs", 5)))
 
 
 if __name__ == "__main__":
