@@ -81,15 +81,31 @@ pub fn files_under(root: &Path, dir: &Path) -> Result<Vec<(PathBuf, PathBuf)>> {
     }
     // Sorted once at the end: comparing whole paths component by component gives
     // the same order as sorting each folder's names, and skips their common prefix.
+    // The walk itself goes in the folder's own order, so of several problems the one
+    // with the first path is reported, whatever that order was.
+    let mut problem: Option<(PathBuf, Error)> = None;
+    let mut report = |shown: PathBuf, error: Error| {
+        if problem.as_ref().is_none_or(|(first, _)| shown < *first) {
+            problem = Some((shown, error));
+        }
+    };
     for entry in WalkDir::new(dir).follow_links(false) {
-        let entry = entry.map_err(|e| {
-            let path = e.path().unwrap_or(dir).to_path_buf();
-            Error::io("list", relative(root, &path), e.into())
-        })?;
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                let shown = relative(root, e.path().unwrap_or(dir));
+                let error = Error::io("list", &shown, e.into());
+                report(shown, error);
+                continue;
+            }
+        };
         let path = entry.path();
         let shown = relative(root, path);
         if entry.file_type().is_symlink() {
-            check_symlink(root, path, &shown)?;
+            if let Err(error) = check_symlink(root, path, &shown) {
+                report(shown, error);
+                continue;
+            }
             if path.is_dir() {
                 continue;
             }
@@ -100,6 +116,9 @@ pub fn files_under(root: &Path, dir: &Path) -> Result<Vec<(PathBuf, PathBuf)>> {
             continue;
         }
         files.push((path.to_path_buf(), shown));
+    }
+    if let Some((_, error)) = problem {
+        return Err(error);
     }
     files.sort_unstable_by(|a, b| a.1.cmp(&b.1));
     Ok(files)
@@ -143,6 +162,36 @@ mod tests {
         let text = err.to_string();
         assert!(text.contains("offset 7"), "{text}");
         assert!(text.contains("a.md:2:5"), "{text}");
+    }
+
+    /// Of several bad symlinks, the one with the first path is named, whatever order
+    /// the folder lists them in.
+    #[cfg(unix)]
+    #[test]
+    fn the_first_problem_by_path_is_reported() {
+        let outside = tempfile::tempdir().unwrap();
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("content");
+        fs::create_dir_all(dir.join("b")).unwrap();
+        fs::write(dir.join("b/ok.md"), "x").unwrap();
+        for n in (0..20).rev() {
+            std::os::unix::fs::symlink(outside.path(), dir.join(format!("{n:02}.md"))).unwrap();
+        }
+        let err = files_under(root.path(), &dir).unwrap_err().to_string();
+        assert!(err.contains("content/00.md"), "{err}");
+        fs::write(dir.join("a.md"), "x").unwrap();
+        for n in 0..20 {
+            fs::remove_file(dir.join(format!("{n:02}.md"))).unwrap();
+        }
+        let files: Vec<PathBuf> = files_under(root.path(), &dir)
+            .unwrap()
+            .into_iter()
+            .map(|(_, shown)| shown)
+            .collect();
+        assert_eq!(
+            files,
+            [Path::new("content/a.md"), Path::new("content/b/ok.md")]
+        );
     }
 
     #[test]

@@ -66,6 +66,8 @@ pub fn render_shared(markdown: &str, lang: &str) -> (Html, Vec<String>) {
     thread_local! {
         static BUFFER: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
     }
+    // `render_into` must not run rayon work: a worker stealing another render here
+    // would borrow the buffer twice.
     BUFFER.with_borrow_mut(|html| {
         html.clear();
         let anchors = render_into(markdown, lang, html);

@@ -74,7 +74,8 @@ pub struct Text {
     pub title: String,
     /// One or two sentences for cards and meta descriptions.
     pub summary: Option<String>,
-    /// The whole source file, front matter included (the body is its tail).
+    /// The whole source file as read (front matter included, a byte-order mark
+    /// dropped); the body is its tail, and offsets into the file count in this text.
     pub source: String,
     /// Where the body starts in `source`.
     pub body_start: usize,

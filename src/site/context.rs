@@ -632,6 +632,37 @@ mod json_ld_tests {
         assert_eq!(back["@type"], "Article");
     }
 
+    /// The same bytes as the generic JSON writer produced before (keys sorted,
+    /// then the script-safe escapes applied).
+    #[test]
+    fn output_matches_the_generic_json_writer() {
+        let facts = ArticleFacts {
+            headline: "«Цифры» & \"numbers\" <b>\u{2028}\t\u{1}",
+            description: Some("a\\b\n/c"),
+            date: "2026-05-01",
+            lang: "ru",
+            url: "https://partners.test/ru/stories/a/?x=1&y=<2>",
+            publisher: "Polar & Co",
+        };
+        let generic = serde_json::json!({
+            "@context": "https://schema.org",
+            "@type": "Article",
+            "headline": facts.headline,
+            "datePublished": facts.date,
+            "inLanguage": facts.lang,
+            "url": facts.url,
+            "mainEntityOfPage": facts.url,
+            "publisher": { "@type": "Organization", "name": facts.publisher },
+            "description": facts.description,
+        })
+        .to_string()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+        .replace('\u{2028}', "\\u2028");
+        assert_eq!(json_ld(&facts), generic);
+    }
+
     #[test]
     fn every_character_survives_a_round_trip() {
         let all: String = (0u32..0x3000).filter_map(char::from_u32).collect();
