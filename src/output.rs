@@ -90,6 +90,10 @@ impl Staging {
         fn folder_of(file: &str) -> Option<&str> {
             file.rsplit_once('/').map(|(folder, _)| folder)
         }
+        // No folder is made for a path the writer would refuse.
+        for file in files {
+            refuse_unsafe(file, "a planned page")?;
+        }
         let mut files_in: BTreeMap<&str, usize> = BTreeMap::new();
         for folder in files.iter().filter_map(|f| folder_of(f)) {
             *files_in.entry(folder).or_default() += 1;
@@ -168,17 +172,7 @@ impl Staging {
     }
 
     fn claim(&self, rel: &str, source: &str) -> Result<()> {
-        if rel.is_empty()
-            || rel.starts_with('/')
-            || rel
-                .split('/')
-                .any(|c| c.is_empty() || c == "." || c == "..")
-        {
-            return Err(Diagnostic::project(format!(
-                "refusing to write the unsafe output path `{rel}` (from {source})"
-            ))
-            .into());
-        }
+        refuse_unsafe(rel, source)?;
         let mut written = self.lock();
         if let Some(first) = written.get(Path::new(rel)) {
             return Err(Diagnostic::project(format!(
@@ -399,6 +393,22 @@ fn check_replaceable(dir: &Path) -> Result<()> {
     )))
 }
 
+/// Output paths are relative, with no empty, `.` or `..` component.
+fn refuse_unsafe(rel: &str, source: &str) -> Result<()> {
+    if rel.is_empty()
+        || rel.starts_with('/')
+        || rel
+            .split('/')
+            .any(|c| c.is_empty() || c == "." || c == "..")
+    {
+        return Err(Diagnostic::project(format!(
+            "refusing to write the unsafe output path `{rel}` (from {source})"
+        ))
+        .into());
+    }
+    Ok(())
+}
+
 fn create_parent(path: &Path) -> Result<()> {
     if let Some(parent) = path.parent() {
         fs::create_dir_all(parent).map_err(|e| Error::io("create", parent, e))?;
@@ -474,6 +484,9 @@ mod tests {
         ]
         .map(str::to_owned)
         .to_vec();
+        let escape = ["a/../../x/index.html".to_owned()];
+        assert!(s.prepare_folders(&escape).is_err());
+        assert!(!dir.path().join("x").exists());
         let own = s.prepare_folders(&files).unwrap();
         // `a/b` holds `a/b/c`; `d/e` holds two files; the rest hold one file each.
         assert_eq!(own, [false, false, true, true, false, true, false, false]);
