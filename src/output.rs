@@ -56,17 +56,18 @@ impl Staging {
     /// Writes `bytes` to `rel` (a `/`-separated path) in the public folder;
     /// `source` names where the file comes from, for collision errors.
     pub fn write_public(&self, rel: &str, bytes: &[u8], source: &str) -> Result<()> {
-        self.claim(rel, source)?;
-        write_file(&self.public.staging_dir, rel, bytes)?;
-        self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
-        Ok(())
+        self.write(rel, bytes, source, false)
     }
 
     /// Writes `bytes` to `rel` in the public folder, creating its folder first: for
     /// files whose folder [`Staging::prepare_folders`] left to them.
     pub fn write_public_in_own_folder(&self, rel: &str, bytes: &[u8], source: &str) -> Result<()> {
+        self.write(rel, bytes, source, true)
+    }
+
+    fn write(&self, rel: &str, bytes: &[u8], source: &str, make_folder: bool) -> Result<()> {
         self.claim(rel, source)?;
-        if let Some((folder, _)) = rel.rsplit_once('/') {
+        if let Some((folder, _)) = rel.rsplit_once('/').filter(|_| make_folder) {
             let path = self.public.staging_dir.join(folder);
             match fs::create_dir(&path) {
                 Ok(()) => {}
@@ -158,6 +159,11 @@ impl Staging {
     /// Bytes written to the public folder so far.
     pub fn public_bytes(&self) -> u64 {
         self.bytes.load(Ordering::Relaxed)
+    }
+
+    /// Whether `rel` was already written to the public folder.
+    pub fn has_public(&self, rel: &str) -> bool {
+        self.lock().contains_key(Path::new(rel))
     }
 
     /// Files written to the public folder so far.

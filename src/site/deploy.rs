@@ -11,7 +11,6 @@
 //! A file of the same name in the project's or the theme's `static/` replaces the
 //! generated one.
 
-use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 use rayon::prelude::*;
@@ -30,8 +29,8 @@ pub const ROBOTS: &str = "robots.txt";
 pub const NOT_FOUND: &str = "404.html";
 
 /// Writes the sitemap, robots.txt and, when the theme has a `404.html` template, the
-/// not-found page, skipping any that a static file provides. Returns the number of
-/// HTML pages written (0 or 1).
+/// not-found page, skipping any that a static file provides (so it runs after
+/// [`super::copy_files`]). Returns the number of HTML pages written (0 or 1).
 pub fn write(
     project: &Project,
     jobs: &[Job<'_>],
@@ -39,21 +38,17 @@ pub fn write(
     templates: &Templates,
     staging: &Staging,
 ) -> Result<usize> {
-    let provided: BTreeSet<String> = super::static_files(project)?
-        .into_iter()
-        .map(|(rel, _, _)| rel)
-        .collect();
-    if !provided.contains(SITEMAP) {
+    if !staging.has_public(SITEMAP) {
         staging.write_public(
             SITEMAP,
             sitemap(project, jobs, contexts).as_bytes(),
             "the sitemap",
         )?;
     }
-    if !provided.contains(ROBOTS) {
+    if !staging.has_public(ROBOTS) {
         staging.write_public(ROBOTS, robots(contexts).as_bytes(), "robots.txt")?;
     }
-    if provided.contains(NOT_FOUND) || !templates.has(NOT_FOUND) {
+    if staging.has_public(NOT_FOUND) || !templates.has(NOT_FOUND) {
         return Ok(0);
     }
     let describe = "the not-found page (404.html)";
