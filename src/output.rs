@@ -310,7 +310,21 @@ impl OutputLock {
             .write(true)
             .open(&path)
             .map_err(|e| Error::io("open", &path, e))?;
-        match file.try_lock() {
+        // A lock can look held for a moment after its build ended: a process that
+        // another thread of the same program is starting shares the lock file until
+        // it runs its program (which closes the file). So a held lock is tried again
+        // for a short while before it is reported.
+        let mut attempts = 0;
+        let locked = loop {
+            match file.try_lock() {
+                Err(fs::TryLockError::WouldBlock) if attempts < LOCK_ATTEMPTS => {
+                    attempts += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(25));
+                }
+                other => break other,
+            }
+        };
+        match locked {
             Ok(()) => {}
             Err(fs::TryLockError::WouldBlock) => {
                 let holder = fs::read_to_string(&path).unwrap_or_default();
@@ -331,6 +345,10 @@ impl OutputLock {
         Ok(OutputLock { _file: file })
     }
 }
+
+/// How many times a held output lock is tried again, 25 ms apart, before the build
+/// reports it.
+const LOCK_ATTEMPTS: u32 = 20;
 
 /// Removes `.<name>.refkit-new-*` and `.<name>.refkit-old-*` folders: with the lock
 /// held, they can only be what a killed build left behind.
