@@ -8,9 +8,9 @@
 
 use std::path::Path;
 
-use crate::content::front_matter;
-use crate::links::{LinkParts, ReferralScheme};
-use crate::settings::Settings;
+use crate::load::front_matter;
+use crate::model::settings::Settings;
+use crate::render::links::{LinkParts, ReferralScheme};
 
 /// The settings the registry target checks partners against.
 const SETTINGS: &str = "\
@@ -25,7 +25,7 @@ markets:
 /// Splits a Markdown file into front matter and body and parses the front matter.
 pub fn front_matter(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
-        let _ = crate::fsutil::text_from_bytes(data.to_vec(), Path::new("fuzz.md"))
+        let _ = crate::base::files::text_from_bytes(data.to_vec(), Path::new("fuzz.md"))
             .map_err(|e| e.to_string());
         return;
     };
@@ -34,14 +34,14 @@ pub fn front_matter(data: &[u8]) {
             assert!(split.yaml_line >= 1 && split.body_line >= split.yaml_line);
             assert!(is_part_of(split.yaml, text) && is_part_of(split.body, text));
             let parsed: Result<serde_json::Value, _> =
-                crate::yaml::parse(Path::new("fuzz.md"), text, split.yaml, split.yaml_line);
+                crate::base::yaml::parse(Path::new("fuzz.md"), text, split.yaml, split.yaml_line);
             if let Err(e) = parsed {
                 let _ = e.to_string();
             }
         }
         Err(e) => {
             assert!(e.line >= 1);
-            let _ = crate::diagnostics::Diagnostic::error(Path::new("fuzz.md"), e.message)
+            let _ = crate::base::diagnostics::Diagnostic::error(Path::new("fuzz.md"), e.message)
                 .at(text, e.line, 1)
                 .to_string();
         }
@@ -54,12 +54,12 @@ pub fn registry(data: &[u8]) {
         return;
     };
     let settings = Settings::parse(SETTINGS).expect("the fuzz settings are valid");
-    match crate::partners::parse(text, &settings) {
+    match crate::model::partners::parse(text, &settings) {
         Ok(partners) => {
             for p in partners {
-                assert!(crate::slug::is_slug(&p.id), "unsafe id {:?}", p.id);
+                assert!(crate::base::slug::is_slug(&p.id), "unsafe id {:?}", p.id);
                 assert!(
-                    crate::partners::is_code(&p.code),
+                    crate::model::partners::is_code(&p.code),
                     "unsafe code {:?}",
                     p.code
                 );
@@ -77,14 +77,14 @@ pub fn markdown(data: &[u8]) {
         return;
     };
     for lang in ["en", "ru"] {
-        check_rendered(text, &crate::markdown::render(text, lang));
+        check_rendered(text, &crate::text::markdown::render(text, lang));
     }
 }
 
 /// The safety invariants of rendered Markdown (typography included): no raw tag that
 /// runs or styles anything, no dangerous link or image target (entities decoded as a
 /// browser would), no repeated heading id. Panics naming `text` when one is broken.
-pub fn check_rendered(text: &str, rendered: &crate::markdown::Rendered) {
+pub fn check_rendered(text: &str, rendered: &crate::text::markdown::Rendered) {
     let lower = rendered.html.to_ascii_lowercase();
     for tag in ["<script", "<iframe", "<object", "<embed", "<style", "<svg"] {
         assert!(!lower.contains(tag), "raw {tag} in {:?}", rendered.html);
@@ -96,7 +96,7 @@ pub fn check_rendered(text: &str, rendered: &crate::markdown::Rendered) {
             let value = &rest[..rest.find('"').unwrap_or(rest.len())];
             let decoded = decode_entities(value);
             assert!(
-                !crate::markdown::is_dangerous_url(&decoded),
+                !crate::text::markdown::is_dangerous_url(&decoded),
                 "dangerous {attribute}{value}\" from {text:?}"
             );
         }
@@ -136,7 +136,7 @@ pub fn links(data: &[u8]) {
         "a link a page cannot quote: {url:?}"
     );
     let mut encoded = String::new();
-    crate::links::percent_encode_into(code, &mut encoded);
+    crate::render::links::percent_encode_into(code, &mut encoded);
     assert!(url.contains(&encoded), "{url:?} lacks the code {code:?}");
 }
 

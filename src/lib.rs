@@ -2,38 +2,24 @@
 //! messages into paired EN/RU partner microsites and pitch kits, every call to action
 //! carrying the partner's tracked referral link.
 //!
-//! The modules follow the pipeline (see ARCHITECTURE.md):
-//! [`settings`] → [`content`] (with [`partners`], [`markdown`]) → [`locales`],
-//! [`templates`] → [`site`] (planning and rendering) → [`output`] (the one writer),
-//! driven by [`build`]. [`diagnostics`] carries errors a person can act on.
+//! The folders are the pipeline, lowest layer first (see ARCHITECTURE.md); each
+//! imports only from the layers listed before it, and a test in the suite keeps it so:
+//!
+//! [`base`] → [`text`] → [`model`] → [`load`] → [`render`] → [`output`] →
+//! [`kits`] → [`site`] → [`build`] → [`check`], [`serve`] → [`cmd`].
 
+pub mod base;
 pub mod build;
 pub mod check;
 pub mod cli;
 pub mod cmd;
-pub mod content;
-pub mod dates;
-pub mod diagnostics;
-pub mod fsutil;
+#[doc(hidden)]
 pub mod fuzzing;
 pub mod kits;
-pub mod l10n;
-pub mod links;
-pub mod locales;
-pub mod manifest;
-pub mod markdown;
+pub mod load;
+pub mod model;
 pub mod output;
-pub mod partners;
-pub mod playbooks;
-pub mod selection;
+pub mod render;
 pub mod serve;
-pub mod settings;
 pub mod site;
-pub mod slug;
-pub mod templates;
-pub mod translations;
-pub mod typography;
-pub mod yaml;
-
-/// Page slugs the site's own paths use under `/<lang>/`.
-pub const RESERVED_PAGE_SLUGS: &[&str] = &["stories"];
+pub mod text;

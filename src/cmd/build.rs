@@ -3,11 +3,11 @@
 use std::io::IsTerminal;
 use std::time::Instant;
 
+use crate::base::dates::Date;
+use crate::base::diagnostics::{Error, Result};
 use crate::build::{build, BuildOptions, BuildSummary};
 use crate::cli::BuildArgs;
-use crate::dates::Date;
-use crate::diagnostics::{Error, Result};
-use crate::selection::Selection;
+use crate::model::selection::Selection;
 
 /// Runs `refkit build`.
 pub fn run(args: BuildArgs) -> Result<()> {

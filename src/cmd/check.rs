@@ -2,8 +2,8 @@
 
 use std::io::Write;
 
+use crate::base::diagnostics::{display_path, Diagnostic, Error, Result, Severity};
 use crate::cli::{CheckArgs, Format};
-use crate::diagnostics::{display_path, Diagnostic, Error, Result, Severity};
 
 /// Runs `refkit check`.
 pub fn run(args: CheckArgs) -> Result<()> {

@@ -6,8 +6,8 @@ use std::path::Path;
 
 use include_dir::{include_dir, Dir};
 
+use crate::base::diagnostics::{display_path, Error, Result};
 use crate::cli::InitArgs;
-use crate::diagnostics::{display_path, Error, Result};
 
 /// The starter project: settings, one story, one page, e-mail pitch copy, two partners.
 static STARTER: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/starter");

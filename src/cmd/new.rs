@@ -3,12 +3,12 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use crate::base::diagnostics::{display_path, Diagnostic, Error, Result};
+use crate::base::slug;
 use crate::cli::NewCommand;
-use crate::diagnostics::{display_path, Diagnostic, Error, Result};
-use crate::partners::{self, REGISTRY_FILE};
-use crate::settings::Settings;
-use crate::slug;
-use crate::translations::{source_hash, SOURCE_HASH_KEY};
+use crate::load::translations::{source_hash, SOURCE_HASH_KEY};
+use crate::model::partners::{self, REGISTRY_FILE};
+use crate::model::settings::Settings;
 
 /// Runs `refkit new …`.
 pub fn run(command: NewCommand) -> Result<()> {
@@ -61,7 +61,7 @@ pub fn new_story(root: &Path, slug: &str, date: &str) -> Result<Vec<PathBuf>> {
         .map(|lang| {
             (
                 lang.clone(),
-                PathBuf::from(format!("{}/{slug}.{lang}.md", crate::content::STORIES_DIR)),
+                PathBuf::from(format!("{}/{slug}.{lang}.md", crate::load::STORIES_DIR)),
             )
         })
         .collect();
@@ -131,7 +131,7 @@ pub fn new_partner(root: &Path, id: &str, market: &str, name: Option<&str>) -> R
     }
     let path = root.join(REGISTRY_FILE);
     let original = if path.exists() {
-        crate::fsutil::read_text(&path, Path::new(REGISTRY_FILE))?
+        crate::base::files::read_text(&path, Path::new(REGISTRY_FILE))?
     } else {
         "partners:\n".to_owned()
     };
@@ -143,7 +143,7 @@ pub fn new_partner(root: &Path, id: &str, market: &str, name: Option<&str>) -> R
     }
     let code = fresh_code(id, existing.iter().map(|p| p.code.as_str()));
     // A channel the market already has pitch copy for, so the partner's kit builds at once.
-    let pitch_dir = root.join(crate::content::PITCH_DIR).join(market);
+    let pitch_dir = root.join(crate::load::PITCH_DIR).join(market);
     let has_pitch = |channel: &str| {
         pitch_dir
             .join(format!("{channel}.{}.md", settings.default_language()))

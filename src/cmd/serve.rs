@@ -1,7 +1,7 @@
 //! `refkit serve`: the preview server (see [`crate::serve`]).
 
+use crate::base::diagnostics::Result;
 use crate::cli::ServeArgs;
-use crate::diagnostics::Result;
 use crate::serve::{parse_bind, serve, ServeOptions, WatchMode};
 
 /// Runs `refkit serve` until Ctrl-C.

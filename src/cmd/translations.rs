@@ -1,9 +1,9 @@
 //! `refkit translations`: list every pair's state, or mark one as translated.
 
+use crate::base::diagnostics::{display_path, Result};
 use crate::cli::TranslationsArgs;
-use crate::diagnostics::{display_path, Result};
-use crate::settings::Settings;
-use crate::translations::{self, State};
+use crate::load::translations::{self, State};
+use crate::model::settings::Settings;
 
 /// Runs `refkit translations`.
 pub fn run(args: TranslationsArgs) -> Result<()> {

@@ -11,13 +11,13 @@
 use tera::Value;
 
 use super::archive::Entry;
-use crate::content::Project;
-use crate::dates::Date;
-use crate::diagnostics::{Diagnostic, Result};
-use crate::links::Attribution;
-use crate::locales::{Arg, Locales};
-use crate::partners::Partner;
-use crate::site::context::{obj, opt};
+use crate::base::dates::Date;
+use crate::base::diagnostics::{Diagnostic, Result};
+use crate::load::Project;
+use crate::model::partners::Partner;
+use crate::render::links::Attribution;
+use crate::render::locales::{Arg, Locales};
+use crate::render::values::{obj, opt};
 
 /// One event of a calendar: an all-day touch.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -16,8 +16,8 @@ use image::codecs::png::{CompressionType, FilterType, PngEncoder};
 use image::{ExtendedColorType, ImageEncoder, ImageReader, Limits, RgbImage};
 use qrcode::{Color, EcLevel, QrCode};
 
-use crate::content::Banner;
-use crate::diagnostics::Diagnostic;
+use crate::base::diagnostics::Diagnostic;
+use crate::load::Banner;
 
 /// Longest side refkit decodes.
 pub const MAX_SIDE: u32 = 12_000;

@@ -19,15 +19,15 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use tera::{Context, Value};
 
-use crate::content::{Pitch, Project};
-use crate::diagnostics::{display_path, Diagnostic, Error, Report, Result};
-use crate::links::{Attribution, KIT, QR};
-use crate::locales::Locales;
+use crate::base::diagnostics::{display_path, Diagnostic, Error, Report, Result};
+use crate::load::{Pitch, Project};
+use crate::model::partners::Partner;
 use crate::output::{self, Staging};
-use crate::partners::Partner;
-use crate::site::context::{market_value, obj, opt, partner_value, playbook_value};
-use crate::site::Urls;
-use crate::templates::Templates;
+use crate::render::links::{Attribution, KIT, QR};
+use crate::render::locales::Locales;
+use crate::render::templates::Templates;
+use crate::render::urls::Urls;
+use crate::render::values::{market_value, obj, opt, partner_value, playbook_value};
 
 pub use archive::civil_date;
 use archive::Entry;
@@ -164,8 +164,7 @@ impl<'a> Shared<'a> {
             .banners
             .par_iter()
             .map(|banner| {
-                let shown =
-                    std::path::PathBuf::from(crate::content::BANNERS_DIR).join(&banner.name);
+                let shown = std::path::PathBuf::from(crate::load::BANNERS_DIR).join(&banner.name);
                 let (image, format) = images::decode(banner, &shown)?;
                 let stem = banner
                     .name
@@ -257,8 +256,8 @@ fn partner_kits(
     let qr_link = attribution
         .link(&partner.id, market_lang, QR, "qr")
         .map_err(Diagnostic::project)?;
-    let qr =
-        Qr::new(&qr_link).map_err(|why| Diagnostic::error(crate::settings::SETTINGS_FILE, why))?;
+    let qr = Qr::new(&qr_link)
+        .map_err(|why| Diagnostic::error(crate::model::settings::SETTINGS_FILE, why))?;
     let qr_png: Arc<[u8]> = Arc::from(qr.png(10));
     let qr_svg = qr.svg();
     let variants: Vec<(String, Arc<[u8]>)> = shared
@@ -544,7 +543,7 @@ fn kit_content(
         else {
             report.push(
                 Diagnostic::error(
-                    format!("{}/{}/{channel}.{lang}.md", crate::content::PITCH_DIR, partner.market),
+                    format!("{}/{}/{channel}.{lang}.md", crate::load::PITCH_DIR, partner.market),
                     format!("partner `{}` shares on {channel}, but this pitch copy does not exist", partner.id),
                 )
                 .help("write the pitch copy, or remove the channel from the partner in content/partners.yaml"),

@@ -8,7 +8,7 @@
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
-use crate::content::pitch::LINK_PLACEHOLDER;
+use crate::load::pitch::LINK_PLACEHOLDER;
 
 /// The placeholder replaced by the partner's name.
 pub const PARTNER_PLACEHOLDER: &str = "{partner}";
@@ -25,7 +25,7 @@ pub fn markdown_to_text(markdown: &str, lang: &str) -> String {
     let mut quote_depth = 0usize;
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
     let events =
-        crate::typography::typeset_events(Parser::new_ext(markdown, options).collect(), lang);
+        crate::text::typography::typeset_events(Parser::new_ext(markdown, options).collect(), lang);
     for event in events {
         match event {
             Event::Start(Tag::Paragraph | Tag::Heading { .. }) => start_line(&mut out, quote_depth),
@@ -121,8 +121,8 @@ pub fn stamp_text(text: &str, partner: &str, link: &str) -> String {
 /// Replaces the placeholders in HTML, escaping the values; a `{link}` used as a link
 /// target was percent-encoded by the Markdown renderer, so that form is replaced too.
 pub fn stamp_html(html: &str, partner: &str, link: &str) -> String {
-    let partner = crate::markdown::escape_html(partner);
-    let link = crate::markdown::escape_html(link);
+    let partner = crate::text::markdown::escape_html(partner);
+    let link = crate::text::markdown::escape_html(link);
     html.replace(PARTNER_PLACEHOLDER, &partner)
         .replace("%7Bpartner%7D", &partner)
         .replace(LINK_PLACEHOLDER, &link)
@@ -165,7 +165,7 @@ mod tests {
 
     #[test]
     fn html_placeholders_are_replaced_escaped_even_inside_link_targets() {
-        let html = crate::markdown::render("[Join]({link}) with {partner}", "en").html;
+        let html = crate::text::markdown::render("[Join]({link}) with {partner}", "en").html;
         let stamped = stamp_html(&html, "<Ann>", "https://x.test/?a=1&b=2");
         assert!(
             stamped.contains("href=\"https://x.test/?a=1&amp;b=2\""),

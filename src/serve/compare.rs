@@ -214,7 +214,7 @@ fn unescape(text: &str) -> String {
 
 /// Escapes text for HTML content and double-quoted attributes.
 pub(crate) fn escape(text: &str) -> String {
-    crate::markdown::escape_html(text)
+    crate::text::markdown::escape_html(text)
 }
 
 #[cfg(test)]

@@ -36,8 +36,8 @@ use tokio::net::TcpListener;
 use tokio::sync::{mpsc, watch as signal_watch};
 
 pub use self::watch::WatchMode;
+use crate::base::diagnostics::{Error, Result};
 use crate::build::BuildOptions;
-use crate::diagnostics::{Error, Result};
 
 /// What `refkit serve` does.
 #[derive(Debug, Clone)]

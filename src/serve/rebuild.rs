@@ -16,8 +16,8 @@ use tokio::sync::{mpsc, watch};
 use super::reload::ErrorReport;
 use super::state::Shared;
 use super::watch::Watcher;
+use crate::base::diagnostics::display_path;
 use crate::build::{build, BuildOptions};
-use crate::diagnostics::display_path;
 
 /// Runs builds and reports them.
 #[derive(Debug)]

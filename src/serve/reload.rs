@@ -19,7 +19,7 @@ use tokio::sync::{broadcast, mpsc};
 use tokio_stream::wrappers::ReceiverStream;
 
 use super::state::{Shared, Status};
-use crate::diagnostics::{display_path, Error};
+use crate::base::diagnostics::{display_path, Error};
 
 /// A failed build as the browser shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -185,7 +185,7 @@ fn find_last_ignore_case(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagnostics::Diagnostic;
+    use crate::base::diagnostics::Diagnostic;
 
     #[test]
     fn the_script_goes_before_the_last_closing_body_tag() {

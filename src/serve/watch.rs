@@ -23,7 +23,7 @@ use notify_debouncer_full::{
 };
 use tokio::sync::mpsc::UnboundedSender;
 
-use crate::diagnostics::{Error, Result};
+use crate::base::diagnostics::{Error, Result};
 
 /// The project's source folders, relative to its root.
 pub(crate) const SOURCE_FOLDERS: &[&str] = &["content", "templates", "themes", "locales", "static"];

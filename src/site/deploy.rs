@@ -16,10 +16,10 @@ use std::fmt::Write as _;
 use rayon::prelude::*;
 
 use super::{Contexts, Job};
-use crate::content::Project;
-use crate::diagnostics::Result;
+use crate::base::diagnostics::Result;
+use crate::load::Project;
 use crate::output::Staging;
-use crate::templates::Templates;
+use crate::render::templates::Templates;
 
 /// The sitemap's file name in the output.
 pub const SITEMAP: &str = "sitemap.xml";
@@ -119,7 +119,7 @@ pub fn robots(contexts: &Contexts<'_>) -> String {
 
 /// XML text and attribute escaping: the five special characters, as for HTML.
 fn xml_escape(text: &str) -> String {
-    crate::markdown::escape_html(text)
+    crate::text::markdown::escape_html(text)
 }
 
 #[cfg(test)]

@@ -16,9 +16,9 @@ use std::sync::Mutex;
 use rayon::prelude::*;
 
 use super::{Contexts, Job};
-use crate::content::Project;
-use crate::diagnostics::{Error, Result};
-use crate::templates::Templates;
+use crate::base::diagnostics::{Error, Result};
+use crate::load::Project;
+use crate::render::templates::Templates;
 
 /// Page keys of the previous build, by output path.
 #[derive(Debug, Default)]
@@ -62,7 +62,9 @@ pub fn keys(
     format!("{:?}", project.settings).hash(&mut shared);
     templates.fingerprint().hash(&mut shared);
     for dir in ["locales", "static"] {
-        for (path, shown) in crate::fsutil::files_under(&project.root, &project.root.join(dir))? {
+        for (path, shown) in
+            crate::base::files::files_under(&project.root, &project.root.join(dir))?
+        {
             shown.hash(&mut shared);
             std::fs::read(&path)
                 .map_err(|e| Error::io("read", &shown, e))?
@@ -120,7 +122,7 @@ pub fn update(
             old.get(&file) != keys.get(&file)
         })
         .collect();
-    let rendered: Vec<std::result::Result<(String, String), crate::diagnostics::Diagnostic>> =
+    let rendered: Vec<std::result::Result<(String, String), crate::base::diagnostics::Diagnostic>> =
         changed
             .par_iter()
             .map(|job| {

@@ -9,18 +9,17 @@
 pub mod context;
 pub mod deploy;
 pub mod incremental;
-mod urls;
 
 use rayon::prelude::*;
 
-use crate::content::{Page, Project, Story};
-use crate::diagnostics::{display_path, Diagnostic, Error, Report, Result};
+use crate::base::diagnostics::{display_path, Diagnostic, Error, Report, Result};
+use crate::load::{Page, Project, Story};
+use crate::model::partners::Partner;
 use crate::output::Staging;
-use crate::partners::Partner;
-use crate::templates::Templates;
+use crate::render::templates::Templates;
 
+pub use crate::render::urls::Urls;
 pub use context::Contexts;
-pub use urls::Urls;
 
 /// One page to render.
 #[derive(Debug, Clone, Copy)]
@@ -187,7 +186,7 @@ pub fn render_pages(
 /// One template mistake fails every page that uses it; report it once.
 pub(crate) fn dedupe_template_errors(mut diagnostics: Vec<Diagnostic>) -> Result<usize> {
     let total = diagnostics.len();
-    crate::diagnostics::sort(&mut diagnostics);
+    crate::base::diagnostics::sort(&mut diagnostics);
     let mut kept: Vec<Diagnostic> = Vec::new();
     for d in diagnostics {
         let key = |x: &Diagnostic| {
@@ -234,12 +233,12 @@ pub fn static_files(project: &Project) -> Result<Vec<(String, std::path::PathBuf
     let project_static = root.join("static");
     let mut files: Vec<(String, std::path::PathBuf, String)> = Vec::new();
     let mut theme_files = std::collections::BTreeMap::new();
-    for (path, shown) in crate::fsutil::files_under(root, &theme_static)? {
+    for (path, shown) in crate::base::files::files_under(root, &theme_static)? {
         let rel = display_path(path.strip_prefix(&theme_static).unwrap_or(&path));
         theme_files.insert(rel, (path, shown));
     }
     // A project file of the same name overrides the theme's, as templates do.
-    for (path, shown) in crate::fsutil::files_under(root, &project_static)? {
+    for (path, shown) in crate::base::files::files_under(root, &project_static)? {
         let rel = display_path(path.strip_prefix(&project_static).unwrap_or(&path));
         theme_files.remove(&rel);
         files.push((rel, path, display_path(&shown)));

@@ -7,8 +7,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use refkit::base::diagnostics::Error;
 use refkit::build::{build, BuildOptions, BuildSummary};
-use refkit::diagnostics::Error;
 
 /// The kit secret tests build with.
 pub const TEST_SECRET: &str = "test-secret";

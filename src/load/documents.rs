@@ -11,11 +11,11 @@ use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 
 use super::front_matter;
-use crate::diagnostics::{Diagnostic, Error, Report};
-use crate::fsutil;
-use crate::markdown::{self, Html};
-use crate::settings::Settings;
-use crate::slug;
+use crate::base::diagnostics::{Diagnostic, Error, Report};
+use crate::base::files;
+use crate::base::slug;
+use crate::model::settings::Settings;
+use crate::text::markdown::{self, Html};
 
 /// One language version of a document.
 #[derive(Debug)]
@@ -96,13 +96,13 @@ pub fn parse_document<F: DeserializeOwned>(
     file: &Path,
     lang: &str,
 ) -> Result<Parsed<F>, Error> {
-    let text = fsutil::read_text(path, file)?;
+    let text = files::read_text(path, file)?;
     let split = front_matter::split(&text).map_err(|e| {
         Diagnostic::error(file, e.message)
             .at(&text, e.line, 1)
             .help("start the file with `---`, the YAML front matter, and another `---` line")
     })?;
-    let front: F = crate::yaml::parse(file, &text, split.yaml, split.yaml_line)?;
+    let front: F = crate::base::yaml::parse(file, &text, split.yaml, split.yaml_line)?;
     let (html, anchors) = markdown::render_shared(split.body, lang);
     let body_start = text.len() - split.body.len();
     let front_line = split.yaml_line;
@@ -129,7 +129,7 @@ pub fn load_translated<F: DeserializeOwned + Send>(
     report: &mut Report,
 ) -> BTreeMap<String, Vec<Parsed<F>>> {
     let expected = format!("{kind} files are named `<slug>.<lang>.md` directly in {folder}/");
-    let files = match fsutil::files_under(root, &root.join(folder)) {
+    let files = match files::files_under(root, &root.join(folder)) {
         Ok(files) => files,
         Err(err) => {
             push_error(report, err);

@@ -15,7 +15,7 @@ use std::sync::Mutex;
 
 use rayon::prelude::*;
 
-use crate::diagnostics::{display_path, Diagnostic, Error, Result};
+use crate::base::diagnostics::{display_path, Diagnostic, Error, Result};
 
 /// Name of the marker file refkit puts in every folder it creates.
 pub const MARKER: &str = ".refkit-output";

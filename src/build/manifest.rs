@@ -10,12 +10,12 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
-use crate::content::Project;
 use crate::kits::KitRecord;
-use crate::links::LinkRecord;
-use crate::partners::{Stage, Tier};
-use crate::playbooks::{stage_name, tier_name};
-use crate::selection::Selection;
+use crate::load::Project;
+use crate::model::partners::{Stage, Tier};
+use crate::model::playbooks::{stage_name, tier_name};
+use crate::model::selection::Selection;
+use crate::render::links::LinkRecord;
 
 /// `partners.csv`: one row per partner, with the CSV formula guard of [`crate::output::csv`].
 pub fn partners_csv(project: &Project, links: &[LinkRecord], kits: &[KitRecord]) -> String {

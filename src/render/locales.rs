@@ -7,11 +7,11 @@
 //! up as invisible junk in copied text).
 //!
 //! Every number a message prints goes through the language's CLDR formatter
-//! ([`crate::l10n::Formatter`], hooked in as the bundle's number formatter), so
+//! ([`crate::text::l10n::Formatter`], hooked in as the bundle's number formatter), so
 //! `{ $count }` and `{ NUMBER($count) }` group digits (`12 000`) while plural selectors
 //! still see a number. Two functions come on top of Fluent's own: `MONEY($amount,
 //! $currency)` and `DATE($date)`. Formatted messages are typeset for their language
-//! ([`crate::typography`]).
+//! ([`crate::text::typography`]).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -22,10 +22,10 @@ use fluent_bundle::{FluentArgs, FluentError, FluentResource, FluentValue};
 use fluent_syntax::ast;
 use unic_langid::LanguageIdentifier;
 
-use crate::diagnostics::{Diagnostic, Report, Result};
-use crate::fsutil;
-use crate::l10n::Formatter;
-use crate::settings::Settings;
+use crate::base::diagnostics::{Diagnostic, Report, Result};
+use crate::base::files;
+use crate::model::settings::Settings;
+use crate::text::l10n::Formatter;
 
 /// Where a message is defined, and what `check` needs to know about it.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -207,7 +207,7 @@ impl Locales {
             formatters.insert(lang.clone(), formatter);
             let mut defined: BTreeMap<String, Definition> = BTreeMap::new();
             let dir = root.join("locales").join(lang);
-            let files = fsutil::files_under(root, &dir)?;
+            let files = files::files_under(root, &dir)?;
             let ftl: Vec<_> = files
                 .into_iter()
                 .filter(|(_, shown)| shown.extension().is_some_and(|e| e == "ftl"))
@@ -228,7 +228,7 @@ impl Locales {
             let mut origins: BTreeMap<String, (usize, usize)> = BTreeMap::new();
             let mut sources: Vec<(PathBuf, String)> = Vec::new();
             for (path, shown) in ftl {
-                let text = fsutil::read_text(&path, &shown)?;
+                let text = files::read_text(&path, &shown)?;
                 if let Some(line) = too_deep(&text) {
                     report.push(
                         Diagnostic::error(
@@ -280,7 +280,7 @@ impl Locales {
                                 &shown,
                                 format!(
                                     "message `{id}` is already defined in {}:{}",
-                                    crate::diagnostics::display_path(&first.file),
+                                    crate::base::diagnostics::display_path(&first.file),
                                     first.line
                                 ),
                             )
@@ -398,7 +398,7 @@ impl Locales {
                 "Fluent message `{key}` in locales/{lang}/ failed: {e}"
             ));
         }
-        Ok(crate::typography::typeset_markup(&text, lang))
+        Ok(crate::text::typography::typeset_markup(&text, lang))
     }
 }
 

@@ -12,7 +12,7 @@ use std::path::Path;
 use serde::de::DeserializeOwned;
 use serde_saphyr::{Budget, DuplicateKeyPolicy, Options, RenderOptions, SnippetMode};
 
-use crate::diagnostics::Diagnostic;
+use crate::base::diagnostics::Diagnostic;
 
 /// Largest YAML document refkit reads (the registry of a big network is well under this).
 pub const MAX_YAML_BYTES: usize = 8 * 1024 * 1024;

@@ -11,10 +11,10 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use crate::content::front_matter;
-use crate::diagnostics::{Diagnostic, Error, Result};
-use crate::fsutil;
-use crate::settings::Settings;
+use crate::base::diagnostics::{Diagnostic, Error, Result};
+use crate::base::files;
+use crate::load::front_matter;
+use crate::model::settings::Settings;
 
 /// The front matter key that records the translated source version.
 pub const SOURCE_HASH_KEY: &str = "source_hash";
@@ -80,11 +80,11 @@ pub fn source_hash(body: &str) -> String {
 pub fn status(root: &Path, settings: &Settings) -> Result<Vec<Pair>> {
     let mut pairs = Vec::new();
     for (kind, folder) in [
-        ("page", crate::content::PAGES_DIR),
-        ("story", crate::content::STORIES_DIR),
+        ("page", crate::load::PAGES_DIR),
+        ("story", crate::load::STORIES_DIR),
     ] {
         let mut slugs = std::collections::BTreeSet::new();
-        for (_, shown) in fsutil::files_under(root, &root.join(folder))? {
+        for (_, shown) in files::files_under(root, &root.join(folder))? {
             let name = shown
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
@@ -145,7 +145,7 @@ fn fs_body(root: &Path, file: &Path) -> Result<Option<String>> {
     if !path.exists() {
         return Ok(None);
     }
-    let text = fsutil::read_text(&path, file)?;
+    let text = files::read_text(&path, file)?;
     Ok(Some(match front_matter::split(&text) {
         Ok(split) => split.body.to_owned(),
         Err(_) => text,
@@ -158,7 +158,7 @@ fn recorded_hash(root: &Path, file: &Path) -> Result<Option<Option<(String, usiz
     if !path.exists() {
         return Ok(None);
     }
-    let text = fsutil::read_text(&path, file)?;
+    let text = files::read_text(&path, file)?;
     let Ok(split) = front_matter::split(&text) else {
         return Ok(Some(None));
     };
@@ -205,7 +205,7 @@ pub fn mark(root: &Path, settings: &Settings, slug: &str) -> Result<Vec<PathBuf>
         };
         let hash = source_hash(&body);
         let path = root.join(&pair.translation);
-        let text = fsutil::read_text(&path, &pair.translation)?;
+        let text = files::read_text(&path, &pair.translation)?;
         let updated = set_hash(&text, &hash)
             .map_err(|why| Diagnostic::error(&pair.translation, why).at(&text, 1, 1))?;
         if updated != text {

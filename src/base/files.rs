@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
-use crate::diagnostics::{Diagnostic, Error, Result};
+use crate::base::diagnostics::{Diagnostic, Error, Result};
 
 /// Largest text file refkit reads (Markdown, YAML, templates, locales).
 pub const MAX_TEXT_BYTES: u64 = 4 * 1024 * 1024;
@@ -59,7 +59,7 @@ pub fn text_from_bytes(bytes: Vec<u8>, shown: &Path) -> Result<String> {
             let offset = err.utf8_error().valid_up_to();
             let bytes = err.as_bytes();
             let prefix = String::from_utf8_lossy(&bytes[..offset]);
-            let (line, column) = crate::diagnostics::line_column(&prefix, offset);
+            let (line, column) = crate::base::diagnostics::line_column(&prefix, offset);
             let mut d = Diagnostic::error(
                 shown,
                 format!("the file is not UTF-8 text (invalid byte at offset {offset})"),

@@ -6,7 +6,7 @@
 //! anywhere: raw HTML is shown as text rather than passed through, and links or images
 //! with `javascript:`, `vbscript:` or `data:` targets (entity-encoded forms included,
 //! since the parser decodes entities first) are neutralised. Prose is typeset for the
-//! document's language ([`crate::typography`]) before raw HTML becomes text, so what
+//! document's language ([`crate::text::typography`]) before raw HTML becomes text, so what
 //! an author typed as HTML is shown exactly as typed.
 
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
@@ -78,7 +78,7 @@ pub fn render_shared(markdown: &str, lang: &str) -> (Html, Vec<String>) {
 /// Renders `markdown` onto `html`; returns the heading ids.
 fn render_into(markdown: &str, lang: &str, html: &mut String) -> Vec<String> {
     let events: Vec<Event<'_>> = Parser::new_ext(markdown, options()).collect();
-    let mut events: Vec<Event<'_>> = crate::typography::typeset_events(events, lang)
+    let mut events: Vec<Event<'_>> = crate::text::typography::typeset_events(events, lang)
         .into_iter()
         .map(neutralise)
         .collect();

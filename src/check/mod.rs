@@ -14,15 +14,15 @@ use std::sync::Arc;
 
 use pulldown_cmark::{Event, Parser, Tag};
 
+use crate::base::diagnostics::{display_path, Diagnostic, Error, Report, Result};
 use crate::build::{build, BuildOptions};
-use crate::content::Project;
-use crate::diagnostics::{display_path, Diagnostic, Error, Report, Result};
-use crate::links::Attribution;
-use crate::locales::{Locales, PLURAL_CATEGORIES};
-use crate::settings::Settings;
-use crate::site::Urls;
-use crate::templates::Templates;
-use crate::translations::{self, State};
+use crate::load::translations::{self, State};
+use crate::load::Project;
+use crate::model::settings::Settings;
+use crate::render::links::Attribution;
+use crate::render::locales::{Locales, PLURAL_CATEGORIES};
+use crate::render::templates::Templates;
+use crate::render::urls::Urls;
 
 /// Fluent messages refkit formats itself, outside templates.
 const ENGINE_MESSAGES: &[&str] = &[
@@ -99,7 +99,7 @@ pub fn check(root: &Path) -> Result<Vec<Diagnostic>> {
         }
     }
     let mut diagnostics = report.into_diagnostics();
-    crate::diagnostics::sort(&mut diagnostics);
+    crate::base::diagnostics::sort(&mut diagnostics);
     diagnostics.dedup();
     Ok(diagnostics)
 }
@@ -362,7 +362,7 @@ fn resolve(base: &str, link: &str) -> String {
 fn output_link_findings(public: &Path, urls: &Urls) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut ids_cache: BTreeMap<PathBuf, Vec<String>> = BTreeMap::new();
-    for (path, shown) in crate::fsutil::files_under(public, public).unwrap_or_default() {
+    for (path, shown) in crate::base::files::files_under(public, public).unwrap_or_default() {
         if shown.extension().is_none_or(|e| e != "html") || shown.starts_with("kits") {
             continue;
         }

@@ -1,6 +1,6 @@
 use super::*;
-use crate::diagnostics::Report;
-use crate::partners::Contact;
+use crate::base::diagnostics::Report;
+use crate::model::partners::Contact;
 
 fn settings() -> Settings {
     Settings::parse("title: T\nbase_url: https://e.com\nlanguages: [en, ru]\nmarkets:\n  us: {landing: 'https://e.com/us', language: en, currency: USD}\n  ru: {landing: 'https://e.com/ru', language: ru, currency: RUB}\n").unwrap()

@@ -19,12 +19,12 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use serde_saphyr::{Location, Spanned};
 
-use crate::content::Pitch;
-use crate::diagnostics::{Diagnostic, Report};
-use crate::partners::{Partner, Stage, Tier};
-use crate::settings::Settings;
-use crate::slug;
-use crate::yaml;
+use crate::base::diagnostics::{Diagnostic, Report};
+use crate::base::slug;
+use crate::base::yaml;
+use crate::load::Pitch;
+use crate::model::partners::{Partner, Stage, Tier};
+use crate::model::settings::Settings;
 
 /// Folder of playbooks, relative to the root.
 pub const PLAYBOOKS_DIR: &str = "content/playbooks";
@@ -323,7 +323,7 @@ pub fn load(
 ) -> BTreeMap<String, Playbook> {
     let mut playbooks = BTreeMap::new();
     let dir = root.join(PLAYBOOKS_DIR);
-    match crate::fsutil::files_under(root, &dir) {
+    match crate::base::files::files_under(root, &dir) {
         Ok(files) => {
             for (_, shown) in files {
                 let known = shown.parent() == Some(Path::new(PLAYBOOKS_DIR))
@@ -344,7 +344,7 @@ pub fn load(
             }
         }
         Err(err) => {
-            crate::content::push_error(report, err);
+            crate::load::push_error(report, err);
             return playbooks;
         }
     }
@@ -358,10 +358,10 @@ pub fn load(
             );
             continue;
         }
-        let text = match crate::fsutil::read_text(&path, &shown) {
+        let text = match crate::base::files::read_text(&path, &shown) {
             Ok(t) => t,
             Err(err) => {
-                crate::content::push_error(report, err);
+                crate::load::push_error(report, err);
                 continue;
             }
         };
@@ -566,7 +566,7 @@ impl Checker<'_> {
                     )
                     .help(format!(
                         "write {}/{}/{channel}.<lang>.md, or choose a channel the market has copy for",
-                        crate::content::PITCH_DIR,
+                        crate::load::PITCH_DIR,
                         self.market
                     )),
                 );

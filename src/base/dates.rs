@@ -16,7 +16,7 @@ pub struct Date {
 impl Date {
     /// Parses `YYYY-MM-DD` (a real calendar day, 1970 or later).
     pub fn parse(text: &str) -> Option<Date> {
-        if !crate::content::is_date(text) {
+        if !crate::load::is_date(text) {
             return None;
         }
         let year: i64 = text[0..4].parse().ok()?;

@@ -12,10 +12,10 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
 
-use crate::diagnostics::{Diagnostic, Report, Result};
-use crate::settings::Settings;
-use crate::slug;
-use crate::yaml;
+use crate::base::diagnostics::{Diagnostic, Report, Result};
+use crate::base::slug;
+use crate::base::yaml;
+use crate::model::settings::Settings;
 
 /// The registry's path relative to the project root.
 pub const REGISTRY_FILE: &str = "content/partners.yaml";
@@ -106,7 +106,7 @@ pub struct Partner {
     pub contact: Option<Contact>,
     /// The day the partner's cadence starts (`start` in the registry).
     #[serde(skip)]
-    pub start: Option<crate::dates::Date>,
+    pub start: Option<crate::base::dates::Date>,
 }
 
 /// True when `code` is a referral code refkit accepts.
@@ -172,7 +172,7 @@ pub fn load(root: &Path, settings: &Settings) -> Result<Vec<Partner>> {
     if !path.exists() {
         return Ok(Vec::new());
     }
-    let text = crate::fsutil::read_text(&path, Path::new(REGISTRY_FILE))?;
+    let text = crate::base::files::read_text(&path, Path::new(REGISTRY_FILE))?;
     parse(&text, settings)
 }
 
@@ -302,7 +302,7 @@ pub fn parse(text: &str, settings: &Settings) -> Result<Vec<Partner>> {
         }
 
         let start = p.start.as_ref().and_then(|s| {
-            let date = crate::dates::Date::parse(&s.value);
+            let date = crate::base::dates::Date::parse(&s.value);
             if date.is_none() {
                 report.push(
                     at(
@@ -338,7 +338,7 @@ pub fn parse(text: &str, settings: &Settings) -> Result<Vec<Partner>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagnostics::Error;
+    use crate::base::diagnostics::Error;
 
     fn settings() -> Settings {
         Settings::parse("title: T\nbase_url: https://e.com\nlanguages: [en, ru]\nmarkets:\n  us: {landing: 'https://e.com/us', language: en, currency: USD}\n  ru: {landing: 'https://e.com/ru', language: ru, currency: RUB}\n").unwrap()

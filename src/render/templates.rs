@@ -6,8 +6,8 @@
 //! of refkit: `t(key=…, …)` formats a Fluent message in the page's language, and
 //! `referral_link(asset=…)` gives the partner's tracked link for a call to action and
 //! records it for the manifest. Four filters write values for the page's language:
-//! `number`, `money`, `date` (CLDR, through [`crate::l10n`]) and `typeset`
-//! ([`crate::typography`]). Errors name the template file and line, and the page
+//! `number`, `money`, `date` (CLDR, through [`crate::text::l10n`]) and `typeset`
+//! ([`crate::text::typography`]). Errors name the template file and line, and the page
 //! being rendered.
 
 use std::collections::BTreeMap;
@@ -16,10 +16,10 @@ use std::sync::Arc;
 
 use tera::{Context, ErrorKind, Kwargs, State, Tera, Value};
 
-use crate::diagnostics::{display_path, Diagnostic, Report, Result};
-use crate::fsutil;
-use crate::links::{Attribution, MICROSITE};
-use crate::locales::{Arg, Locales};
+use crate::base::diagnostics::{display_path, Diagnostic, Report, Result};
+use crate::base::files;
+use crate::render::links::{Attribution, MICROSITE};
+use crate::render::locales::{Arg, Locales};
 
 /// Templates every theme must provide.
 pub const REQUIRED: &[&str] = &[
@@ -56,7 +56,7 @@ impl Templates {
         let theme_dir = root.join("themes").join(theme).join("templates");
         if !theme_dir.is_dir() {
             return Err(Diagnostic::error(
-                crate::settings::SETTINGS_FILE,
+                crate::model::settings::SETTINGS_FILE,
                 format!("theme `{theme}` not found: themes/{theme}/templates/ is missing"),
             )
             .help("set `theme` in site.yaml to a folder under themes/, or run `refkit init` for a project with the default theme")
@@ -64,9 +64,9 @@ impl Templates {
         }
         let mut sources: BTreeMap<String, (PathBuf, String)> = BTreeMap::new();
         for dir in [theme_dir, root.join("templates")] {
-            for (path, shown) in fsutil::files_under(root, &dir)? {
+            for (path, shown) in files::files_under(root, &dir)? {
                 let name = display_path(path.strip_prefix(&dir).unwrap_or(&path));
-                let text = fsutil::read_text(&path, &shown)?;
+                let text = files::read_text(&path, &shown)?;
                 sources.insert(name, (shown, text));
             }
         }
@@ -316,7 +316,7 @@ fn register_filters(tera: &mut Tera, locales: Arc<Locales>) {
         "typeset",
         move |value: &str, kwargs: Kwargs, state: &State| {
             let lang = page_lang(&kwargs, state, "typeset")?;
-            Ok::<_, tera::Error>(crate::typography::typeset(value, &lang))
+            Ok::<_, tera::Error>(crate::text::typography::typeset(value, &lang))
         },
     );
 }

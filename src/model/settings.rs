@@ -11,10 +11,10 @@ use std::path::Path;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
-use crate::diagnostics::{Diagnostic, Report, Result};
-use crate::links::ReferralScheme;
-use crate::slug;
-use crate::yaml;
+use crate::base::diagnostics::{Diagnostic, Report, Result};
+use crate::base::slug;
+use crate::base::yaml;
+use crate::render::links::ReferralScheme;
 
 /// The settings file's name at the project root.
 pub const SETTINGS_FILE: &str = "site.yaml";
@@ -73,11 +73,11 @@ struct RawChannel {
     limit: Option<usize>,
 }
 
-pub use crate::playbooks::Lead;
+pub use crate::model::playbooks::Lead;
 
 /// One market of the network: where its links point, its language and currency. Its
 /// incentives, message, channels and cadence are in its playbook
-/// (`content/playbooks/<market>.yaml`, see [`crate::playbooks`]).
+/// (`content/playbooks/<market>.yaml`, see [`crate::model::playbooks`]).
 #[derive(Debug, Clone)]
 pub struct Market {
     /// Market id, e.g. `us`.
@@ -122,7 +122,7 @@ pub struct Settings {
     pub kit_sizes: Vec<(u32, u32)>,
     /// Where cadences start for partners whose registry entry sets no `start`: set by
     /// the build from `--start` or `SOURCE_DATE_EPOCH`, never from the clock.
-    pub cadence_start: Option<crate::dates::Date>,
+    pub cadence_start: Option<crate::base::dates::Date>,
 }
 
 impl Settings {
@@ -170,7 +170,7 @@ impl Settings {
     /// Reads and checks `site.yaml` in `root`.
     pub fn load(root: &Path) -> Result<Settings> {
         let path = root.join(SETTINGS_FILE);
-        let text = crate::fsutil::read_text(&path, Path::new(SETTINGS_FILE))?;
+        let text = crate::base::files::read_text(&path, Path::new(SETTINGS_FILE))?;
         Settings::parse(&text)
     }
 
@@ -313,7 +313,9 @@ impl Settings {
             Some(map) => {
                 let mut channels = Vec::new();
                 for (id, channel) in map {
-                    if !slug::is_slug(id) || crate::links::RESERVED_MEDIUMS.contains(&id.as_str()) {
+                    if !slug::is_slug(id)
+                        || crate::render::links::RESERVED_MEDIUMS.contains(&id.as_str())
+                    {
                         report.push(Diagnostic::error(file, format!("`{id}` cannot be a channel id"))
                             .help("use lowercase ASCII letters, digits and hyphens; `microsite`, `qr` and `kit` are reserved"));
                     }
@@ -327,7 +329,7 @@ impl Settings {
         };
 
         let referral = match &raw.referral {
-            None => ReferralScheme::parse(crate::links::DEFAULT_SCHEME, "partners")
+            None => ReferralScheme::parse(crate::render::links::DEFAULT_SCHEME, "partners")
                 .map_err(|why| Diagnostic::error(file, why)),
             Some(r) => {
                 if !slug::is_slug(&r.campaign.value) {
@@ -344,7 +346,7 @@ impl Settings {
                 let template = r
                     .url
                     .as_ref()
-                    .map_or(crate::links::DEFAULT_SCHEME, |u| u.value.as_str());
+                    .map_or(crate::render::links::DEFAULT_SCHEME, |u| u.value.as_str());
                 ReferralScheme::parse(template, &r.campaign.value).map_err(|why| {
                     let l = r.url.as_ref().map(|u| u.referenced);
                     match l {
@@ -503,7 +505,7 @@ mod tests {
     #[test]
     fn unknown_key_is_an_error_with_its_line() {
         let text = MINIMAL.replace("title: Demo\n", "title: Demo\ncolour: blue\n");
-        let Err(crate::diagnostics::Error::Content(d)) = Settings::parse(&text) else {
+        let Err(crate::base::diagnostics::Error::Content(d)) = Settings::parse(&text) else {
             panic!("expected a content error");
         };
         assert_eq!(d[0].line, Some(2), "{}", d[0]);
@@ -513,7 +515,7 @@ mod tests {
     #[test]
     fn market_language_must_be_listed() {
         let text = MINIMAL.replace("language: en", "language: de");
-        let Err(crate::diagnostics::Error::Content(d)) = Settings::parse(&text) else {
+        let Err(crate::base::diagnostics::Error::Content(d)) = Settings::parse(&text) else {
             panic!("expected a content error");
         };
         assert!(d[0].message.contains("`de`"), "{}", d[0]);
@@ -523,7 +525,7 @@ mod tests {
     #[test]
     fn incentives_left_in_site_yaml_point_to_the_playbook() {
         let text = format!("{MINIMAL}    reward: 150\n    payout_days: 14\n");
-        let Err(crate::diagnostics::Error::Content(d)) = Settings::parse(&text) else {
+        let Err(crate::base::diagnostics::Error::Content(d)) = Settings::parse(&text) else {
             panic!("expected a content error");
         };
         assert!(d[0].message.contains("`reward`, `payout_days`"), "{}", d[0]);

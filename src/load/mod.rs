@@ -8,6 +8,7 @@
 mod documents;
 pub mod front_matter;
 pub mod pitch;
+pub mod translations;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -15,19 +16,21 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
-use crate::diagnostics::{Diagnostic, Report, Result};
-use crate::fsutil;
-use crate::partners::{self, Partner};
-use crate::playbooks::{self, PartnerPlaybook, Playbook};
-use crate::settings::Settings;
-use crate::typography::typeset;
+use crate::base::diagnostics::{Diagnostic, Report, Result};
+use crate::base::files;
+use crate::model::partners::{self, Partner};
+use crate::model::playbooks::{self, PartnerPlaybook, Playbook};
+use crate::model::settings::Settings;
+use crate::text::typography::typeset;
 
-pub use crate::markdown::Html;
+pub use crate::text::markdown::Html;
 
 pub(crate) use documents::push_error;
 pub use documents::Parsed;
 pub use pitch::Pitch;
 
+/// Page slugs the site's own paths use under `/<lang>/`.
+pub const RESERVED_PAGE_SLUGS: &[&str] = &["stories"];
 /// Folder of stories, relative to the root.
 pub const STORIES_DIR: &str = "content/stories";
 /// Folder of pages.
@@ -227,7 +230,7 @@ impl Project {
 
     /// Keeps only the partners `selection` matches (a pilot build); playbooks and
     /// ambassadors stay as resolved from the whole registry.
-    pub fn select(&mut self, selection: &crate::selection::Selection) {
+    pub fn select(&mut self, selection: &crate::model::selection::Selection) {
         self.partners.retain(|p| selection.matches(p));
         let kept: std::collections::BTreeSet<&str> =
             self.partners.iter().map(|p| p.id.as_str()).collect();
@@ -280,7 +283,7 @@ fn check_no_codes_in_shared_text(
 }
 
 fn load_banners(root: &Path, report: &mut Report) -> Vec<Banner> {
-    let files = match fsutil::files_under(root, &root.join(BANNERS_DIR)) {
+    let files = match files::files_under(root, &root.join(BANNERS_DIR)) {
         Ok(files) => files,
         Err(err) => {
             documents::push_error(report, err);
@@ -298,7 +301,7 @@ fn load_banners(root: &Path, report: &mut Report) -> Vec<Banner> {
         let stem = lower.rsplit_once('.').map_or("", |(s, _)| s);
         if shown.parent() != Some(Path::new(BANNERS_DIR))
             || !ok_ext
-            || !crate::slug::is_slug(stem)
+            || !crate::base::slug::is_slug(stem)
             || lower != name
         {
             report.push(Diagnostic::error(&shown, "banners are PNG or JPEG files named `<slug>.png` or `<slug>.jpg` directly in content/banners/")
@@ -388,7 +391,7 @@ fn load_stories(
                             &v.file,
                             format!(
                                 "`{key}` differs from {}",
-                                crate::diagnostics::display_path(&first.file)
+                                crate::base::diagnostics::display_path(&first.file)
                             ),
                         )
                         .help(format!(
@@ -466,7 +469,7 @@ impl TextFront for PageFront {
 /// (the source is hashed only when some translation records a version).
 fn texts<F: TextFront>(versions: Vec<Parsed<F>>) -> Vec<Text> {
     let current = if versions.iter().any(|v| v.front.source_hash().is_some()) {
-        crate::translations::source_hash(versions[0].body())
+        crate::load::translations::source_hash(versions[0].body())
     } else {
         String::new()
     };
@@ -506,7 +509,7 @@ fn load_pages(root: &Path, settings: &Settings, report: &mut Report) -> Vec<Page
         })
         .collect();
     for page in &pages {
-        if crate::RESERVED_PAGE_SLUGS.contains(&page.slug.as_str()) {
+        if RESERVED_PAGE_SLUGS.contains(&page.slug.as_str()) {
             let t = &page.texts[0];
             report.push(
                 Diagnostic::error(
@@ -518,7 +521,7 @@ fn load_pages(root: &Path, settings: &Settings, report: &mut Report) -> Vec<Page
                 )
                 .help(format!(
                     "rename the page; reserved names: {}",
-                    crate::RESERVED_PAGE_SLUGS.join(", ")
+                    RESERVED_PAGE_SLUGS.join(", ")
                 )),
             );
         }

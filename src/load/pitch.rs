@@ -11,10 +11,10 @@ use serde::Deserialize;
 use serde_saphyr::Spanned;
 
 use super::documents::{self, parse_document};
-use crate::diagnostics::{Diagnostic, Report};
-use crate::fsutil;
-use crate::settings::Settings;
-use crate::slug;
+use crate::base::diagnostics::{Diagnostic, Report};
+use crate::base::files;
+use crate::base::slug;
+use crate::model::settings::Settings;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -51,7 +51,7 @@ pub const LINK_PLACEHOLDER: &str = "{link}";
 
 pub(super) fn load(root: &Path, settings: &Settings, report: &mut Report) -> Vec<Pitch> {
     let dir = root.join(super::PITCH_DIR);
-    let files = match fsutil::files_under(root, &dir) {
+    let files = match files::files_under(root, &dir) {
         Ok(f) => f,
         Err(err) => {
             documents::push_error(report, err);
@@ -155,7 +155,7 @@ pub(super) fn load(root: &Path, settings: &Settings, report: &mut Report) -> Vec
         let subject = doc
             .front
             .subject
-            .map(|s| crate::typography::typeset(&s.value, &lang));
+            .map(|s| crate::text::typography::typeset(&s.value, &lang));
         pitches.push(Pitch {
             market,
             channel,

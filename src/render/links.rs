@@ -115,7 +115,7 @@ impl ReferralScheme {
             );
         }
         if !matches!(segments.first(), Some(Segment::Var(Var::Landing)))
-            && crate::settings::check_absolute_url(template).is_err()
+            && crate::model::settings::check_absolute_url(template).is_err()
         {
             return Err(
                 "referral URL must start with `{landing}` or an absolute https:// address"
@@ -256,7 +256,7 @@ pub struct Attribution {
 
 impl Attribution {
     /// Prepares links for every partner of `project`.
-    pub fn new(project: &crate::content::Project) -> Attribution {
+    pub fn new(project: &crate::load::Project) -> Attribution {
         let partners = project
             .partners
             .iter()
@@ -280,7 +280,7 @@ impl Attribution {
     }
 
     /// An attribution with no partners (for checking templates when content is broken).
-    pub fn empty(settings: &crate::settings::Settings) -> Attribution {
+    pub fn empty(settings: &crate::model::settings::Settings) -> Attribution {
         Attribution {
             scheme: settings.referral.clone(),
             partners: BTreeMap::new(),
@@ -301,10 +301,10 @@ impl Attribution {
             .partners
             .get(partner)
             .ok_or_else(|| format!("there is no partner `{partner}`"))?;
-        if !crate::slug::is_slug(asset) {
+        if !crate::base::slug::is_slug(asset) {
             return Err(format!(
                 "asset `{asset}` is not a safe slug: {}",
-                crate::slug::SLUG_HELP
+                crate::base::slug::SLUG_HELP
             ));
         }
         Ok(self.log.emit(

@@ -12,9 +12,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::partners::Partner;
-use crate::playbooks::{stage_name, tier_name};
-use crate::settings::Settings;
+use crate::model::partners::Partner;
+use crate::model::playbooks::{stage_name, tier_name};
+use crate::model::settings::Settings;
 
 /// Keys a selection can filter on.
 pub const KEYS: &[&str] = &["stage", "tier", "market", "id"];

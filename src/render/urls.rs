@@ -4,7 +4,7 @@
 //! same output works at a domain's root or under a sub-path; permalinks (canonical,
 //! hreflang) are absolute.
 
-use crate::settings::Settings;
+use crate::model::settings::Settings;
 
 /// URL maker for one build.
 #[derive(Debug, Clone)]
@@ -96,7 +96,7 @@ mod tests {
 
     #[test]
     fn sub_path_sites_keep_the_prefix_everywhere() {
-        let mut s = crate::settings::Settings::parse("title: T\nbase_url: https://e.com/kit\nlanguages: [en]\nmarkets:\n  us: {landing: 'https://e.com/us', language: en, currency: USD}\n").unwrap();
+        let mut s = crate::model::settings::Settings::parse("title: T\nbase_url: https://e.com/kit\nlanguages: [en]\nmarkets:\n  us: {landing: 'https://e.com/us', language: en, currency: USD}\n").unwrap();
         let u = Urls::new(&s);
         assert_eq!(u.story("en", "a"), "/kit/en/stories/a/");
         assert_eq!(

@@ -9,25 +9,26 @@
 //! [`Staging`] writer touches the disk, and only [`Staging::commit`] replaces the
 //! previous output, so a failure anywhere leaves `public/` and `manifest/` as they were.
 
+pub mod manifest;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::content::Project;
-use crate::dates::Date;
-use crate::diagnostics::{Diagnostic, Error, Result};
+use crate::base::dates::Date;
+use crate::base::diagnostics::{Diagnostic, Error, Result};
 use crate::kits::{self, Secret};
-use crate::links::Attribution;
-use crate::locales::Locales;
-use crate::manifest;
+use crate::load::Project;
+use crate::model::selection::Selection;
+use crate::model::settings::Settings;
 use crate::output::{self, Staging};
-use crate::selection::Selection;
-use crate::settings::Settings;
+use crate::render::links::Attribution;
+use crate::render::locales::Locales;
+use crate::render::templates::Templates;
 use crate::site::incremental::{self, RenderCache};
 use crate::site::{self, Contexts};
-use crate::templates::Templates;
 
 /// What to build and where.
 #[derive(Debug, Clone, Default)]
@@ -456,7 +457,7 @@ fn market_counts(
     project: &Project,
     jobs: &[site::Job<'_>],
     kits: &[kits::KitRecord],
-    links: &[crate::links::LinkRecord],
+    links: &[crate::render::links::LinkRecord],
 ) -> BTreeMap<String, MarketCounts> {
     let mut counts: BTreeMap<String, MarketCounts> = project
         .settings
@@ -535,10 +536,10 @@ fn fingerprint(root: &Path, options: &BuildOptions, secret: &Secret) -> Result<S
             .unwrap_or_default()
             .as_bytes(),
     );
-    field(&std::fs::read(root.join(crate::settings::SETTINGS_FILE)).unwrap_or_default());
+    field(&std::fs::read(root.join(crate::model::settings::SETTINGS_FILE)).unwrap_or_default());
     let mut files = Vec::new();
     for dir in ["content", "templates", "themes", "locales", "static"] {
-        files.extend(crate::fsutil::files_under(root, &root.join(dir))?);
+        files.extend(crate::base::files::files_under(root, &root.join(dir))?);
     }
     // Each file is hashed on its own, in parallel; the fingerprint hashes those hashes in order.
     use rayon::prelude::*;
@@ -547,7 +548,7 @@ fn fingerprint(root: &Path, options: &BuildOptions, secret: &Secret) -> Result<S
         .map(|(path, shown)| {
             let bytes = std::fs::read(path).map_err(|e| Error::io("read", shown, e))?;
             let mut h = Sha256::new();
-            h.update(crate::diagnostics::display_path(shown).as_bytes());
+            h.update(crate::base::diagnostics::display_path(shown).as_bytes());
             h.update([0]);
             h.update(&bytes);
             Ok(h.finalize().into())
