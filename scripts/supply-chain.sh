@@ -80,6 +80,13 @@ check_advisories_against_snapshot() {
     # Cargo metadata must not need the network once cargo-deny runs offline; --locked
     # fails instead of changing Cargo.lock.
     cargo fetch --locked --quiet
+    # Offline, cargo-deny reads yanked flags from cargo's index cache, which cargo fetch
+    # does not refresh for crates it already has. A dry-run update asks crates.io again
+    # about every locked crate and writes nothing to Cargo.lock, so a version yanked
+    # since is caught.
+    if ! cargo update --dry-run --quiet; then
+        echo "WARNING: the crates.io index could not be refreshed: yanked versions are checked against cargo's cached copy" >&2
+    fi
 
     # cargo-deny opens <db-path>/advisory-db-<hash of the URL>; ask it which folder
     # rather than hard-coding a hash that another cargo-deny version may compute
