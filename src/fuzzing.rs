@@ -9,8 +9,8 @@
 use std::path::Path;
 
 use crate::load::front_matter;
+use crate::model::scheme::{LinkParts, ReferralScheme};
 use crate::model::settings::Settings;
-use crate::render::links::{LinkParts, ReferralScheme};
 
 /// The settings the registry target checks partners against.
 const SETTINGS: &str = "\
@@ -136,7 +136,7 @@ pub fn links(data: &[u8]) {
         "a link a page cannot quote: {url:?}"
     );
     let mut encoded = String::new();
-    crate::render::links::percent_encode_into(code, &mut encoded);
+    crate::model::scheme::percent_encode_into(code, &mut encoded);
     assert!(url.contains(&encoded), "{url:?} lacks the code {code:?}");
 }
 

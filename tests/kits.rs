@@ -379,7 +379,7 @@ fn crc32(bytes: &[u8]) -> u32 {
 
 // The demo project's kits.
 
-fn demo_build() -> (tempfile::TempDir, refkit::load::Project) {
+fn demo_build() -> (tempfile::TempDir, refkit::model::project::Project) {
     let out = tempfile::tempdir().unwrap();
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     build(&BuildOptions {

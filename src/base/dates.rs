@@ -16,7 +16,7 @@ pub struct Date {
 impl Date {
     /// Parses `YYYY-MM-DD` (a real calendar day, 1970 or later).
     pub fn parse(text: &str) -> Option<Date> {
-        if !crate::load::is_date(text) {
+        if !is_date(text) {
             return None;
         }
         let year: i64 = text[0..4].parse().ok()?;
@@ -56,7 +56,7 @@ impl Date {
 
     /// (year, month, day).
     pub fn parts(self) -> (i64, i64, i64) {
-        crate::kits::civil_date(self.days)
+        civil_date(self.days)
     }
 
     /// `YYYYMMDD`, the iCalendar DATE form.
@@ -74,7 +74,7 @@ impl fmt::Display for Date {
     }
 }
 
-/// Days since 1970-01-01 of a civil date (the inverse of [`crate::kits::civil_date`]).
+/// Days since 1970-01-01 of a civil date (the inverse of [`civil_date`]).
 fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
     let y = if month <= 2 { year - 1 } else { year };
     let era = y.div_euclid(400);
@@ -83,6 +83,45 @@ fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
     let doy = (153 * mp + 2) / 5 + day - 1;
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     era * 146_097 + doe - 719_468
+}
+
+/// The calendar date (year, month, day) `days` after 1970-01-01, in the proleptic
+/// Gregorian calendar (the days-to-civil algorithm by Howard Hinnant).
+pub fn civil_date(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + i64::from(month <= 2), month, day)
+}
+
+/// True for a plausible `YYYY-MM-DD` date.
+pub fn is_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return false;
+    }
+    let digits = |r: std::ops::Range<usize>| -> Option<u32> {
+        s.get(r)
+            .filter(|p| p.bytes().all(|c| c.is_ascii_digit()))
+            .and_then(|p| p.parse().ok())
+    };
+    let (Some(y), Some(m), Some(d)) = (digits(0..4), digits(5..7), digits(8..10)) else {
+        return false;
+    };
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    y >= 1970 && (1..=days).contains(&d)
 }
 
 #[cfg(test)]
@@ -105,5 +144,15 @@ mod tests {
             "2026-05-28"
         );
         assert!(Date::parse("2026-02-30").is_none());
+    }
+
+    #[test]
+    fn dates_are_checked_for_real_calendar_days() {
+        assert!(is_date("2026-09-14"));
+        assert!(is_date("2028-02-29"));
+        assert!(!is_date("2026-02-29"));
+        assert!(!is_date("2026-13-01"));
+        assert!(!is_date("14.09.2026"));
+        assert!(!is_date("2026-9-14"));
     }
 }

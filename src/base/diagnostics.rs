@@ -330,6 +330,22 @@ impl Report {
     }
 }
 
+/// Adds a stage error to `report`.
+pub fn push_error(report: &mut Report, err: Error) {
+    match err {
+        Error::Content(diagnostics) => report.extend(diagnostics),
+        Error::Io {
+            path,
+            source,
+            action,
+        } => report.push(Diagnostic::error(
+            path,
+            format!("could not {action} the file: {source}"),
+        )),
+        Error::Usage(message) => report.push(Diagnostic::project(message)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,4 +7,5 @@ pub mod dates;
 pub mod diagnostics;
 pub mod files;
 pub mod slug;
+pub mod vocab;
 pub mod yaml;

@@ -11,9 +11,9 @@ use std::collections::BTreeMap;
 use serde_json::{json, Value};
 
 use crate::kits::KitRecord;
-use crate::load::Project;
 use crate::model::partners::{Stage, Tier};
 use crate::model::playbooks::{stage_name, tier_name};
+use crate::model::project::Project;
 use crate::model::selection::Selection;
 use crate::render::links::LinkRecord;
 

@@ -20,7 +20,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use crate::base::dates::Date;
 use crate::base::diagnostics::{Diagnostic, Error, Result};
 use crate::kits::{self, Secret};
-use crate::load::Project;
+use crate::model::project::Project;
 use crate::model::selection::Selection;
 use crate::model::settings::Settings;
 use crate::output::{self, Staging};
@@ -229,7 +229,7 @@ pub fn load_project(root: &Path, base_url: Option<&str>) -> Result<Project> {
             .set_base_url(url)
             .map_err(|why| Error::Usage(format!("--base-url: {why}")))?;
     }
-    Project::load(root, settings)
+    crate::load::project(root, settings)
 }
 
 /// Loads the project and keeps the partners `selection` matches; a selection naming
@@ -536,7 +536,7 @@ fn fingerprint(root: &Path, options: &BuildOptions, secret: &Secret) -> Result<S
             .unwrap_or_default()
             .as_bytes(),
     );
-    field(&std::fs::read(root.join(crate::model::settings::SETTINGS_FILE)).unwrap_or_default());
+    field(&std::fs::read(root.join(crate::base::vocab::SETTINGS_FILE)).unwrap_or_default());
     let mut files = Vec::new();
     for dir in ["content", "templates", "themes", "locales", "static"] {
         files.extend(crate::base::files::files_under(root, &root.join(dir))?);

@@ -17,7 +17,7 @@ use pulldown_cmark::{Event, Parser, Tag};
 use crate::base::diagnostics::{display_path, Diagnostic, Error, Report, Result};
 use crate::build::{build, BuildOptions};
 use crate::load::translations::{self, State};
-use crate::load::Project;
+use crate::model::project::Project;
 use crate::model::settings::Settings;
 use crate::render::links::Attribution;
 use crate::render::locales::{Locales, PLURAL_CATEGORIES};
@@ -52,7 +52,7 @@ pub fn check(root: &Path) -> Result<Vec<Diagnostic>> {
         Err(other) => return Err(other),
     };
     let mut report = Report::default();
-    let project = collect(&mut report, Project::load(root, settings.clone()));
+    let project = collect(&mut report, crate::load::project(root, settings.clone()));
     let locales = collect(&mut report, Locales::load(root, &settings)).map(Arc::new);
     let attribution = Arc::new(match &project {
         Some(p) => Attribution::new(p),

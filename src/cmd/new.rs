@@ -5,9 +5,10 @@ use std::path::{Path, PathBuf};
 
 use crate::base::diagnostics::{display_path, Diagnostic, Error, Result};
 use crate::base::slug;
+use crate::base::vocab::REGISTRY_FILE;
 use crate::cli::NewCommand;
 use crate::load::translations::{source_hash, SOURCE_HASH_KEY};
-use crate::model::partners::{self, REGISTRY_FILE};
+use crate::model::partners;
 use crate::model::settings::Settings;
 
 /// Runs `refkit new …`.
@@ -41,7 +42,7 @@ fn today() -> String {
                 .duration_since(std::time::UNIX_EPOCH)
                 .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0))
         });
-    let (y, m, d) = crate::kits::civil_date(seconds.div_euclid(86_400));
+    let (y, m, d) = crate::base::dates::civil_date(seconds.div_euclid(86_400));
     format!("{y:04}-{m:02}-{d:02}")
 }
 
@@ -61,7 +62,10 @@ pub fn new_story(root: &Path, slug: &str, date: &str) -> Result<Vec<PathBuf>> {
         .map(|lang| {
             (
                 lang.clone(),
-                PathBuf::from(format!("{}/{slug}.{lang}.md", crate::load::STORIES_DIR)),
+                PathBuf::from(format!(
+                    "{}/{slug}.{lang}.md",
+                    crate::base::vocab::STORIES_DIR
+                )),
             )
         })
         .collect();
@@ -143,7 +147,7 @@ pub fn new_partner(root: &Path, id: &str, market: &str, name: Option<&str>) -> R
     }
     let code = fresh_code(id, existing.iter().map(|p| p.code.as_str()));
     // A channel the market already has pitch copy for, so the partner's kit builds at once.
-    let pitch_dir = root.join(crate::load::PITCH_DIR).join(market);
+    let pitch_dir = root.join(crate::base::vocab::PITCH_DIR).join(market);
     let has_pitch = |channel: &str| {
         pitch_dir
             .join(format!("{channel}.{}.md", settings.default_language()))

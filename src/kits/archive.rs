@@ -6,6 +6,7 @@
 //! compressed, are stored as they are. Entry names are built from checked slugs only
 //! and checked again here.
 
+use crate::base::dates::civil_date;
 use std::io::{Cursor, Write};
 use std::sync::Arc;
 
@@ -65,20 +66,6 @@ fn dos_time(seconds: i64) -> Option<DateTime> {
         u8::try_from(rest % 60).ok()?,
     )
     .ok()
-}
-
-/// The calendar date (year, month, day) `days` after 1970-01-01, in the proleptic
-/// Gregorian calendar (the days-to-civil algorithm by Howard Hinnant).
-pub fn civil_date(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(month <= 2), month, day)
 }
 
 /// True for a safe entry name: `/`-separated parts of ASCII letters, digits, `-`, `_`, `.`.

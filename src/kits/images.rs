@@ -7,6 +7,8 @@
 //! checked before anything is decoded. Resizing runs without CPU-specific SIMD paths so
 //! the pixels, and therefore the kit bytes, are the same on every machine.
 
+pub mod banded;
+
 use std::io::Cursor;
 use std::path::Path;
 
@@ -17,7 +19,7 @@ use image::{ExtendedColorType, ImageEncoder, ImageReader, Limits, RgbImage};
 use qrcode::{Color, EcLevel, QrCode};
 
 use crate::base::diagnostics::Diagnostic;
-use crate::load::Banner;
+use crate::model::documents::Banner;
 
 /// Longest side refkit decodes.
 pub const MAX_SIDE: u32 = 12_000;
@@ -72,7 +74,7 @@ pub struct Resized {
     /// The encoded file, shared by every kit.
     pub bytes: std::sync::Arc<[u8]>,
     /// For PNG banners: the rows above the QR corner, compressed once.
-    pub banded: Option<super::banded::BandedPng>,
+    pub banded: Option<banded::BandedPng>,
 }
 
 impl Resized {
@@ -381,7 +383,7 @@ mod tests {
         let pixels = vec![40; 600 * 400 * 3];
         for banded in [
             None,
-            Some(crate::kits::banded::BandedPng::new(
+            Some(banded::BandedPng::new(
                 &pixels,
                 size,
                 QrCorner::of(size).top,

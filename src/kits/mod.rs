@@ -7,7 +7,6 @@
 //! Partners are processed in parallel; every kit's bytes depend only on its inputs.
 
 mod archive;
-pub mod banded;
 pub mod cadence;
 pub mod images;
 pub mod text;
@@ -20,27 +19,20 @@ use rayon::prelude::*;
 use tera::{Context, Value};
 
 use crate::base::diagnostics::{display_path, Diagnostic, Error, Report, Result};
-use crate::load::{Pitch, Project};
+use crate::base::vocab::{KIT, QR};
+use crate::model::documents::Pitch;
 use crate::model::partners::Partner;
+use crate::model::project::Project;
 use crate::output::{self, Staging};
-use crate::render::links::{Attribution, KIT, QR};
+use crate::render::links::Attribution;
 use crate::render::locales::Locales;
 use crate::render::templates::Templates;
 use crate::render::urls::Urls;
 use crate::render::values::{market_value, obj, opt, partner_value, playbook_value};
 
-pub use archive::civil_date;
 use archive::Entry;
 use images::{Qr, Resized, Size};
 pub use token::Secret;
-
-/// Templates a theme needs for kits.
-pub const TEMPLATES: &[&str] = &[
-    "kit.html",
-    "kit-readme.html",
-    "kit-readme.txt",
-    "kit-document.html",
-];
 
 /// One kit zip, as listed in `manifest/kits.csv`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -164,7 +156,8 @@ impl<'a> Shared<'a> {
             .banners
             .par_iter()
             .map(|banner| {
-                let shown = std::path::PathBuf::from(crate::load::BANNERS_DIR).join(&banner.name);
+                let shown =
+                    std::path::PathBuf::from(crate::base::vocab::BANNERS_DIR).join(&banner.name);
                 let (image, format) = images::decode(banner, &shown)?;
                 let stem = banner
                     .name
@@ -177,7 +170,11 @@ impl<'a> Shared<'a> {
                         let pixels = images::resize_cover(&image, size);
                         let bytes = Arc::from(images::encode(&pixels, size, format));
                         let banded = (format == images::Format::Png).then(|| {
-                            banded::BandedPng::new(&pixels, size, images::QrCorner::of(size).top)
+                            images::banded::BandedPng::new(
+                                &pixels,
+                                size,
+                                images::QrCorner::of(size).top,
+                            )
                         });
                         Resized {
                             banner: stem.clone(),
@@ -257,7 +254,7 @@ fn partner_kits(
         .link(&partner.id, market_lang, QR, "qr")
         .map_err(Diagnostic::project)?;
     let qr = Qr::new(&qr_link)
-        .map_err(|why| Diagnostic::error(crate::model::settings::SETTINGS_FILE, why))?;
+        .map_err(|why| Diagnostic::error(crate::base::vocab::SETTINGS_FILE, why))?;
     let qr_png: Arc<[u8]> = Arc::from(qr.png(10));
     let qr_svg = qr.svg();
     let variants: Vec<(String, Arc<[u8]>)> = shared
@@ -543,7 +540,7 @@ fn kit_content(
         else {
             report.push(
                 Diagnostic::error(
-                    format!("{}/{}/{channel}.{lang}.md", crate::load::PITCH_DIR, partner.market),
+                    format!("{}/{}/{channel}.{lang}.md", crate::base::vocab::PITCH_DIR, partner.market),
                     format!("partner `{}` shares on {channel}, but this pitch copy does not exist", partner.id),
                 )
                 .help("write the pitch copy, or remove the channel from the partner in content/partners.yaml"),

@@ -8,7 +8,7 @@
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
-use crate::load::pitch::LINK_PLACEHOLDER;
+use crate::base::vocab::LINK_PLACEHOLDER;
 
 /// The placeholder replaced by the partner's name.
 pub const PARTNER_PLACEHOLDER: &str = "{partner}";

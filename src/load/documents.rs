@@ -11,6 +11,7 @@ use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 
 use super::front_matter;
+use crate::base::diagnostics::push_error;
 use crate::base::diagnostics::{Diagnostic, Error, Report};
 use crate::base::files;
 use crate::base::slug;
@@ -192,20 +193,4 @@ pub fn load_translated<F: DeserializeOwned + Send>(
     }
     groups.retain(|slug, v| v.len() == settings.languages.len() && !failed.contains_key(slug));
     groups
-}
-
-/// Adds a stage error to `report`.
-pub fn push_error(report: &mut Report, err: Error) {
-    match err {
-        Error::Content(diagnostics) => report.extend(diagnostics),
-        Error::Io {
-            path,
-            source,
-            action,
-        } => report.push(Diagnostic::error(
-            path,
-            format!("could not {action} the file: {source}"),
-        )),
-        Error::Usage(message) => report.push(Diagnostic::project(message)),
-    }
 }

@@ -10,35 +10,26 @@ pub mod front_matter;
 pub mod pitch;
 pub mod translations;
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
+use crate::base::dates::is_date;
 use crate::base::diagnostics::{Diagnostic, Report, Result};
 use crate::base::files;
+use crate::base::vocab::{BANNERS_DIR, PAGES_DIR, RESERVED_PAGE_SLUGS, STORIES_DIR};
+use crate::model::documents::{Banner, Page, Story, Text};
 use crate::model::partners::{self, Partner};
-use crate::model::playbooks::{self, PartnerPlaybook, Playbook};
+use crate::model::playbooks::{self};
+use crate::model::project::Project;
 use crate::model::settings::Settings;
 use crate::text::typography::typeset;
 
 pub use crate::text::markdown::Html;
 
-pub(crate) use documents::push_error;
+use crate::base::diagnostics::push_error;
 pub use documents::Parsed;
-pub use pitch::Pitch;
-
-/// Page slugs the site's own paths use under `/<lang>/`.
-pub const RESERVED_PAGE_SLUGS: &[&str] = &["stories"];
-/// Folder of stories, relative to the root.
-pub const STORIES_DIR: &str = "content/stories";
-/// Folder of pages.
-pub const PAGES_DIR: &str = "content/pages";
-/// Folder of pitch copy.
-pub const PITCH_DIR: &str = "content/pitch";
-/// Folder of banner images.
-pub const BANNERS_DIR: &str = "content/banners";
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -66,182 +57,39 @@ struct PageFront {
     source_hash: Option<String>,
 }
 
-/// One language version of a story or page.
-#[derive(Debug, Clone)]
-pub struct Text {
-    /// Language code.
-    pub lang: String,
-    /// Source file relative to the project root.
-    pub file: PathBuf,
-    /// Title.
-    pub title: String,
-    /// One or two sentences for cards and meta descriptions.
-    pub summary: Option<String>,
-    /// The whole source file as read (front matter included, a byte-order mark
-    /// dropped); the body is its tail, and offsets into the file count in this text.
-    pub source: String,
-    /// Where the body starts in `source`.
-    pub body_start: usize,
-    /// The body as HTML.
-    pub html: Html,
-    /// Heading ids in the body.
-    pub anchors: Vec<String>,
-    /// A translation whose recorded `source_hash` no longer matches its source.
-    pub stale: bool,
-}
-
-/// A case study, in every language of the site.
-#[derive(Debug, Clone)]
-pub struct Story {
-    /// Safe slug shared by all versions.
-    pub slug: String,
-    /// Publication date, `YYYY-MM-DD`.
-    pub date: String,
-    /// Markets the story is meant for; `None` means every market.
-    pub markets: Option<Vec<String>>,
-    /// File name of a banner in `content/banners/`.
-    pub banner: Option<String>,
-    /// One version per site language, in the site's language order.
-    pub texts: Vec<Text>,
-}
-
-impl Story {
-    /// True when partners of `market` get this story.
-    pub fn is_for_market(&self, market: &str) -> bool {
-        self.markets
-            .as_ref()
-            .is_none_or(|m| m.iter().any(|id| id == market))
-    }
-
-    /// The version in `lang`.
-    pub fn text(&self, lang: &str) -> &Text {
-        text_in(&self.texts, lang)
-    }
-}
-
-/// A page such as "About the program" or the FAQ, in every language.
-#[derive(Debug, Clone)]
-pub struct Page {
-    /// Safe slug shared by all versions.
-    pub slug: String,
-    /// Order in navigation (lower first).
-    pub weight: i64,
-    /// One version per site language, in the site's language order.
-    pub texts: Vec<Text>,
-}
-
-impl Page {
-    /// The version in `lang`.
-    pub fn text(&self, lang: &str) -> &Text {
-        text_in(&self.texts, lang)
-    }
-}
-
-impl Text {
-    /// The body as Markdown, as written.
-    pub fn markdown(&self) -> &str {
-        self.source.get(self.body_start..).unwrap_or_default()
-    }
-}
-
-fn text_in<'a>(texts: &'a [Text], lang: &str) -> &'a Text {
-    texts
+/// Loads the content of the project at `root`, reporting every problem at once.
+pub fn project(root: &Path, settings: Settings) -> Result<Project> {
+    let mut report = Report::default();
+    let banners = load_banners(root, &mut report);
+    let stories = load_stories(root, &settings, &banners, &mut report);
+    let pages = load_pages(root, &settings, &mut report);
+    let pitches = pitch::load(root, &settings, &mut report);
+    let partners = match partners::load(root, &settings) {
+        Ok(p) => p,
+        Err(err) => {
+            push_error(&mut report, err);
+            Vec::new()
+        }
+    };
+    check_no_codes_in_shared_text(&stories, &pages, &partners, root, &mut report);
+    let playbooks = playbooks::load(root, &settings, &pitches, &partners, &mut report);
+    report.into_result()?;
+    let partner_playbooks = partners
         .iter()
-        .find(|t| t.lang == lang)
-        .expect("loading guarantees a version in every site language")
-}
-
-/// A banner image shared by every partner.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Banner {
-    /// File name, e.g. `banner-growth.png`.
-    pub name: String,
-    /// Absolute path of the source file.
-    pub path: PathBuf,
-}
-
-/// Everything the build needs, loaded and checked.
-#[derive(Debug)]
-pub struct Project {
-    /// The project root.
-    pub root: PathBuf,
-    /// Checked settings.
-    pub settings: Settings,
-    /// Stories, newest first (ties by slug).
-    pub stories: Vec<Story>,
-    /// Pages by weight, then slug.
-    pub pages: Vec<Page>,
-    /// Pitch copy sorted by market, channel, language.
-    pub pitches: Vec<Pitch>,
-    /// Partners sorted by id.
-    pub partners: Vec<Partner>,
-    /// Banners sorted by name.
-    pub banners: Vec<Banner>,
-    /// Each market's playbook, by market id.
-    pub playbooks: BTreeMap<String, Playbook>,
-    /// Each partner's resolved playbook, by partner id (every partner has one).
-    pub partner_playbooks: BTreeMap<String, PartnerPlaybook>,
-    /// Partners in the registry, before any selection (`--partners`).
-    pub registry_size: usize,
-}
-
-impl Project {
-    /// Loads the content of the project at `root`, reporting every problem at once.
-    pub fn load(root: &Path, settings: Settings) -> Result<Project> {
-        let mut report = Report::default();
-        let banners = load_banners(root, &mut report);
-        let stories = load_stories(root, &settings, &banners, &mut report);
-        let pages = load_pages(root, &settings, &mut report);
-        let pitches = pitch::load(root, &settings, &mut report);
-        let partners = match partners::load(root, &settings) {
-            Ok(p) => p,
-            Err(err) => {
-                documents::push_error(&mut report, err);
-                Vec::new()
-            }
-        };
-        check_no_codes_in_shared_text(&stories, &pages, &partners, root, &mut report);
-        let playbooks = playbooks::load(root, &settings, &pitches, &partners, &mut report);
-        report.into_result()?;
-        let partner_playbooks = partners
-            .iter()
-            .filter_map(|p| Some((p.id.clone(), playbooks.get(&p.market)?.resolve(p))))
-            .collect();
-        Ok(Project {
-            root: root.to_path_buf(),
-            settings,
-            stories,
-            pages,
-            pitches,
-            registry_size: partners.len(),
-            partners,
-            banners,
-            playbooks,
-            partner_playbooks,
-        })
-    }
-
-    /// The resolved playbook of `partner`.
-    pub fn playbook(&self, partner: &Partner) -> &PartnerPlaybook {
-        self.partner_playbooks
-            .get(&partner.id)
-            .expect("loading resolves a playbook for every partner")
-    }
-
-    /// Keeps only the partners `selection` matches (a pilot build); playbooks and
-    /// ambassadors stay as resolved from the whole registry.
-    pub fn select(&mut self, selection: &crate::model::selection::Selection) {
-        self.partners.retain(|p| selection.matches(p));
-        let kept: std::collections::BTreeSet<&str> =
-            self.partners.iter().map(|p| p.id.as_str()).collect();
-        self.partner_playbooks
-            .retain(|id, _| kept.contains(id.as_str()));
-    }
-
-    /// Stories meant for partners of `market`.
-    pub fn stories_for_market<'a>(&'a self, market: &'a str) -> impl Iterator<Item = &'a Story> {
-        self.stories.iter().filter(move |s| s.is_for_market(market))
-    }
+        .filter_map(|p| Some((p.id.clone(), playbooks.get(&p.market)?.resolve(p))))
+        .collect();
+    Ok(Project {
+        root: root.to_path_buf(),
+        settings,
+        stories,
+        pages,
+        pitches,
+        registry_size: partners.len(),
+        partners,
+        banners,
+        playbooks,
+        partner_playbooks,
+    })
 }
 
 /// Stories and pages are shared by every partner's microsite, so a referral code in
@@ -286,7 +134,7 @@ fn load_banners(root: &Path, report: &mut Report) -> Vec<Banner> {
     let files = match files::files_under(root, &root.join(BANNERS_DIR)) {
         Ok(files) => files,
         Err(err) => {
-            documents::push_error(report, err);
+            push_error(report, err);
             return Vec::new();
         }
     };
@@ -528,44 +376,4 @@ fn load_pages(root: &Path, settings: &Settings, report: &mut Report) -> Vec<Page
     }
     pages.sort_by(|a, b| a.weight.cmp(&b.weight).then_with(|| a.slug.cmp(&b.slug)));
     pages
-}
-
-/// True for a plausible `YYYY-MM-DD` date.
-pub fn is_date(s: &str) -> bool {
-    let b = s.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return false;
-    }
-    let digits = |r: std::ops::Range<usize>| -> Option<u32> {
-        s.get(r)
-            .filter(|p| p.bytes().all(|c| c.is_ascii_digit()))
-            .and_then(|p| p.parse().ok())
-    };
-    let (Some(y), Some(m), Some(d)) = (digits(0..4), digits(5..7), digits(8..10)) else {
-        return false;
-    };
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days = match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return false,
-    };
-    y >= 1970 && (1..=days).contains(&d)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::is_date;
-
-    #[test]
-    fn dates_are_checked_for_real_calendar_days() {
-        assert!(is_date("2026-09-14"));
-        assert!(is_date("2028-02-29"));
-        assert!(!is_date("2026-02-29"));
-        assert!(!is_date("2026-13-01"));
-        assert!(!is_date("14.09.2026"));
-        assert!(!is_date("2026-9-14"));
-    }
 }

@@ -5,15 +5,18 @@
 //! placeholders that kits stamp per partner.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
 use super::documents::{self, parse_document};
+use crate::base::diagnostics::push_error;
 use crate::base::diagnostics::{Diagnostic, Report};
 use crate::base::files;
 use crate::base::slug;
+use crate::base::vocab::{LINK_PLACEHOLDER, PITCH_DIR};
+use crate::model::documents::Pitch;
 use crate::model::settings::Settings;
 
 #[derive(Debug, Deserialize)]
@@ -25,36 +28,12 @@ struct PitchFront {
     asset: Option<Spanned<String>>,
 }
 
-/// One piece of pitch copy.
-#[derive(Debug, Clone)]
-pub struct Pitch {
-    /// Market id.
-    pub market: String,
-    /// Channel id.
-    pub channel: String,
-    /// Language code.
-    pub lang: String,
-    /// Source file relative to the project root.
-    pub file: PathBuf,
-    /// E-mail subject line (e-mail only).
-    pub subject: Option<String>,
-    /// `utm_content` of the links in this copy.
-    pub asset: String,
-    /// The Markdown body with `{partner}` and `{link}` placeholders.
-    pub body: String,
-    /// The body rendered to HTML once, placeholders kept.
-    pub html: String,
-}
-
-/// The placeholder replaced by the partner's tracked link.
-pub const LINK_PLACEHOLDER: &str = "{link}";
-
 pub(super) fn load(root: &Path, settings: &Settings, report: &mut Report) -> Vec<Pitch> {
-    let dir = root.join(super::PITCH_DIR);
+    let dir = root.join(PITCH_DIR);
     let files = match files::files_under(root, &dir) {
         Ok(f) => f,
         Err(err) => {
-            documents::push_error(report, err);
+            push_error(report, err);
             return Vec::new();
         }
     };
@@ -62,7 +41,7 @@ pub(super) fn load(root: &Path, settings: &Settings, report: &mut Report) -> Vec
     let mut pitches = Vec::new();
     let mut seen = BTreeSet::new();
     for (path, shown) in files {
-        let Ok(inside) = shown.strip_prefix(super::PITCH_DIR) else {
+        let Ok(inside) = shown.strip_prefix(PITCH_DIR) else {
             continue;
         };
         let parts: Vec<_> = inside.components().collect();
@@ -105,7 +84,7 @@ pub(super) fn load(root: &Path, settings: &Settings, report: &mut Report) -> Vec
         let doc = match parse_document::<PitchFront>(&path, &shown, &lang) {
             Ok(d) => d,
             Err(err) => {
-                documents::push_error(report, err);
+                push_error(report, err);
                 continue;
             }
         };
@@ -175,7 +154,7 @@ pub(super) fn load(root: &Path, settings: &Settings, report: &mut Report) -> Vec
                         &p.file,
                         format!(
                     "pitch copy for {}/{} has no `{lang}` version: {}/{}/{}.{lang}.md is missing",
-                    p.market, p.channel, super::PITCH_DIR, p.market, p.channel),
+                    p.market, p.channel, PITCH_DIR, p.market, p.channel),
                     )
                     .help("write the missing translation"),
                 );

@@ -80,8 +80,8 @@ pub fn source_hash(body: &str) -> String {
 pub fn status(root: &Path, settings: &Settings) -> Result<Vec<Pair>> {
     let mut pairs = Vec::new();
     for (kind, folder) in [
-        ("page", crate::load::PAGES_DIR),
-        ("story", crate::load::STORIES_DIR),
+        ("page", crate::base::vocab::PAGES_DIR),
+        ("story", crate::base::vocab::STORIES_DIR),
     ] {
         let mut slugs = std::collections::BTreeSet::new();
         for (_, shown) in files::files_under(root, &root.join(folder))? {

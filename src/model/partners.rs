@@ -14,11 +14,9 @@ use serde_saphyr::Spanned;
 
 use crate::base::diagnostics::{Diagnostic, Report, Result};
 use crate::base::slug;
+use crate::base::vocab::REGISTRY_FILE;
 use crate::base::yaml;
 use crate::model::settings::Settings;
-
-/// The registry's path relative to the project root.
-pub const REGISTRY_FILE: &str = "content/partners.yaml";
 
 /// Relationship stage of a partner.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]

@@ -21,13 +21,11 @@ use serde_saphyr::{Location, Spanned};
 
 use crate::base::diagnostics::{Diagnostic, Report};
 use crate::base::slug;
+use crate::base::vocab::PLAYBOOKS_DIR;
 use crate::base::yaml;
-use crate::load::Pitch;
+use crate::model::documents::Pitch;
 use crate::model::partners::{Partner, Stage, Tier};
 use crate::model::settings::Settings;
-
-/// Folder of playbooks, relative to the root.
-pub const PLAYBOOKS_DIR: &str = "content/playbooks";
 
 /// What a market's pages lead with: its regional playbook in one word.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
@@ -344,7 +342,7 @@ pub fn load(
             }
         }
         Err(err) => {
-            crate::load::push_error(report, err);
+            crate::base::diagnostics::push_error(report, err);
             return playbooks;
         }
     }
@@ -361,7 +359,7 @@ pub fn load(
         let text = match crate::base::files::read_text(&path, &shown) {
             Ok(t) => t,
             Err(err) => {
-                crate::load::push_error(report, err);
+                crate::base::diagnostics::push_error(report, err);
                 continue;
             }
         };
@@ -566,7 +564,7 @@ impl Checker<'_> {
                     )
                     .help(format!(
                         "write {}/{}/{channel}.<lang>.md, or choose a channel the market has copy for",
-                        crate::load::PITCH_DIR,
+                        crate::base::vocab::PITCH_DIR,
                         self.market
                     )),
                 );

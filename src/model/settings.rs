@@ -13,11 +13,9 @@ use serde_saphyr::Spanned;
 
 use crate::base::diagnostics::{Diagnostic, Report, Result};
 use crate::base::slug;
+use crate::base::vocab::SETTINGS_FILE;
 use crate::base::yaml;
-use crate::render::links::ReferralScheme;
-
-/// The settings file's name at the project root.
-pub const SETTINGS_FILE: &str = "site.yaml";
+use crate::model::scheme::{check_absolute_url, ReferralScheme};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -72,8 +70,6 @@ struct RawChannel {
     #[serde(default)]
     limit: Option<usize>,
 }
-
-pub use crate::model::playbooks::Lead;
 
 /// One market of the network: where its links point, its language and currency. Its
 /// incentives, message, channels and cadence are in its playbook
@@ -314,7 +310,7 @@ impl Settings {
                 let mut channels = Vec::new();
                 for (id, channel) in map {
                     if !slug::is_slug(id)
-                        || crate::render::links::RESERVED_MEDIUMS.contains(&id.as_str())
+                        || crate::base::vocab::RESERVED_MEDIUMS.contains(&id.as_str())
                     {
                         report.push(Diagnostic::error(file, format!("`{id}` cannot be a channel id"))
                             .help("use lowercase ASCII letters, digits and hyphens; `microsite`, `qr` and `kit` are reserved"));
@@ -329,7 +325,7 @@ impl Settings {
         };
 
         let referral = match &raw.referral {
-            None => ReferralScheme::parse(crate::render::links::DEFAULT_SCHEME, "partners")
+            None => ReferralScheme::parse(crate::model::scheme::DEFAULT_SCHEME, "partners")
                 .map_err(|why| Diagnostic::error(file, why)),
             Some(r) => {
                 if !slug::is_slug(&r.campaign.value) {
@@ -346,7 +342,7 @@ impl Settings {
                 let template = r
                     .url
                     .as_ref()
-                    .map_or(crate::render::links::DEFAULT_SCHEME, |u| u.value.as_str());
+                    .map_or(crate::model::scheme::DEFAULT_SCHEME, |u| u.value.as_str());
                 ReferralScheme::parse(template, &r.campaign.value).map_err(|why| {
                     let l = r.url.as_ref().map(|u| u.referenced);
                     match l {
@@ -448,27 +444,6 @@ fn default_channels() -> Vec<Channel> {
 
 fn is_language_code(code: &str) -> bool {
     (2..=3).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_lowercase())
-}
-
-/// Checks that `url` is an absolute http(s) URL without spaces or quotes.
-pub fn check_absolute_url(url: &str) -> std::result::Result<(), String> {
-    let rest = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"))
-        .ok_or_else(|| format!("`{url}` must start with https:// or http://"))?;
-    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
-    if host.is_empty() {
-        return Err(format!("`{url}` has no host"));
-    }
-    if url
-        .chars()
-        .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '\'' | '<' | '>' | '`'))
-    {
-        return Err(format!(
-            "`{url}` contains spaces, quotes or control characters"
-        ));
-    }
-    Ok(())
 }
 
 /// Splits a base URL into the URL without a trailing slash and its path (`/…/`).

@@ -18,7 +18,8 @@ use tera::{Context, ErrorKind, Kwargs, State, Tera, Value};
 
 use crate::base::diagnostics::{display_path, Diagnostic, Report, Result};
 use crate::base::files;
-use crate::render::links::{Attribution, MICROSITE};
+use crate::base::vocab::MICROSITE;
+use crate::render::links::Attribution;
 use crate::render::locales::{Arg, Locales};
 
 /// Templates every theme must provide.
@@ -56,7 +57,7 @@ impl Templates {
         let theme_dir = root.join("themes").join(theme).join("templates");
         if !theme_dir.is_dir() {
             return Err(Diagnostic::error(
-                crate::model::settings::SETTINGS_FILE,
+                crate::base::vocab::SETTINGS_FILE,
                 format!("theme `{theme}` not found: themes/{theme}/templates/ is missing"),
             )
             .help("set `theme` in site.yaml to a folder under themes/, or run `refkit init` for a project with the default theme")
@@ -71,7 +72,7 @@ impl Templates {
             }
         }
         let mut report = Report::default();
-        for required in REQUIRED.iter().chain(crate::kits::TEMPLATES) {
+        for required in REQUIRED.iter().chain(crate::base::vocab::KIT_TEMPLATES) {
             if !sources.contains_key(*required) {
                 report.push(
                     Diagnostic::project(format!("template `{required}` is missing")).help(format!(

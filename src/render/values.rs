@@ -6,7 +6,7 @@
 
 use tera::{Map, Value};
 
-use crate::load::Story;
+use crate::model::documents::Story;
 use crate::model::partners::Partner;
 use crate::model::playbooks::{LocalContact, PartnerPlaybook};
 use crate::render::urls::Urls;

@@ -13,7 +13,7 @@ use std::time::Instant;
 
 use tokio::sync::{mpsc, watch};
 
-use super::reload::ErrorReport;
+use super::state::ErrorReport;
 use super::state::Shared;
 use super::watch::Watcher;
 use crate::base::diagnostics::display_path;

@@ -18,75 +18,7 @@ use serde::Serialize;
 use tokio::sync::{broadcast, mpsc};
 use tokio_stream::wrappers::ReceiverStream;
 
-use super::state::{Shared, Status};
-use crate::base::diagnostics::{display_path, Error};
-
-/// A failed build as the browser shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub(crate) struct ErrorReport {
-    /// The whole error as the terminal shows it (file, line, offending line, help).
-    pub(crate) message: String,
-    /// Each problem on its own, for tools.
-    pub(crate) diagnostics: Vec<DiagnosticReport>,
-}
-
-/// One problem of a failed build.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub(crate) struct DiagnosticReport {
-    /// File relative to the project root, with `/` separators.
-    pub(crate) file: Option<String>,
-    /// 1-based line from the top of the file.
-    pub(crate) line: Option<usize>,
-    /// 1-based column.
-    pub(crate) column: Option<usize>,
-    /// What is wrong.
-    pub(crate) message: String,
-    /// What to do about it.
-    pub(crate) help: Option<String>,
-}
-
-impl ErrorReport {
-    /// The report for a build error.
-    pub(crate) fn from_error(error: &Error) -> ErrorReport {
-        let diagnostics = match error {
-            Error::Content(diagnostics) => diagnostics
-                .iter()
-                .map(|d| DiagnosticReport {
-                    file: d.file.as_deref().map(display_path),
-                    line: d.line,
-                    column: d.column,
-                    message: d.message.clone(),
-                    help: d.help.clone(),
-                })
-                .collect(),
-            Error::Usage(_) | Error::Io { .. } => Vec::new(),
-        };
-        ErrorReport {
-            message: error.to_string(),
-            diagnostics,
-        }
-    }
-
-    /// A report with only a message (a build that could not even run).
-    pub(crate) fn message(message: impl Into<String>) -> ErrorReport {
-        ErrorReport {
-            message: message.into(),
-            diagnostics: Vec::new(),
-        }
-    }
-}
-
-/// What the build loop tells open pages.
-#[derive(Debug, Clone)]
-pub(crate) enum Notice {
-    /// Build number `build` succeeded: reload.
-    Reload {
-        /// The new build number.
-        build: u64,
-    },
-    /// A build failed: show this, keep the page.
-    Error(Arc<ErrorReport>),
-}
+use super::state::{ErrorReport, Notice, Shared, Status};
 
 /// The body of `/__refkit/status` and of the `status` event.
 pub(crate) fn status_json(status: &Status) -> String {
@@ -185,7 +117,7 @@ fn find_last_ignore_case(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::base::diagnostics::Diagnostic;
+    use crate::base::diagnostics::{Diagnostic, Error};
 
     #[test]
     fn the_script_goes_before_the_last_closing_body_tag() {

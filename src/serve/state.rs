@@ -10,7 +10,9 @@ use std::sync::{Arc, PoisonError, RwLock};
 
 use tokio::sync::{broadcast, watch};
 
-use super::reload::{ErrorReport, Notice};
+use serde::Serialize;
+
+use crate::base::diagnostics::{display_path, Error};
 
 /// Where the last build left things.
 #[derive(Debug, Clone, Default)]
@@ -92,4 +94,71 @@ impl Shared {
     pub(crate) fn subscribe(&self) -> broadcast::Receiver<Notice> {
         self.notices.subscribe()
     }
+}
+
+/// A failed build as the browser shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub(crate) struct ErrorReport {
+    /// The whole error as the terminal shows it (file, line, offending line, help).
+    pub(crate) message: String,
+    /// Each problem on its own, for tools.
+    pub(crate) diagnostics: Vec<DiagnosticReport>,
+}
+
+/// One problem of a failed build.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub(crate) struct DiagnosticReport {
+    /// File relative to the project root, with `/` separators.
+    pub(crate) file: Option<String>,
+    /// 1-based line from the top of the file.
+    pub(crate) line: Option<usize>,
+    /// 1-based column.
+    pub(crate) column: Option<usize>,
+    /// What is wrong.
+    pub(crate) message: String,
+    /// What to do about it.
+    pub(crate) help: Option<String>,
+}
+
+impl ErrorReport {
+    /// The report for a build error.
+    pub(crate) fn from_error(error: &Error) -> ErrorReport {
+        let diagnostics = match error {
+            Error::Content(diagnostics) => diagnostics
+                .iter()
+                .map(|d| DiagnosticReport {
+                    file: d.file.as_deref().map(display_path),
+                    line: d.line,
+                    column: d.column,
+                    message: d.message.clone(),
+                    help: d.help.clone(),
+                })
+                .collect(),
+            Error::Usage(_) | Error::Io { .. } => Vec::new(),
+        };
+        ErrorReport {
+            message: error.to_string(),
+            diagnostics,
+        }
+    }
+
+    /// A report with only a message (a build that could not even run).
+    pub(crate) fn message(message: impl Into<String>) -> ErrorReport {
+        ErrorReport {
+            message: message.into(),
+            diagnostics: Vec::new(),
+        }
+    }
+}
+
+/// What the build loop tells open pages.
+#[derive(Debug, Clone)]
+pub(crate) enum Notice {
+    /// Build number `build` succeeded: reload.
+    Reload {
+        /// The new build number.
+        build: u64,
+    },
+    /// A build failed: show this, keep the page.
+    Error(Arc<ErrorReport>),
 }

@@ -12,8 +12,8 @@ use rayon::prelude::*;
 use tera::{Context, Value};
 
 use super::Job;
-use crate::load::Project;
 use crate::model::partners::Partner;
+use crate::model::project::Project;
 use crate::render::locales::Locales;
 use crate::render::urls::Urls;
 use crate::render::values::{

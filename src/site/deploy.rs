@@ -17,7 +17,7 @@ use rayon::prelude::*;
 
 use super::{Contexts, Job};
 use crate::base::diagnostics::Result;
-use crate::load::Project;
+use crate::model::project::Project;
 use crate::output::Staging;
 use crate::render::templates::Templates;
 

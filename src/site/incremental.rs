@@ -17,7 +17,7 @@ use rayon::prelude::*;
 
 use super::{Contexts, Job};
 use crate::base::diagnostics::{Error, Result};
-use crate::load::Project;
+use crate::model::project::Project;
 use crate::render::templates::Templates;
 
 /// Page keys of the previous build, by output path.

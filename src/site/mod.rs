@@ -13,8 +13,9 @@ pub mod incremental;
 use rayon::prelude::*;
 
 use crate::base::diagnostics::{display_path, Diagnostic, Error, Report, Result};
-use crate::load::{Page, Project, Story};
+use crate::model::documents::{Page, Story};
 use crate::model::partners::Partner;
+use crate::model::project::Project;
 use crate::output::Staging;
 use crate::render::templates::Templates;
 

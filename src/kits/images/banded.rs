@@ -13,7 +13,7 @@ use std::io::Write;
 use flate2::write::DeflateEncoder;
 use flate2::Compression;
 
-use super::images::Size;
+use super::Size;
 
 const SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
 
