@@ -10,12 +10,65 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
+use crate::base::diagnostics::Result;
 use crate::kits::KitRecord;
 use crate::model::partners::{Stage, Tier};
 use crate::model::playbooks::{stage_name, tier_name};
 use crate::model::project::Project;
 use crate::model::selection::Selection;
+use crate::output::{csv, Staging};
 use crate::render::links::LinkRecord;
+
+/// Writes the four manifest files: every tracked link, every kit, the partners for
+/// the CRM and the program's summary.
+pub fn write(
+    staging: &Staging,
+    project: &Project,
+    records: &[LinkRecord],
+    kits: &[KitRecord],
+    selection: &Selection,
+) -> Result<()> {
+    let header = ["partner", "market", "lang", "channel", "asset", "url"]
+        .map(String::from)
+        .to_vec();
+    let rows = std::iter::once(header).chain(records.iter().map(|r| {
+        vec![
+            r.partner.clone(),
+            r.market.clone(),
+            r.lang.clone(),
+            r.channel.clone(),
+            r.asset.clone(),
+            r.url.clone(),
+        ]
+    }));
+    staging.write_manifest("links.csv", csv(rows).as_bytes())?;
+    let header = [
+        "partner", "market", "lang", "kit_page", "zip", "bytes", "sha256",
+    ]
+    .map(String::from)
+    .to_vec();
+    let rows = std::iter::once(header).chain(kits.iter().map(|k| {
+        vec![
+            k.partner.clone(),
+            k.market.clone(),
+            k.lang.clone(),
+            k.page.clone(),
+            k.zip.clone(),
+            k.bytes.to_string(),
+            k.sha256.clone(),
+        ]
+    }));
+    staging.write_manifest("kits.csv", csv(rows).as_bytes())?;
+    staging.write_manifest(
+        "partners.csv",
+        partners_csv(project, records, kits).as_bytes(),
+    )?;
+    staging.write_manifest(
+        "summary.json",
+        summary_json(project, records, selection).as_bytes(),
+    )?;
+    Ok(())
+}
 
 /// `partners.csv`: one row per partner, with the CSV formula guard of [`crate::output::csv`].
 pub fn partners_csv(project: &Project, links: &[LinkRecord], kits: &[KitRecord]) -> String {
