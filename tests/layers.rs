@@ -363,3 +363,23 @@ fn parents_and_children_may_use_each_other_and_comments_do_not_count() {
     ]));
     assert!(problems.is_empty(), "{problems:?}");
 }
+
+#[test]
+fn the_text_and_model_layers_do_no_io() {
+    // Plain data and pure functions: reading files belongs to `load`, the clock and
+    // the environment to the command that runs.
+    let forbidden = ["std::fs", "fs::", "crate::base::files", "std::env", "File::", "SystemTime"];
+    let mut found = Vec::new();
+    for (file, text) in source_tree() {
+        if !(file.starts_with("src/text/") || file.starts_with("src/model/")) {
+            continue;
+        }
+        let code = code_only(&text);
+        for word in forbidden {
+            if code.contains(word) {
+                found.push(format!("{file} uses `{word}`"));
+            }
+        }
+    }
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}

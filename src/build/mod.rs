@@ -26,7 +26,6 @@ use crate::base::diagnostics::{Diagnostic, Error, Result};
 use crate::kits::{self, Secret};
 use crate::model::project::Project;
 use crate::model::selection::Selection;
-use crate::model::settings::Settings;
 use crate::output::{self, Staging};
 use crate::render::links::Attribution;
 use crate::render::locales::Locales;
@@ -88,7 +87,7 @@ impl Stages {
 
 /// Loads the project at `root` and applies command-line overrides to its settings.
 pub fn load_project(root: &Path, base_url: Option<&str>) -> Result<Project> {
-    let mut settings = Settings::load(root)?;
+    let mut settings = crate::load::sources::settings(root)?;
     if let Some(url) = base_url {
         settings
             .set_base_url(url)

@@ -9,7 +9,6 @@ use crate::base::vocab::REGISTRY_FILE;
 use crate::cli::NewCommand;
 use crate::load::translations::{source_hash, SOURCE_HASH_KEY};
 use crate::model::partners;
-use crate::model::settings::Settings;
 
 /// Runs `refkit new …`.
 pub fn run(command: NewCommand) -> Result<()> {
@@ -55,7 +54,7 @@ pub fn new_story(root: &Path, slug: &str, date: &str) -> Result<Vec<PathBuf>> {
             slug::SLUG_HELP
         )));
     }
-    let settings = Settings::load(root)?;
+    let settings = crate::load::sources::settings(root)?;
     let files: Vec<(String, PathBuf)> = settings
         .languages
         .iter()
@@ -126,7 +125,7 @@ pub fn new_partner(root: &Path, id: &str, market: &str, name: Option<&str>) -> R
             slug::SLUG_HELP
         )));
     }
-    let settings = Settings::load(root)?;
+    let settings = crate::load::sources::settings(root)?;
     if settings.market(market).is_none() {
         return Err(Error::Usage(format!(
             "`{market}` is not a market; use one of: {}",

@@ -8,6 +8,7 @@
 mod documents;
 pub mod front_matter;
 pub mod pitch;
+pub mod sources;
 pub mod translations;
 
 use std::path::Path;
@@ -20,8 +21,7 @@ use crate::base::diagnostics::{Diagnostic, Report, Result};
 use crate::base::files;
 use crate::base::vocab::{BANNERS_DIR, PAGES_DIR, RESERVED_PAGE_SLUGS, STORIES_DIR};
 use crate::model::documents::{Banner, Page, Story, Text};
-use crate::model::partners::{self, Partner};
-use crate::model::playbooks::{self};
+use crate::model::partners::Partner;
 use crate::model::project::Project;
 use crate::model::settings::Settings;
 use crate::text::typography::typeset;
@@ -64,7 +64,7 @@ pub fn project(root: &Path, settings: Settings) -> Result<Project> {
     let stories = load_stories(root, &settings, &banners, &mut report);
     let pages = load_pages(root, &settings, &mut report);
     let pitches = pitch::load(root, &settings, &mut report);
-    let partners = match partners::load(root, &settings) {
+    let partners = match sources::partners(root, &settings) {
         Ok(p) => p,
         Err(err) => {
             push_error(&mut report, err);
@@ -72,7 +72,7 @@ pub fn project(root: &Path, settings: Settings) -> Result<Project> {
         }
     };
     check_no_codes_in_shared_text(&stories, &pages, &partners, root, &mut report);
-    let playbooks = playbooks::load(root, &settings, &pitches, &partners, &mut report);
+    let playbooks = sources::playbooks(root, &settings, &pitches, &partners, &mut report);
     report.into_result()?;
     let partner_playbooks = partners
         .iter()

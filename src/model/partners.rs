@@ -164,16 +164,6 @@ fn invisible_char(text: &str) -> Option<char> {
     })
 }
 
-/// Reads and checks the registry in `root`. A project without one has no partners.
-pub fn load(root: &Path, settings: &Settings) -> Result<Vec<Partner>> {
-    let path = root.join(REGISTRY_FILE);
-    if !path.exists() {
-        return Ok(Vec::new());
-    }
-    let text = crate::base::files::read_text(&path, Path::new(REGISTRY_FILE))?;
-    parse(&text, settings)
-}
-
 /// Checks the text of a registry.
 pub fn parse(text: &str, settings: &Settings) -> Result<Vec<Partner>> {
     let file = Path::new(REGISTRY_FILE);

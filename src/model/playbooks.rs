@@ -21,7 +21,6 @@ use serde_saphyr::{Location, Spanned};
 
 use crate::base::diagnostics::{Diagnostic, Report};
 use crate::base::slug;
-use crate::base::vocab::PLAYBOOKS_DIR;
 use crate::base::yaml;
 use crate::model::documents::Pitch;
 use crate::model::partners::{Partner, Stage, Tier};
@@ -308,68 +307,6 @@ struct RawTouch {
     day: u32,
     channel: Spanned<String>,
     title: Spanned<BTreeMap<String, String>>,
-}
-
-/// Reads every market's playbook, reporting every problem at once. `partners` is the
-/// whole registry (ambassadors are found there even when a build selects fewer).
-pub fn load(
-    root: &Path,
-    settings: &Settings,
-    pitches: &[Pitch],
-    partners: &[Partner],
-    report: &mut Report,
-) -> BTreeMap<String, Playbook> {
-    let mut playbooks = BTreeMap::new();
-    let dir = root.join(PLAYBOOKS_DIR);
-    match crate::base::files::files_under(root, &dir) {
-        Ok(files) => {
-            for (_, shown) in files {
-                let known = shown.parent() == Some(Path::new(PLAYBOOKS_DIR))
-                    && shown
-                        .file_name()
-                        .and_then(|n| n.to_str())
-                        .and_then(|n| n.strip_suffix(".yaml"))
-                        .is_some_and(|m| settings.market(m).is_some());
-                if !known {
-                    report.push(
-                        Diagnostic::error(&shown, "this file is not the playbook of a market")
-                            .help(format!(
-                                "playbooks are {PLAYBOOKS_DIR}/<market>.yaml, one per market of site.yaml: {}",
-                                settings.market_list()
-                            )),
-                    );
-                }
-            }
-        }
-        Err(err) => {
-            crate::base::diagnostics::push_error(report, err);
-            return playbooks;
-        }
-    }
-    for market in &settings.markets {
-        let shown = PathBuf::from(format!("{PLAYBOOKS_DIR}/{}.yaml", market.id));
-        let path = root.join(&shown);
-        if !path.is_file() {
-            report.push(
-                Diagnostic::error(&shown, format!("market `{}` has no playbook", market.id))
-                    .help("write its incentives, channels and cadence there; the README (\"Playbooks\") shows every key"),
-            );
-            continue;
-        }
-        let text = match crate::base::files::read_text(&path, &shown) {
-            Ok(t) => t,
-            Err(err) => {
-                crate::base::diagnostics::push_error(report, err);
-                continue;
-            }
-        };
-        if let Some(p) = parse(
-            &shown, &text, &market.id, settings, pitches, partners, report,
-        ) {
-            playbooks.insert(market.id.clone(), p);
-        }
-    }
-    playbooks
 }
 
 /// Checks the text of one market's playbook; `None` when it has errors (reported).

@@ -163,13 +163,6 @@ impl Settings {
         Ok(())
     }
 
-    /// Reads and checks `site.yaml` in `root`.
-    pub fn load(root: &Path) -> Result<Settings> {
-        let path = root.join(SETTINGS_FILE);
-        let text = crate::base::files::read_text(&path, Path::new(SETTINGS_FILE))?;
-        Settings::parse(&text)
-    }
-
     /// Checks the text of a `site.yaml`.
     pub fn parse(text: &str) -> Result<Settings> {
         let file = Path::new(SETTINGS_FILE);
