@@ -190,16 +190,11 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
     };
     if let (Some(cache), Some(keys)) = (&options.cache, &keys) {
         if !cache.is_empty() && options.skip_kits && public.join(output::MARKER).is_file() {
-            for (rel, path, _) in site::static_files(&project)? {
-                let to = public.join(&rel);
-                if let Some(parent) = to.parent() {
-                    std::fs::create_dir_all(parent).map_err(|e| Error::io("create", parent, e))?;
-                }
-                std::fs::copy(&path, &to).map_err(|e| Error::io("copy", &path, e))?;
-            }
+            let staging = Staging::update_in_place(&public, &manifest)?;
+            site::copy_files(&project, &staging)?;
             let rendered =
-                incremental::update(&public, &jobs, &contexts, &templates, cache, keys.clone())?;
-            output::clear_fingerprint(&[&public, &manifest])?;
+                incremental::update(&staging, &jobs, &contexts, &templates, cache, keys.clone())?;
+            staging.commit()?;
             clock.lap("pages");
             return Ok(BuildSummary {
                 pages: rendered,

@@ -28,11 +28,13 @@ use crate::base::diagnostics::{display_path, Diagnostic, Error, Result};
 pub const MARKER: &str = ".refkit-output";
 const MARKER_TEXT: &str = "This folder is written by refkit. It is replaced on every build.\n";
 
-/// One output folder being written: its final place and its staging place.
+/// One output folder being written: its final place and its staging place (the same
+/// folder when the preview updates its own output in place).
 #[derive(Debug)]
 struct Target {
     final_dir: PathBuf,
     staging_dir: PathBuf,
+    in_place: bool,
 }
 
 /// Staging folders for `public/` and `manifest/`.
@@ -60,6 +62,49 @@ impl Staging {
         })
     }
 
+    /// Opens the preview's own output folders for an update where they are: the
+    /// preview re-renders a few pages of a complete earlier build, and moving the
+    /// whole folder for them would cost more than the pages. Writes go through the
+    /// same checks as a build's (safe paths, one source per file); nothing is swapped
+    /// or removed on drop, and [`Staging::commit`] clears the fingerprint in both
+    /// markers, so no later build takes the folders for a complete one. Both folders
+    /// must already carry refkit's marker.
+    pub fn update_in_place(public: &Path, manifest: &Path) -> Result<Staging> {
+        for dir in [public, manifest] {
+            if !dir.join(MARKER).is_file() {
+                return Err(Error::Usage(format!(
+                    "`{}` is not a complete refkit output to update",
+                    dir.display()
+                )));
+            }
+        }
+        let target = |dir: &Path| Target {
+            final_dir: dir.to_path_buf(),
+            staging_dir: dir.to_path_buf(),
+            in_place: true,
+        };
+        Ok(Staging {
+            public: target(public),
+            manifest: target(manifest),
+            written: Mutex::new(BTreeMap::new()),
+            bytes: AtomicU64::new(0),
+            committed: false,
+        })
+    }
+
+    /// Removes `rel` from the public folder of an update in place (a page that is no
+    /// longer planned); a file that is not there is no error.
+    pub fn remove_public(&self, rel: &str) -> Result<()> {
+        refuse_unsafe(rel, "a page no longer planned")?;
+        let path = self.public.staging_dir.join(rel);
+        match fs::remove_file(&path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                Err(Error::io("remove", &path, e))
+            }
+            _ => Ok(()),
+        }
+    }
+
     /// Writes `bytes` to `rel` (a `/`-separated path) in the public folder;
     /// `source` names where the file comes from, for collision errors.
     pub fn write_public(&self, rel: &str, bytes: &[u8], source: &str) -> Result<()> {
@@ -74,7 +119,10 @@ impl Staging {
 
     fn write(&self, rel: &str, bytes: &[u8], source: &str, make_folder: bool) -> Result<()> {
         self.claim(rel, source)?;
-        if let Some((folder, _)) = rel.rsplit_once('/').filter(|_| make_folder) {
+        if self.public.in_place {
+            // The folders of an earlier build are there, but a new page's are not.
+            create_parent(&self.public.staging_dir.join(rel))?;
+        } else if let Some((folder, _)) = rel.rsplit_once('/').filter(|_| make_folder) {
             let path = self.public.staging_dir.join(folder);
             match fs::create_dir(&path) {
                 Ok(()) => {}
@@ -210,6 +258,10 @@ impl Staging {
 
     /// Swaps the staged folders in place of the old ones.
     pub fn commit(mut self) -> Result<()> {
+        if self.public.in_place {
+            self.committed = true;
+            return clear_fingerprint(&[&self.public.final_dir, &self.manifest.final_dir]);
+        }
         self.public.swap()?;
         self.manifest.swap()?;
         self.committed = true;
@@ -219,7 +271,7 @@ impl Staging {
 
 impl Drop for Staging {
     fn drop(&mut self) {
-        if !self.committed {
+        if !self.committed && !self.public.in_place {
             let _ = fs::remove_dir_all(&self.public.staging_dir);
             let _ = fs::remove_dir_all(&self.manifest.staging_dir);
         }
@@ -241,6 +293,7 @@ impl Target {
         Ok(Target {
             final_dir: final_dir.to_path_buf(),
             staging_dir,
+            in_place: false,
         })
     }
 
@@ -285,7 +338,7 @@ pub fn previous_build(public: &Path, manifest: &Path, fingerprint: &str) -> Opti
 
 /// Removes the recorded fingerprint from the markers of folders changed in place
 /// (by the preview), so no later build mistakes them for a complete build.
-pub fn clear_fingerprint(dirs: &[&Path]) -> Result<()> {
+fn clear_fingerprint(dirs: &[&Path]) -> Result<()> {
     for dir in dirs {
         if dir.is_dir() {
             fs::write(dir.join(MARKER), MARKER_TEXT).map_err(|e| Error::io("write", dir, e))?;
@@ -459,5 +512,34 @@ mod tests {
             text.contains("static/x.css") && text.contains("themes/t/static/x.css"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn an_update_in_place_checks_paths_and_keeps_other_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let (public, manifest) = (dir.path().join("public"), dir.path().join("manifest"));
+        let s = Staging::create(&public, &manifest).unwrap();
+        s.write_public("a/index.html", b"one", "first").unwrap();
+        s.write_public("b/index.html", b"gone", "second").unwrap();
+        s.set_fingerprint("f", "summary").unwrap();
+        s.commit().unwrap();
+
+        let s = Staging::update_in_place(&public, &manifest).unwrap();
+        s.write_public("a/index.html", b"two", "first").unwrap();
+        s.write_public("new/deep/index.html", b"three", "third")
+            .unwrap();
+        s.remove_public("b/index.html").unwrap();
+        assert!(s.write_public("../outside.html", b"x", "evil").is_err());
+        assert!(s.write_public("a/index.html", b"x", "again").is_err());
+        s.commit().unwrap();
+        assert_eq!(fs::read(public.join("a/index.html")).unwrap(), b"two");
+        assert_eq!(
+            fs::read(public.join("new/deep/index.html")).unwrap(),
+            b"three"
+        );
+        assert!(!public.join("b/index.html").exists());
+        assert!(!dir.path().join("outside.html").exists());
+        assert!(previous_build(&public, &manifest, "f").is_none());
+        assert!(Staging::update_in_place(&dir.path().join("none"), &manifest).is_err());
     }
 }
