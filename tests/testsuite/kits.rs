@@ -1,12 +1,10 @@
 //! Pitch kits: contents, links, QR codes, determinism and the errors kits can raise.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use common::{failing_build, snapshot, Fixture};
+use crate::common::{self, failing_build, snapshot, Fixture};
 use refkit::build::{build, BuildOptions};
 use refkit::kits::Secret;
 

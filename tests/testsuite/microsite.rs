@@ -1,8 +1,6 @@
 //! Brand pages and partner microsites built from a small fixture project.
 
-mod common;
-
-use common::{hrefs, snapshot, Fixture};
+use crate::common::{self, hrefs, snapshot, Fixture};
 
 #[test]
 fn brand_and_partner_pages_are_written_where_the_contract_says() {

@@ -1,8 +1,6 @@
 //! Test support: small fixture projects in temporary folders, built through the
 //! library or the real binary, with helpers to read what came out.
 
-#![allow(dead_code)]
-
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -1,10 +1,8 @@
 //! The demo project at the repository root builds and keeps the product's promises.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
-use common::{assert_alternates_resolve, hrefs, snapshot};
+use crate::common::{assert_alternates_resolve, hrefs, snapshot};
 use refkit::build::{build, BuildOptions};
 
 fn root() -> PathBuf {

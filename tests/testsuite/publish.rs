@@ -2,15 +2,13 @@
 //! what they publish: valid HTML (the Nu HTML Checker), internal links that resolve
 //! under a sub-path, a sitemap of brand pages only, robots.txt and the 404 page.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-use common::{snapshot, Fixture, TEST_SECRET};
+use crate::common::{snapshot, Fixture, TEST_SECRET};
 use serde::Deserialize;
 
 const WORKFLOW: &str = ".github/workflows/publish.yml";
