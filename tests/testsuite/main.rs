@@ -15,6 +15,7 @@ mod errors;
 mod fuzz_regressions;
 mod hostile;
 mod kits;
+mod layers;
 mod microsite;
 mod playbooks;
 mod publish;
