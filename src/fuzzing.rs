@@ -6,6 +6,7 @@
 //! `fuzz/regressions/<target>/`, which `tests/testsuite/fuzz_regressions.rs` replays on every
 //! test run, so the same input can never break again.
 
+pub use crate::text::markdown::Rendered;
 use std::path::Path;
 
 use crate::load::front_matter;

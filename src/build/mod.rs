@@ -10,7 +10,7 @@
 //! previous output, so a failure anywhere leaves `public/` and `manifest/` as they were.
 
 mod fingerprint;
-pub mod manifest;
+pub(crate) mod manifest;
 mod summary;
 
 pub use summary::{BuildSummary, MarketCounts};
@@ -98,7 +98,7 @@ pub fn load_project(root: &Path, base_url: Option<&str>) -> Result<Project> {
 
 /// Loads the project and keeps the partners `selection` matches; a selection naming
 /// an unknown market or partner, or matching nobody, is a usage error.
-pub fn load_selected(
+pub(crate) fn load_selected(
     root: &Path,
     base_url: Option<&str>,
     selection: &Selection,

@@ -47,7 +47,7 @@ fn today() -> String {
 
 /// Creates `content/stories/<slug>.<lang>.md` for every language; the translations
 /// record the new source as translated.
-pub fn new_story(root: &Path, slug: &str, date: &str) -> Result<Vec<PathBuf>> {
+pub(crate) fn new_story(root: &Path, slug: &str, date: &str) -> Result<Vec<PathBuf>> {
     if !slug::is_slug(slug) {
         return Err(Error::Usage(format!(
             "`{slug}` is not a safe slug: {}",
@@ -118,7 +118,7 @@ fn body_for(lang: &str) -> String {
 }
 
 /// Appends a valid partner entry to the registry with a fresh unique code; returns the code.
-pub fn new_partner(root: &Path, id: &str, market: &str, name: Option<&str>) -> Result<String> {
+pub(crate) fn new_partner(root: &Path, id: &str, market: &str, name: Option<&str>) -> Result<String> {
     if !slug::is_slug(id) {
         return Err(Error::Usage(format!(
             "`{id}` is not a safe partner id: {}",

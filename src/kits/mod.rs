@@ -7,10 +7,10 @@
 //! Partners are processed in parallel; every kit's bytes depend only on its inputs.
 
 mod archive;
-pub mod cadence;
-pub mod images;
-pub mod text;
-pub mod token;
+pub(crate) mod cadence;
+pub(crate) mod images;
+pub(crate) mod text;
+pub(crate) mod token;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -36,7 +36,7 @@ pub use token::Secret;
 
 /// One kit zip, as listed in `manifest/kits.csv`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct KitRecord {
+pub(crate) struct KitRecord {
     /// Partner id.
     pub partner: String,
     /// Partner's market.
@@ -66,7 +66,7 @@ struct Shared<'a> {
 }
 
 /// Builds every partner's kits into `staging`.
-pub fn build(
+pub(crate) fn build(
     project: &Project,
     templates: &Templates,
     locales: &Locales,

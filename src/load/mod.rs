@@ -6,10 +6,10 @@
 //! reporting every problem at once. Later stages only read the [`Project`].
 
 mod documents;
-pub mod front_matter;
-pub mod pitch;
-pub mod sources;
-pub mod translations;
+pub(crate) mod front_matter;
+pub(crate) mod pitch;
+pub(crate) mod sources;
+pub(crate) mod translations;
 
 use std::path::Path;
 
@@ -26,10 +26,8 @@ use crate::model::project::Project;
 use crate::model::settings::Settings;
 use crate::text::typography::typeset;
 
-pub use crate::text::markdown::Html;
-
 use crate::base::diagnostics::push_error;
-pub use documents::Parsed;
+pub(crate) use documents::Parsed;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -58,7 +56,7 @@ struct PageFront {
 }
 
 /// Loads the content of the project at `root`, reporting every problem at once.
-pub fn project(root: &Path, settings: Settings) -> Result<Project> {
+pub(crate) fn project(root: &Path, settings: Settings) -> Result<Project> {
     let mut report = Report::default();
     let banners = load_banners(root, &mut report);
     let stories = load_stories(root, &settings, &banners, &mut report);

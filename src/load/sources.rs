@@ -13,14 +13,14 @@ use crate::model::playbooks::{self, Playbook};
 use crate::model::settings::Settings;
 
 /// Reads and checks `site.yaml` in `root`.
-pub fn settings(root: &Path) -> Result<Settings> {
+pub(crate) fn settings(root: &Path) -> Result<Settings> {
     let path = root.join(SETTINGS_FILE);
     let text = read_text(&path, Path::new(SETTINGS_FILE))?;
     Settings::parse(&text)
 }
 
 /// Reads and checks the registry in `root`. A project without one has no partners.
-pub fn partners(root: &Path, settings: &Settings) -> Result<Vec<Partner>> {
+pub(crate) fn partners(root: &Path, settings: &Settings) -> Result<Vec<Partner>> {
     let path = root.join(REGISTRY_FILE);
     if !path.exists() {
         return Ok(Vec::new());
@@ -31,7 +31,7 @@ pub fn partners(root: &Path, settings: &Settings) -> Result<Vec<Partner>> {
 
 /// Reads every market's playbook, reporting every problem at once. `partners` is the
 /// whole registry (ambassadors are found there even when a build selects fewer).
-pub fn playbooks(
+pub(crate) fn playbooks(
     root: &Path,
     settings: &Settings,
     pitches: &[Pitch],

@@ -108,7 +108,7 @@ pub struct Partner {
 }
 
 /// True when `code` is a referral code refkit accepts.
-pub fn is_code(code: &str) -> bool {
+pub(crate) fn is_code(code: &str) -> bool {
     (4..=16).contains(&code.len())
         && code
             .bytes()
@@ -165,7 +165,7 @@ fn invisible_char(text: &str) -> Option<char> {
 }
 
 /// Checks the text of a registry.
-pub fn parse(text: &str, settings: &Settings) -> Result<Vec<Partner>> {
+pub(crate) fn parse(text: &str, settings: &Settings) -> Result<Vec<Partner>> {
     let file = Path::new(REGISTRY_FILE);
     let raw: RawRegistry = yaml::parse_file(file, text)?;
     let mut report = Report::default();

@@ -408,7 +408,7 @@ impl Settings {
 }
 
 /// Banner sizes of kits when site.yaml names none: a link preview, a square post, a story.
-pub const DEFAULT_KIT_SIZES: [(u32, u32); 3] = [(1200, 630), (1080, 1080), (1080, 1920)];
+pub(crate) const DEFAULT_KIT_SIZES: [(u32, u32); 3] = [(1200, 630), (1080, 1080), (1080, 1920)];
 
 fn parse_size(text: &str) -> Option<(u32, u32)> {
     let (w, h) = text.split_once(['x', '×'])?;

@@ -16,16 +16,16 @@ use std::sync::Mutex;
 use rayon::prelude::*;
 
 mod csv;
-pub mod guard;
+pub(crate) mod guard;
 mod lock;
 
-pub use csv::csv;
+pub(crate) use csv::csv;
 pub use lock::OutputLock;
 
 use crate::base::diagnostics::{display_path, Diagnostic, Error, Result};
 
 /// Name of the marker file refkit puts in every folder it creates.
-pub const MARKER: &str = ".refkit-output";
+pub(crate) const MARKER: &str = ".refkit-output";
 const MARKER_TEXT: &str = "This folder is written by refkit. It is replaced on every build.\n";
 
 /// One output folder being written: its final place and its staging place (the same
@@ -39,7 +39,7 @@ struct Target {
 
 /// Staging folders for `public/` and `manifest/`.
 #[derive(Debug)]
-pub struct Staging {
+pub(crate) struct Staging {
     public: Target,
     manifest: Target,
     written: Mutex<BTreeMap<PathBuf, String>>,
@@ -50,7 +50,7 @@ pub struct Staging {
 impl Staging {
     /// Creates empty staging folders beside `public` and `manifest`, after checking that
     /// both may be replaced.
-    pub fn create(public: &Path, manifest: &Path) -> Result<Staging> {
+    pub(crate) fn create(public: &Path, manifest: &Path) -> Result<Staging> {
         let public = Target::new(public)?;
         let manifest = Target::new(manifest)?;
         Ok(Staging {
@@ -69,7 +69,7 @@ impl Staging {
     /// or removed on drop, and [`Staging::commit`] clears the fingerprint in both
     /// markers, so no later build takes the folders for a complete one. Both folders
     /// must already carry refkit's marker.
-    pub fn update_in_place(public: &Path, manifest: &Path) -> Result<Staging> {
+    pub(crate) fn update_in_place(public: &Path, manifest: &Path) -> Result<Staging> {
         for dir in [public, manifest] {
             if !dir.join(MARKER).is_file() {
                 return Err(Error::Usage(format!(
@@ -94,7 +94,7 @@ impl Staging {
 
     /// Removes `rel` from the public folder of an update in place (a page that is no
     /// longer planned); a file that is not there is no error.
-    pub fn remove_public(&self, rel: &str) -> Result<()> {
+    pub(crate) fn remove_public(&self, rel: &str) -> Result<()> {
         refuse_unsafe(rel, "a page no longer planned")?;
         let path = self.public.staging_dir.join(rel);
         match fs::remove_file(&path) {
@@ -107,13 +107,18 @@ impl Staging {
 
     /// Writes `bytes` to `rel` (a `/`-separated path) in the public folder;
     /// `source` names where the file comes from, for collision errors.
-    pub fn write_public(&self, rel: &str, bytes: &[u8], source: &str) -> Result<()> {
+    pub(crate) fn write_public(&self, rel: &str, bytes: &[u8], source: &str) -> Result<()> {
         self.write(rel, bytes, source, false)
     }
 
     /// Writes `bytes` to `rel` in the public folder, creating its folder first: for
     /// files whose folder [`Staging::prepare_folders`] left to them.
-    pub fn write_public_in_own_folder(&self, rel: &str, bytes: &[u8], source: &str) -> Result<()> {
+    pub(crate) fn write_public_in_own_folder(
+        &self,
+        rel: &str,
+        bytes: &[u8],
+        source: &str,
+    ) -> Result<()> {
         self.write(rel, bytes, source, true)
     }
 
@@ -142,7 +147,7 @@ impl Staging {
     /// one system call each. Returns, per file, whether its folder was left to it.
     ///
     /// The other folders are made level by level, each level in parallel.
-    pub fn prepare_folders(&self, files: &[String]) -> Result<Vec<bool>> {
+    pub(crate) fn prepare_folders(&self, files: &[String]) -> Result<Vec<bool>> {
         fn folder_of(file: &str) -> Option<&str> {
             file.rsplit_once('/').map(|(folder, _)| folder)
         }
@@ -197,7 +202,7 @@ impl Staging {
     }
 
     /// Copies the file at `from` to `rel` in the public folder.
-    pub fn copy_public(&self, rel: &str, from: &Path, source: &str) -> Result<()> {
+    pub(crate) fn copy_public(&self, rel: &str, from: &Path, source: &str) -> Result<()> {
         self.claim(rel, source)?;
         let to = self.public.staging_dir.join(rel);
         create_parent(&to)?;
@@ -207,22 +212,22 @@ impl Staging {
     }
 
     /// Writes `bytes` to `rel` in the manifest folder.
-    pub fn write_manifest(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+    pub(crate) fn write_manifest(&self, rel: &str, bytes: &[u8]) -> Result<()> {
         write_file(&self.manifest.staging_dir, rel, bytes)
     }
 
     /// Bytes written to the public folder so far.
-    pub fn public_bytes(&self) -> u64 {
+    pub(crate) fn public_bytes(&self) -> u64 {
         self.bytes.load(Ordering::Relaxed)
     }
 
     /// Whether `rel` was already written to the public folder.
-    pub fn has_public(&self, rel: &str) -> bool {
+    pub(crate) fn has_public(&self, rel: &str) -> bool {
         self.lock().contains_key(Path::new(rel))
     }
 
     /// Files written to the public folder so far.
-    pub fn public_files(&self) -> usize {
+    pub(crate) fn public_files(&self) -> usize {
         self.lock().len()
     }
 
@@ -248,7 +253,7 @@ impl Staging {
 
     /// Records the build's input fingerprint and `summary` in both markers, so a later
     /// build of the same inputs can tell that there is nothing to do.
-    pub fn set_fingerprint(&self, fingerprint: &str, summary: &str) -> Result<()> {
+    pub(crate) fn set_fingerprint(&self, fingerprint: &str, summary: &str) -> Result<()> {
         let text = format!("{MARKER_TEXT}fingerprint: {fingerprint}\nsummary: {summary}\n");
         for dir in [&self.public.staging_dir, &self.manifest.staging_dir] {
             fs::write(dir.join(MARKER), &text).map_err(|e| Error::io("write", dir, e))?;
@@ -257,7 +262,7 @@ impl Staging {
     }
 
     /// Swaps the staged folders in place of the old ones.
-    pub fn commit(mut self) -> Result<()> {
+    pub(crate) fn commit(mut self) -> Result<()> {
         if self.public.in_place {
             self.committed = true;
             return clear_fingerprint(&[&self.public.final_dir, &self.manifest.final_dir]);
@@ -325,7 +330,7 @@ impl Target {
 
 /// The summary recorded by the build that wrote `public` and `manifest`, when both
 /// were written by one build of inputs with `fingerprint`.
-pub fn previous_build(public: &Path, manifest: &Path, fingerprint: &str) -> Option<String> {
+pub(crate) fn previous_build(public: &Path, manifest: &Path, fingerprint: &str) -> Option<String> {
     let read = |dir: &Path| fs::read_to_string(dir.join(MARKER)).ok();
     let (a, b) = (read(public)?, read(manifest)?);
     if a != b || !a.contains(&format!("fingerprint: {fingerprint}\n")) {

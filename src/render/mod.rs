@@ -4,8 +4,8 @@
 //! messages ([`locales`]), compiled templates ([`templates`]) and the values templates
 //! are given ([`values`]).
 
-pub mod links;
-pub mod locales;
-pub mod templates;
-pub mod urls;
-pub mod values;
+pub(crate) mod links;
+pub(crate) mod locales;
+pub(crate) mod templates;
+pub(crate) mod urls;
+pub(crate) mod values;

@@ -13,7 +13,7 @@ use crate::render::urls::Urls;
 use crate::text::l10n::Formatter;
 
 /// A template map from key-value pairs, in order.
-pub fn obj(pairs: Vec<(&'static str, Value)>) -> Value {
+pub(crate) fn obj(pairs: Vec<(&'static str, Value)>) -> Value {
     let mut map = Map::new();
     for (k, v) in pairs {
         map.insert(k.into(), v);
@@ -22,13 +22,13 @@ pub fn obj(pairs: Vec<(&'static str, Value)>) -> Value {
 }
 
 /// A string value, or `none`.
-pub fn opt(s: Option<&str>) -> Value {
+pub(crate) fn opt(s: Option<&str>) -> Value {
     s.map_or_else(Value::none, Value::from)
 }
 
 /// The `market` template value of `partner`'s market, amounts formatted by
 /// `formatter`: the headline figures of the partner's resolved playbook.
-pub fn market_value(
+pub(crate) fn market_value(
     settings: &crate::model::settings::Settings,
     partner: &Partner,
     playbook: &PartnerPlaybook,
@@ -55,7 +55,7 @@ pub fn market_value(
 }
 
 /// The `playbook` template value: the partner's resolved playbook in `lang`.
-pub fn playbook_value(
+pub(crate) fn playbook_value(
     settings: &crate::model::settings::Settings,
     playbook: &PartnerPlaybook,
     lang: &str,
@@ -129,7 +129,7 @@ fn contact_value(contact: Option<&LocalContact>) -> Value {
 }
 
 /// A story as a card in a list: slug, title, summary, date, URL and banner.
-pub fn story_card(urls: &Urls, story: &Story, lang: &str, url: String) -> Value {
+pub(crate) fn story_card(urls: &Urls, story: &Story, lang: &str, url: String) -> Value {
     let t = story.text(lang);
     obj(vec![
         ("slug", Value::from(story.slug.as_str())),
@@ -148,7 +148,7 @@ pub fn story_card(urls: &Urls, story: &Story, lang: &str, url: String) -> Value 
 
 /// The `partner` template value; `contact` is the partner's local ambassador as its
 /// playbook resolves it (the registry's `contact`, else the market's ambassador).
-pub fn partner_value(p: &Partner, playbook: &PartnerPlaybook) -> Value {
+pub(crate) fn partner_value(p: &Partner, playbook: &PartnerPlaybook) -> Value {
     let contact = contact_value(playbook.contact.as_ref());
     let stage = crate::model::playbooks::stage_name(p.stage);
     let tier = crate::model::playbooks::tier_name(p.tier);
@@ -173,7 +173,7 @@ pub fn partner_value(p: &Partner, playbook: &PartnerPlaybook) -> Value {
 }
 
 /// What a story's structured data says about it.
-pub struct ArticleFacts<'a> {
+pub(crate) struct ArticleFacts<'a> {
     /// The story's title.
     pub headline: &'a str,
     /// Its summary.
@@ -191,7 +191,7 @@ pub struct ArticleFacts<'a> {
 /// schema.org `Article` data as JSON that is safe inside `<script type="application/ld+json">`:
 /// every `<`, `>` and `&` (and the JavaScript line separators) is written as a `\u`
 /// escape, so no front-matter text can close the script element or open a comment.
-pub fn json_ld(facts: &ArticleFacts<'_>) -> String {
+pub(crate) fn json_ld(facts: &ArticleFacts<'_>) -> String {
     // Written directly, keys in sorted order: this runs for every story page.
     let mut out = String::with_capacity(320);
     out.push_str(r#"{"@context":"https://schema.org","@type":"Article","datePublished":"#);

@@ -22,7 +22,7 @@ use crate::render::values::{
 
 /// Prepared template values for one build.
 #[derive(Debug)]
-pub struct Contexts<'a> {
+pub(crate) struct Contexts<'a> {
     project: &'a Project,
     urls: Urls,
     site: Value,
@@ -36,7 +36,7 @@ pub struct Contexts<'a> {
 
 impl<'a> Contexts<'a> {
     /// Prepares the shared values of `project`; `locales` formats amounts per language.
-    pub fn new(
+    pub(crate) fn new(
         project: &'a Project,
         locales: &'a Locales,
         preview: bool,
@@ -83,12 +83,12 @@ impl<'a> Contexts<'a> {
     }
 
     /// The URL maker.
-    pub fn urls(&self) -> &Urls {
+    pub(crate) fn urls(&self) -> &Urls {
         &self.urls
     }
 
     /// The page's root-relative URL.
-    pub fn url_of(&self, job: &Job<'_>) -> String {
+    pub(crate) fn url_of(&self, job: &Job<'_>) -> String {
         match *job {
             Job::Entry => self.urls.entry(),
             Job::Home { lang }
@@ -100,7 +100,7 @@ impl<'a> Contexts<'a> {
 
     /// The URL of the same page in language `lang` (for the entry page: that
     /// language's home).
-    pub fn url_in(&self, job: &Job<'_>, lang: &str) -> String {
+    pub(crate) fn url_in(&self, job: &Job<'_>, lang: &str) -> String {
         let urls = &self.urls;
         match *job {
             Job::Entry | Job::Home { .. } => urls.home(lang),
@@ -120,7 +120,7 @@ impl<'a> Contexts<'a> {
     }
 
     /// The page's root-relative URL and its template context.
-    pub fn for_job(&self, job: &Job<'_>) -> (String, Context) {
+    pub(crate) fn for_job(&self, job: &Job<'_>) -> (String, Context) {
         let urls = &self.urls;
         let settings = &self.project.settings;
         let (lang, partner): (&str, Option<&Partner>) = match *job {
@@ -227,7 +227,7 @@ impl<'a> Contexts<'a> {
     /// the default language and `languages` lists each language with its home page
     /// (templates print each part with `t(key=…, lang=…)`). It has no canonical URL,
     /// alternates or switcher, and is never indexed.
-    pub fn for_not_found(&self) -> Context {
+    pub(crate) fn for_not_found(&self) -> Context {
         let urls = &self.urls;
         let settings = &self.project.settings;
         let languages: Vec<Value> = settings

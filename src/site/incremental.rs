@@ -50,7 +50,7 @@ impl RenderCache {
 }
 
 /// The key of every planned page, by output path.
-pub fn keys(
+pub(crate) fn keys(
     project: &Project,
     templates: &Templates,
     jobs: &[Job<'_>],
@@ -107,7 +107,7 @@ pub fn keys(
 /// Renders the pages whose key changed and writes them through `staging` (an update
 /// in place of the preview's output); removes pages no longer planned. Returns how
 /// many pages were rendered.
-pub fn update(
+pub(crate) fn update(
     staging: &Staging,
     jobs: &[Job<'_>],
     contexts: &Contexts<'_>,

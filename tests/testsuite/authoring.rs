@@ -176,9 +176,9 @@ fn stale_translations_are_marked_in_the_preview_only() {
         &common::story("Первая", None).replace("date:", "source_hash: 0000000000000000\ndate:"),
     );
     let build = |preview| {
-        refkit::build::build(&refkit::build::BuildOptions {
+        refkit::build(&refkit::BuildOptions {
             root: f.root().to_path_buf(),
-            secret: Some(refkit::kits::Secret::new(b"x")),
+            secret: Some(refkit::Secret::new(b"x")),
             preview,
             ..Default::default()
         })

@@ -708,7 +708,7 @@ fn a_second_build_of_the_same_output_waits_its_turn_by_failing_cleanly() {
     assert_refused(
         |f| {
             *held.lock().unwrap() =
-                Some(refkit::output::OutputLock::acquire(&f.root().join("public")).unwrap());
+                Some(refkit::OutputLock::acquire(&f.root().join("public")).unwrap());
         },
         &[],
         2,

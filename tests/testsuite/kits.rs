@@ -5,8 +5,8 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use crate::common::{self, failing_build, snapshot, Fixture};
-use refkit::build::{build, BuildOptions};
-use refkit::kits::Secret;
+use refkit::Secret;
+use refkit::{build, BuildOptions};
 
 /// Every entry of a zip: name → (compression method, bytes).
 fn unzip(path: &Path) -> BTreeMap<String, (zip::CompressionMethod, Vec<u8>)> {
@@ -377,7 +377,7 @@ fn crc32(bytes: &[u8]) -> u32 {
 
 // The demo project's kits.
 
-fn demo_build() -> (tempfile::TempDir, refkit::model::project::Project) {
+fn demo_build() -> (tempfile::TempDir, refkit::Project) {
     let out = tempfile::tempdir().unwrap();
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     build(&BuildOptions {
@@ -388,7 +388,7 @@ fn demo_build() -> (tempfile::TempDir, refkit::model::project::Project) {
         ..BuildOptions::default()
     })
     .unwrap();
-    let project = refkit::build::load_project(&root, None).unwrap();
+    let project = refkit::load_project(&root, None).unwrap();
     (out, project)
 }
 

@@ -80,7 +80,7 @@ struct RawTouch {
 }
 
 /// Checks the text of one market's playbook; `None` when it has errors (reported).
-pub fn parse(
+pub(crate) fn parse(
     file: &Path,
     text: &str,
     market: &str,

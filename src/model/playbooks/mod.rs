@@ -234,10 +234,10 @@ impl Playbook {
 
 mod check;
 
-pub use check::parse;
+pub(crate) use check::parse;
 
 /// The registry word of a stage.
-pub fn stage_name(stage: Stage) -> &'static str {
+pub(crate) fn stage_name(stage: Stage) -> &'static str {
     match stage {
         Stage::Pilot => "pilot",
         Stage::Active => "active",
@@ -246,7 +246,7 @@ pub fn stage_name(stage: Stage) -> &'static str {
 }
 
 /// The registry word of a tier.
-pub fn tier_name(tier: Tier) -> &'static str {
+pub(crate) fn tier_name(tier: Tier) -> &'static str {
     match tier {
         Tier::Small => "small",
         Tier::Medium => "medium",

@@ -29,7 +29,7 @@ use crate::text::l10n::Formatter;
 
 /// Where a message is defined, and what `check` needs to know about it.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Definition {
+pub(crate) struct Definition {
     /// File relative to the project root.
     pub file: PathBuf,
     /// 1-based line of `id =`.
@@ -42,7 +42,7 @@ pub struct Definition {
 }
 
 /// CLDR plural categories, the variant keys of a plural selector.
-pub const PLURAL_CATEGORIES: &[&str] = &["zero", "one", "two", "few", "many", "other"];
+pub(crate) const PLURAL_CATEGORIES: &[&str] = &["zero", "one", "two", "few", "many", "other"];
 
 fn walk_pattern(pattern: &ast::Pattern<&str>, info: &mut Definition) {
     for element in &pattern.elements {
@@ -104,7 +104,7 @@ fn walk_inline(inline: &ast::InlineExpression<&str>, info: &mut Definition) {
 
 /// Deepest nesting of placeables (`{ { … } }`) a message may use. Real messages nest
 /// two or three deep; a limit keeps hostile files from exhausting the parser's stack.
-pub const MAX_PLACEABLE_DEPTH: usize = 16;
+pub(crate) const MAX_PLACEABLE_DEPTH: usize = 16;
 
 /// The line and depth of the first point where placeables in `text` nest deeper than
 /// [`MAX_PLACEABLE_DEPTH`]. Braces inside string literals and comments do not count.
@@ -166,7 +166,7 @@ fn find_cycle(graph: &BTreeMap<String, Vec<String>>, start: &str) -> Option<Vec<
 }
 
 /// The messages of every language of the site.
-pub struct Locales {
+pub(crate) struct Locales {
     bundles: BTreeMap<String, FluentBundle<FluentResource>>,
     formatters: BTreeMap<String, std::sync::Arc<Formatter>>,
     definitions: BTreeMap<String, BTreeMap<String, Definition>>,
@@ -182,7 +182,7 @@ impl std::fmt::Debug for Locales {
 
 /// A value passed to a message: `{ $name }`.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Arg {
+pub(crate) enum Arg {
     /// Text.
     Text(String),
     /// A number; plural selectors choose their variant from it.
@@ -191,7 +191,7 @@ pub enum Arg {
 
 impl Locales {
     /// Loads `locales/<lang>/*.ftl` for every language of the site.
-    pub fn load(root: &Path, settings: &Settings) -> Result<Locales> {
+    pub(crate) fn load(root: &Path, settings: &Settings) -> Result<Locales> {
         let mut report = Report::default();
         let mut bundles = BTreeMap::new();
         let mut definitions = BTreeMap::new();
@@ -349,7 +349,7 @@ impl Locales {
     }
 
     /// The number, money and date formatter of `lang`.
-    pub fn formatter(&self, lang: &str) -> std::result::Result<&Formatter, String> {
+    pub(crate) fn formatter(&self, lang: &str) -> std::result::Result<&Formatter, String> {
         self.formatters
             .get(lang)
             .map(|f| &**f)
@@ -357,17 +357,17 @@ impl Locales {
     }
 
     /// True when `key` is defined in `lang`.
-    pub fn has(&self, lang: &str, key: &str) -> bool {
+    pub(crate) fn has(&self, lang: &str, key: &str) -> bool {
         self.bundles.get(lang).is_some_and(|b| b.has_message(key))
     }
 
     /// Where each message of `lang` is defined, by id.
-    pub fn definitions(&self, lang: &str) -> Option<&BTreeMap<String, Definition>> {
+    pub(crate) fn definitions(&self, lang: &str) -> Option<&BTreeMap<String, Definition>> {
         self.definitions.get(lang)
     }
 
     /// Formats message `key` of `lang` with `args`.
-    pub fn format(
+    pub(crate) fn format(
         &self,
         lang: &str,
         key: &str,

@@ -29,7 +29,7 @@
 use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd};
 
 /// No-break space (U+00A0).
-pub const NBSP: char = '\u{a0}';
+pub(crate) const NBSP: char = '\u{a0}';
 
 /// One-letter Russian prepositions and conjunctions that must not end a line.
 const RUSSIAN_SHORT_WORDS: &[char] = &['в', 'к', 'с', 'у', 'о', 'и', 'а', 'я'];
@@ -39,7 +39,7 @@ const NUMBER_SIGNS: &[char] = &['₽', '$', '€', '£', '%', '‰'];
 
 /// The typographic conventions of a language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Style {
+pub(crate) enum Style {
     /// English: curly quotes, em dashes.
     English,
     /// Russian: «ёлочки» and „лапки“, no-break spaces after one-letter words.
@@ -50,7 +50,7 @@ pub enum Style {
 
 impl Style {
     /// The style of language `lang` (an ISO 639-1 code).
-    pub fn for_lang(lang: &str) -> Style {
+    pub(crate) fn for_lang(lang: &str) -> Style {
         match lang {
             "en" => Style::English,
             "ru" => Style::Russian,
@@ -60,7 +60,7 @@ impl Style {
 }
 
 /// Typesets a run of prose in `lang`, starting with fresh state (a new block).
-pub fn typeset(text: &str, lang: &str) -> String {
+pub(crate) fn typeset(text: &str, lang: &str) -> String {
     let mut setter = Typesetter::new(Style::for_lang(lang));
     let mut out = String::with_capacity(text.len() + 8);
     setter.push(text, &mut out);
@@ -69,7 +69,7 @@ pub fn typeset(text: &str, lang: &str) -> String {
 
 /// Typesets text that may hold HTML tags (interface messages): the tags and character
 /// references are copied as they are, the text between them is typeset as one block.
-pub fn typeset_markup(text: &str, lang: &str) -> String {
+pub(crate) fn typeset_markup(text: &str, lang: &str) -> String {
     let style = Style::for_lang(lang);
     if style == Style::Unchanged || !text.contains(['<', '&']) {
         return typeset(text, lang);
@@ -124,7 +124,7 @@ fn next_opaque(text: &str) -> Option<(usize, usize)> {
 /// so a quote opened before `*emphasis*` is closed after it. Image alt text is
 /// typeset: it is what a reader hears or sees instead of the image. Link targets,
 /// titles, code spans and raw HTML are never touched.
-pub fn typeset_events<'a>(events: Vec<Event<'a>>, lang: &str) -> Vec<Event<'a>> {
+pub(crate) fn typeset_events<'a>(events: Vec<Event<'a>>, lang: &str) -> Vec<Event<'a>> {
     let style = Style::for_lang(lang);
     if style == Style::Unchanged {
         return events;
@@ -231,7 +231,7 @@ fn is_inline_end(tag: &TagEnd) -> bool {
 
 mod typesetter;
 
-pub use typesetter::Typesetter;
+pub(crate) use typesetter::Typesetter;
 
 #[cfg(test)]
 mod tests;

@@ -5,7 +5,7 @@ use super::*;
 
 /// The state of typesetting one block of prose, fed in pieces.
 #[derive(Debug, Clone)]
-pub struct Typesetter {
+pub(crate) struct Typesetter {
     style: Style,
     /// The last character written (or a stand-in for code), `None` at a block start.
     pub(super) prev: Option<char>,
@@ -26,7 +26,7 @@ const OPAQUE: char = '\u{fffc}';
 
 impl Typesetter {
     /// A typesetter at the start of a block.
-    pub fn new(style: Style) -> Typesetter {
+    pub(crate) fn new(style: Style) -> Typesetter {
         Typesetter {
             style,
             prev: None,
@@ -38,25 +38,25 @@ impl Typesetter {
     }
 
     /// A new block starts: quotes and words do not carry over.
-    pub fn reset(&mut self) {
+    pub(crate) fn reset(&mut self) {
         *self = Typesetter::new(self.style);
     }
 
     /// Something that is not prose (code, a tag) stands between two pieces of text.
-    pub fn opaque(&mut self) {
+    pub(crate) fn opaque(&mut self) {
         self.prev = Some(OPAQUE);
         self.word_len = 0;
     }
 
     /// A line break stands between two pieces of text.
-    pub fn space(&mut self) {
+    pub(crate) fn space(&mut self) {
         self.prev = Some('\n');
         self.word_len = 0;
     }
 
     /// Typesets `text`, continuing from what came before, onto `out`. Returns whether
     /// what it wrote is `text` itself (no rule changed anything).
-    pub fn push(&mut self, text: &str, out: &mut String) -> bool {
+    pub(crate) fn push(&mut self, text: &str, out: &mut String) -> bool {
         let unchanged = self.set(text, out, true);
         if unchanged {
             out.push_str(text);
