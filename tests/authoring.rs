@@ -180,7 +180,7 @@ fn stale_translations_are_marked_in_the_preview_only() {
     let build = |preview| {
         refkit::build::build(&refkit::build::BuildOptions {
             root: f.root().to_path_buf(),
-            secret: Some(refkit::kits::Secret::new(b"x")),
+            env: refkit::base::env::Environment::default().with_secret("x"),
             preview,
             ..Default::default()
         })

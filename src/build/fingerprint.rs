@@ -26,14 +26,11 @@ pub(super) fn fingerprint(root: &Path, options: &BuildOptions, secret: &Secret) 
         .as_bytes(),
     );
     field(secret.token("refkit-fingerprint").as_bytes());
-    field(
-        std::env::var("SOURCE_DATE_EPOCH")
-            .unwrap_or_default()
-            .as_bytes(),
-    );
+    let epoch = options.env.source_date_epoch;
+    field(epoch.map(|s| s.to_string()).unwrap_or_default().as_bytes());
     field(&std::fs::read(root.join(crate::base::vocab::SETTINGS_FILE)).unwrap_or_default());
     let mut files = Vec::new();
-    for dir in ["content", "templates", "themes", "locales", "static"] {
+    for dir in crate::base::vocab::SOURCE_FOLDERS {
         files.extend(crate::base::files::files_under(root, &root.join(dir))?);
     }
     // Each file is hashed on its own, in parallel; the fingerprint hashes those hashes in order.

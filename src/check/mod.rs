@@ -15,6 +15,7 @@ use std::sync::Arc;
 use pulldown_cmark::{Event, Parser, Tag};
 
 use crate::base::diagnostics::{display_path, Diagnostic, Error, Report, Result};
+use crate::base::env::Environment;
 use crate::build::{build, BuildOptions};
 use crate::load::translations::{self, State};
 use crate::model::project::Project;
@@ -44,8 +45,9 @@ fn required_plurals(lang: &str) -> &'static [&'static str] {
     }
 }
 
-/// Checks the project at `root`, returning every finding (errors and warnings).
-pub fn check(root: &Path) -> Result<Vec<Diagnostic>> {
+/// Checks the project at `root`, returning every finding (errors and warnings); the
+/// trial build sees `env`, as `refkit build` would.
+pub fn check(root: &Path, env: &Environment) -> Result<Vec<Diagnostic>> {
     let settings = match Settings::load(root) {
         Ok(s) => s,
         Err(Error::Content(d)) => return Ok(d),
@@ -87,7 +89,7 @@ pub fn check(root: &Path) -> Result<Vec<Diagnostic>> {
             out: Some(public.clone()),
             manifest: Some(scratch.path().join("manifest")),
             base_url: None,
-            secret: None,
+            env: env.clone(),
             skip_kits: false,
             progress: false,
             preview: false,

@@ -4,6 +4,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::base::diagnostics::{display_path, Diagnostic, Error, Result};
+use crate::base::env::Environment;
 use crate::base::slug;
 use crate::base::vocab::REGISTRY_FILE;
 use crate::cli::NewCommand;
@@ -15,7 +16,8 @@ use crate::model::settings::Settings;
 pub fn run(command: NewCommand) -> Result<()> {
     match command {
         NewCommand::Story { slug, root } => {
-            for file in new_story(&root.root, &slug, &today())? {
+            let today = today(Environment::from_process().source_date_epoch);
+            for file in new_story(&root.root, &slug, &today)? {
                 println!("created {}", display_path(&file));
             }
         }
@@ -32,16 +34,13 @@ pub fn run(command: NewCommand) -> Result<()> {
     Ok(())
 }
 
-/// Today's date in UTC as `YYYY-MM-DD` (`SOURCE_DATE_EPOCH` when set).
-fn today() -> String {
-    let seconds = std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|s| s.trim().parse::<i64>().ok())
-        .unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0))
-        });
+/// Today's date in UTC as `YYYY-MM-DD` (the day of `source_date_epoch` when set).
+fn today(source_date_epoch: Option<i64>) -> String {
+    let seconds = source_date_epoch.unwrap_or_else(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0))
+    });
     let (y, m, d) = crate::base::dates::civil_date(seconds.div_euclid(86_400));
     format!("{y:04}-{m:02}-{d:02}")
 }

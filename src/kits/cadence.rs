@@ -63,12 +63,9 @@ pub fn calendar(product: &str, name: &str, stamp: &str, events: &[Event]) -> Str
     out
 }
 
-/// The calendar stamp: `SOURCE_DATE_EPOCH` when set, else midnight of `start`.
-pub fn stamp(start: Date) -> String {
-    let seconds = std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|s| s.trim().parse::<i64>().ok())
-        .unwrap_or_else(|| start.unix_seconds());
+/// The calendar stamp: `source_date_epoch` when set, else midnight of `start`.
+pub fn stamp(start: Date, source_date_epoch: Option<i64>) -> String {
+    let seconds = source_date_epoch.unwrap_or_else(|| start.unix_seconds());
     let day = Date::from_unix_seconds(seconds);
     let rest = seconds.rem_euclid(86_400);
     format!(
@@ -133,6 +130,7 @@ pub(super) fn for_kit(
     partner: &Partner,
     lang: &str,
     start: Option<Date>,
+    source_date_epoch: Option<i64>,
     locales: &Locales,
     attribution: &Attribution,
 ) -> Result<KitCadence> {
@@ -242,7 +240,12 @@ pub(super) fn for_kit(
     if let Some(start) = start {
         entries.push(Entry::text(
             "cadence.ics",
-            calendar(&settings.title, &plan_title, &stamp(start), &events),
+            calendar(
+                &settings.title,
+                &plan_title,
+                &stamp(start, source_date_epoch),
+                &events,
+            ),
         ));
     }
     Ok(KitCadence {
@@ -283,15 +286,20 @@ mod tests {
             description: "Copy: pitch/email.txt\nLink: https://x.test/?a=1".into(),
             url: "https://x.test/?a=1".into(),
         }];
-        let ics = calendar("Test", "Plan", &stamp(start), &events);
+        let ics = calendar("Test", "Plan", &stamp(start, None), &events);
         assert!(ics.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:"));
         assert!(ics.ends_with("END:VCALENDAR\r\n"));
         assert!(!ics.replace("\r\n", "").contains('\n'));
         assert!(ics.contains("\r\nDTSTART;VALUE=DATE:20260604\r\n"));
         assert!(ics.contains("\r\nSUMMARY:Send the e-mail\\, today\r\n"));
         assert!(ics.contains("DESCRIPTION:Copy: pitch/email.txt\\nLink: https://x.test/?a=1"));
-        if std::env::var_os("SOURCE_DATE_EPOCH").is_none() {
-            assert!(ics.contains("\r\nDTSTAMP:20260601T000000Z\r\n"));
-        }
+        assert!(ics.contains("\r\nDTSTAMP:20260601T000000Z\r\n"));
+    }
+
+    #[test]
+    fn the_stamp_is_source_date_epoch_when_set_else_midnight_of_the_start() {
+        let start = Date::parse("2026-06-01").unwrap();
+        assert_eq!(stamp(start, None), "20260601T000000Z");
+        assert_eq!(stamp(start, Some(1_764_547_261)), "20251201T000101Z");
     }
 }

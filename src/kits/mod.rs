@@ -18,6 +18,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use tera::{Context, Value};
 
+use crate::base::dates::Date;
 use crate::base::diagnostics::{display_path, Diagnostic, Error, Report, Result};
 use crate::base::vocab::{KIT, QR};
 use crate::model::documents::Pitch;
@@ -63,6 +64,22 @@ struct Shared<'a> {
     /// Index in `project.pitches` → the pitch as plain text, placeholders kept.
     pitch_text: Vec<String>,
     modified: zip::DateTime,
+    /// Cadence start of partners whose registry entry sets none.
+    default_start: Option<Date>,
+    /// `SOURCE_DATE_EPOCH`, the stamp of calendars.
+    source_date_epoch: Option<i64>,
+}
+
+/// What kits take from the command line and the environment rather than the project.
+#[derive(Debug, Clone)]
+pub struct KitOptions {
+    /// The secret kit addresses derive from.
+    pub secret: Secret,
+    /// Where cadences start for partners whose registry entry sets no `start`
+    /// (`--start`, else the day of `SOURCE_DATE_EPOCH`); never the clock.
+    pub default_start: Option<Date>,
+    /// `SOURCE_DATE_EPOCH`: the timestamp of every zip entry and calendar.
+    pub source_date_epoch: Option<i64>,
 }
 
 /// Builds every partner's kits into `staging`.
@@ -72,13 +89,13 @@ pub fn build(
     locales: &Locales,
     attribution: &Attribution,
     staging: &Staging,
-    secret: &Secret,
+    options: &KitOptions,
     progress: &indicatif::ProgressBar,
 ) -> Result<Vec<KitRecord>> {
     if project.partners.is_empty() {
         return Ok(Vec::new());
     }
-    let shared = Shared::prepare(project)?;
+    let shared = Shared::prepare(project, options)?;
     for banner in &shared.banners {
         staging.write_public(
             &format!("kits/assets/{}", banner.file_name()),
@@ -97,7 +114,7 @@ pub fn build(
                 locales,
                 attribution,
                 staging,
-                secret,
+                &options.secret,
             );
             progress.inc(1);
             kits
@@ -145,7 +162,7 @@ fn first_per_file(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
 }
 
 impl<'a> Shared<'a> {
-    fn prepare(project: &'a Project) -> Result<Shared<'a>> {
+    fn prepare(project: &'a Project, options: &KitOptions) -> Result<Shared<'a>> {
         let sizes: Vec<Size> = project
             .settings
             .kit_sizes
@@ -217,7 +234,9 @@ impl<'a> Shared<'a> {
             banners,
             story_text,
             pitch_text,
-            modified: archive::timestamp(),
+            modified: archive::timestamp(options.source_date_epoch),
+            default_start: options.default_start,
+            source_date_epoch: options.source_date_epoch,
         })
     }
 }
@@ -627,8 +646,16 @@ fn kit_content(
     }
     report.into_result()?;
 
-    let start = partner.start.or(project.settings.cadence_start);
-    let cadence = cadence::for_kit(project, partner, lang, start, locales, attribution)?;
+    let start = partner.start.or(shared.default_start);
+    let cadence = cadence::for_kit(
+        project,
+        partner,
+        lang,
+        start,
+        shared.source_date_epoch,
+        locales,
+        attribution,
+    )?;
     entries.extend(cadence.entries);
     links.extend(cadence.links);
 

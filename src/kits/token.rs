@@ -8,8 +8,7 @@
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
-/// The environment variable holding the secret.
-pub const SECRET_VAR: &str = "REFKIT_SECRET";
+use crate::base::env::Environment;
 
 /// Used when `REFKIT_SECRET` is unset: fine for previews, never for publishing.
 pub const DEVELOPMENT_SECRET: &str = "refkit-development-secret-do-not-publish";
@@ -30,10 +29,11 @@ impl std::fmt::Debug for Secret {
 }
 
 impl Secret {
-    /// Reads `REFKIT_SECRET`, falling back to the development secret when it is unset or empty.
-    pub fn from_env() -> Secret {
-        match std::env::var(SECRET_VAR) {
-            Ok(s) if !s.is_empty() => Secret::new(s.as_bytes()),
+    /// The secret of `env` (`REFKIT_SECRET`), or the development secret when it is
+    /// unset or empty.
+    pub fn from_env(env: &Environment) -> Secret {
+        match env.secret.as_deref() {
+            Some(s) if !s.is_empty() => Secret::new(s.as_bytes()),
             _ => Secret::development(),
         }
     }
@@ -96,6 +96,14 @@ mod tests {
         assert_ne!(a.token("harbor"), a.token("harbour"));
         assert_ne!(a.token("harbor"), Secret::new(b"two").token("harbor"));
         assert!(a.token("x").bytes().all(|b| b.is_ascii_hexdigit()));
+    }
+
+    #[test]
+    fn an_environment_without_a_secret_gives_the_development_secret() {
+        assert!(Secret::from_env(&Environment::default()).is_development());
+        let set = Secret::from_env(&Environment::default().with_secret("one"));
+        assert!(!set.is_development());
+        assert_eq!(set.token("harbor"), Secret::new(b"one").token("harbor"));
     }
 
     #[test]

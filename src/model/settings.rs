@@ -116,9 +116,6 @@ pub struct Settings {
     pub theme: String,
     /// Banner sizes in kits, as (width, height).
     pub kit_sizes: Vec<(u32, u32)>,
-    /// Where cadences start for partners whose registry entry sets no `start`: set by
-    /// the build from `--start` or `SOURCE_DATE_EPOCH`, never from the clock.
-    pub cadence_start: Option<crate::base::dates::Date>,
 }
 
 impl Settings {
@@ -409,7 +406,6 @@ impl Settings {
             referral: referral.expect("a scheme error is reported above"),
             theme,
             kit_sizes,
-            cadence_start: None,
         })
     }
 }

@@ -272,7 +272,7 @@ impl Fixture {
     pub fn build(&self) -> Result<BuildSummary, Error> {
         build(&BuildOptions {
             root: self.root().to_path_buf(),
-            secret: Some(refkit::kits::Secret::new(TEST_SECRET.as_bytes())),
+            env: refkit::base::env::Environment::default().with_secret(TEST_SECRET),
             ..BuildOptions::default()
         })
     }
