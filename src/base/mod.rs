@@ -8,6 +8,7 @@ pub mod dates;
 pub mod diagnostics;
 pub mod env;
 pub mod files;
+pub mod named;
 pub mod slug;
 pub mod vocab;
 pub mod yaml;

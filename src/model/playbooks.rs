@@ -618,7 +618,7 @@ impl Checker<'_> {
                     Some(p) => {
                         report.push(self.at(&id.referenced, format!(
                             "partner `{}` cannot be the ambassador of market `{}`: it is a {} partner of market `{}`",
-                            p.id, self.market, stage_name(p.stage), p.market
+                            p.id, self.market, p.stage.name(), p.market
                         )).help("name a partner of this market whose stage is `ambassador`"));
                         None
                     }
@@ -667,24 +667,6 @@ impl Checker<'_> {
 /// Errors reported so far.
 fn errors(report: &Report) -> usize {
     report.diagnostics().iter().filter(|d| d.is_error()).count()
-}
-
-/// The registry word of a stage.
-pub fn stage_name(stage: Stage) -> &'static str {
-    match stage {
-        Stage::Pilot => "pilot",
-        Stage::Active => "active",
-        Stage::Ambassador => "ambassador",
-    }
-}
-
-/// The registry word of a tier.
-pub fn tier_name(tier: Tier) -> &'static str {
-    match tier {
-        Tier::Small => "small",
-        Tier::Medium => "medium",
-        Tier::Large => "large",
-    }
 }
 
 #[cfg(test)]
