@@ -16,6 +16,7 @@ use pulldown_cmark::{Event, Parser, Tag};
 
 use crate::base::diagnostics::{display_path, Diagnostic, Error, Report, Result};
 use crate::base::env::Environment;
+use crate::base::vocab::messages;
 use crate::build::{build, BuildOptions};
 use crate::load::translations::{self, State};
 use crate::model::project::Project;
@@ -24,17 +25,6 @@ use crate::render::links::Attribution;
 use crate::render::locales::{Locales, PLURAL_CATEGORIES};
 use crate::render::templates::Templates;
 use crate::render::urls::Urls;
-
-/// Fluent messages refkit formats itself, outside templates.
-const ENGINE_MESSAGES: &[&str] = &[
-    "kit-story-cta",
-    "cadence-title",
-    "cadence-start",
-    "cadence-no-start",
-    "cadence-day",
-    "cadence-copy",
-    "cadence-link",
-];
 
 /// Plural categories each language needs in a plural selector (CLDR).
 fn required_plurals(lang: &str) -> &'static [&'static str] {
@@ -238,7 +228,8 @@ fn locale_findings(
             let used = literal.contains(id)
                 || prefixes.iter().any(|p| id.starts_with(p.as_str()))
                 || referenced.contains(id.as_str())
-                || ENGINE_MESSAGES.contains(&id.as_str());
+                || messages::ENGINE.contains(&id.as_str())
+                || messages::ENGINE_PREFIXES.iter().any(|p| id.starts_with(p));
             if !used && !PLURAL_CATEGORIES.contains(&id.as_str()) {
                 out.push(
                     Diagnostic::error(

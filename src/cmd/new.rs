@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use crate::base::diagnostics::{display_path, Diagnostic, Error, Result};
 use crate::base::env::Environment;
 use crate::base::slug;
+use crate::base::vocab::channels::{EMAIL, LINKEDIN, TELEGRAM, VK, X};
 use crate::base::vocab::REGISTRY_FILE;
 use crate::cli::NewCommand;
 use crate::load::translations::{source_hash, SOURCE_HASH_KEY};
@@ -152,12 +153,12 @@ pub fn new_partner(root: &Path, id: &str, market: &str, name: Option<&str>) -> R
             .join(format!("{channel}.{}.md", settings.default_language()))
             .is_file()
     };
-    let channel = ["email", "telegram", "linkedin", "x", "vk"]
+    let channel = [EMAIL, TELEGRAM, LINKEDIN, X, VK]
         .into_iter()
         .chain(settings.channels.iter().map(|c| c.id.as_str()))
         .find(|c| settings.channel(c).is_some() && has_pitch(c))
         .or_else(|| settings.channels.first().map(|c| c.id.as_str()))
-        .unwrap_or("email");
+        .unwrap_or(EMAIL);
     let name = name.map(str::to_owned).unwrap_or_else(|| {
         id.split('-')
             .map(|w| w[..1].to_uppercase() + &w[1..])

@@ -13,6 +13,7 @@ use tera::Value;
 use super::archive::Entry;
 use crate::base::dates::Date;
 use crate::base::diagnostics::{Diagnostic, Result};
+use crate::base::vocab::messages;
 use crate::model::partners::Partner;
 use crate::model::project::Project;
 use crate::render::links::Attribution;
@@ -142,7 +143,7 @@ pub(super) fn for_kit(
             .map_err(|why| Diagnostic::project(why).into())
     };
     let channel_name = |channel: &str| -> String {
-        let key = format!("channel-{channel}");
+        let key = format!("{}{channel}", messages::CHANNEL_PREFIX);
         if locales.has(lang, &key) {
             locales
                 .format(lang, &key, &[])
@@ -168,7 +169,7 @@ pub(super) fn for_kit(
         .unwrap_or("refkit.invalid");
 
     let plan_title = message(
-        "cadence-title",
+        messages::CADENCE_TITLE,
         &[
             ("brand", Arg::Text(settings.title.clone())),
             ("partner", Arg::Text(partner.name.clone())),
@@ -176,16 +177,19 @@ pub(super) fn for_kit(
     )?;
     let mut text = format!("{plan_title}\n");
     text.push_str(&match start {
-        Some(date) => message("cadence-start", &[("date", Arg::Text(long_date(date)))])?,
-        None => message("cadence-no-start", &[])?,
+        Some(date) => message(
+            messages::CADENCE_START,
+            &[("date", Arg::Text(long_date(date)))],
+        )?,
+        None => message(messages::CADENCE_NO_START, &[])?,
     });
     text.push_str("\n\n");
 
     let mut links = Vec::new();
     let mut events = Vec::new();
     let mut values = Vec::new();
-    let copy_label = message("cadence-copy", &[])?;
-    let link_label = message("cadence-link", &[])?;
+    let copy_label = message(messages::CADENCE_COPY, &[])?;
+    let link_label = message(messages::CADENCE_LINK, &[])?;
     for touch in terms
         .cadence
         .iter()
@@ -198,7 +202,10 @@ pub(super) fn for_kit(
         let title = touch.title.get(lang).cloned().unwrap_or_default();
         let file = format!("pitch/{}.txt", touch.channel);
         let channel = channel_name(&touch.channel);
-        let day = message("cadence-day", &[("day", Arg::Number(f64::from(touch.day)))])?;
+        let day = message(
+            messages::CADENCE_DAY,
+            &[("day", Arg::Number(f64::from(touch.day)))],
+        )?;
         let date = start.map(|s| s.add_days(touch.day));
         let mut heading = format!("[ ] {day}");
         if let Some(date) = date {

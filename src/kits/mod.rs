@@ -581,7 +581,7 @@ fn kit_content(
         }
         file_text.push_str(&body);
         entries.push(Entry::text(format!("pitch/{channel}.txt"), file_text));
-        if channel == "email" {
+        if channel == crate::base::vocab::channels::EMAIL {
             let html = text::stamp_html(&pitch.html, &partner.name, &url);
             let document = render_document(
                 templates,
@@ -609,7 +609,7 @@ fn kit_content(
         let asset = format!("story-{}", story.slug);
         let url = link(KIT, &asset)?;
         let cta = locales
-            .format(lang, "kit-story-cta", &[])
+            .format(lang, crate::base::vocab::messages::KIT_STORY_CTA, &[])
             .map_err(Diagnostic::project)?;
         let mut plain = format!("{}\n\n", t.title);
         if let Some(summary) = &t.summary {
@@ -725,7 +725,8 @@ fn check_limit(
     url: &str,
 ) -> Option<Diagnostic> {
     let limit = project.settings.channel(&pitch.channel)?.limit?;
-    let link_length = (pitch.channel == "x").then_some(text::X_LINK_LENGTH);
+    let link_length =
+        (pitch.channel == crate::base::vocab::channels::X).then_some(text::X_LINK_LENGTH);
     let length = text::post_length(body, &[url], link_length);
     if length <= limit {
         return None;

@@ -423,19 +423,13 @@ fn parse_size(text: &str) -> Option<(u32, u32)> {
 
 /// Channels and limits used when `site.yaml` does not list its own.
 fn default_channels() -> Vec<Channel> {
-    [
-        ("email", None),
-        ("linkedin", Some(3000)),
-        ("telegram", Some(4096)),
-        ("vk", Some(4000)),
-        ("x", Some(280)),
-    ]
-    .into_iter()
-    .map(|(id, limit)| Channel {
-        id: id.to_owned(),
-        limit,
-    })
-    .collect()
+    crate::base::vocab::channels::DEFAULTS
+        .into_iter()
+        .map(|(id, limit)| Channel {
+            id: id.to_owned(),
+            limit,
+        })
+        .collect()
 }
 
 fn is_language_code(code: &str) -> bool {
