@@ -135,6 +135,35 @@ mod tests {
     }
 
     #[test]
+    fn only_the_commands_read_the_process_environment() {
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut dirs = vec![src];
+        let mut read = 0;
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    let code = text.split("#[cfg(test)]").next().unwrap_or("");
+                    let reads = code.matches("env::var").count();
+                    let allowed = usize::from(path.ends_with("base/env.rs"));
+                    assert_eq!(reads, allowed, "{} reads the environment", path.display());
+                    let in_cmd = path.components().any(|c| c.as_os_str() == "cmd");
+                    assert!(
+                        in_cmd || !code.contains("Environment::from_process"),
+                        "{} reads the process environment; only the commands may",
+                        path.display()
+                    );
+                    read += 1;
+                }
+            }
+        }
+        assert!(read > 50, "src/ was read");
+    }
+
+    #[test]
     fn debug_output_never_shows_the_secret() {
         let shown = format!("{:?}", Environment::default().with_secret("hunter2"));
         assert!(!shown.contains("hunter2"), "{shown}");

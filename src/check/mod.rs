@@ -430,4 +430,71 @@ mod tests {
         assert_eq!(resolve("/en/stories/a/", "/ru/faq"), "/ru/faq/");
         assert_eq!(resolve("/en/faq/", "../../banners/x.png"), "/banners/x.png");
     }
+
+    /// The code of every file under `src/` but `base/vocab.rs`, without tests and comments.
+    fn code_outside_vocab() -> Vec<(String, String)> {
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut out = Vec::new();
+        let mut dirs = vec![src.clone()];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs")
+                    && !path.ends_with("base/vocab.rs")
+                    && !path.ends_with("tests.rs")
+                {
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    let code = text.split("#[cfg(test)]").next().unwrap_or("");
+                    let code: Vec<&str> = code
+                        .lines()
+                        .filter(|l| !l.trim_start().starts_with("//"))
+                        .collect();
+                    let code = code.join("\n");
+                    out.push((path.display().to_string(), code));
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn engine_message_ids_are_spelled_only_in_the_vocabulary() {
+        use crate::base::vocab::messages::{ENGINE, ENGINE_PREFIXES};
+        let files = code_outside_vocab();
+        assert!(
+            files.iter().any(|(f, _)| f.ends_with("cadence.rs")),
+            "src/ was read"
+        );
+        for (file, code) in files {
+            for id in ENGINE.iter().chain(ENGINE_PREFIXES) {
+                assert!(
+                    !code.contains(&format!("\"{id}")),
+                    "{file} spells the message id `{id}`; use base::vocab::messages"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_shipped_locales_define_every_engine_message_and_default_channel() {
+        use crate::base::vocab::{channels, messages};
+        for (lang, ftl) in [
+            ("en", include_str!("../../locales/en/main.ftl")),
+            ("ru", include_str!("../../locales/ru/main.ftl")),
+        ] {
+            let ids = messages::ENGINE.iter().map(|id| (*id).to_owned()).chain(
+                channels::DEFAULTS
+                    .iter()
+                    .map(|(c, _)| format!("{}{c}", messages::CHANNEL_PREFIX)),
+            );
+            for id in ids {
+                assert!(
+                    ftl.lines().any(|l| l.starts_with(&format!("{id} ="))),
+                    "locales/{lang}/main.ftl lacks `{id}`"
+                );
+            }
+        }
+    }
 }

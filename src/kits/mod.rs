@@ -591,7 +591,7 @@ fn kit_content(
                 None,
                 &pitch.file,
             )?;
-            entries.push(Entry::text("pitch/email.html", document));
+            entries.push(Entry::text(format!("pitch/{channel}.html"), document));
         }
         links.push([channel.clone(), pitch.asset.clone(), url.clone()]);
         pitches.push(obj(vec![
