@@ -37,7 +37,7 @@ pub(super) fn load(root: &Path, settings: &Settings, report: &mut Report) -> Vec
             return Vec::new();
         }
     };
-    let expected = "pitch copy lives in content/pitch/<market>/<channel>.<lang>.md";
+    let expected = format!("pitch copy lives in {PITCH_DIR}/<market>/<channel>.<lang>.md");
     let mut pitches = Vec::new();
     let mut seen = BTreeSet::new();
     for (path, shown) in files {
@@ -64,7 +64,7 @@ pub(super) fn load(root: &Path, settings: &Settings, report: &mut Report) -> Vec
             );
             continue;
         }
-        let (channel, lang) = match documents::parse_file_name(&shown, settings, expected) {
+        let (channel, lang) = match documents::parse_file_name(&shown, settings, &expected) {
             Ok(x) => x,
             Err(d) => {
                 report.push(d);

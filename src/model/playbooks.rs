@@ -628,7 +628,10 @@ impl Checker<'_> {
                                 &id.referenced,
                                 format!("there is no partner `{}`", id.value),
                             )
-                            .help("name a partner of content/partners.yaml"),
+                            .help(format!(
+                                "name a partner of {}",
+                                crate::base::vocab::REGISTRY_FILE
+                            )),
                         );
                         None
                     }

@@ -95,7 +95,8 @@ impl Selection {
         for value in self.filters.get("id").into_iter().flatten() {
             if !partners.iter().any(|p| &p.id == value) {
                 return Err(format!(
-                    "--partners: there is no partner `{value}` in content/partners.yaml"
+                    "--partners: there is no partner `{value}` in {}",
+                    crate::base::vocab::REGISTRY_FILE
                 ));
             }
         }

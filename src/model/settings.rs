@@ -283,7 +283,8 @@ impl Settings {
                         ),
                     )
                     .help(format!(
-                        "move them to content/playbooks/{id}.yaml (`lead`, and `reward` and `payout_days` under `incentives`); the README (\"Playbooks\") shows the file"
+                        "move them to {}/{id}.yaml (`lead`, and `reward` and `payout_days` under `incentives`); the README (\"Playbooks\") shows the file",
+                        crate::base::vocab::PLAYBOOKS_DIR
                     )),
                 );
             }

@@ -251,7 +251,7 @@ pub fn static_files(project: &Project) -> Result<Vec<(String, std::path::PathBuf
         files.push((
             format!("banners/{}", banner.name),
             banner.path.clone(),
-            format!("content/banners/{}", banner.name),
+            format!("{}/{}", crate::base::vocab::BANNERS_DIR, banner.name),
         ));
     }
     Ok(files)
