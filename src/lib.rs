@@ -29,8 +29,8 @@ mod site;
 mod text;
 
 pub use base::diagnostics::Error;
+pub use base::env::Environment;
 pub use build::{build, load_project, BuildOptions, BuildSummary, MarketCounts};
-pub use kits::Secret;
 pub use model::project::Project;
 pub use output::OutputLock;
 pub use site::incremental::RenderCache;

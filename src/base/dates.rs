@@ -34,14 +34,6 @@ impl Date {
         }
     }
 
-    /// The day of `SOURCE_DATE_EPOCH`, when it is set to a number.
-    pub fn from_source_date_epoch() -> Option<Date> {
-        std::env::var("SOURCE_DATE_EPOCH")
-            .ok()
-            .and_then(|s| s.trim().parse::<i64>().ok())
-            .map(Date::from_unix_seconds)
-    }
-
     /// The date `days` days later.
     pub fn add_days(self, days: u32) -> Date {
         Date {

@@ -26,11 +26,8 @@ pub(super) fn fingerprint(root: &Path, options: &BuildOptions, secret: &Secret) 
         .as_bytes(),
     );
     field(secret.token("refkit-fingerprint").as_bytes());
-    field(
-        std::env::var("SOURCE_DATE_EPOCH")
-            .unwrap_or_default()
-            .as_bytes(),
-    );
+    let epoch = options.env.source_date_epoch;
+    field(epoch.map(|s| s.to_string()).unwrap_or_default().as_bytes());
     field(&std::fs::read(root.join(crate::base::vocab::SETTINGS_FILE)).unwrap_or_default());
     let mut files = Vec::new();
     for dir in crate::base::vocab::SOURCE_FOLDERS {

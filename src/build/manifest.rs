@@ -13,7 +13,6 @@ use serde_json::{json, Value};
 use crate::base::diagnostics::Result;
 use crate::kits::KitRecord;
 use crate::model::partners::{Stage, Tier};
-use crate::model::playbooks::{stage_name, tier_name};
 use crate::model::project::Project;
 use crate::model::selection::Selection;
 use crate::output::{csv, Staging};
@@ -112,8 +111,8 @@ pub(crate) fn partners_csv(project: &Project, links: &[LinkRecord], kits: &[KitR
             p.id.clone(),
             p.name.clone(),
             p.market.clone(),
-            stage_name(p.stage).to_owned(),
-            tier_name(p.tier).to_owned(),
+            p.stage.name().to_owned(),
+            p.tier.name().to_owned(),
             p.code.clone(),
             p.channels.join(" "),
             ambassador,
@@ -139,18 +138,14 @@ pub(crate) fn summary_json(
             .iter()
             .filter(|p| p.market == market.id)
             .collect();
-        let mut by_stage: BTreeMap<&str, usize> = [Stage::Pilot, Stage::Active, Stage::Ambassador]
-            .into_iter()
-            .map(|s| (stage_name(s), 0))
-            .collect();
-        let mut by_tier: BTreeMap<&str, usize> = [Tier::Small, Tier::Medium, Tier::Large]
-            .into_iter()
-            .map(|t| (tier_name(t), 0))
-            .collect();
+        let mut by_stage: BTreeMap<&str, usize> =
+            Stage::ALL.into_iter().map(|s| (s.name(), 0)).collect();
+        let mut by_tier: BTreeMap<&str, usize> =
+            Tier::ALL.into_iter().map(|t| (t.name(), 0)).collect();
         let mut channels: BTreeMap<&str, usize> = BTreeMap::new();
         for p in &partners {
-            *by_stage.entry(stage_name(p.stage)).or_default() += 1;
-            *by_tier.entry(tier_name(p.tier)).or_default() += 1;
+            *by_stage.entry(p.stage.name()).or_default() += 1;
+            *by_tier.entry(p.tier.name()).or_default() += 1;
             for c in &p.channels {
                 *channels.entry(c.as_str()).or_default() += 1;
             }

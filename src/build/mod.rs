@@ -23,6 +23,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::base::dates::Date;
 use crate::base::diagnostics::{Diagnostic, Error, Result};
+use crate::base::env::Environment;
 use crate::kits::{self, Secret};
 use crate::model::project::Project;
 use crate::model::selection::Selection;
@@ -44,8 +45,9 @@ pub struct BuildOptions {
     pub manifest: Option<PathBuf>,
     /// Overrides `base_url` from site.yaml.
     pub base_url: Option<String>,
-    /// The secret kit addresses derive from; `None` reads `REFKIT_SECRET`.
-    pub secret: Option<Secret>,
+    /// What the commands read from the environment (`REFKIT_SECRET`,
+    /// `SOURCE_DATE_EPOCH`, `HOME`); the default has nothing set.
+    pub env: Environment,
     /// Leave kits out (the preview server builds them only when asked).
     pub skip_kits: bool,
     /// Show a progress bar on stderr (for terminals).
@@ -59,7 +61,7 @@ pub struct BuildOptions {
     /// Build only these partners (`--partners`, a pilot build); default: all.
     pub partners: Selection,
     /// Cadence start of partners whose registry entry sets none (`--start`); without
-    /// it, the day of `SOURCE_DATE_EPOCH`.
+    /// it, the day of `SOURCE_DATE_EPOCH` in [`BuildOptions::env`].
     pub start: Option<Date>,
 }
 
@@ -121,8 +123,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
         .manifest
         .clone()
         .unwrap_or_else(|| root.join("manifest"));
-    output::guard::check_output_folder(root, &public, "--out")?;
-    output::guard::check_output_folder(root, &manifest, "--manifest")?;
+    let home = options.env.home.as_deref();
+    output::guard::check_output_folder(root, &public, "--out", home)?;
+    output::guard::check_output_folder(root, &manifest, "--manifest", home)?;
     if output::guard::resolve(&manifest).starts_with(output::guard::resolve(&public)) {
         return Err(Error::Usage(
             "the manifest lists partners and must not be inside the public folder".into(),
@@ -134,7 +137,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
     );
 
     let mut clock = Stages::start();
-    let secret = options.secret.clone().unwrap_or_else(Secret::from_env);
+    let secret = Secret::from_env(&options.env);
     let fingerprint = fingerprint::fingerprint(root, options, &secret)?;
     clock.lap("fingerprint");
     if let Some(summary) = output::previous_build(&public, &manifest, &fingerprint)
@@ -150,9 +153,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
             ..summary
         });
     }
-    let mut project = load_selected(root, options.base_url.as_deref(), &options.partners)?;
-    let default_start = options.start.or_else(Date::from_source_date_epoch);
-    project.settings.cadence_start = default_start;
+    let project = load_selected(root, options.base_url.as_deref(), &options.partners)?;
+    let default_start = options.start.or_else(|| options.env.source_date());
     let locales = Arc::new(Locales::load(root, &project.settings)?);
     let attribution = Arc::new(Attribution::new(&project));
     let templates = Templates::load(
@@ -232,7 +234,11 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
             &locales,
             &attribution,
             &staging,
-            &secret,
+            &kits::KitOptions {
+                secret: secret.clone(),
+                default_start,
+                source_date_epoch: options.env.source_date_epoch,
+            },
             &bar,
         )?
     };
@@ -292,7 +298,7 @@ fn secret_warning(secret: &Secret, partners: usize, skip_kits: bool) -> Option<S
     (secret.is_development() && partners > 0 && !skip_kits).then(|| {
         format!(
             "warning: {} is not set, so kit addresses come from the public development secret and can be guessed; set it before publishing",
-            crate::kits::token::SECRET_VAR
+            crate::base::env::SECRET_VAR
         )
     })
 }

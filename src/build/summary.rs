@@ -129,8 +129,10 @@ impl BuildSummary {
         };
         let undated = if self.undated > 0 {
             format!(
-                "; the kits of {} partners have an undated cadence and no cadence.ics (set `start` in content/partners.yaml, --start or SOURCE_DATE_EPOCH)",
-                self.undated
+                "; the kits of {} partners have an undated cadence and no cadence.ics (set `start` in {}, --start or {})",
+                self.undated,
+                crate::base::vocab::REGISTRY_FILE,
+                crate::base::env::SOURCE_DATE_EPOCH_VAR
             )
         } else {
             String::new()

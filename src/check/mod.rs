@@ -15,6 +15,8 @@ use std::sync::Arc;
 use pulldown_cmark::{Event, Parser, Tag};
 
 use crate::base::diagnostics::{display_path, Diagnostic, Error, Report, Result};
+use crate::base::env::Environment;
+use crate::base::vocab::messages;
 use crate::build::{build, BuildOptions};
 use crate::load::translations::{self, State};
 use crate::model::project::Project;
@@ -23,17 +25,6 @@ use crate::render::links::Attribution;
 use crate::render::locales::{Locales, PLURAL_CATEGORIES};
 use crate::render::templates::Templates;
 use crate::render::urls::Urls;
-
-/// Fluent messages refkit formats itself, outside templates.
-const ENGINE_MESSAGES: &[&str] = &[
-    "kit-story-cta",
-    "cadence-title",
-    "cadence-start",
-    "cadence-no-start",
-    "cadence-day",
-    "cadence-copy",
-    "cadence-link",
-];
 
 /// Plural categories each language needs in a plural selector (CLDR).
 fn required_plurals(lang: &str) -> &'static [&'static str] {
@@ -44,8 +35,9 @@ fn required_plurals(lang: &str) -> &'static [&'static str] {
     }
 }
 
-/// Checks the project at `root`, returning every finding (errors and warnings).
-pub(crate) fn check(root: &Path) -> Result<Vec<Diagnostic>> {
+/// Checks the project at `root`, returning every finding (errors and warnings); the
+/// trial build sees `env`, as `refkit build` would.
+pub(crate) fn check(root: &Path, env: &Environment) -> Result<Vec<Diagnostic>> {
     let settings = match crate::load::sources::settings(root) {
         Ok(s) => s,
         Err(Error::Content(d)) => return Ok(d),
@@ -87,7 +79,7 @@ pub(crate) fn check(root: &Path) -> Result<Vec<Diagnostic>> {
             out: Some(public.clone()),
             manifest: Some(scratch.path().join("manifest")),
             base_url: None,
-            secret: None,
+            env: env.clone(),
             skip_kits: false,
             progress: false,
             preview: false,
@@ -236,7 +228,8 @@ fn locale_findings(
             let used = literal.contains(id)
                 || prefixes.iter().any(|p| id.starts_with(p.as_str()))
                 || referenced.contains(id.as_str())
-                || ENGINE_MESSAGES.contains(&id.as_str());
+                || messages::ENGINE.contains(&id.as_str())
+                || messages::ENGINE_PREFIXES.iter().any(|p| id.starts_with(p));
             if !used && !PLURAL_CATEGORIES.contains(&id.as_str()) {
                 out.push(
                     Diagnostic::error(
@@ -436,5 +429,72 @@ mod tests {
         assert_eq!(resolve("/en/stories/a/", "../b/"), "/en/stories/b/");
         assert_eq!(resolve("/en/stories/a/", "/ru/faq"), "/ru/faq/");
         assert_eq!(resolve("/en/faq/", "../../banners/x.png"), "/banners/x.png");
+    }
+
+    /// The code of every file under `src/` but `base/vocab.rs`, without tests and comments.
+    fn code_outside_vocab() -> Vec<(String, String)> {
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut out = Vec::new();
+        let mut dirs = vec![src.clone()];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs")
+                    && !path.ends_with("base/vocab.rs")
+                    && !path.ends_with("tests.rs")
+                {
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    let code = text.split("#[cfg(test)]").next().unwrap_or("");
+                    let code: Vec<&str> = code
+                        .lines()
+                        .filter(|l| !l.trim_start().starts_with("//"))
+                        .collect();
+                    let code = code.join("\n");
+                    out.push((path.display().to_string(), code));
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn engine_message_ids_are_spelled_only_in_the_vocabulary() {
+        use crate::base::vocab::messages::{ENGINE, ENGINE_PREFIXES};
+        let files = code_outside_vocab();
+        assert!(
+            files.iter().any(|(f, _)| f.ends_with("cadence.rs")),
+            "src/ was read"
+        );
+        for (file, code) in files {
+            for id in ENGINE.iter().chain(ENGINE_PREFIXES) {
+                assert!(
+                    !code.contains(&format!("\"{id}")),
+                    "{file} spells the message id `{id}`; use base::vocab::messages"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_shipped_locales_define_every_engine_message_and_default_channel() {
+        use crate::base::vocab::{channels, messages};
+        for (lang, ftl) in [
+            ("en", include_str!("../../locales/en/main.ftl")),
+            ("ru", include_str!("../../locales/ru/main.ftl")),
+        ] {
+            let ids = messages::ENGINE.iter().map(|id| (*id).to_owned()).chain(
+                channels::DEFAULTS
+                    .iter()
+                    .map(|(c, _)| format!("{}{c}", messages::CHANNEL_PREFIX)),
+            );
+            for id in ids {
+                assert!(
+                    ftl.lines().any(|l| l.starts_with(&format!("{id} ="))),
+                    "locales/{lang}/main.ftl lacks `{id}`"
+                );
+            }
+        }
     }
 }

@@ -5,6 +5,7 @@ use std::time::Instant;
 
 use crate::base::dates::Date;
 use crate::base::diagnostics::{Error, Result};
+use crate::base::env::Environment;
 use crate::build::{build, BuildOptions, BuildSummary};
 use crate::cli::BuildArgs;
 use crate::model::selection::Selection;
@@ -26,7 +27,7 @@ pub fn run(args: BuildArgs) -> Result<()> {
         out: args.out,
         manifest: args.manifest,
         base_url: args.base_url,
-        secret: None,
+        env: Environment::from_process(),
         skip_kits: false,
         progress: std::io::stderr().is_terminal() && !args.json,
         preview: false,

@@ -3,11 +3,12 @@
 use std::io::Write;
 
 use crate::base::diagnostics::{display_path, Diagnostic, Error, Result, Severity};
+use crate::base::env::Environment;
 use crate::cli::{CheckArgs, Format};
 
 /// Runs `refkit check`.
 pub fn run(args: CheckArgs) -> Result<()> {
-    let diagnostics = crate::check::check(&args.root.root)?;
+    let diagnostics = crate::check::check(&args.root.root, &Environment::from_process())?;
     let text = render(&diagnostics, args.format);
     let mut stdout = std::io::stdout().lock();
     stdout

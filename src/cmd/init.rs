@@ -40,8 +40,14 @@ pub(crate) fn init(dir: &Path) -> Result<usize> {
     }
     let mut count = 0;
     count += write_dir(&STARTER, dir, &|_| true)?;
-    count += write_dir(&THEME, &dir.join("themes/harbor"), &|_| true)?;
-    count += write_dir(&LOCALES, &dir.join("locales"), &|p| p.ends_with("main.ftl"))?;
+    count += write_dir(
+        &THEME,
+        &dir.join(crate::base::vocab::THEMES_DIR).join("harbor"),
+        &|_| true,
+    )?;
+    count += write_dir(&LOCALES, &dir.join(crate::base::vocab::LOCALES_DIR), &|p| {
+        p.ends_with("main.ftl")
+    })?;
     Ok(count)
 }
 

@@ -4,7 +4,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::base::diagnostics::{display_path, Diagnostic, Error, Result};
+use crate::base::env::Environment;
 use crate::base::slug;
+use crate::base::vocab::channels::{EMAIL, LINKEDIN, TELEGRAM, VK, X};
 use crate::base::vocab::REGISTRY_FILE;
 use crate::cli::NewCommand;
 use crate::load::translations::{source_hash, SOURCE_HASH_KEY};
@@ -14,7 +16,8 @@ use crate::model::partners;
 pub fn run(command: NewCommand) -> Result<()> {
     match command {
         NewCommand::Story { slug, root } => {
-            for file in new_story(&root.root, &slug, &today())? {
+            let today = today(Environment::from_process().source_date_epoch);
+            for file in new_story(&root.root, &slug, &today)? {
                 println!("created {}", display_path(&file));
             }
         }
@@ -31,16 +34,13 @@ pub fn run(command: NewCommand) -> Result<()> {
     Ok(())
 }
 
-/// Today's date in UTC as `YYYY-MM-DD` (`SOURCE_DATE_EPOCH` when set).
-fn today() -> String {
-    let seconds = std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|s| s.trim().parse::<i64>().ok())
-        .unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0))
-        });
+/// Today's date in UTC as `YYYY-MM-DD` (the day of `source_date_epoch` when set).
+fn today(source_date_epoch: Option<i64>) -> String {
+    let seconds = source_date_epoch.unwrap_or_else(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0))
+    });
     let (y, m, d) = crate::base::dates::civil_date(seconds.div_euclid(86_400));
     format!("{y:04}-{m:02}-{d:02}")
 }
@@ -118,7 +118,12 @@ fn body_for(lang: &str) -> String {
 }
 
 /// Appends a valid partner entry to the registry with a fresh unique code; returns the code.
-pub(crate) fn new_partner(root: &Path, id: &str, market: &str, name: Option<&str>) -> Result<String> {
+pub(crate) fn new_partner(
+    root: &Path,
+    id: &str,
+    market: &str,
+    name: Option<&str>,
+) -> Result<String> {
     if !slug::is_slug(id) {
         return Err(Error::Usage(format!(
             "`{id}` is not a safe partner id: {}",
@@ -152,12 +157,12 @@ pub(crate) fn new_partner(root: &Path, id: &str, market: &str, name: Option<&str
             .join(format!("{channel}.{}.md", settings.default_language()))
             .is_file()
     };
-    let channel = ["email", "telegram", "linkedin", "x", "vk"]
+    let channel = [EMAIL, TELEGRAM, LINKEDIN, X, VK]
         .into_iter()
         .chain(settings.channels.iter().map(|c| c.id.as_str()))
         .find(|c| settings.channel(c).is_some() && has_pitch(c))
         .or_else(|| settings.channels.first().map(|c| c.id.as_str()))
-        .unwrap_or("email");
+        .unwrap_or(EMAIL);
     let name = name.map(str::to_owned).unwrap_or_else(|| {
         id.split('-')
             .map(|w| w[..1].to_uppercase() + &w[1..])

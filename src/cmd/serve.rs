@@ -1,6 +1,7 @@
 //! `refkit serve`: the preview server (see [`crate::serve`]).
 
 use crate::base::diagnostics::Result;
+use crate::base::env::Environment;
 use crate::cli::ServeArgs;
 use crate::serve::{parse_bind, serve, ServeOptions, WatchMode};
 
@@ -16,5 +17,6 @@ pub fn run(args: ServeArgs) -> Result<()> {
             WatchMode::Events
         },
         kits: args.kits,
+        env: Environment::from_process(),
     })
 }

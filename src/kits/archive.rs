@@ -44,13 +44,10 @@ impl Entry {
     }
 }
 
-/// The timestamp of every entry: `SOURCE_DATE_EPOCH` when set, else 1980-01-01 00:00.
-pub(super) fn timestamp() -> DateTime {
-    std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|s| s.trim().parse::<i64>().ok())
-        .and_then(dos_time)
-        .unwrap_or_default()
+/// The timestamp of every entry: `source_date_epoch` when set (and within the years
+/// a zip can hold), else 1980-01-01 00:00.
+pub(super) fn timestamp(source_date_epoch: Option<i64>) -> DateTime {
+    source_date_epoch.and_then(dos_time).unwrap_or_default()
 }
 
 /// Converts Unix seconds to a ZIP (DOS) timestamp in UTC; `None` outside 1980–2107.
@@ -129,6 +126,28 @@ mod tests {
         ];
         let t = DateTime::default();
         assert_eq!(write(a, t).unwrap(), write(b, t).unwrap());
+    }
+
+    #[test]
+    fn entries_are_stamped_with_source_date_epoch_within_the_years_a_zip_holds() {
+        let t = timestamp(Some(1_764_547_261));
+        assert_eq!(
+            (
+                t.year(),
+                t.month(),
+                t.day(),
+                t.hour(),
+                t.minute(),
+                t.second()
+            ),
+            (2025, 12, 1, 0, 1, 0)
+        );
+        assert_eq!(timestamp(None), DateTime::default());
+        assert_eq!(
+            timestamp(Some(0)),
+            DateTime::default(),
+            "1970 is before zip time"
+        );
     }
 
     #[test]

@@ -13,6 +13,7 @@ use tera::Value;
 use super::archive::Entry;
 use crate::base::dates::Date;
 use crate::base::diagnostics::{Diagnostic, Result};
+use crate::base::vocab::messages;
 use crate::model::partners::Partner;
 use crate::model::project::Project;
 use crate::render::links::Attribution;
@@ -63,12 +64,9 @@ pub(crate) fn calendar(product: &str, name: &str, stamp: &str, events: &[Event])
     out
 }
 
-/// The calendar stamp: `SOURCE_DATE_EPOCH` when set, else midnight of `start`.
-pub(crate) fn stamp(start: Date) -> String {
-    let seconds = std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|s| s.trim().parse::<i64>().ok())
-        .unwrap_or_else(|| start.unix_seconds());
+/// The calendar stamp: `source_date_epoch` when set, else midnight of `start`.
+pub(crate) fn stamp(start: Date, source_date_epoch: Option<i64>) -> String {
+    let seconds = source_date_epoch.unwrap_or_else(|| start.unix_seconds());
     let day = Date::from_unix_seconds(seconds);
     let rest = seconds.rem_euclid(86_400);
     format!(
@@ -133,6 +131,7 @@ pub(super) fn for_kit(
     partner: &Partner,
     lang: &str,
     start: Option<Date>,
+    source_date_epoch: Option<i64>,
     locales: &Locales,
     attribution: &Attribution,
 ) -> Result<KitCadence> {
@@ -144,7 +143,7 @@ pub(super) fn for_kit(
             .map_err(|why| Diagnostic::project(why).into())
     };
     let channel_name = |channel: &str| -> String {
-        let key = format!("channel-{channel}");
+        let key = format!("{}{channel}", messages::CHANNEL_PREFIX);
         if locales.has(lang, &key) {
             locales
                 .format(lang, &key, &[])
@@ -170,7 +169,7 @@ pub(super) fn for_kit(
         .unwrap_or("refkit.invalid");
 
     let plan_title = message(
-        "cadence-title",
+        messages::CADENCE_TITLE,
         &[
             ("brand", Arg::Text(settings.title.clone())),
             ("partner", Arg::Text(partner.name.clone())),
@@ -178,16 +177,19 @@ pub(super) fn for_kit(
     )?;
     let mut text = format!("{plan_title}\n");
     text.push_str(&match start {
-        Some(date) => message("cadence-start", &[("date", Arg::Text(long_date(date)))])?,
-        None => message("cadence-no-start", &[])?,
+        Some(date) => message(
+            messages::CADENCE_START,
+            &[("date", Arg::Text(long_date(date)))],
+        )?,
+        None => message(messages::CADENCE_NO_START, &[])?,
     });
     text.push_str("\n\n");
 
     let mut links = Vec::new();
     let mut events = Vec::new();
     let mut values = Vec::new();
-    let copy_label = message("cadence-copy", &[])?;
-    let link_label = message("cadence-link", &[])?;
+    let copy_label = message(messages::CADENCE_COPY, &[])?;
+    let link_label = message(messages::CADENCE_LINK, &[])?;
     for touch in terms
         .cadence
         .iter()
@@ -200,7 +202,10 @@ pub(super) fn for_kit(
         let title = touch.title.get(lang).cloned().unwrap_or_default();
         let file = format!("pitch/{}.txt", touch.channel);
         let channel = channel_name(&touch.channel);
-        let day = message("cadence-day", &[("day", Arg::Number(f64::from(touch.day)))])?;
+        let day = message(
+            messages::CADENCE_DAY,
+            &[("day", Arg::Number(f64::from(touch.day)))],
+        )?;
         let date = start.map(|s| s.add_days(touch.day));
         let mut heading = format!("[ ] {day}");
         if let Some(date) = date {
@@ -242,7 +247,12 @@ pub(super) fn for_kit(
     if let Some(start) = start {
         entries.push(Entry::text(
             "cadence.ics",
-            calendar(&settings.title, &plan_title, &stamp(start), &events),
+            calendar(
+                &settings.title,
+                &plan_title,
+                &stamp(start, source_date_epoch),
+                &events,
+            ),
         ));
     }
     Ok(KitCadence {
@@ -283,15 +293,20 @@ mod tests {
             description: "Copy: pitch/email.txt\nLink: https://x.test/?a=1".into(),
             url: "https://x.test/?a=1".into(),
         }];
-        let ics = calendar("Test", "Plan", &stamp(start), &events);
+        let ics = calendar("Test", "Plan", &stamp(start, None), &events);
         assert!(ics.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:"));
         assert!(ics.ends_with("END:VCALENDAR\r\n"));
         assert!(!ics.replace("\r\n", "").contains('\n'));
         assert!(ics.contains("\r\nDTSTART;VALUE=DATE:20260604\r\n"));
         assert!(ics.contains("\r\nSUMMARY:Send the e-mail\\, today\r\n"));
         assert!(ics.contains("DESCRIPTION:Copy: pitch/email.txt\\nLink: https://x.test/?a=1"));
-        if std::env::var_os("SOURCE_DATE_EPOCH").is_none() {
-            assert!(ics.contains("\r\nDTSTAMP:20260601T000000Z\r\n"));
-        }
+        assert!(ics.contains("\r\nDTSTAMP:20260601T000000Z\r\n"));
+    }
+
+    #[test]
+    fn the_stamp_is_source_date_epoch_when_set_else_midnight_of_the_start() {
+        let start = Date::parse("2026-06-01").unwrap();
+        assert_eq!(stamp(start, None), "20260601T000000Z");
+        assert_eq!(stamp(start, Some(1_764_547_261)), "20251201T000101Z");
     }
 }

@@ -18,6 +18,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use tera::{Context, Value};
 
+use crate::base::dates::Date;
 use crate::base::diagnostics::{display_path, Diagnostic, Error, Report, Result};
 use crate::base::vocab::{KIT, QR};
 use crate::model::documents::Pitch;
@@ -32,7 +33,7 @@ use crate::render::values::{market_value, obj, opt, partner_value, playbook_valu
 
 use archive::Entry;
 use images::{Qr, Resized, Size};
-pub use token::Secret;
+pub(crate) use token::Secret;
 
 /// One kit zip, as listed in `manifest/kits.csv`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,6 +64,22 @@ struct Shared<'a> {
     /// Index in `project.pitches` → the pitch as plain text, placeholders kept.
     pitch_text: Vec<String>,
     modified: zip::DateTime,
+    /// Cadence start of partners whose registry entry sets none.
+    default_start: Option<Date>,
+    /// `SOURCE_DATE_EPOCH`, the stamp of calendars.
+    source_date_epoch: Option<i64>,
+}
+
+/// What kits take from the command line and the environment rather than the project.
+#[derive(Debug, Clone)]
+pub(crate) struct KitOptions {
+    /// The secret kit addresses derive from.
+    pub secret: Secret,
+    /// Where cadences start for partners whose registry entry sets no `start`
+    /// (`--start`, else the day of `SOURCE_DATE_EPOCH`); never the clock.
+    pub default_start: Option<Date>,
+    /// `SOURCE_DATE_EPOCH`: the timestamp of every zip entry and calendar.
+    pub source_date_epoch: Option<i64>,
 }
 
 /// Builds every partner's kits into `staging`.
@@ -72,13 +89,13 @@ pub(crate) fn build(
     locales: &Locales,
     attribution: &Attribution,
     staging: &Staging,
-    secret: &Secret,
+    options: &KitOptions,
     progress: &indicatif::ProgressBar,
 ) -> Result<Vec<KitRecord>> {
     if project.partners.is_empty() {
         return Ok(Vec::new());
     }
-    let shared = Shared::prepare(project)?;
+    let shared = Shared::prepare(project, options)?;
     for banner in &shared.banners {
         staging.write_public(
             &format!("kits/assets/{}", banner.file_name()),
@@ -97,7 +114,7 @@ pub(crate) fn build(
                 locales,
                 attribution,
                 staging,
-                secret,
+                &options.secret,
             );
             progress.inc(1);
             kits
@@ -145,7 +162,7 @@ fn first_per_file(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
 }
 
 impl<'a> Shared<'a> {
-    fn prepare(project: &'a Project) -> Result<Shared<'a>> {
+    fn prepare(project: &'a Project, options: &KitOptions) -> Result<Shared<'a>> {
         let sizes: Vec<Size> = project
             .settings
             .kit_sizes
@@ -217,7 +234,9 @@ impl<'a> Shared<'a> {
             banners,
             story_text,
             pitch_text,
-            modified: archive::timestamp(),
+            modified: archive::timestamp(options.source_date_epoch),
+            default_start: options.default_start,
+            source_date_epoch: options.source_date_epoch,
         })
     }
 }
@@ -562,7 +581,7 @@ fn kit_content(
         }
         file_text.push_str(&body);
         entries.push(Entry::text(format!("pitch/{channel}.txt"), file_text));
-        if channel == "email" {
+        if channel == crate::base::vocab::channels::EMAIL {
             let html = text::stamp_html(&pitch.html, &partner.name, &url);
             let document = render_document(
                 templates,
@@ -572,7 +591,7 @@ fn kit_content(
                 None,
                 &pitch.file,
             )?;
-            entries.push(Entry::text("pitch/email.html", document));
+            entries.push(Entry::text(format!("pitch/{channel}.html"), document));
         }
         links.push([channel.clone(), pitch.asset.clone(), url.clone()]);
         pitches.push(obj(vec![
@@ -590,7 +609,7 @@ fn kit_content(
         let asset = format!("story-{}", story.slug);
         let url = link(KIT, &asset)?;
         let cta = locales
-            .format(lang, "kit-story-cta", &[])
+            .format(lang, crate::base::vocab::messages::KIT_STORY_CTA, &[])
             .map_err(Diagnostic::project)?;
         let mut plain = format!("{}\n\n", t.title);
         if let Some(summary) = &t.summary {
@@ -627,8 +646,16 @@ fn kit_content(
     }
     report.into_result()?;
 
-    let start = partner.start.or(project.settings.cadence_start);
-    let cadence = cadence::for_kit(project, partner, lang, start, locales, attribution)?;
+    let start = partner.start.or(shared.default_start);
+    let cadence = cadence::for_kit(
+        project,
+        partner,
+        lang,
+        start,
+        shared.source_date_epoch,
+        locales,
+        attribution,
+    )?;
     entries.extend(cadence.entries);
     links.extend(cadence.links);
 
@@ -698,7 +725,8 @@ fn check_limit(
     url: &str,
 ) -> Option<Diagnostic> {
     let limit = project.settings.channel(&pitch.channel)?.limit?;
-    let link_length = (pitch.channel == "x").then_some(text::X_LINK_LENGTH);
+    let link_length =
+        (pitch.channel == crate::base::vocab::channels::X).then_some(text::X_LINK_LENGTH);
     let length = text::post_length(body, &[url], link_length);
     if length <= limit {
         return None;

@@ -8,8 +8,9 @@
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
-use crate::base::vocab::LINK_PLACEHOLDER;
-pub(crate) use crate::base::vocab::PARTNER_PLACEHOLDER;
+use crate::base::vocab::{
+    LINK_PLACEHOLDER, LINK_PLACEHOLDER_ENCODED, PARTNER_PLACEHOLDER, PARTNER_PLACEHOLDER_ENCODED,
+};
 
 /// How many characters X counts for any link (its t.co wrapping).
 pub(crate) const X_LINK_LENGTH: usize = 23;
@@ -122,9 +123,9 @@ pub(crate) fn stamp_html(html: &str, partner: &str, link: &str) -> String {
     let partner = crate::text::markdown::escape_html(partner);
     let link = crate::text::markdown::escape_html(link);
     html.replace(PARTNER_PLACEHOLDER, &partner)
-        .replace("%7Bpartner%7D", &partner)
+        .replace(PARTNER_PLACEHOLDER_ENCODED, &partner)
         .replace(LINK_PLACEHOLDER, &link)
-        .replace("%7Blink%7D", &link)
+        .replace(LINK_PLACEHOLDER_ENCODED, &link)
 }
 
 /// Length of a post as a platform counts it: characters, with every link counted as

@@ -8,15 +8,14 @@
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
-/// The environment variable holding the secret.
-pub(crate) const SECRET_VAR: &str = "REFKIT_SECRET";
+use crate::base::env::Environment;
 
 /// Used when `REFKIT_SECRET` is unset: fine for previews, never for publishing.
 pub(crate) const DEVELOPMENT_SECRET: &str = "refkit-development-secret-do-not-publish";
 
 /// The secret kit tokens are derived from.
 #[derive(Clone)]
-pub struct Secret {
+pub(crate) struct Secret {
     bytes: Vec<u8>,
     development: bool,
 }
@@ -30,16 +29,17 @@ impl std::fmt::Debug for Secret {
 }
 
 impl Secret {
-    /// Reads `REFKIT_SECRET`, falling back to the development secret when it is unset or empty.
-    pub fn from_env() -> Secret {
-        match std::env::var(SECRET_VAR) {
-            Ok(s) if !s.is_empty() => Secret::new(s.as_bytes()),
+    /// The secret of `env` (`REFKIT_SECRET`), or the development secret when it is
+    /// unset or empty.
+    pub(crate) fn from_env(env: &Environment) -> Secret {
+        match env.secret.as_deref() {
+            Some(s) if !s.is_empty() => Secret::new(s.as_bytes()),
             _ => Secret::development(),
         }
     }
 
     /// A secret from bytes.
-    pub fn new(bytes: &[u8]) -> Secret {
+    pub(crate) fn new(bytes: &[u8]) -> Secret {
         Secret {
             bytes: bytes.to_vec(),
             development: false,
@@ -47,7 +47,7 @@ impl Secret {
     }
 
     /// The fixed development secret.
-    pub fn development() -> Secret {
+    pub(crate) fn development() -> Secret {
         Secret {
             bytes: DEVELOPMENT_SECRET.as_bytes().to_vec(),
             development: true,
@@ -55,12 +55,12 @@ impl Secret {
     }
 
     /// True when kit addresses come from the public development secret.
-    pub fn is_development(&self) -> bool {
+    pub(crate) fn is_development(&self) -> bool {
         self.development
     }
 
     /// The kit token of `partner_id`: 32 lowercase hex digits (128 bits).
-    pub fn token(&self, partner_id: &str) -> String {
+    pub(crate) fn token(&self, partner_id: &str) -> String {
         let mut mac =
             Hmac::<Sha256>::new_from_slice(&self.bytes).expect("HMAC takes keys of any length");
         mac.update(b"refkit kit token v1\0");
@@ -96,6 +96,14 @@ mod tests {
         assert_ne!(a.token("harbor"), a.token("harbour"));
         assert_ne!(a.token("harbor"), Secret::new(b"two").token("harbor"));
         assert!(a.token("x").bytes().all(|b| b.is_ascii_hexdigit()));
+    }
+
+    #[test]
+    fn an_environment_without_a_secret_gives_the_development_secret() {
+        assert!(Secret::from_env(&Environment::default()).is_development());
+        let set = Secret::from_env(&Environment::default().with_secret("one"));
+        assert!(!set.is_development());
+        assert_eq!(set.token("harbor"), Secret::new(b"one").token("harbor"));
     }
 
     #[test]

@@ -150,7 +150,7 @@ fn load_banners(root: &Path, report: &mut Report) -> Vec<Banner> {
             || !crate::base::slug::is_slug(stem)
             || lower != name
         {
-            report.push(Diagnostic::error(&shown, "banners are PNG or JPEG files named `<slug>.png` or `<slug>.jpg` directly in content/banners/")
+            report.push(Diagnostic::error(&shown, format!("banners are PNG or JPEG files named `<slug>.png` or `<slug>.jpg` directly in {BANNERS_DIR}/"))
                 .help("rename the file with lowercase ASCII letters, digits and hyphens, or move it elsewhere"));
             continue;
         }
@@ -202,7 +202,9 @@ fn load_stories(
                             &b.referenced,
                             format!("banner `{}` is not in {BANNERS_DIR}/", b.value),
                         )
-                        .help("add the image to content/banners/ or fix the file name"),
+                        .help(format!(
+                            "add the image to {BANNERS_DIR}/ or fix the file name"
+                        )),
                     );
                     ok = false;
                 }

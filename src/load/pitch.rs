@@ -37,7 +37,7 @@ pub(super) fn load(root: &Path, settings: &Settings, report: &mut Report) -> Vec
             return Vec::new();
         }
     };
-    let expected = "pitch copy lives in content/pitch/<market>/<channel>.<lang>.md";
+    let expected = format!("pitch copy lives in {PITCH_DIR}/<market>/<channel>.<lang>.md");
     let mut pitches = Vec::new();
     let mut seen = BTreeSet::new();
     for (path, shown) in files {
@@ -64,7 +64,7 @@ pub(super) fn load(root: &Path, settings: &Settings, report: &mut Report) -> Vec
             );
             continue;
         }
-        let (channel, lang) = match documents::parse_file_name(&shown, settings, expected) {
+        let (channel, lang) = match documents::parse_file_name(&shown, settings, &expected) {
             Ok(x) => x,
             Err(d) => {
                 report.push(d);
@@ -89,7 +89,7 @@ pub(super) fn load(root: &Path, settings: &Settings, report: &mut Report) -> Vec
             }
         };
         let at_line = |l: &serde_saphyr::Location, m: String| doc.error_at(l, m);
-        let is_email = channel == "email";
+        let is_email = channel == crate::base::vocab::channels::EMAIL;
         match (&doc.front.subject, is_email) {
             (None, true) => report.push(
                 Diagnostic::error(&shown, "e-mail pitch copy needs a `subject`")
@@ -124,10 +124,10 @@ pub(super) fn load(root: &Path, settings: &Settings, report: &mut Report) -> Vec
             report.push(
                 Diagnostic::error(
                     &shown,
-                    "this pitch has no `{link}`, so the partner's referrals could not be tracked",
+                    format!("this pitch has no `{LINK_PLACEHOLDER}`, so the partner's referrals could not be tracked"),
                 )
                 .at(&doc.text, split.body_line, 1)
-                .help("put `{link}` where the partner's tracked link belongs"),
+                .help(format!("put `{LINK_PLACEHOLDER}` where the partner's tracked link belongs")),
             );
         }
         seen.insert((market.clone(), channel.clone(), lang.clone()));

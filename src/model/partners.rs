@@ -13,14 +13,14 @@ use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
 
 use crate::base::diagnostics::{Diagnostic, Report, Result};
+use crate::base::named::{self, Named};
 use crate::base::slug;
 use crate::base::vocab::REGISTRY_FILE;
 use crate::base::yaml;
 use crate::model::settings::Settings;
 
 /// Relationship stage of a partner.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Stage {
     /// Trying the program with a small group.
     Pilot,
@@ -30,9 +30,37 @@ pub enum Stage {
     Ambassador,
 }
 
+impl Stage {
+    /// Every stage, in registry order.
+    pub const ALL: [Stage; 3] = [Stage::Pilot, Stage::Active, Stage::Ambassador];
+    /// The registry word of each stage, in the order of [`Stage::ALL`]: the one
+    /// spelling read from YAML, accepted by `--partners` and written to templates and
+    /// the manifest.
+    pub const NAMES: [&'static str; 3] = ["pilot", "active", "ambassador"];
+
+    /// The registry word of this stage.
+    pub fn name(self) -> &'static str {
+        named::name(self)
+    }
+
+    /// The stage spelled `word`.
+    pub fn parse(word: &str) -> Option<Stage> {
+        named::parse(word)
+    }
+}
+
+impl Named for Stage {
+    const TYPE: &'static str = "Stage";
+    const ALL: &'static [Stage] = &Stage::ALL;
+    const NAMES: &'static [&'static str] = &Stage::NAMES;
+
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
 /// Deal-size tier of a partner.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Tier {
     /// Small deals.
     Small,
@@ -41,6 +69,50 @@ pub enum Tier {
     /// Large deals.
     Large,
 }
+
+impl Tier {
+    /// Every tier, smallest first.
+    pub const ALL: [Tier; 3] = [Tier::Small, Tier::Medium, Tier::Large];
+    /// The registry word of each tier, in the order of [`Tier::ALL`].
+    pub const NAMES: [&'static str; 3] = ["small", "medium", "large"];
+
+    /// The registry word of this tier.
+    pub fn name(self) -> &'static str {
+        named::name(self)
+    }
+
+    /// The tier spelled `word`.
+    pub fn parse(word: &str) -> Option<Tier> {
+        named::parse(word)
+    }
+}
+
+impl Named for Tier {
+    const TYPE: &'static str = "Tier";
+    const ALL: &'static [Tier] = &Tier::ALL;
+    const NAMES: &'static [&'static str] = &Tier::NAMES;
+
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+macro_rules! serde_by_name {
+    ($($t:ty),*) => {$(
+        impl Serialize for $t {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+                named::serialize(*self, serializer)
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $t {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<$t, D::Error> {
+                named::deserialize(deserializer)
+            }
+        }
+    )*};
+}
+serde_by_name!(Stage, Tier);
 
 /// A partner's local ambassador contact.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
@@ -340,6 +412,101 @@ mod tests {
     }
 
     const ONE: &str = "partners:\n  - id: harbor\n    name: Harbor\n    market: us\n    code: HARBOR26\n    stage: active\n    tier: large\n    channels: [email, x]\n";
+
+    #[test]
+    fn stage_and_tier_words_round_trip_through_their_one_table() {
+        for (i, stage) in Stage::ALL.into_iter().enumerate() {
+            assert_eq!(stage.name(), Stage::NAMES[i]);
+            assert_eq!(Stage::parse(stage.name()), Some(stage));
+        }
+        for (i, tier) in Tier::ALL.into_iter().enumerate() {
+            assert_eq!(tier.name(), Tier::NAMES[i]);
+            assert_eq!(Tier::parse(tier.name()), Some(tier));
+        }
+        assert_eq!(Stage::parse("Pilot"), None);
+        assert_eq!(Tier::parse("huge"), None);
+    }
+
+    /// What `#[derive]` with `rename_all = "lowercase"` made of these enums before
+    /// their words moved into one table: the reference for what YAML is accepted.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
+    #[serde(rename_all = "lowercase")]
+    enum DerivedStage {
+        Pilot,
+        Active,
+        Ambassador,
+    }
+
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
+    #[serde(rename_all = "lowercase")]
+    enum DerivedTier {
+        Small,
+        Medium,
+        Large,
+    }
+
+    /// `Ok(word)` or the error text, for comparing two readers of the same YAML.
+    fn read<T: serde::de::DeserializeOwned + Serialize>(
+        yaml: &str,
+    ) -> std::result::Result<String, String> {
+        serde_saphyr::from_str::<T>(yaml)
+            .map(|v| serde_json::to_string(&v).unwrap())
+            .map_err(|e| {
+                e.to_string()
+                    .replace("DerivedStage", "Stage")
+                    .replace("DerivedTier", "Tier")
+            })
+    }
+
+    #[test]
+    fn stage_and_tier_accept_exactly_what_serde_derive_accepted() {
+        let inputs = [
+            "pilot",
+            "active",
+            "ambassador",
+            "small",
+            "medium",
+            "large",
+            "Pilot",
+            "PILOT",
+            "\"pilot\"",
+            "'large'",
+            "0",
+            "1",
+            "2",
+            "3",
+            "-1",
+            "~",
+            "",
+            "true",
+            "1.5",
+            "[pilot]",
+            "{pilot: ~}",
+            "{pilot: 1}",
+            "!pilot",
+            "!pilot ~",
+            "pilot # c",
+            "&a pilot",
+            "huge",
+            "pilots",
+            " active ",
+        ];
+        for yaml in inputs {
+            assert_eq!(read::<Stage>(yaml), read::<DerivedStage>(yaml), "{yaml:?}");
+            assert_eq!(read::<Tier>(yaml), read::<DerivedTier>(yaml), "{yaml:?}");
+            let map = format!("{yaml}: 1");
+            assert_eq!(
+                read::<BTreeMap<Stage, u8>>(&map),
+                read::<BTreeMap<DerivedStage, u8>>(&map),
+                "{map:?}"
+            );
+            assert_eq!(
+                read::<BTreeMap<Tier, u8>>(&map),
+                read::<BTreeMap<DerivedTier, u8>>(&map),
+                "{map:?}"
+            );
+        }
+    }
 
     #[test]
     fn a_valid_entry_is_read() {

@@ -12,14 +12,11 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::partners::Partner;
-use crate::model::playbooks::{stage_name, tier_name};
+use crate::model::partners::{Partner, Stage, Tier};
 use crate::model::settings::Settings;
 
 /// Keys a selection can filter on.
 pub(crate) const KEYS: &[&str] = &["stage", "tier", "market", "id"];
-const STAGES: &[&str] = &["pilot", "active", "ambassador"];
-const TIERS: &[&str] = &["small", "medium", "large"];
 
 /// The partners a build is limited to.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -60,8 +57,8 @@ impl Selection {
                     return Err(format!("--partners: `{k}=` has no value"));
                 }
                 let allowed = match k.as_str() {
-                    "stage" => Some(STAGES),
-                    "tier" => Some(TIERS),
+                    "stage" => Some(&Stage::NAMES[..]),
+                    "tier" => Some(&Tier::NAMES[..]),
                     _ => None,
                 };
                 if let Some(allowed) = allowed.filter(|a| !a.contains(&value)) {
@@ -98,7 +95,8 @@ impl Selection {
         for value in self.filters.get("id").into_iter().flatten() {
             if !partners.iter().any(|p| &p.id == value) {
                 return Err(format!(
-                    "--partners: there is no partner `{value}` in content/partners.yaml"
+                    "--partners: there is no partner `{value}` in {}",
+                    crate::base::vocab::REGISTRY_FILE
                 ));
             }
         }
@@ -115,8 +113,8 @@ impl Selection {
     pub fn matches(&self, partner: &Partner) -> bool {
         self.filters.iter().all(|(key, values)| {
             let actual = match key.as_str() {
-                "stage" => stage_name(partner.stage),
-                "tier" => tier_name(partner.tier),
+                "stage" => partner.stage.name(),
+                "tier" => partner.tier.name(),
                 "market" => partner.market.as_str(),
                 _ => partner.id.as_str(),
             };

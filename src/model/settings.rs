@@ -116,9 +116,6 @@ pub struct Settings {
     pub theme: String,
     /// Banner sizes in kits, as (width, height).
     pub kit_sizes: Vec<(u32, u32)>,
-    /// Where cadences start for partners whose registry entry sets no `start`: set by
-    /// the build from `--start` or `SOURCE_DATE_EPOCH`, never from the clock.
-    pub cadence_start: Option<crate::base::dates::Date>,
 }
 
 impl Settings {
@@ -279,7 +276,8 @@ impl Settings {
                         ),
                     )
                     .help(format!(
-                        "move them to content/playbooks/{id}.yaml (`lead`, and `reward` and `payout_days` under `incentives`); the README (\"Playbooks\") shows the file"
+                        "move them to {}/{id}.yaml (`lead`, and `reward` and `payout_days` under `incentives`); the README (\"Playbooks\") shows the file",
+                        crate::base::vocab::PLAYBOOKS_DIR
                     )),
                 );
             }
@@ -402,7 +400,6 @@ impl Settings {
             referral: referral.expect("a scheme error is reported above"),
             theme,
             kit_sizes,
-            cadence_start: None,
         })
     }
 }
@@ -420,19 +417,13 @@ fn parse_size(text: &str) -> Option<(u32, u32)> {
 
 /// Channels and limits used when `site.yaml` does not list its own.
 fn default_channels() -> Vec<Channel> {
-    [
-        ("email", None),
-        ("linkedin", Some(3000)),
-        ("telegram", Some(4096)),
-        ("vk", Some(4000)),
-        ("x", Some(280)),
-    ]
-    .into_iter()
-    .map(|(id, limit)| Channel {
-        id: id.to_owned(),
-        limit,
-    })
-    .collect()
+    crate::base::vocab::channels::DEFAULTS
+        .into_iter()
+        .map(|(id, limit)| Channel {
+            id: id.to_owned(),
+            limit,
+        })
+        .collect()
 }
 
 fn is_language_code(code: &str) -> bool {

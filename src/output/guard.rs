@@ -6,26 +6,25 @@
 use std::path::{Path, PathBuf};
 
 use crate::base::diagnostics::{Error, Result};
+use crate::base::vocab::SOURCE_FOLDERS;
 
 /// Refuses output folders whose replacement would destroy sources: the project or a
 /// folder above it, a source folder, a folder holding a `.git`, the home folder.
 /// Symlinks are resolved first, so a link to the project is refused like the project.
-pub(crate) fn check_output_folder(root: &Path, dir: &Path, flag: &str) -> Result<()> {
+/// `home` is the home folder the commands read from the environment.
+pub(crate) fn check_output_folder(
+    root: &Path,
+    dir: &Path,
+    flag: &str,
+    home: Option<&Path>,
+) -> Result<()> {
     let root = resolve(root);
     let dir = resolve(dir);
     let refuse = |why: &str| Err(Error::Usage(format!("{flag} {}: {why}", dir.display())));
     if root.starts_with(&dir) {
         return refuse("it is the project or a folder above it; refkit replaces its output folder on every build");
     }
-    for source in [
-        "content",
-        "templates",
-        "themes",
-        "locales",
-        "static",
-        ".git",
-        "src",
-    ] {
+    for source in SOURCE_FOLDERS.iter().chain(&[".git", "src"]) {
         if dir.starts_with(root.join(source)) {
             return refuse("it is inside a source folder of the project");
         }
@@ -33,7 +32,7 @@ pub(crate) fn check_output_folder(root: &Path, dir: &Path, flag: &str) -> Result
     if dir.join(".git").exists() {
         return refuse("it holds a .git folder");
     }
-    if std::env::var_os("HOME").is_some_and(|h| resolve(Path::new(&h)) == dir) {
+    if home.is_some_and(|h| resolve(h) == dir) {
         return refuse("it is your home folder");
     }
     Ok(())
@@ -79,4 +78,35 @@ fn normalise(path: &Path) -> PathBuf {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_home_folder_given_is_refused_and_no_other() {
+        let home = tempfile::tempdir().unwrap();
+        let project = tempfile::tempdir().unwrap();
+        let root = project.path().to_path_buf();
+        let out = home.path().join("out");
+        let refused = check_output_folder(&root, home.path(), "--out", Some(home.path()));
+        assert!(
+            refused.unwrap_err().to_string().contains("home folder"),
+            "the home folder is refused"
+        );
+        assert!(check_output_folder(&root, &out, "--out", Some(home.path())).is_ok());
+    }
+
+    #[test]
+    fn every_source_folder_is_refused() {
+        let root = tempfile::tempdir().unwrap();
+        for source in SOURCE_FOLDERS {
+            let dir = root.path().join(source).join("out");
+            assert!(
+                check_output_folder(root.path(), &dir, "--out", None).is_err(),
+                "{source}"
+            );
+        }
+    }
 }

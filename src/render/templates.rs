@@ -54,7 +54,10 @@ impl Templates {
         locales: Arc<Locales>,
         attribution: Arc<Attribution>,
     ) -> Result<Templates> {
-        let theme_dir = root.join("themes").join(theme).join("templates");
+        let theme_dir = root
+            .join(crate::base::vocab::THEMES_DIR)
+            .join(theme)
+            .join(crate::base::vocab::TEMPLATES_DIR);
         if !theme_dir.is_dir() {
             return Err(Diagnostic::error(
                 crate::base::vocab::SETTINGS_FILE,
@@ -64,7 +67,7 @@ impl Templates {
             .into());
         }
         let mut sources: BTreeMap<String, (PathBuf, String)> = BTreeMap::new();
-        for dir in [theme_dir, root.join("templates")] {
+        for dir in [theme_dir, root.join(crate::base::vocab::TEMPLATES_DIR)] {
             for (path, shown) in files::files_under(root, &dir)? {
                 let name = display_path(path.strip_prefix(&dir).unwrap_or(&path));
                 let text = files::read_text(&path, &shown)?;

@@ -150,8 +150,8 @@ pub(crate) fn story_card(urls: &Urls, story: &Story, lang: &str, url: String) ->
 /// playbook resolves it (the registry's `contact`, else the market's ambassador).
 pub(crate) fn partner_value(p: &Partner, playbook: &PartnerPlaybook) -> Value {
     let contact = contact_value(playbook.contact.as_ref());
-    let stage = crate::model::playbooks::stage_name(p.stage);
-    let tier = crate::model::playbooks::tier_name(p.tier);
+    let stage = p.stage.name();
+    let tier = p.tier.name();
     obj(vec![
         ("id", Value::from(p.id.as_str())),
         ("name", Value::from(p.name.as_str())),

@@ -37,6 +37,7 @@ use tokio::sync::{mpsc, watch as signal_watch};
 
 pub(crate) use self::watch::WatchMode;
 use crate::base::diagnostics::{Error, Result};
+use crate::base::env::Environment;
 use crate::build::BuildOptions;
 
 /// What `refkit serve` does.
@@ -52,6 +53,8 @@ pub(crate) struct ServeOptions {
     pub watch: WatchMode,
     /// Build the pitch kits too.
     pub kits: bool,
+    /// What the command read from the environment, for every build.
+    pub env: Environment,
 }
 
 /// How long open connections get to finish once the server is told to stop.
@@ -123,7 +126,7 @@ async fn run(options: &ServeOptions, root: &Path, temp: &Path) -> Result<()> {
             out: Some(out),
             manifest: Some(temp.join("manifest")),
             base_url: Some(origin.clone()),
-            secret: None,
+            env: options.env.clone(),
             skip_kits: !options.kits,
             progress: false,
             preview: true,

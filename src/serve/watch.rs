@@ -24,11 +24,7 @@ use notify_debouncer_full::{
 use tokio::sync::mpsc::UnboundedSender;
 
 use crate::base::diagnostics::{Error, Result};
-
-use crate::base::vocab::SOURCE_FOLDERS;
-
-/// The project's settings file, relative to its root.
-pub(crate) const SETTINGS_FILE: &str = "site.yaml";
+use crate::base::vocab::{SETTINGS_FILE, SOURCE_FOLDERS};
 
 /// How long the debouncer waits for a burst of events to settle.
 const DEBOUNCE: Duration = Duration::from_millis(150);
@@ -156,7 +152,7 @@ impl Watcher {
     /// Watches source folders that appeared since the last call and forgets those
     /// that went away (so they are watched again when they come back).
     pub(crate) fn refresh(&mut self) {
-        for &folder in SOURCE_FOLDERS {
+        for folder in SOURCE_FOLDERS {
             let path = self.root.join(folder);
             let exists = path.is_dir();
             let watched = self.watched.contains(folder);

@@ -61,7 +61,10 @@ pub(crate) fn keys(
     extra.hash(&mut shared);
     format!("{:?}", project.settings).hash(&mut shared);
     templates.fingerprint().hash(&mut shared);
-    for dir in ["locales", "static"] {
+    for dir in [
+        crate::base::vocab::LOCALES_DIR,
+        crate::base::vocab::STATIC_DIR,
+    ] {
         for (path, shown) in
             crate::base::files::files_under(&project.root, &project.root.join(dir))?
         {

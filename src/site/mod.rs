@@ -227,10 +227,10 @@ pub(crate) fn copy_files(project: &Project, staging: &Staging) -> Result<()> {
 pub(crate) fn static_files(project: &Project) -> Result<Vec<(String, std::path::PathBuf, String)>> {
     let root = &project.root;
     let theme_static = root
-        .join("themes")
+        .join(crate::base::vocab::THEMES_DIR)
         .join(&project.settings.theme)
-        .join("static");
-    let project_static = root.join("static");
+        .join(crate::base::vocab::STATIC_DIR);
+    let project_static = root.join(crate::base::vocab::STATIC_DIR);
     let mut files: Vec<(String, std::path::PathBuf, String)> = Vec::new();
     let mut theme_files = std::collections::BTreeMap::new();
     for (path, shown) in crate::base::files::files_under(root, &theme_static)? {
@@ -250,7 +250,7 @@ pub(crate) fn static_files(project: &Project) -> Result<Vec<(String, std::path::
         files.push((
             format!("banners/{}", banner.name),
             banner.path.clone(),
-            format!("content/banners/{}", banner.name),
+            format!("{}/{}", crate::base::vocab::BANNERS_DIR, banner.name),
         ));
     }
     Ok(files)

@@ -178,7 +178,7 @@ fn stale_translations_are_marked_in_the_preview_only() {
     let build = |preview| {
         refkit::build(&refkit::BuildOptions {
             root: f.root().to_path_buf(),
-            secret: Some(refkit::Secret::new(b"x")),
+            env: refkit::Environment::default().with_secret("x"),
             preview,
             ..Default::default()
         })

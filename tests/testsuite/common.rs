@@ -270,7 +270,7 @@ impl Fixture {
     pub(crate) fn build(&self) -> Result<BuildSummary, Error> {
         build(&BuildOptions {
             root: self.root().to_path_buf(),
-            secret: Some(refkit::Secret::new(TEST_SECRET.as_bytes())),
+            env: refkit::Environment::default().with_secret(TEST_SECRET),
             ..BuildOptions::default()
         })
     }

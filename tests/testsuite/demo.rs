@@ -14,7 +14,7 @@ fn build_demo_into(dir: &Path) -> refkit::BuildSummary {
         root: root(),
         out: Some(dir.join("public")),
         manifest: Some(dir.join("manifest")),
-        secret: Some(refkit::Secret::new(b"demo-test-secret")),
+        env: refkit::Environment::default().with_secret("demo-test-secret"),
         ..BuildOptions::default()
     })
     .unwrap_or_else(|e| panic!("the demo must build:\n{e}"))

@@ -5,7 +5,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use crate::common::{self, failing_build, snapshot, Fixture};
-use refkit::Secret;
+use refkit::Environment;
 use refkit::{build, BuildOptions};
 
 /// Every entry of a zip: name → (compression method, bytes).
@@ -200,7 +200,7 @@ fn kit_address_depends_on_the_secret_and_nothing_public_links_to_it() {
     let first = kit_rows(&f.root().join("manifest"))[0][3].clone();
     build(&BuildOptions {
         root: f.root().to_path_buf(),
-        secret: Some(Secret::new(b"another secret")),
+        env: Environment::default().with_secret("another secret"),
         ..BuildOptions::default()
     })
     .unwrap();
@@ -384,7 +384,7 @@ fn demo_build() -> (tempfile::TempDir, refkit::Project) {
         root: root.clone(),
         out: Some(out.path().join("public")),
         manifest: Some(out.path().join("manifest")),
-        secret: Some(Secret::new(b"demo kits")),
+        env: Environment::default().with_secret("demo kits"),
         ..BuildOptions::default()
     })
     .unwrap();

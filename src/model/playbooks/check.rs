@@ -325,7 +325,7 @@ impl Checker<'_> {
                     Some(p) => {
                         report.push(self.at(&id.referenced, format!(
                             "partner `{}` cannot be the ambassador of market `{}`: it is a {} partner of market `{}`",
-                            p.id, self.market, stage_name(p.stage), p.market
+                            p.id, self.market, p.stage.name(), p.market
                         )).help("name a partner of this market whose stage is `ambassador`"));
                         None
                     }
@@ -335,7 +335,10 @@ impl Checker<'_> {
                                 &id.referenced,
                                 format!("there is no partner `{}`", id.value),
                             )
-                            .help("name a partner of content/partners.yaml"),
+                            .help(format!(
+                                "name a partner of {}",
+                                crate::base::vocab::REGISTRY_FILE
+                            )),
                         );
                         None
                     }

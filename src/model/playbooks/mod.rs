@@ -236,23 +236,5 @@ mod check;
 
 pub(crate) use check::parse;
 
-/// The registry word of a stage.
-pub(crate) fn stage_name(stage: Stage) -> &'static str {
-    match stage {
-        Stage::Pilot => "pilot",
-        Stage::Active => "active",
-        Stage::Ambassador => "ambassador",
-    }
-}
-
-/// The registry word of a tier.
-pub(crate) fn tier_name(tier: Tier) -> &'static str {
-    match tier {
-        Tier::Small => "small",
-        Tier::Medium => "medium",
-        Tier::Large => "large",
-    }
-}
-
 #[cfg(test)]
 mod tests;

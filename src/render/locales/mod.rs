@@ -206,7 +206,7 @@ impl Locales {
             add_functions(&mut bundle, &formatter);
             formatters.insert(lang.clone(), formatter);
             let mut defined: BTreeMap<String, Definition> = BTreeMap::new();
-            let dir = root.join("locales").join(lang);
+            let dir = root.join(crate::base::vocab::LOCALES_DIR).join(lang);
             let files = files::files_under(root, &dir)?;
             let ftl: Vec<_> = files
                 .into_iter()

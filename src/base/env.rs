@@ -1,0 +1,172 @@
+//! The process environment, read once.
+//!
+//! A build's output may depend on a few environment variables (`SOURCE_DATE_EPOCH`
+//! for timestamps, `REFKIT_SECRET` for kit addresses) and its safety checks on one
+//! more (`HOME`). The commands read them once, into one [`Environment`], and pass it
+//! down; nothing below the commands looks at the process environment, so a library
+//! user or a test states every input explicitly and never mutates the process.
+
+use std::ffi::OsString;
+use std::fmt;
+use std::path::PathBuf;
+
+use super::dates::Date;
+
+/// The variable fixing every timestamp refkit writes (reproducible builds).
+pub(crate) const SOURCE_DATE_EPOCH_VAR: &str = "SOURCE_DATE_EPOCH";
+/// The variable holding the secret kit addresses derive from.
+pub(crate) const SECRET_VAR: &str = "REFKIT_SECRET";
+/// The variable naming the user's home folder, which no output folder may be.
+pub(crate) const HOME_VAR: &str = "HOME";
+
+/// What refkit takes from the environment. The default has nothing set: no fixed
+/// epoch, the development secret, no home folder.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Environment {
+    /// `SOURCE_DATE_EPOCH` as Unix seconds; `None` when unset or not a whole number.
+    pub source_date_epoch: Option<i64>,
+    /// `REFKIT_SECRET`; `None` when unset, empty or not UTF-8.
+    pub secret: Option<String>,
+    /// `HOME`, as it is set.
+    pub home: Option<PathBuf>,
+}
+
+impl fmt::Debug for Environment {
+    /// Never shows the secret, only whether one is set.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Environment")
+            .field("source_date_epoch", &self.source_date_epoch)
+            .field("secret", &self.secret.as_ref().map(|_| "…"))
+            .field("home", &self.home)
+            .finish()
+    }
+}
+
+impl Environment {
+    /// Reads the environment of this process. Only the commands call this.
+    pub fn from_process() -> Environment {
+        Environment::from_vars(|name| std::env::var_os(name))
+    }
+
+    /// Reads the variables through `var`, a lookup by name (the process's, or a
+    /// test's map).
+    pub fn from_vars(var: impl Fn(&str) -> Option<OsString>) -> Environment {
+        let text = |name: &str| var(name).and_then(|v| v.into_string().ok());
+        Environment {
+            // Anything but a whole number counts as unset, as it always has.
+            source_date_epoch: text(SOURCE_DATE_EPOCH_VAR)
+                .and_then(|s| s.trim().parse::<i64>().ok()),
+            secret: text(SECRET_VAR).filter(|s| !s.is_empty()),
+            home: var(HOME_VAR).map(PathBuf::from),
+        }
+    }
+
+    /// This environment with `secret` as `REFKIT_SECRET`.
+    pub fn with_secret(mut self, secret: impl Into<String>) -> Environment {
+        self.secret = Some(secret.into()).filter(|s| !s.is_empty());
+        self
+    }
+
+    /// This environment with `seconds` as `SOURCE_DATE_EPOCH`.
+    pub fn with_source_date_epoch(mut self, seconds: i64) -> Environment {
+        self.source_date_epoch = Some(seconds);
+        self
+    }
+
+    /// The day of `SOURCE_DATE_EPOCH`, when it is set.
+    pub fn source_date(&self) -> Option<Date> {
+        self.source_date_epoch.map(Date::from_unix_seconds)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(vars: &[(&str, &str)]) -> Environment {
+        let vars: Vec<(String, OsString)> = vars
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), OsString::from(v)))
+            .collect();
+        Environment::from_vars(|name| vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()))
+    }
+
+    #[test]
+    fn an_empty_environment_sets_nothing() {
+        assert_eq!(env(&[]), Environment::default());
+    }
+
+    #[test]
+    fn source_date_epoch_is_read_as_whole_seconds_with_spaces_trimmed() {
+        let e = env(&[(SOURCE_DATE_EPOCH_VAR, " 1764547200\n")]);
+        assert_eq!(e.source_date_epoch, Some(1_764_547_200));
+        assert_eq!(e.source_date(), Date::parse("2025-12-01"));
+        assert_eq!(
+            env(&[(SOURCE_DATE_EPOCH_VAR, "-86400")]).source_date_epoch,
+            Some(-86_400)
+        );
+    }
+
+    #[test]
+    fn a_source_date_epoch_that_is_not_a_number_counts_as_unset() {
+        for garbage in ["", "soon", "1.5", "1764547200s", "99999999999999999999"] {
+            let e = env(&[(SOURCE_DATE_EPOCH_VAR, garbage)]);
+            assert_eq!(e.source_date_epoch, None, "{garbage:?}");
+            assert_eq!(e.source_date(), None);
+        }
+    }
+
+    #[test]
+    fn an_empty_secret_counts_as_unset() {
+        assert_eq!(env(&[(SECRET_VAR, "")]).secret, None);
+        assert_eq!(
+            env(&[(SECRET_VAR, "s3cret")]).secret.as_deref(),
+            Some("s3cret")
+        );
+        assert_eq!(Environment::default().with_secret("").secret, None);
+    }
+
+    #[test]
+    fn home_is_kept_as_it_is_set() {
+        assert_eq!(
+            env(&[(HOME_VAR, "/home/ana")]).home,
+            Some(PathBuf::from("/home/ana"))
+        );
+    }
+
+    #[test]
+    fn only_the_commands_read_the_process_environment() {
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut dirs = vec![src];
+        let mut read = 0;
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    let code = text.split("#[cfg(test)]").next().unwrap_or("");
+                    let reads = code.matches("env::var").count();
+                    let allowed = usize::from(path.ends_with("base/env.rs"));
+                    assert_eq!(reads, allowed, "{} reads the environment", path.display());
+                    let in_cmd = path.components().any(|c| c.as_os_str() == "cmd");
+                    assert!(
+                        in_cmd || !code.contains("Environment::from_process"),
+                        "{} reads the process environment; only the commands may",
+                        path.display()
+                    );
+                    read += 1;
+                }
+            }
+        }
+        assert!(read > 50, "src/ was read");
+    }
+
+    #[test]
+    fn debug_output_never_shows_the_secret() {
+        let shown = format!("{:?}", Environment::default().with_secret("hunter2"));
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(shown.contains("secret"), "{shown}");
+    }
+}
