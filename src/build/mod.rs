@@ -178,7 +178,13 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
     clock.lap("load");
     let contexts =
         Contexts::new(&project, &locales, options.preview).map_err(Diagnostic::project)?;
-    let jobs = site::plan(&project);
+    let static_files = site::static_files(&project)?;
+    // Declared before the jobs that borrow it: kit pages are planned once kits are made.
+    let made_kits: kits::Kits<'_>;
+    let mut jobs = site::plan(
+        &project,
+        site::deploy::plans_not_found(&templates, &static_files),
+    );
     let keys = match &options.cache {
         Some(_) => Some(incremental::keys(
             &project,
@@ -191,12 +197,12 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
     };
     if let (Some(cache), Some(keys)) = (&options.cache, &keys) {
         if !cache.is_empty() && options.skip_kits && public.join(output::MARKER).is_file() {
-            for (rel, path, _) in site::static_files(&project)? {
-                let to = public.join(&rel);
+            for (rel, path, _) in &static_files {
+                let to = public.join(rel);
                 if let Some(parent) = to.parent() {
                     std::fs::create_dir_all(parent).map_err(|e| Error::io("create", parent, e))?;
                 }
-                std::fs::copy(&path, &to).map_err(|e| Error::io("copy", &path, e))?;
+                std::fs::copy(path, &to).map_err(|e| Error::io("copy", path, e))?;
             }
             let rendered =
                 incremental::update(&public, &jobs, &contexts, &templates, cache, keys.clone())?;
@@ -224,12 +230,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
         project.partners.len()
     };
     let bar = progress_bar(options.progress, jobs.len() + kit_count);
-    site::copy_files(&project, &staging)?;
-    let pages = site::render_pages(&jobs, &contexts, &templates, &staging, &bar)?
-        + site::deploy::write(&project, &jobs, &contexts, &templates, &staging)?;
-    clock.lap("pages");
-    let kits = if options.skip_kits {
-        Vec::new()
+    site::copy_files(&static_files, &staging)?;
+    // Kits first: their pages are planned pages, rendered with the others.
+    made_kits = if options.skip_kits {
+        kits::Kits::default()
     } else {
         bar.set_message("kits");
         kits::build(
@@ -242,13 +246,22 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
             &bar,
         )?
     };
-    bar.finish_and_clear();
     clock.lap("kits");
+    let kit_pages = site::plan_kits(&project, &made_kits.pages);
+    // Kit pages are counted with their kits, not with the site's pages.
+    let pages = jobs.len();
+    jobs.extend(kit_pages);
+    bar.set_message("pages");
+    site::render_pages(&jobs, &contexts, &templates, &staging, &bar)?;
+    site::deploy::write(&project, &jobs, &contexts, &staging)?;
+    bar.finish_and_clear();
+    clock.lap("pages");
+    let kits = &made_kits.records;
 
     let records = attribution.records();
-    manifest::write(&staging, &project, &records, &kits, &options.partners)?;
+    manifest::write(&staging, &project, &records, kits, &options.partners)?;
 
-    let markets = summary::market_counts(&project, &jobs, &kits, &records);
+    let markets = summary::market_counts(&project, &jobs, kits, &records);
     let summary = BuildSummary {
         pages,
         files: staging.public_files(),
@@ -270,6 +283,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
     // Freeing every story and page of a large site takes a while: a pool thread does
     // it, so the build returns (and the command exits) without waiting for it.
     drop((contexts, jobs));
+    drop(made_kits);
     rayon::spawn(move || drop(project));
     clock.lap("write");
     Ok(BuildSummary {
