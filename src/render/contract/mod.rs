@@ -13,6 +13,8 @@
 
 mod kit;
 mod partner;
+#[cfg(test)]
+mod readme;
 
 use std::marker::PhantomData;
 
