@@ -179,9 +179,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
     let contexts =
         Contexts::new(&project, &locales, options.preview).map_err(Diagnostic::project)?;
     let static_files = site::static_files(&project)?;
-    // Declared before the jobs that borrow it: kit pages are planned once kits are made.
-    let made_kits: kits::Kits<'_>;
-    let mut jobs = site::plan(
+    let jobs = site::plan(
         &project,
         site::deploy::plans_not_found(&templates, &static_files),
     );
@@ -231,11 +229,19 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
     };
     let bar = progress_bar(options.progress, jobs.len() + kit_count);
     site::copy_files(&static_files, &staging)?;
-    // Kits first: their pages are planned pages, rendered with the others.
-    made_kits = if options.skip_kits {
-        kits::Kits::default()
+    let pages = site::render_pages(&jobs, &contexts, &templates, &staging, &bar)?;
+    site::deploy::write(&project, &jobs, &contexts, &staging)?;
+    clock.lap("pages");
+    let kits = if options.skip_kits {
+        Vec::new()
     } else {
         bar.set_message("kits");
+        bar.inc_length((kit_count * project.settings.languages.len()) as u64);
+        // Each kit's pages are planned and rendered as soon as its zips are written.
+        let kit_pages = |kit: kits::PartnerKit<'_>| -> Result<()> {
+            let jobs = site::plan_kits(&project, std::slice::from_ref(&kit));
+            site::render_pages(&jobs, &contexts, &templates, &staging, &bar).map(|_| ())
+        };
         kits::build(
             &project,
             &templates,
@@ -243,25 +249,17 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
             &attribution,
             &staging,
             &secret,
+            &kit_pages,
             &bar,
         )?
     };
-    clock.lap("kits");
-    let kit_pages = site::plan_kits(&project, &made_kits.pages);
-    // Kit pages are counted with their kits, not with the site's pages.
-    let pages = jobs.len();
-    jobs.extend(kit_pages);
-    bar.set_message("pages");
-    site::render_pages(&jobs, &contexts, &templates, &staging, &bar)?;
-    site::deploy::write(&project, &jobs, &contexts, &staging)?;
     bar.finish_and_clear();
-    clock.lap("pages");
-    let kits = &made_kits.records;
+    clock.lap("kits");
 
     let records = attribution.records();
-    manifest::write(&staging, &project, &records, kits, &options.partners)?;
+    manifest::write(&staging, &project, &records, &kits, &options.partners)?;
 
-    let markets = summary::market_counts(&project, &jobs, kits, &records);
+    let markets = summary::market_counts(&project, &jobs, &kits, &records);
     let summary = BuildSummary {
         pages,
         files: staging.public_files(),
@@ -283,7 +281,6 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
     // Freeing every story and page of a large site takes a while: a pool thread does
     // it, so the build returns (and the command exits) without waiting for it.
     drop((contexts, jobs));
-    drop(made_kits);
     rayon::spawn(move || drop(project));
     clock.lap("write");
     Ok(BuildSummary {

@@ -5,8 +5,10 @@
 //! Per partner, only links are stamped into that text, one QR code is drawn and set
 //! into the banners' corners, and the zips are written. Partners are processed in
 //! parallel; every kit's bytes depend only on its inputs. The private kit page is an
-//! ordinary planned page: [`build`] returns what it shows ([`PartnerKit`]) and `site`
-//! renders it with the other pages.
+//! ordinary planned page: [`build`] hands what it shows ([`PartnerKit`]) to its caller
+//! as soon as a partner's kit is made, and `site` plans and renders it like any other
+//! page. Handing it over at once, rather than collecting every kit first, keeps a
+//! partner's kit values in memory only while its pages are rendered.
 
 mod archive;
 pub mod cadence;
@@ -56,15 +58,6 @@ pub struct KitRecord {
     pub sha256: String,
 }
 
-/// What [`build`] made: the zips' records and what every kit page shows.
-#[derive(Debug, Default)]
-pub struct Kits<'a> {
-    /// One record per zip, for `manifest/kits.csv`.
-    pub records: Vec<KitRecord>,
-    /// Every partner's kit, for its pages.
-    pub pages: Vec<PartnerKit<'a>>,
-}
-
 /// One partner's kit as its page shows it, in every language.
 #[derive(Debug)]
 pub struct PartnerKit<'a> {
@@ -111,18 +104,25 @@ struct Shared<'a> {
     modified: zip::DateTime,
 }
 
-/// Builds every partner's kits into `staging`; their pages are left to `site`.
-pub fn build<'a>(
-    project: &'a Project,
+/// What [`build`] does with each partner's kit once its zips are written: renders its
+/// pages (the caller plans and renders them with `site`).
+pub type KitPages<'p> = dyn Fn(PartnerKit<'_>) -> Result<()> + Sync + 'p;
+
+/// Builds every partner's kits into `staging` and hands each kit to `pages`, which
+/// renders its kit pages.
+#[allow(clippy::too_many_arguments)]
+pub fn build(
+    project: &Project,
     templates: &Templates,
     locales: &Locales,
     attribution: &Attribution,
     staging: &Staging,
     secret: &Secret,
+    pages: &KitPages<'_>,
     progress: &indicatif::ProgressBar,
-) -> Result<Kits<'a>> {
+) -> Result<Vec<KitRecord>> {
     if project.partners.is_empty() {
-        return Ok(Kits::default());
+        return Ok(Vec::new());
     }
     let shared = Shared::prepare(project)?;
     for banner in &shared.banners {
@@ -132,7 +132,7 @@ pub fn build<'a>(
             "content/banners",
         )?;
     }
-    let results: Vec<std::result::Result<(Vec<KitRecord>, PartnerKit<'a>), Error>> = project
+    let results: Vec<std::result::Result<Vec<KitRecord>, Error>> = project
         .partners
         .par_iter()
         .map(|partner| {
@@ -144,19 +144,17 @@ pub fn build<'a>(
                 attribution,
                 staging,
                 secret,
-            );
+            )
+            .and_then(|(records, kit)| pages(kit).map(|()| records));
             progress.inc(1);
             kits
         })
         .collect();
-    let mut kits = Kits::default();
+    let mut records = Vec::new();
     let mut report = Report::default();
     for result in results {
         match result {
-            Ok((records, page)) => {
-                kits.records.extend(records);
-                kits.pages.push(page);
-            }
+            Ok(r) => records.extend(r),
             Err(Error::Content(d)) => report.extend(d),
             Err(other) => return Err(other),
         }
@@ -164,7 +162,7 @@ pub fn build<'a>(
     if report.has_errors() {
         return Err(Error::Content(first_per_file(report.into_diagnostics())));
     }
-    Ok(kits)
+    Ok(records)
 }
 
 /// The same mistake in shared copy shows up once per partner; report it once per file.

@@ -7,14 +7,14 @@
 //! contract of [`crate::render::contract`], documented in the README ("Templates").
 
 use std::collections::BTreeMap;
-use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, OnceLock};
 
 use rayon::prelude::*;
 use tera::{Context, Value};
 
 use super::Job;
 use crate::kits::PartnerKit;
-use crate::model::documents::Story;
 use crate::model::partners::Partner;
 use crate::model::project::Project;
 use crate::render::contract::{
@@ -29,7 +29,11 @@ use crate::render::urls::Urls;
 #[derive(Debug, Default)]
 struct PartnerCache {
     values: OnceLock<PartnerValues>,
-    stories: OnceLock<Prepared<Vec<StoryCard>>>,
+    /// The story list, held only while pages that show it are still to come.
+    stories: Mutex<Option<Prepared<Vec<StoryCard>>>>,
+    /// How many planned pages still show the story list; at zero it is freed, so a
+    /// build holds the lists of the partners being rendered, not of every partner.
+    readers: AtomicUsize,
 }
 
 /// Prepared template values for one build.
@@ -83,14 +87,20 @@ impl<'a> Contexts<'a> {
             let cards: Vec<StoryCard> = project
                 .stories
                 .par_iter()
-                .map(|s| story_card(&urls, s, lang, urls.story(lang, &s.slug)))
+                .map(|s| StoryCard::new(&urls, s, lang, urls.story(lang, &s.slug)))
                 .collect();
             brand_stories.insert(lang, Prepared::new(&cards));
             for p in &project.partners {
+                // The landing page and each story page of the microsite list them.
+                let readers = 1 + project.stories_for_market(&p.market).count();
+                let cache = PartnerCache {
+                    readers: AtomicUsize::new(readers),
+                    ..PartnerCache::default()
+                };
                 partners
                     .entry(p.id.as_str())
                     .or_insert_with(BTreeMap::new)
-                    .insert(lang, PartnerCache::default());
+                    .insert(lang, cache);
             }
         }
         Ok(Contexts {
@@ -457,14 +467,15 @@ impl<'a> Contexts<'a> {
         }
     }
 
-    /// The stories of `partner`'s market in `lang`, with microsite URLs, made once.
+    /// The stories of `partner`'s market in `lang`, with microsite URLs, made once for
+    /// all the pages of a build that show them.
     fn partner_stories(&self, partner: &Partner, lang: &str) -> Prepared<Vec<StoryCard>> {
         let make = || {
             let cards: Vec<StoryCard> = self
                 .project
                 .stories_for_market(&partner.market)
                 .map(|s| {
-                    story_card(
+                    StoryCard::new(
                         &self.urls,
                         s,
                         lang,
@@ -474,25 +485,21 @@ impl<'a> Contexts<'a> {
                 .collect();
             Prepared::new(&cards)
         };
-        match self.cache(partner, lang) {
-            Some(cache) => cache.stories.get_or_init(make).clone(),
-            None => make(),
+        let Some(cache) = self.cache(partner, lang) else {
+            return make();
+        };
+        let mut held = cache
+            .stories
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let stories = held.get_or_insert_with(make).clone();
+        let before = cache
+            .readers
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1));
+        if before == Ok(1) {
+            // The last page that shows it: a later render (the preview) makes it again.
+            *held = None;
         }
-    }
-}
-
-/// A story as a card in a list, linking to `url`.
-fn story_card(urls: &Urls, story: &Story, lang: &str, url: String) -> StoryCard {
-    let t = story.text(lang);
-    StoryCard {
-        slug: story.slug.clone(),
-        title: t.title.clone(),
-        summary: t.summary.clone(),
-        date: story.date.clone(),
-        url,
-        banner: story
-            .banner
-            .as_deref()
-            .map(|b| urls.file(&format!("banners/{b}"))),
+        stories
     }
 }

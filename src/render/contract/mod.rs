@@ -21,6 +21,9 @@ use std::marker::PhantomData;
 use serde::{Serialize, Serializer};
 use tera::{Context, Value};
 
+use crate::model::documents::Story;
+use crate::render::urls::Urls;
+
 pub use kit::{
     Corner, Cta, DocumentContext, Download, KitImage, KitLink, KitPageValues, KitReadme, KitStory,
     KitTouch, KitValues, Pitch, Qr,
@@ -153,6 +156,24 @@ pub struct StoryCard {
     pub url: String,
     /// URL of its banner.
     pub banner: Option<String>,
+}
+
+impl StoryCard {
+    /// The card of `story` in `lang`, linking to `url`.
+    pub fn new(urls: &Urls, story: &Story, lang: &str, url: String) -> StoryCard {
+        let t = story.text(lang);
+        StoryCard {
+            slug: story.slug.clone(),
+            title: t.title.clone(),
+            summary: t.summary.clone(),
+            date: story.date.clone(),
+            url,
+            banner: story
+                .banner
+                .as_deref()
+                .map(|b| urls.file(&format!("banners/{b}"))),
+        }
+    }
 }
 
 /// The variables every page gets (the README's first table).
