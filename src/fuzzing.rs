@@ -3,9 +3,10 @@
 //! Each function takes arbitrary bytes, runs one stage of refkit that reads what a
 //! user wrote, and checks the stage's promises: no panic, errors that render, output
 //! that keeps its safety invariants. A finding becomes a file under
-//! `fuzz/regressions/<target>/`, which `tests/fuzz_regressions.rs` replays on every
+//! `fuzz/regressions/<target>/`, which `tests/testsuite/fuzz_regressions.rs` replays on every
 //! test run, so the same input can never break again.
 
+pub use crate::text::markdown::Rendered;
 use std::path::Path;
 
 use crate::load::front_matter;

@@ -5,21 +5,32 @@
 //! The folders are the pipeline, lowest layer first (see ARCHITECTURE.md); each
 //! imports only from the layers listed before it, and a test in the suite keeps it so:
 //!
-//! [`base`] → [`text`] → [`model`] → [`load`] → [`render`] → [`output`] →
-//! [`kits`] → [`site`] → [`build`] → [`check`], [`serve`] → [`cmd`].
+//! `base` → `text` → `model` → `load` → `render` → `output` → `kits` → `site` →
+//! `build` → `check`, `serve` → [`cmd`].
+//!
+//! The library's public face is small: the commands ([`cmd`], parsed by [`cli`]) for
+//! the binary, and the build with its options and results for the tests. Everything
+//! else is `pub(crate)`; the `unreachable_pub` lint keeps it so.
 
-pub mod base;
-pub mod build;
-pub mod check;
+mod base;
+mod build;
+mod check;
 pub mod cli;
 pub mod cmd;
 #[doc(hidden)]
 pub mod fuzzing;
-pub mod kits;
-pub mod load;
-pub mod model;
-pub mod output;
-pub mod render;
-pub mod serve;
-pub mod site;
-pub mod text;
+mod kits;
+mod load;
+mod model;
+mod output;
+mod render;
+mod serve;
+mod site;
+mod text;
+
+pub use base::diagnostics::Error;
+pub use build::{build, load_project, BuildOptions, BuildSummary, MarketCounts};
+pub use kits::Secret;
+pub use model::project::Project;
+pub use output::OutputLock;
+pub use site::incremental::RenderCache;

@@ -87,7 +87,7 @@ fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
 
 /// The calendar date (year, month, day) `days` after 1970-01-01, in the proleptic
 /// Gregorian calendar (the days-to-civil algorithm by Howard Hinnant).
-pub fn civil_date(days: i64) -> (i64, i64, i64) {
+pub(crate) fn civil_date(days: i64) -> (i64, i64, i64) {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z.rem_euclid(146_097);
@@ -100,7 +100,7 @@ pub fn civil_date(days: i64) -> (i64, i64, i64) {
 }
 
 /// True for a plausible `YYYY-MM-DD` date.
-pub fn is_date(s: &str) -> bool {
+pub(crate) fn is_date(s: &str) -> bool {
     let b = s.as_bytes();
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return false;

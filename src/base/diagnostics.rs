@@ -184,12 +184,12 @@ fn window(line: &str, column: Option<usize>) -> (String, Option<usize>) {
 }
 
 /// Sorts diagnostics by file and position so reports are stable across runs and threads.
-pub fn sort(diagnostics: &mut [Diagnostic]) {
+pub(crate) fn sort(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
 }
 
 /// 1-based line and column (in characters) of byte `offset` in `source`.
-pub fn line_column(source: &str, offset: usize) -> (usize, usize) {
+pub(crate) fn line_column(source: &str, offset: usize) -> (usize, usize) {
     let mut offset = offset.min(source.len());
     while !source.is_char_boundary(offset) {
         offset -= 1;
@@ -202,7 +202,7 @@ pub fn line_column(source: &str, offset: usize) -> (usize, usize) {
 }
 
 /// A path as shown to users: forward slashes on every platform.
-pub fn display_path(path: &Path) -> String {
+pub(crate) fn display_path(path: &Path) -> String {
     path.to_string_lossy().replace('\\', "/")
 }
 
@@ -286,37 +286,37 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {}
 
 /// Result type of refkit's stages.
-pub type Result<T, E = Error> = std::result::Result<T, E>;
+pub(crate) type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Collects diagnostics from independent checks so a stage can report them all.
 #[derive(Debug, Default)]
-pub struct Report {
+pub(crate) struct Report {
     diagnostics: Vec<Diagnostic>,
 }
 
 impl Report {
     /// Records one finding.
-    pub fn push(&mut self, diagnostic: Diagnostic) {
+    pub(crate) fn push(&mut self, diagnostic: Diagnostic) {
         self.diagnostics.push(diagnostic);
     }
 
     /// Records several findings.
-    pub fn extend(&mut self, diagnostics: impl IntoIterator<Item = Diagnostic>) {
+    pub(crate) fn extend(&mut self, diagnostics: impl IntoIterator<Item = Diagnostic>) {
         self.diagnostics.extend(diagnostics);
     }
 
     /// True when at least one finding is an error.
-    pub fn has_errors(&self) -> bool {
+    pub(crate) fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(Diagnostic::is_error)
     }
 
     /// The findings so far.
-    pub fn diagnostics(&self) -> &[Diagnostic] {
+    pub(crate) fn diagnostics(&self) -> &[Diagnostic] {
         &self.diagnostics
     }
 
     /// Fails with every finding when any is an error; otherwise hands back the warnings.
-    pub fn into_result(self) -> Result<Vec<Diagnostic>> {
+    pub(crate) fn into_result(self) -> Result<Vec<Diagnostic>> {
         if self.has_errors() {
             Err(Error::content(self.diagnostics))
         } else {
@@ -325,13 +325,13 @@ impl Report {
     }
 
     /// Every finding, errors and warnings alike.
-    pub fn into_diagnostics(self) -> Vec<Diagnostic> {
+    pub(crate) fn into_diagnostics(self) -> Vec<Diagnostic> {
         self.diagnostics
     }
 }
 
 /// Adds a stage error to `report`.
-pub fn push_error(report: &mut Report, err: Error) {
+pub(crate) fn push_error(report: &mut Report, err: Error) {
     match err {
         Error::Content(diagnostics) => report.extend(diagnostics),
         Error::Io {

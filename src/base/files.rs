@@ -13,10 +13,10 @@ use walkdir::WalkDir;
 use crate::base::diagnostics::{Diagnostic, Error, Result};
 
 /// Largest text file refkit reads (Markdown, YAML, templates, locales).
-pub const MAX_TEXT_BYTES: u64 = 4 * 1024 * 1024;
+pub(crate) const MAX_TEXT_BYTES: u64 = 4 * 1024 * 1024;
 
 /// Reads `path` as UTF-8 text. `shown` is the path to name in errors (relative to the root).
-pub fn read_text(path: &Path, shown: &Path) -> Result<String> {
+pub(crate) fn read_text(path: &Path, shown: &Path) -> Result<String> {
     use std::io::Read as _;
     let io = |e| Error::io("read", shown, e);
     // One open; the size comes from the open file, not a second lookup of the path.
@@ -47,7 +47,7 @@ pub fn read_text(path: &Path, shown: &Path) -> Result<String> {
 }
 
 /// Turns `bytes` into text, naming the first byte that is not UTF-8.
-pub fn text_from_bytes(bytes: Vec<u8>, shown: &Path) -> Result<String> {
+pub(crate) fn text_from_bytes(bytes: Vec<u8>, shown: &Path) -> Result<String> {
     match String::from_utf8(bytes) {
         Ok(mut text) => {
             if text.starts_with('\u{feff}') {
@@ -74,7 +74,7 @@ pub fn text_from_bytes(bytes: Vec<u8>, shown: &Path) -> Result<String> {
 
 /// Files under `dir` (recursively), sorted, as (absolute path, path relative to `root`).
 /// A missing folder yields nothing. Symlinks are reported as errors rather than followed.
-pub fn files_under(root: &Path, dir: &Path) -> Result<Vec<(PathBuf, PathBuf)>> {
+pub(crate) fn files_under(root: &Path, dir: &Path) -> Result<Vec<(PathBuf, PathBuf)>> {
     let mut files = Vec::new();
     if !dir.is_dir() {
         return Ok(files);
@@ -148,7 +148,7 @@ fn is_hidden(shown: &Path) -> bool {
 }
 
 /// `path` relative to `root`, or `path` itself when it is not under `root`.
-pub fn relative(root: &Path, path: &Path) -> PathBuf {
+pub(crate) fn relative(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
 }
 

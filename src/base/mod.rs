@@ -3,9 +3,9 @@
 //! Errors a person can act on, reading files safely, YAML with limits, safe
 //! identifiers and calendar dates. Nothing here knows about stories or partners.
 
-pub mod dates;
-pub mod diagnostics;
-pub mod files;
-pub mod slug;
-pub mod vocab;
-pub mod yaml;
+pub(crate) mod dates;
+pub(crate) mod diagnostics;
+pub(crate) mod files;
+pub(crate) mod slug;
+pub(crate) mod vocab;
+pub(crate) mod yaml;

@@ -5,10 +5,10 @@
 //! lowercase ASCII letters, digits and single hyphens, starting with a letter or digit.
 
 /// Longest slug refkit accepts.
-pub const MAX_SLUG_LEN: usize = 80;
+pub(crate) const MAX_SLUG_LEN: usize = 80;
 
 /// True when `s` is a non-empty run of `[a-z0-9]` groups joined by single hyphens.
-pub fn is_slug(s: &str) -> bool {
+pub(crate) fn is_slug(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= MAX_SLUG_LEN
         && !s.starts_with('-')
@@ -19,7 +19,7 @@ pub fn is_slug(s: &str) -> bool {
 }
 
 /// What to tell a person whose slug was refused.
-pub const SLUG_HELP: &str =
+pub(crate) const SLUG_HELP: &str =
     "use lowercase ASCII letters, digits and single hyphens (Cyrillic titles need an explicit ASCII slug)";
 
 #[cfg(test)]

@@ -5,28 +5,28 @@
 //! checking, watching and fingerprinting all read these, so they cannot disagree.
 
 /// The site settings file, relative to the project root.
-pub const SETTINGS_FILE: &str = "site.yaml";
+pub(crate) const SETTINGS_FILE: &str = "site.yaml";
 /// The partner registry.
-pub const REGISTRY_FILE: &str = "content/partners.yaml";
+pub(crate) const REGISTRY_FILE: &str = "content/partners.yaml";
 /// Folder of stories.
-pub const STORIES_DIR: &str = "content/stories";
+pub(crate) const STORIES_DIR: &str = "content/stories";
 /// Folder of pages.
-pub const PAGES_DIR: &str = "content/pages";
+pub(crate) const PAGES_DIR: &str = "content/pages";
 /// Folder of pitch copy.
-pub const PITCH_DIR: &str = "content/pitch";
+pub(crate) const PITCH_DIR: &str = "content/pitch";
 /// Folder of banner images.
-pub const BANNERS_DIR: &str = "content/banners";
+pub(crate) const BANNERS_DIR: &str = "content/banners";
 /// Folder of the markets' playbooks.
-pub const PLAYBOOKS_DIR: &str = "content/playbooks";
+pub(crate) const PLAYBOOKS_DIR: &str = "content/playbooks";
 /// Every folder a build reads (beside [`SETTINGS_FILE`]): what the fingerprint hashes,
 /// the preview watches and an output folder may never be inside.
-pub const SOURCE_FOLDERS: [&str; 5] = ["content", "templates", "themes", "locales", "static"];
+pub(crate) const SOURCE_FOLDERS: &[&str] = &["content", "templates", "themes", "locales", "static"];
 
 /// Page slugs the site's own paths use under `/<lang>/`.
-pub const RESERVED_PAGE_SLUGS: &[&str] = &["stories"];
+pub(crate) const RESERVED_PAGE_SLUGS: &[&str] = &["stories"];
 
 /// Templates a theme needs for kits.
-pub const KIT_TEMPLATES: &[&str] = &[
+pub(crate) const KIT_TEMPLATES: &[&str] = &[
     "kit.html",
     "kit-readme.html",
     "kit-readme.txt",
@@ -34,15 +34,15 @@ pub const KIT_TEMPLATES: &[&str] = &[
 ];
 
 /// The placeholder in pitch copy replaced by the partner's tracked link.
-pub const LINK_PLACEHOLDER: &str = "{link}";
+pub(crate) const LINK_PLACEHOLDER: &str = "{link}";
 /// The placeholder in pitch copy replaced by the partner's name.
-pub const PARTNER_PLACEHOLDER: &str = "{partner}";
+pub(crate) const PARTNER_PLACEHOLDER: &str = "{partner}";
 
 /// `utm_medium` of the link behind a kit's QR code.
-pub const QR: &str = "qr";
+pub(crate) const QR: &str = "qr";
 /// `utm_medium` of links in a kit's own pages.
-pub const KIT: &str = "kit";
+pub(crate) const KIT: &str = "kit";
 /// `utm_medium` of links on a partner's microsite.
-pub const MICROSITE: &str = "microsite";
+pub(crate) const MICROSITE: &str = "microsite";
 /// Mediums refkit sets itself, so no channel may be called so.
-pub const RESERVED_MEDIUMS: &[&str] = &[MICROSITE, QR, KIT];
+pub(crate) const RESERVED_MEDIUMS: &[&str] = &[MICROSITE, QR, KIT];

@@ -15,7 +15,7 @@ use serde_saphyr::{Budget, DuplicateKeyPolicy, Options, RenderOptions, SnippetMo
 use crate::base::diagnostics::Diagnostic;
 
 /// Largest YAML document refkit reads (the registry of a big network is well under this).
-pub const MAX_YAML_BYTES: usize = 8 * 1024 * 1024;
+pub(crate) const MAX_YAML_BYTES: usize = 8 * 1024 * 1024;
 
 fn options() -> Options {
     let mut budget = Budget::default();
@@ -37,7 +37,7 @@ fn options() -> Options {
 
 /// Parses `text`, which starts on line `first_line` (1-based) of `file` whose whole
 /// text is `file_text`, into `T`.
-pub fn parse<T: DeserializeOwned>(
+pub(crate) fn parse<T: DeserializeOwned>(
     file: &Path,
     file_text: &str,
     text: &str,
@@ -52,7 +52,7 @@ pub fn parse<T: DeserializeOwned>(
 }
 
 /// Parses a whole YAML file.
-pub fn parse_file<T: DeserializeOwned>(file: &Path, text: &str) -> Result<T, Diagnostic> {
+pub(crate) fn parse_file<T: DeserializeOwned>(file: &Path, text: &str) -> Result<T, Diagnostic> {
     parse(file, text, text, 1)
 }
 

@@ -33,7 +33,7 @@ pub(super) fn fingerprint(root: &Path, options: &BuildOptions, secret: &Secret) 
     );
     field(&std::fs::read(root.join(crate::base::vocab::SETTINGS_FILE)).unwrap_or_default());
     let mut files = Vec::new();
-    for dir in ["content", "templates", "themes", "locales", "static"] {
+    for dir in crate::base::vocab::SOURCE_FOLDERS {
         files.extend(crate::base::files::files_under(root, &root.join(dir))?);
     }
     // Each file is hashed on its own, in parallel; the fingerprint hashes those hashes in order.

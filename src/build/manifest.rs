@@ -21,7 +21,7 @@ use crate::render::links::LinkRecord;
 
 /// Writes the four manifest files: every tracked link, every kit, the partners for
 /// the CRM and the program's summary.
-pub fn write(
+pub(crate) fn write(
     staging: &Staging,
     project: &Project,
     records: &[LinkRecord],
@@ -71,7 +71,7 @@ pub fn write(
 }
 
 /// `partners.csv`: one row per partner, with the CSV formula guard of [`crate::output::csv`].
-pub fn partners_csv(project: &Project, links: &[LinkRecord], kits: &[KitRecord]) -> String {
+pub(crate) fn partners_csv(project: &Project, links: &[LinkRecord], kits: &[KitRecord]) -> String {
     let header = [
         "partner",
         "name",
@@ -127,7 +127,11 @@ pub fn partners_csv(project: &Project, links: &[LinkRecord], kits: &[KitRecord])
 
 /// `summary.json`: per market, partners by stage and tier, partners per channel, the
 /// playbook's preferred channels and tracked links in total and per channel.
-pub fn summary_json(project: &Project, links: &[LinkRecord], selection: &Selection) -> String {
+pub(crate) fn summary_json(
+    project: &Project,
+    links: &[LinkRecord],
+    selection: &Selection,
+) -> String {
     let mut markets = serde_json::Map::new();
     for market in &project.settings.markets {
         let partners: Vec<_> = project

@@ -10,7 +10,7 @@
 //! previous output, so a failure anywhere leaves `public/` and `manifest/` as they were.
 
 mod fingerprint;
-pub mod manifest;
+pub(crate) mod manifest;
 mod summary;
 
 pub use summary::{BuildSummary, MarketCounts};
@@ -26,7 +26,6 @@ use crate::base::diagnostics::{Diagnostic, Error, Result};
 use crate::kits::{self, Secret};
 use crate::model::project::Project;
 use crate::model::selection::Selection;
-use crate::model::settings::Settings;
 use crate::output::{self, Staging};
 use crate::render::links::Attribution;
 use crate::render::locales::Locales;
@@ -88,7 +87,7 @@ impl Stages {
 
 /// Loads the project at `root` and applies command-line overrides to its settings.
 pub fn load_project(root: &Path, base_url: Option<&str>) -> Result<Project> {
-    let mut settings = Settings::load(root)?;
+    let mut settings = crate::load::sources::settings(root)?;
     if let Some(url) = base_url {
         settings
             .set_base_url(url)
@@ -99,7 +98,7 @@ pub fn load_project(root: &Path, base_url: Option<&str>) -> Result<Project> {
 
 /// Loads the project and keeps the partners `selection` matches; a selection naming
 /// an unknown market or partner, or matching nobody, is a usage error.
-pub fn load_selected(
+pub(crate) fn load_selected(
     root: &Path,
     base_url: Option<&str>,
     selection: &Selection,
@@ -195,16 +194,11 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
     };
     if let (Some(cache), Some(keys)) = (&options.cache, &keys) {
         if !cache.is_empty() && options.skip_kits && public.join(output::MARKER).is_file() {
-            for (rel, path, _) in &static_files {
-                let to = public.join(rel);
-                if let Some(parent) = to.parent() {
-                    std::fs::create_dir_all(parent).map_err(|e| Error::io("create", parent, e))?;
-                }
-                std::fs::copy(path, &to).map_err(|e| Error::io("copy", path, e))?;
-            }
+            let staging = Staging::update_in_place(&public, &manifest)?;
+            site::copy_files(&static_files, &staging)?;
             let rendered =
-                incremental::update(&public, &jobs, &contexts, &templates, cache, keys.clone())?;
-            output::clear_fingerprint(&[&public, &manifest])?;
+                incremental::update(&staging, &jobs, &contexts, &templates, cache, keys.clone())?;
+            staging.commit()?;
             clock.lap("pages");
             return Ok(BuildSummary {
                 pages: rendered,

@@ -45,8 +45,8 @@ fn required_plurals(lang: &str) -> &'static [&'static str] {
 }
 
 /// Checks the project at `root`, returning every finding (errors and warnings).
-pub fn check(root: &Path) -> Result<Vec<Diagnostic>> {
-    let settings = match Settings::load(root) {
+pub(crate) fn check(root: &Path) -> Result<Vec<Diagnostic>> {
+    let settings = match crate::load::sources::settings(root) {
         Ok(s) => s,
         Err(Error::Content(d)) => return Ok(d),
         Err(other) => return Err(other),

@@ -47,7 +47,7 @@ pub fn run(args: BuildArgs) -> Result<()> {
 }
 
 /// The `--json` report: one JSON document for CI.
-pub fn json_report(summary: &BuildSummary, selection: &Selection, seconds: f64) -> String {
+pub(crate) fn json_report(summary: &BuildSummary, selection: &Selection, seconds: f64) -> String {
     let stages: serde_json::Map<String, serde_json::Value> = summary
         .stages
         .iter()

@@ -23,7 +23,7 @@ pub fn run(args: CheckArgs) -> Result<()> {
 }
 
 /// The report in `format`.
-pub fn render(diagnostics: &[Diagnostic], format: Format) -> String {
+pub(crate) fn render(diagnostics: &[Diagnostic], format: Format) -> String {
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     let warnings = diagnostics.len() - errors;
     match format {

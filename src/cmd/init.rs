@@ -28,7 +28,7 @@ pub fn run(args: InitArgs) -> Result<()> {
 }
 
 /// Writes a new project into `dir`, which must not exist or be empty. Returns the number of files.
-pub fn init(dir: &Path) -> Result<usize> {
+pub(crate) fn init(dir: &Path) -> Result<usize> {
     if dir.exists() {
         let mut entries = fs::read_dir(dir).map_err(|e| Error::io("list", dir, e))?;
         if entries.next().is_some() {

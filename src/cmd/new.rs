@@ -9,7 +9,6 @@ use crate::base::vocab::REGISTRY_FILE;
 use crate::cli::NewCommand;
 use crate::load::translations::{source_hash, SOURCE_HASH_KEY};
 use crate::model::partners;
-use crate::model::settings::Settings;
 
 /// Runs `refkit new …`.
 pub fn run(command: NewCommand) -> Result<()> {
@@ -48,14 +47,14 @@ fn today() -> String {
 
 /// Creates `content/stories/<slug>.<lang>.md` for every language; the translations
 /// record the new source as translated.
-pub fn new_story(root: &Path, slug: &str, date: &str) -> Result<Vec<PathBuf>> {
+pub(crate) fn new_story(root: &Path, slug: &str, date: &str) -> Result<Vec<PathBuf>> {
     if !slug::is_slug(slug) {
         return Err(Error::Usage(format!(
             "`{slug}` is not a safe slug: {}",
             slug::SLUG_HELP
         )));
     }
-    let settings = Settings::load(root)?;
+    let settings = crate::load::sources::settings(root)?;
     let files: Vec<(String, PathBuf)> = settings
         .languages
         .iter()
@@ -119,14 +118,14 @@ fn body_for(lang: &str) -> String {
 }
 
 /// Appends a valid partner entry to the registry with a fresh unique code; returns the code.
-pub fn new_partner(root: &Path, id: &str, market: &str, name: Option<&str>) -> Result<String> {
+pub(crate) fn new_partner(root: &Path, id: &str, market: &str, name: Option<&str>) -> Result<String> {
     if !slug::is_slug(id) {
         return Err(Error::Usage(format!(
             "`{id}` is not a safe partner id: {}",
             slug::SLUG_HELP
         )));
     }
-    let settings = Settings::load(root)?;
+    let settings = crate::load::sources::settings(root)?;
     if settings.market(market).is_none() {
         return Err(Error::Usage(format!(
             "`{market}` is not a market; use one of: {}",

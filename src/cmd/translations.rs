@@ -3,12 +3,11 @@
 use crate::base::diagnostics::{display_path, Result};
 use crate::cli::TranslationsArgs;
 use crate::load::translations::{self, State};
-use crate::model::settings::Settings;
 
 /// Runs `refkit translations`.
 pub fn run(args: TranslationsArgs) -> Result<()> {
     let root = args.root.root;
-    let settings = Settings::load(&root)?;
+    let settings = crate::load::sources::settings(&root)?;
     if let Some(slug) = args.mark {
         let changed = translations::mark(&root, &settings, &slug)?;
         if changed.is_empty() {

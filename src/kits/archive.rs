@@ -15,7 +15,7 @@ use zip::{CompressionMethod, DateTime, ZipWriter};
 
 /// One file in a kit.
 #[derive(Debug, Clone)]
-pub struct Entry {
+pub(super) struct Entry {
     /// Path inside the zip, `/`-separated.
     pub name: String,
     /// Contents; shared entries (resized banners) are reference-counted, not copied.
@@ -26,7 +26,7 @@ pub struct Entry {
 
 impl Entry {
     /// A text file, deflated.
-    pub fn text(name: impl Into<String>, text: String) -> Entry {
+    pub(super) fn text(name: impl Into<String>, text: String) -> Entry {
         Entry {
             name: name.into(),
             bytes: Arc::from(text.into_bytes()),
@@ -35,7 +35,7 @@ impl Entry {
     }
 
     /// An already compressed file (PNG, JPEG), stored.
-    pub fn stored(name: impl Into<String>, bytes: Arc<[u8]>) -> Entry {
+    pub(super) fn stored(name: impl Into<String>, bytes: Arc<[u8]>) -> Entry {
         Entry {
             name: name.into(),
             bytes,
@@ -45,7 +45,7 @@ impl Entry {
 }
 
 /// The timestamp of every entry: `SOURCE_DATE_EPOCH` when set, else 1980-01-01 00:00.
-pub fn timestamp() -> DateTime {
+pub(super) fn timestamp() -> DateTime {
     std::env::var("SOURCE_DATE_EPOCH")
         .ok()
         .and_then(|s| s.trim().parse::<i64>().ok())
@@ -69,7 +69,7 @@ fn dos_time(seconds: i64) -> Option<DateTime> {
 }
 
 /// True for a safe entry name: `/`-separated parts of ASCII letters, digits, `-`, `_`, `.`.
-pub fn is_safe_name(name: &str) -> bool {
+pub(super) fn is_safe_name(name: &str) -> bool {
     !name.is_empty()
         && name.split('/').all(|part| {
             !part.is_empty()
@@ -83,7 +83,7 @@ pub fn is_safe_name(name: &str) -> bool {
 }
 
 /// Writes `entries` into a zip, sorted by name.
-pub fn write(mut entries: Vec<Entry>, modified: DateTime) -> Result<Vec<u8>, String> {
+pub(super) fn write(mut entries: Vec<Entry>, modified: DateTime) -> Result<Vec<u8>, String> {
     entries.sort_by(|a, b| a.name.cmp(&b.name));
     if let Some(w) = entries.windows(2).find(|w| w[0].name == w[1].name) {
         return Err(format!("two kit entries are both named `{}`", w[0].name));

@@ -19,7 +19,7 @@ use crate::render::locales::{Arg, Locales};
 
 /// One event of a calendar: an all-day touch.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Event {
+pub(crate) struct Event {
     /// Globally unique and stable: the same touch keeps its UID across builds.
     pub uid: String,
     /// The day of the touch.
@@ -33,7 +33,7 @@ pub struct Event {
 }
 
 /// A whole `VCALENDAR` with `events`, stamped `stamp` (`YYYYMMDDTHHMMSSZ`).
-pub fn calendar(product: &str, name: &str, stamp: &str, events: &[Event]) -> String {
+pub(crate) fn calendar(product: &str, name: &str, stamp: &str, events: &[Event]) -> String {
     let mut out = String::new();
     let mut line = |text: String| {
         out.push_str(&fold(&text));
@@ -62,7 +62,7 @@ pub fn calendar(product: &str, name: &str, stamp: &str, events: &[Event]) -> Str
 }
 
 /// The calendar stamp: `SOURCE_DATE_EPOCH` when set, else midnight of `start`.
-pub fn stamp(start: Date) -> String {
+pub(crate) fn stamp(start: Date) -> String {
     let seconds = std::env::var("SOURCE_DATE_EPOCH")
         .ok()
         .and_then(|s| s.trim().parse::<i64>().ok())
@@ -79,7 +79,7 @@ pub fn stamp(start: Date) -> String {
 }
 
 /// Escapes a TEXT value: backslash, semicolon, comma and line breaks.
-pub fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
@@ -98,7 +98,7 @@ pub fn escape(text: &str) -> String {
 
 /// Folds a content line into lines of at most 75 octets; continuation lines start
 /// with one space. Never splits a UTF-8 character.
-pub fn fold(line: &str) -> String {
+pub(crate) fn fold(line: &str) -> String {
     const LIMIT: usize = 75;
     let mut out = String::with_capacity(line.len() + line.len() / 70 * 3);
     let mut used = 0;

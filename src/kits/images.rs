@@ -7,9 +7,8 @@
 //! checked before anything is decoded. Resizing runs without CPU-specific SIMD paths so
 //! the pixels, and therefore the kit bytes, are the same on every machine.
 
-pub mod banded;
+pub(crate) mod banded;
 
-use std::io::Cursor;
 use std::path::Path;
 
 use fast_image_resize as fr;
@@ -22,13 +21,13 @@ use crate::base::diagnostics::Diagnostic;
 use crate::model::documents::Banner;
 
 /// Longest side refkit decodes.
-pub const MAX_SIDE: u32 = 12_000;
+pub(crate) const MAX_SIDE: u32 = 12_000;
 /// Most pixels refkit decodes (40 megapixels).
-pub const MAX_PIXELS: u64 = 40_000_000;
+pub(crate) const MAX_PIXELS: u64 = 40_000_000;
 
 /// An output size, e.g. 1200×630.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Size {
+pub(crate) struct Size {
     /// Width in pixels.
     pub width: u32,
     /// Height in pixels.
@@ -43,7 +42,7 @@ impl std::fmt::Display for Size {
 
 /// The file format a banner keeps through resizing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
+pub(crate) enum Format {
     /// Lossless, for flat graphics.
     Png,
     /// Lossy, for photographs.
@@ -52,7 +51,7 @@ pub enum Format {
 
 impl Format {
     /// File extension without the dot.
-    pub fn extension(self) -> &'static str {
+    pub(crate) fn extension(self) -> &'static str {
         match self {
             Format::Png => "png",
             Format::Jpeg => "jpg",
@@ -62,7 +61,7 @@ impl Format {
 
 /// A banner resized to one size: shared by every kit.
 #[derive(Debug)]
-pub struct Resized {
+pub(crate) struct Resized {
     /// The banner's slug (its file name without extension).
     pub banner: String,
     /// The size.
@@ -79,12 +78,12 @@ pub struct Resized {
 
 impl Resized {
     /// File name inside a kit, e.g. `banner-growth-1200x630.png`.
-    pub fn file_name(&self) -> String {
+    pub(crate) fn file_name(&self) -> String {
         format!("{}-{}.{}", self.banner, self.size, self.format.extension())
     }
 
     /// File name of the variant carrying a QR code.
-    pub fn qr_file_name(&self) -> String {
+    pub(crate) fn qr_file_name(&self) -> String {
         format!(
             "{}-{}-qr.{}",
             self.banner,
@@ -95,7 +94,7 @@ impl Resized {
 }
 
 /// Reads the dimensions from the header only and checks them against the limits.
-pub fn check_header(path: &Path, shown: &Path) -> Result<(u32, u32), Diagnostic> {
+pub(crate) fn check_header(path: &Path, shown: &Path) -> Result<(u32, u32), Diagnostic> {
     let reader = ImageReader::open(path)
         .and_then(|r| r.with_guessed_format())
         .map_err(|e| Diagnostic::error(shown, format!("could not open the image: {e}")))?;
@@ -122,7 +121,7 @@ pub fn check_header(path: &Path, shown: &Path) -> Result<(u32, u32), Diagnostic>
 }
 
 /// Decodes a banner after checking its header.
-pub fn decode(banner: &Banner, shown: &Path) -> Result<(RgbImage, Format), Diagnostic> {
+pub(crate) fn decode(banner: &Banner, shown: &Path) -> Result<(RgbImage, Format), Diagnostic> {
     check_header(&banner.path, shown)?;
     let mut limits = Limits::default();
     limits.max_image_width = Some(MAX_SIDE);
@@ -150,7 +149,7 @@ pub fn decode(banner: &Banner, shown: &Path) -> Result<(RgbImage, Format), Diagn
 }
 
 /// Resizes `source` to `size`, filling the frame and cropping the overflow around the centre.
-pub fn resize_cover(source: &RgbImage, size: Size) -> Vec<u8> {
+pub(crate) fn resize_cover(source: &RgbImage, size: Size) -> Vec<u8> {
     let src = fr::images::ImageRef::new(
         source.width(),
         source.height(),
@@ -173,7 +172,7 @@ pub fn resize_cover(source: &RgbImage, size: Size) -> Vec<u8> {
 }
 
 /// Encodes RGB pixels in `format`.
-pub fn encode(pixels: &[u8], size: Size, format: Format) -> Vec<u8> {
+pub(crate) fn encode(pixels: &[u8], size: Size, format: Format) -> Vec<u8> {
     let mut out = Vec::with_capacity(pixels.len() / 4);
     match format {
         Format::Png => {
@@ -193,7 +192,7 @@ pub fn encode(pixels: &[u8], size: Size, format: Format) -> Vec<u8> {
 
 /// A QR code's modules.
 #[derive(Debug, Clone)]
-pub struct Qr {
+pub(crate) struct Qr {
     width: usize,
     dark: Vec<bool>,
 }
@@ -203,7 +202,7 @@ const QUIET: usize = 4;
 
 impl Qr {
     /// Encodes `text` (a URL) with medium error correction.
-    pub fn new(text: &str) -> Result<Qr, String> {
+    pub(crate) fn new(text: &str) -> Result<Qr, String> {
         let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M)
             .map_err(|e| format!("the link is too long for a QR code: {e}"))?;
         Ok(Qr {
@@ -226,7 +225,7 @@ impl Qr {
     }
 
     /// A grayscale PNG, `scale` pixels per module.
-    pub fn png(&self, scale: usize) -> Vec<u8> {
+    pub(crate) fn png(&self, scale: usize) -> Vec<u8> {
         let side = self.modules() * scale;
         let mut pixels = vec![255u8; side * side];
         for y in 0..self.width {
@@ -248,7 +247,7 @@ impl Qr {
     }
 
     /// An SVG drawing, one path for all dark modules.
-    pub fn svg(&self) -> String {
+    pub(crate) fn svg(&self) -> String {
         let side = self.modules();
         let mut path = String::with_capacity(self.width * self.width * 4);
         for y in 0..self.width {
@@ -266,7 +265,7 @@ impl Qr {
 
     /// `base` with this code, on white, in its bottom-right corner. Only the rows of
     /// the corner's band are drawn and, for PNG banners, compressed.
-    pub fn stamp_onto(&self, base: &Resized) -> Vec<u8> {
+    pub(crate) fn stamp_onto(&self, base: &Resized) -> Vec<u8> {
         let corner = QrCorner::of(base.size);
         let w = base.size.width as usize;
         let mut band = base.pixels[corner.top * w * 3..].to_vec();
@@ -304,7 +303,7 @@ impl Qr {
 /// bottom-right corner, 24% of the short side, 4% from the edges. Fixed per size, so
 /// the rows above it are the same for every partner.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct QrCorner {
+pub(crate) struct QrCorner {
     /// Left edge in pixels.
     pub left: usize,
     /// Top edge in pixels: the first row that differs between partners.
@@ -315,7 +314,7 @@ pub struct QrCorner {
 
 impl QrCorner {
     /// The corner of a banner of `size`.
-    pub fn of(size: Size) -> QrCorner {
+    pub(crate) fn of(size: Size) -> QrCorner {
         let (w, h) = (size.width as usize, size.height as usize);
         let short = w.min(h);
         let side = short * 24 / 100;
@@ -326,15 +325,6 @@ impl QrCorner {
             side,
         }
     }
-}
-
-/// Reads the pixel size of an encoded PNG or JPEG (for kit listings and tests).
-pub fn dimensions(bytes: &[u8]) -> Option<(u32, u32)> {
-    ImageReader::new(Cursor::new(bytes))
-        .with_guessed_format()
-        .ok()?
-        .into_dimensions()
-        .ok()
 }
 
 #[cfg(test)]

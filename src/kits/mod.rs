@@ -11,11 +11,11 @@
 //! partner's kit values in memory only while its pages are rendered.
 
 mod archive;
-pub mod cadence;
+pub(crate) mod cadence;
 mod content;
-pub mod images;
-pub mod text;
-pub mod token;
+pub(crate) mod images;
+pub(crate) mod text;
+pub(crate) mod token;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -41,7 +41,7 @@ pub use token::Secret;
 
 /// One kit zip, as listed in `manifest/kits.csv`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct KitRecord {
+pub(crate) struct KitRecord {
     /// Partner id.
     pub partner: String,
     /// Partner's market.
@@ -60,7 +60,7 @@ pub struct KitRecord {
 
 /// One partner's kit as its page shows it, in every language.
 #[derive(Debug)]
-pub struct PartnerKit<'a> {
+pub(crate) struct PartnerKit<'a> {
     /// The partner.
     pub partner: &'a Partner,
     /// The language of the partner's market: its page is at the kit's root.
@@ -75,7 +75,7 @@ pub struct PartnerKit<'a> {
 
 impl PartnerKit<'_> {
     /// The root-relative URL of the kit page in `lang`.
-    pub fn page_url(&self, lang: &str) -> &str {
+    pub(crate) fn page_url(&self, lang: &str) -> &str {
         self.urls
             .iter()
             .find(|(l, _)| *l == lang)
@@ -83,7 +83,7 @@ impl PartnerKit<'_> {
     }
 
     /// The kit's values in `lang`.
-    pub fn values(&self, lang: &str) -> Option<&KitValues> {
+    pub(crate) fn values(&self, lang: &str) -> Option<&KitValues> {
         let i = self.urls.iter().position(|(l, _)| *l == lang)?;
         self.values.get(i)
     }
@@ -106,12 +106,12 @@ struct Shared<'a> {
 
 /// What [`build`] does with each partner's kit once its zips are written: renders its
 /// pages (the caller plans and renders them with `site`).
-pub type KitPages<'p> = dyn Fn(PartnerKit<'_>) -> Result<()> + Sync + 'p;
+pub(crate) type KitPages<'p> = dyn Fn(PartnerKit<'_>) -> Result<()> + Sync + 'p;
 
 /// Builds every partner's kits into `staging` and hands each kit to `pages`, which
 /// renders its kit pages.
 #[allow(clippy::too_many_arguments)]
-pub fn build(
+pub(crate) fn build(
     project: &Project,
     templates: &Templates,
     locales: &Locales,

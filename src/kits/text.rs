@@ -9,16 +9,14 @@
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 use crate::base::vocab::LINK_PLACEHOLDER;
-
-/// The placeholder replaced by the partner's name.
-pub const PARTNER_PLACEHOLDER: &str = "{partner}";
+pub(crate) use crate::base::vocab::PARTNER_PLACEHOLDER;
 
 /// How many characters X counts for any link (its t.co wrapping).
-pub const X_LINK_LENGTH: usize = 23;
+pub(crate) const X_LINK_LENGTH: usize = 23;
 
 /// Converts Markdown in `lang` to plain text for pasting: no markup, links written
 /// out, prose typeset.
-pub fn markdown_to_text(markdown: &str, lang: &str) -> String {
+pub(crate) fn markdown_to_text(markdown: &str, lang: &str) -> String {
     let mut out = String::with_capacity(markdown.len());
     let mut link_stack: Vec<(String, usize)> = Vec::new();
     let mut lists: Vec<Option<u64>> = Vec::new();
@@ -113,14 +111,14 @@ fn trim_end_spaces(out: &mut String) {
 }
 
 /// Replaces the placeholders in plain text.
-pub fn stamp_text(text: &str, partner: &str, link: &str) -> String {
+pub(crate) fn stamp_text(text: &str, partner: &str, link: &str) -> String {
     text.replace(PARTNER_PLACEHOLDER, partner)
         .replace(LINK_PLACEHOLDER, link)
 }
 
 /// Replaces the placeholders in HTML, escaping the values; a `{link}` used as a link
 /// target was percent-encoded by the Markdown renderer, so that form is replaced too.
-pub fn stamp_html(html: &str, partner: &str, link: &str) -> String {
+pub(crate) fn stamp_html(html: &str, partner: &str, link: &str) -> String {
     let partner = crate::text::markdown::escape_html(partner);
     let link = crate::text::markdown::escape_html(link);
     html.replace(PARTNER_PLACEHOLDER, &partner)
@@ -131,7 +129,7 @@ pub fn stamp_html(html: &str, partner: &str, link: &str) -> String {
 
 /// Length of a post as a platform counts it: characters, with every link counted as
 /// `link_length` when given (X counts each link as 23).
-pub fn post_length(text: &str, links: &[&str], link_length: Option<usize>) -> usize {
+pub(crate) fn post_length(text: &str, links: &[&str], link_length: Option<usize>) -> usize {
     let chars = text.trim_end().chars().count();
     match link_length {
         None => chars,

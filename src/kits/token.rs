@@ -9,10 +9,10 @@ use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
 /// The environment variable holding the secret.
-pub const SECRET_VAR: &str = "REFKIT_SECRET";
+pub(crate) const SECRET_VAR: &str = "REFKIT_SECRET";
 
 /// Used when `REFKIT_SECRET` is unset: fine for previews, never for publishing.
-pub const DEVELOPMENT_SECRET: &str = "refkit-development-secret-do-not-publish";
+pub(crate) const DEVELOPMENT_SECRET: &str = "refkit-development-secret-do-not-publish";
 
 /// The secret kit tokens are derived from.
 #[derive(Clone)]
@@ -70,7 +70,7 @@ impl Secret {
 }
 
 /// SHA-256 of `bytes` as lowercase hex.
-pub fn sha256_hex(bytes: &[u8]) -> String {
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))
 }
 

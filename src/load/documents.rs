@@ -20,7 +20,7 @@ use crate::text::markdown::{self, Html};
 
 /// One language version of a document.
 #[derive(Debug)]
-pub struct Parsed<F> {
+pub(crate) struct Parsed<F> {
     /// Language code.
     pub lang: String,
     /// Path relative to the project root.
@@ -41,20 +41,24 @@ pub struct Parsed<F> {
 
 impl<F> Parsed<F> {
     /// The Markdown body.
-    pub fn body(&self) -> &str {
+    pub(crate) fn body(&self) -> &str {
         self.text.get(self.body_start..).unwrap_or_default()
     }
 
     /// An error in this file at `location`, a position inside the front matter
     /// (serde-saphyr counts from the start of the YAML block, not of the file).
-    pub fn error_at(&self, location: &serde_saphyr::Location, message: String) -> Diagnostic {
+    pub(crate) fn error_at(
+        &self,
+        location: &serde_saphyr::Location,
+        message: String,
+    ) -> Diagnostic {
         let line = self.front_line + (location.line() as usize).max(1) - 1;
         Diagnostic::error(&self.file, message).at(&self.text, line, location.column() as usize)
     }
 }
 
 /// Splits `name.lang.md` into its slug and language, checking both.
-pub fn parse_file_name(
+pub(super) fn parse_file_name(
     file: &Path,
     settings: &Settings,
     expected: &str,
@@ -92,7 +96,7 @@ pub fn parse_file_name(
 }
 
 /// Reads, splits and parses one document file.
-pub fn parse_document<F: DeserializeOwned>(
+pub(super) fn parse_document<F: DeserializeOwned>(
     path: &Path,
     file: &Path,
     lang: &str,
@@ -122,7 +126,7 @@ pub fn parse_document<F: DeserializeOwned>(
 /// Loads every `<slug>.<lang>.md` file directly in `folder`, grouped by slug (sorted),
 /// with each group's versions in the site's language order. Problems go to `report`;
 /// a slug missing a language is reported against the versions that exist.
-pub fn load_translated<F: DeserializeOwned + Send>(
+pub(super) fn load_translated<F: DeserializeOwned + Send>(
     root: &Path,
     folder: &str,
     kind: &str,

@@ -5,7 +5,7 @@
 
 /// A file split at its front matter fences.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Split<'a> {
+pub(crate) struct Split<'a> {
     /// The YAML between the fences.
     pub yaml: &'a str,
     /// 1-based line of the file where `yaml` starts.
@@ -18,7 +18,7 @@ pub struct Split<'a> {
 
 /// Why a file could not be split: the line to point at and what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SplitError {
+pub(crate) struct SplitError {
     /// 1-based line.
     pub line: usize,
     /// What is wrong.
@@ -30,7 +30,7 @@ fn is_fence(line: &str) -> bool {
 }
 
 /// Splits `text`, which must start with a `---` line and have a closing `---` line.
-pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
+pub(crate) fn split(text: &str) -> Result<Split<'_>, SplitError> {
     let first_end = text.find('\n').unwrap_or(text.len());
     if !is_fence(&text[..first_end]) {
         return Err(SplitError {

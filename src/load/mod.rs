@@ -6,9 +6,10 @@
 //! reporting every problem at once. Later stages only read the [`Project`].
 
 mod documents;
-pub mod front_matter;
-pub mod pitch;
-pub mod translations;
+pub(crate) mod front_matter;
+pub(crate) mod pitch;
+pub(crate) mod sources;
+pub(crate) mod translations;
 
 use std::path::Path;
 
@@ -20,16 +21,13 @@ use crate::base::diagnostics::{Diagnostic, Report, Result};
 use crate::base::files;
 use crate::base::vocab::{BANNERS_DIR, PAGES_DIR, RESERVED_PAGE_SLUGS, STORIES_DIR};
 use crate::model::documents::{Banner, Page, Story, Text};
-use crate::model::partners::{self, Partner};
-use crate::model::playbooks::{self};
+use crate::model::partners::Partner;
 use crate::model::project::Project;
 use crate::model::settings::Settings;
 use crate::text::typography::typeset;
 
-pub use crate::text::markdown::Html;
-
 use crate::base::diagnostics::push_error;
-pub use documents::Parsed;
+pub(crate) use documents::Parsed;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -58,13 +56,13 @@ struct PageFront {
 }
 
 /// Loads the content of the project at `root`, reporting every problem at once.
-pub fn project(root: &Path, settings: Settings) -> Result<Project> {
+pub(crate) fn project(root: &Path, settings: Settings) -> Result<Project> {
     let mut report = Report::default();
     let banners = load_banners(root, &mut report);
     let stories = load_stories(root, &settings, &banners, &mut report);
     let pages = load_pages(root, &settings, &mut report);
     let pitches = pitch::load(root, &settings, &mut report);
-    let partners = match partners::load(root, &settings) {
+    let partners = match sources::partners(root, &settings) {
         Ok(p) => p,
         Err(err) => {
             push_error(&mut report, err);
@@ -72,7 +70,7 @@ pub fn project(root: &Path, settings: Settings) -> Result<Project> {
         }
     };
     check_no_codes_in_shared_text(&stories, &pages, &partners, root, &mut report);
-    let playbooks = playbooks::load(root, &settings, &pitches, &partners, &mut report);
+    let playbooks = sources::playbooks(root, &settings, &pitches, &partners, &mut report);
     report.into_result()?;
     let partner_playbooks = partners
         .iter()

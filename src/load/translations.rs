@@ -17,11 +17,11 @@ use crate::load::front_matter;
 use crate::model::settings::Settings;
 
 /// The front matter key that records the translated source version.
-pub const SOURCE_HASH_KEY: &str = "source_hash";
+pub(crate) const SOURCE_HASH_KEY: &str = "source_hash";
 
 /// Where one translation stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum State {
+pub(crate) enum State {
     /// Made from the current source.
     Paired,
     /// Made from an older source.
@@ -39,7 +39,7 @@ pub enum State {
 
 impl State {
     /// One word for listings.
-    pub fn label(&self) -> &'static str {
+    pub(crate) fn label(&self) -> &'static str {
         match self {
             State::Paired => "paired",
             State::Stale { .. } => "stale",
@@ -51,7 +51,7 @@ impl State {
 
 /// One translation of one story or page.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Pair {
+pub(crate) struct Pair {
     /// `story` or `page`.
     pub kind: &'static str,
     /// The slug.
@@ -70,14 +70,14 @@ pub struct Pair {
 
 /// The hash of a source body as recorded in translations: 16 hex digits of SHA-256
 /// over the body with line endings normalised and outer whitespace trimmed.
-pub fn source_hash(body: &str) -> String {
+pub(crate) fn source_hash(body: &str) -> String {
     let normalised = body.replace("\r\n", "\n");
     let digest = Sha256::digest(normalised.trim().as_bytes());
     digest[..8].iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The state of every translation of every story and page, sorted by kind and slug.
-pub fn status(root: &Path, settings: &Settings) -> Result<Vec<Pair>> {
+pub(crate) fn status(root: &Path, settings: &Settings) -> Result<Vec<Pair>> {
     let mut pairs = Vec::new();
     for (kind, folder) in [
         ("page", crate::base::vocab::PAGES_DIR),
@@ -178,7 +178,7 @@ fn find_key(yaml: &str, first_line: usize) -> Option<(String, usize)> {
 }
 
 /// Records the current source of `slug` in every translation of it. Returns the files changed.
-pub fn mark(root: &Path, settings: &Settings, slug: &str) -> Result<Vec<PathBuf>> {
+pub(crate) fn mark(root: &Path, settings: &Settings, slug: &str) -> Result<Vec<PathBuf>> {
     let pairs: Vec<Pair> = status(root, settings)?
         .into_iter()
         .filter(|p| p.slug == slug)

@@ -4,10 +4,10 @@
 //! loaded project. Values are built from text that [`crate::load`] read; code past
 //! that check never validates them again.
 
-pub mod documents;
-pub mod partners;
-pub mod playbooks;
-pub mod project;
-pub mod scheme;
-pub mod selection;
-pub mod settings;
+pub(crate) mod documents;
+pub(crate) mod partners;
+pub(crate) mod playbooks;
+pub(crate) mod project;
+pub(crate) mod scheme;
+pub(crate) mod selection;
+pub(crate) mod settings;

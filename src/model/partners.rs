@@ -108,7 +108,7 @@ pub struct Partner {
 }
 
 /// True when `code` is a referral code refkit accepts.
-pub fn is_code(code: &str) -> bool {
+pub(crate) fn is_code(code: &str) -> bool {
     (4..=16).contains(&code.len())
         && code
             .bytes()
@@ -164,18 +164,8 @@ fn invisible_char(text: &str) -> Option<char> {
     })
 }
 
-/// Reads and checks the registry in `root`. A project without one has no partners.
-pub fn load(root: &Path, settings: &Settings) -> Result<Vec<Partner>> {
-    let path = root.join(REGISTRY_FILE);
-    if !path.exists() {
-        return Ok(Vec::new());
-    }
-    let text = crate::base::files::read_text(&path, Path::new(REGISTRY_FILE))?;
-    parse(&text, settings)
-}
-
 /// Checks the text of a registry.
-pub fn parse(text: &str, settings: &Settings) -> Result<Vec<Partner>> {
+pub(crate) fn parse(text: &str, settings: &Settings) -> Result<Vec<Partner>> {
     let file = Path::new(REGISTRY_FILE);
     let raw: RawRegistry = yaml::parse_file(file, text)?;
     let mut report = Report::default();

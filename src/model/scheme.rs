@@ -6,7 +6,7 @@
 //! links of a build is [`crate::render::links`]'s job.
 
 /// The scheme used when `site.yaml` names none (the contract in DESIGN.md).
-pub const DEFAULT_SCHEME: &str = "{landing}?ref={code}&utm_source=partner&utm_medium={channel}&utm_campaign={campaign}&utm_content={asset}";
+pub(crate) const DEFAULT_SCHEME: &str = "{landing}?ref={code}&utm_source=partner&utm_medium={channel}&utm_campaign={campaign}&utm_content={asset}";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Var {
@@ -152,7 +152,7 @@ impl ReferralScheme {
 }
 
 /// Appends `value` to `out`, encoding everything but RFC 3986 unreserved characters.
-pub fn percent_encode_into(value: &str, out: &mut String) {
+pub(crate) fn percent_encode_into(value: &str, out: &mut String) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
     for &b in value.as_bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
@@ -166,7 +166,7 @@ pub fn percent_encode_into(value: &str, out: &mut String) {
 }
 
 /// Checks that `url` is an absolute http(s) URL without spaces or quotes.
-pub fn check_absolute_url(url: &str) -> std::result::Result<(), String> {
+pub(crate) fn check_absolute_url(url: &str) -> std::result::Result<(), String> {
     let rest = url
         .strip_prefix("https://")
         .or_else(|| url.strip_prefix("http://"))

@@ -17,7 +17,7 @@ use crate::model::playbooks::{stage_name, tier_name};
 use crate::model::settings::Settings;
 
 /// Keys a selection can filter on.
-pub const KEYS: &[&str] = &["stage", "tier", "market", "id"];
+pub(crate) const KEYS: &[&str] = &["stage", "tier", "market", "id"];
 const STAGES: &[&str] = &["pilot", "active", "ambassador"];
 const TIERS: &[&str] = &["small", "medium", "large"];
 

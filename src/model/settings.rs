@@ -163,13 +163,6 @@ impl Settings {
         Ok(())
     }
 
-    /// Reads and checks `site.yaml` in `root`.
-    pub fn load(root: &Path) -> Result<Settings> {
-        let path = root.join(SETTINGS_FILE);
-        let text = crate::base::files::read_text(&path, Path::new(SETTINGS_FILE))?;
-        Settings::parse(&text)
-    }
-
     /// Checks the text of a `site.yaml`.
     pub fn parse(text: &str) -> Result<Settings> {
         let file = Path::new(SETTINGS_FILE);
@@ -415,7 +408,7 @@ impl Settings {
 }
 
 /// Banner sizes of kits when site.yaml names none: a link preview, a square post, a story.
-pub const DEFAULT_KIT_SIZES: [(u32, u32); 3] = [(1200, 630), (1080, 1080), (1080, 1920)];
+pub(crate) const DEFAULT_KIT_SIZES: [(u32, u32); 3] = [(1200, 630), (1080, 1080), (1080, 1920)];
 
 fn parse_size(text: &str) -> Option<(u32, u32)> {
     let (w, h) = text.split_once(['x', '×'])?;

@@ -1,7 +1,7 @@
 //! CSV for the manifest, safe to open in a spreadsheet.
 
 /// Writes CSV rows, neutralising cells that a spreadsheet would run as a formula.
-pub fn csv(rows: impl IntoIterator<Item = Vec<String>>) -> String {
+pub(crate) fn csv(rows: impl IntoIterator<Item = Vec<String>>) -> String {
     let mut out = String::new();
     for row in rows {
         let cells: Vec<String> = row.iter().map(|c| csv_cell(c)).collect();

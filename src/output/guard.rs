@@ -10,7 +10,7 @@ use crate::base::diagnostics::{Error, Result};
 /// Refuses output folders whose replacement would destroy sources: the project or a
 /// folder above it, a source folder, a folder holding a `.git`, the home folder.
 /// Symlinks are resolved first, so a link to the project is refused like the project.
-pub fn check_output_folder(root: &Path, dir: &Path, flag: &str) -> Result<()> {
+pub(crate) fn check_output_folder(root: &Path, dir: &Path, flag: &str) -> Result<()> {
     let root = resolve(root);
     let dir = resolve(dir);
     let refuse = |why: &str| Err(Error::Usage(format!("{flag} {}: {why}", dir.display())));
@@ -41,7 +41,7 @@ pub fn check_output_folder(root: &Path, dir: &Path, flag: &str) -> Result<()> {
 
 /// `path` made absolute with symlinks resolved, as far as it exists; the part that does
 /// not exist yet is appended with `.` and `..` removed.
-pub fn resolve(path: &Path) -> PathBuf {
+pub(crate) fn resolve(path: &Path) -> PathBuf {
     let absolute = if path.is_absolute() {
         path.to_path_buf()
     } else {

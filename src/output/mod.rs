@@ -16,28 +16,30 @@ use std::sync::Mutex;
 use rayon::prelude::*;
 
 mod csv;
-pub mod guard;
+pub(crate) mod guard;
 mod lock;
 
-pub use csv::csv;
+pub(crate) use csv::csv;
 pub use lock::OutputLock;
 
 use crate::base::diagnostics::{display_path, Diagnostic, Error, Result};
 
 /// Name of the marker file refkit puts in every folder it creates.
-pub const MARKER: &str = ".refkit-output";
+pub(crate) const MARKER: &str = ".refkit-output";
 const MARKER_TEXT: &str = "This folder is written by refkit. It is replaced on every build.\n";
 
-/// One output folder being written: its final place and its staging place.
+/// One output folder being written: its final place and its staging place (the same
+/// folder when the preview updates its own output in place).
 #[derive(Debug)]
 struct Target {
     final_dir: PathBuf,
     staging_dir: PathBuf,
+    in_place: bool,
 }
 
 /// Staging folders for `public/` and `manifest/`.
 #[derive(Debug)]
-pub struct Staging {
+pub(crate) struct Staging {
     public: Target,
     manifest: Target,
     written: Mutex<BTreeMap<PathBuf, String>>,
@@ -48,7 +50,7 @@ pub struct Staging {
 impl Staging {
     /// Creates empty staging folders beside `public` and `manifest`, after checking that
     /// both may be replaced.
-    pub fn create(public: &Path, manifest: &Path) -> Result<Staging> {
+    pub(crate) fn create(public: &Path, manifest: &Path) -> Result<Staging> {
         let public = Target::new(public)?;
         let manifest = Target::new(manifest)?;
         Ok(Staging {
@@ -60,21 +62,72 @@ impl Staging {
         })
     }
 
+    /// Opens the preview's own output folders for an update where they are: the
+    /// preview re-renders a few pages of a complete earlier build, and moving the
+    /// whole folder for them would cost more than the pages. Writes go through the
+    /// same checks as a build's (safe paths, one source per file); nothing is swapped
+    /// or removed on drop, and [`Staging::commit`] clears the fingerprint in both
+    /// markers, so no later build takes the folders for a complete one. Both folders
+    /// must already carry refkit's marker.
+    pub(crate) fn update_in_place(public: &Path, manifest: &Path) -> Result<Staging> {
+        for dir in [public, manifest] {
+            if !dir.join(MARKER).is_file() {
+                return Err(Error::Usage(format!(
+                    "`{}` is not a complete refkit output to update",
+                    dir.display()
+                )));
+            }
+        }
+        let target = |dir: &Path| Target {
+            final_dir: dir.to_path_buf(),
+            staging_dir: dir.to_path_buf(),
+            in_place: true,
+        };
+        Ok(Staging {
+            public: target(public),
+            manifest: target(manifest),
+            written: Mutex::new(BTreeMap::new()),
+            bytes: AtomicU64::new(0),
+            committed: false,
+        })
+    }
+
+    /// Removes `rel` from the public folder of an update in place (a page that is no
+    /// longer planned); a file that is not there is no error.
+    pub(crate) fn remove_public(&self, rel: &str) -> Result<()> {
+        refuse_unsafe(rel, "a page no longer planned")?;
+        let path = self.public.staging_dir.join(rel);
+        match fs::remove_file(&path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                Err(Error::io("remove", &path, e))
+            }
+            _ => Ok(()),
+        }
+    }
+
     /// Writes `bytes` to `rel` (a `/`-separated path) in the public folder;
     /// `source` names where the file comes from, for collision errors.
-    pub fn write_public(&self, rel: &str, bytes: &[u8], source: &str) -> Result<()> {
+    pub(crate) fn write_public(&self, rel: &str, bytes: &[u8], source: &str) -> Result<()> {
         self.write(rel, bytes, source, false)
     }
 
     /// Writes `bytes` to `rel` in the public folder, creating its folder first: for
     /// files whose folder [`Staging::prepare_folders`] left to them.
-    pub fn write_public_in_own_folder(&self, rel: &str, bytes: &[u8], source: &str) -> Result<()> {
+    pub(crate) fn write_public_in_own_folder(
+        &self,
+        rel: &str,
+        bytes: &[u8],
+        source: &str,
+    ) -> Result<()> {
         self.write(rel, bytes, source, true)
     }
 
     fn write(&self, rel: &str, bytes: &[u8], source: &str, make_folder: bool) -> Result<()> {
         self.claim(rel, source)?;
-        if let Some((folder, _)) = rel.rsplit_once('/').filter(|_| make_folder) {
+        if self.public.in_place {
+            // The folders of an earlier build are there, but a new page's are not.
+            create_parent(&self.public.staging_dir.join(rel))?;
+        } else if let Some((folder, _)) = rel.rsplit_once('/').filter(|_| make_folder) {
             let path = self.public.staging_dir.join(folder);
             match fs::create_dir(&path) {
                 Ok(()) => {}
@@ -94,7 +147,7 @@ impl Staging {
     /// one system call each. Returns, per file, whether its folder was left to it.
     ///
     /// The other folders are made level by level, each level in parallel.
-    pub fn prepare_folders(&self, files: &[String]) -> Result<Vec<bool>> {
+    pub(crate) fn prepare_folders(&self, files: &[String]) -> Result<Vec<bool>> {
         fn folder_of(file: &str) -> Option<&str> {
             file.rsplit_once('/').map(|(folder, _)| folder)
         }
@@ -149,7 +202,7 @@ impl Staging {
     }
 
     /// Copies the file at `from` to `rel` in the public folder.
-    pub fn copy_public(&self, rel: &str, from: &Path, source: &str) -> Result<()> {
+    pub(crate) fn copy_public(&self, rel: &str, from: &Path, source: &str) -> Result<()> {
         self.claim(rel, source)?;
         let to = self.public.staging_dir.join(rel);
         create_parent(&to)?;
@@ -159,22 +212,22 @@ impl Staging {
     }
 
     /// Writes `bytes` to `rel` in the manifest folder.
-    pub fn write_manifest(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+    pub(crate) fn write_manifest(&self, rel: &str, bytes: &[u8]) -> Result<()> {
         write_file(&self.manifest.staging_dir, rel, bytes)
     }
 
     /// Bytes written to the public folder so far.
-    pub fn public_bytes(&self) -> u64 {
+    pub(crate) fn public_bytes(&self) -> u64 {
         self.bytes.load(Ordering::Relaxed)
     }
 
     /// Whether `rel` was already written to the public folder.
-    pub fn has_public(&self, rel: &str) -> bool {
+    pub(crate) fn has_public(&self, rel: &str) -> bool {
         self.lock().contains_key(Path::new(rel))
     }
 
     /// Files written to the public folder so far.
-    pub fn public_files(&self) -> usize {
+    pub(crate) fn public_files(&self) -> usize {
         self.lock().len()
     }
 
@@ -200,7 +253,7 @@ impl Staging {
 
     /// Records the build's input fingerprint and `summary` in both markers, so a later
     /// build of the same inputs can tell that there is nothing to do.
-    pub fn set_fingerprint(&self, fingerprint: &str, summary: &str) -> Result<()> {
+    pub(crate) fn set_fingerprint(&self, fingerprint: &str, summary: &str) -> Result<()> {
         let text = format!("{MARKER_TEXT}fingerprint: {fingerprint}\nsummary: {summary}\n");
         for dir in [&self.public.staging_dir, &self.manifest.staging_dir] {
             fs::write(dir.join(MARKER), &text).map_err(|e| Error::io("write", dir, e))?;
@@ -209,7 +262,11 @@ impl Staging {
     }
 
     /// Swaps the staged folders in place of the old ones.
-    pub fn commit(mut self) -> Result<()> {
+    pub(crate) fn commit(mut self) -> Result<()> {
+        if self.public.in_place {
+            self.committed = true;
+            return clear_fingerprint(&[&self.public.final_dir, &self.manifest.final_dir]);
+        }
         self.public.swap()?;
         self.manifest.swap()?;
         self.committed = true;
@@ -219,7 +276,7 @@ impl Staging {
 
 impl Drop for Staging {
     fn drop(&mut self) {
-        if !self.committed {
+        if !self.committed && !self.public.in_place {
             let _ = fs::remove_dir_all(&self.public.staging_dir);
             let _ = fs::remove_dir_all(&self.manifest.staging_dir);
         }
@@ -241,6 +298,7 @@ impl Target {
         Ok(Target {
             final_dir: final_dir.to_path_buf(),
             staging_dir,
+            in_place: false,
         })
     }
 
@@ -272,7 +330,7 @@ impl Target {
 
 /// The summary recorded by the build that wrote `public` and `manifest`, when both
 /// were written by one build of inputs with `fingerprint`.
-pub fn previous_build(public: &Path, manifest: &Path, fingerprint: &str) -> Option<String> {
+pub(crate) fn previous_build(public: &Path, manifest: &Path, fingerprint: &str) -> Option<String> {
     let read = |dir: &Path| fs::read_to_string(dir.join(MARKER)).ok();
     let (a, b) = (read(public)?, read(manifest)?);
     if a != b || !a.contains(&format!("fingerprint: {fingerprint}\n")) {
@@ -285,7 +343,7 @@ pub fn previous_build(public: &Path, manifest: &Path, fingerprint: &str) -> Opti
 
 /// Removes the recorded fingerprint from the markers of folders changed in place
 /// (by the preview), so no later build mistakes them for a complete build.
-pub fn clear_fingerprint(dirs: &[&Path]) -> Result<()> {
+fn clear_fingerprint(dirs: &[&Path]) -> Result<()> {
     for dir in dirs {
         if dir.is_dir() {
             fs::write(dir.join(MARKER), MARKER_TEXT).map_err(|e| Error::io("write", dir, e))?;
@@ -375,89 +433,4 @@ fn write_file(dir: &Path, rel: &str, bytes: &[u8]) -> Result<()> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn folders_with_one_file_are_left_to_its_writer() {
-        let dir = tempfile::tempdir().unwrap();
-        let public = dir.path().join("public");
-        let s = Staging::create(&public, &dir.path().join("manifest")).unwrap();
-        let files: Vec<String> = [
-            "index.html",
-            "a/b/index.html",
-            "a/b-x/index.html",
-            "a/b/c/index.html",
-            "p/one/en/index.html",
-            "p/one/en/stories/s/index.html",
-            "d/e/f.html",
-            "d/e/g.html",
-        ]
-        .map(str::to_owned)
-        .to_vec();
-        let escape = ["a/../../x/index.html".to_owned()];
-        assert!(s.prepare_folders(&escape).is_err());
-        assert!(!dir.path().join("x").exists());
-        let own = s.prepare_folders(&files).unwrap();
-        // `a/b` holds `a/b/c`; `d/e` holds two files; the rest hold one file each.
-        assert_eq!(own, [false, false, true, true, false, true, false, false]);
-        for (file, own) in files.iter().zip(own) {
-            if own {
-                s.write_public_in_own_folder(file, file.as_bytes(), file)
-                    .unwrap();
-            } else {
-                s.write_public(file, file.as_bytes(), file).unwrap();
-            }
-        }
-        s.commit().unwrap();
-        for file in &files {
-            assert_eq!(fs::read_to_string(public.join(file)).unwrap(), *file);
-        }
-    }
-
-    #[test]
-    fn failed_build_leaves_old_output_and_commit_replaces_it() {
-        let dir = tempfile::tempdir().unwrap();
-        let public = dir.path().join("public");
-        let manifest = dir.path().join("manifest");
-        let s = Staging::create(&public, &manifest).unwrap();
-        s.write_public("a/index.html", b"one", "first").unwrap();
-        s.commit().unwrap();
-        assert_eq!(fs::read(public.join("a/index.html")).unwrap(), b"one");
-
-        let s = Staging::create(&public, &manifest).unwrap();
-        s.write_public("a/index.html", b"two", "second").unwrap();
-        drop(s);
-        assert_eq!(fs::read(public.join("a/index.html")).unwrap(), b"one");
-        let leftovers: Vec<_> = fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
-        assert_eq!(leftovers.len(), 2, "{leftovers:?}");
-    }
-
-    #[test]
-    fn a_folder_refkit_did_not_create_is_not_replaced() {
-        let dir = tempfile::tempdir().unwrap();
-        let public = dir.path().join("public");
-        fs::create_dir_all(&public).unwrap();
-        fs::write(public.join("precious.txt"), "keep").unwrap();
-        let err = Staging::create(&public, &dir.path().join("manifest")).unwrap_err();
-        assert!(err.to_string().contains("not created by refkit"), "{err}");
-    }
-
-    #[test]
-    fn two_sources_for_one_path_are_an_error_naming_both() {
-        let dir = tempfile::tempdir().unwrap();
-        let s = Staging::create(&dir.path().join("p"), &dir.path().join("m")).unwrap();
-        s.write_public("x.css", b"a", "static/x.css").unwrap();
-        let err = s
-            .write_public("x.css", b"b", "themes/t/static/x.css")
-            .unwrap_err();
-        let text = err.to_string();
-        assert!(
-            text.contains("static/x.css") && text.contains("themes/t/static/x.css"),
-            "{text}"
-        );
-    }
-}
+mod tests;

@@ -2,7 +2,7 @@
 //! `<script type="application/ld+json">` element (the `json_ld` template variable).
 
 /// What a story's structured data says about it.
-pub struct ArticleFacts<'a> {
+pub(crate) struct ArticleFacts<'a> {
     /// The story's title.
     pub headline: &'a str,
     /// Its summary.
@@ -20,7 +20,7 @@ pub struct ArticleFacts<'a> {
 /// schema.org `Article` data as JSON that is safe inside `<script type="application/ld+json">`:
 /// every `<`, `>` and `&` (and the JavaScript line separators) is written as a `\u`
 /// escape, so no front-matter text can close the script element or open a comment.
-pub fn json_ld(facts: &ArticleFacts<'_>) -> String {
+pub(crate) fn json_ld(facts: &ArticleFacts<'_>) -> String {
     // Written directly, keys in sorted order: this runs for every story page.
     let mut out = String::with_capacity(320);
     out.push_str(r#"{"@context":"https://schema.org","@type":"Article","datePublished":"#);

@@ -13,7 +13,7 @@ use std::sync::Mutex;
 
 /// One tracked link emitted somewhere in the output.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct LinkRecord {
+pub(crate) struct LinkRecord {
     /// Partner id.
     pub partner: String,
     /// Market id.
@@ -30,13 +30,13 @@ pub struct LinkRecord {
 
 /// Every link emitted during a build, collected from parallel renderers.
 #[derive(Debug, Default)]
-pub struct LinkLog {
+pub(crate) struct LinkLog {
     records: Mutex<BTreeSet<LinkRecord>>,
 }
 
 impl LinkLog {
     /// Builds the link for `parts` with `scheme` and records it.
-    pub fn emit(&self, scheme: &ReferralScheme, parts: &LinkParts<'_>) -> String {
+    pub(crate) fn emit(&self, scheme: &ReferralScheme, parts: &LinkParts<'_>) -> String {
         let url = scheme.link(parts);
         let record = LinkRecord {
             partner: parts.partner.to_owned(),
@@ -54,7 +54,7 @@ impl LinkLog {
     }
 
     /// The recorded links in sorted order (partner, market, language, channel, asset).
-    pub fn sorted(&self) -> Vec<LinkRecord> {
+    pub(crate) fn sorted(&self) -> Vec<LinkRecord> {
         self.records
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -66,7 +66,7 @@ impl LinkLog {
 
 /// What a partner's links are built from.
 #[derive(Debug, Clone)]
-pub struct PartnerRef {
+pub(crate) struct PartnerRef {
     /// Referral code.
     pub code: String,
     /// Market id.
@@ -78,7 +78,7 @@ pub struct PartnerRef {
 /// Builds and records every tracked link of a build: the referral scheme, what each
 /// partner's links are made of, and the log that becomes `manifest/links.csv`.
 #[derive(Debug)]
-pub struct Attribution {
+pub(crate) struct Attribution {
     scheme: ReferralScheme,
     partners: BTreeMap<String, PartnerRef>,
     log: LinkLog,
@@ -86,7 +86,7 @@ pub struct Attribution {
 
 impl Attribution {
     /// Prepares links for every partner of `project`.
-    pub fn new(project: &crate::model::project::Project) -> Attribution {
+    pub(crate) fn new(project: &crate::model::project::Project) -> Attribution {
         let partners = project
             .partners
             .iter()
@@ -110,7 +110,7 @@ impl Attribution {
     }
 
     /// An attribution with no partners (for checking templates when content is broken).
-    pub fn empty(settings: &crate::model::settings::Settings) -> Attribution {
+    pub(crate) fn empty(settings: &crate::model::settings::Settings) -> Attribution {
         Attribution {
             scheme: settings.referral.clone(),
             partners: BTreeMap::new(),
@@ -120,7 +120,7 @@ impl Attribution {
 
     /// The tracked link of `partner` for `channel` and `asset` in `lang`, recorded in
     /// the log. Fails when the partner is unknown or the asset is not a safe slug.
-    pub fn link(
+    pub(crate) fn link(
         &self,
         partner: &str,
         lang: &str,
@@ -152,7 +152,7 @@ impl Attribution {
     }
 
     /// Every link recorded so far, sorted.
-    pub fn records(&self) -> Vec<LinkRecord> {
+    pub(crate) fn records(&self) -> Vec<LinkRecord> {
         self.log.sorted()
     }
 }

@@ -4,9 +4,9 @@
 //! messages ([`locales`]), compiled templates ([`templates`]), the typed values
 //! templates are given ([`contract`]) and story pages' structured data ([`json_ld`]).
 
-pub mod contract;
-pub mod json_ld;
-pub mod links;
-pub mod locales;
-pub mod templates;
-pub mod urls;
+pub(crate) mod contract;
+pub(crate) mod json_ld;
+pub(crate) mod links;
+pub(crate) mod locales;
+pub(crate) mod templates;
+pub(crate) mod urls;

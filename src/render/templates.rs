@@ -23,7 +23,7 @@ use crate::render::links::Attribution;
 use crate::render::locales::{Arg, Locales};
 
 /// Templates every theme must provide.
-pub const REQUIRED: &[&str] = &[
+pub(crate) const REQUIRED: &[&str] = &[
     "entry.html",
     "home.html",
     "page.html",
@@ -32,7 +32,7 @@ pub const REQUIRED: &[&str] = &[
 ];
 
 /// The compiled templates of a build.
-pub struct Templates {
+pub(crate) struct Templates {
     tera: Tera,
     /// Template name → (file relative to the root, its text).
     sources: BTreeMap<String, (PathBuf, String)>,
@@ -48,7 +48,7 @@ impl std::fmt::Debug for Templates {
 
 impl Templates {
     /// Loads and compiles the templates of `theme` with the project's overrides.
-    pub fn load(
+    pub(crate) fn load(
         root: &Path,
         theme: &str,
         locales: Arc<Locales>,
@@ -102,12 +102,12 @@ impl Templates {
     }
 
     /// True when a template called `name` exists (in the theme or the project).
-    pub fn has(&self, name: &str) -> bool {
+    pub(crate) fn has(&self, name: &str) -> bool {
         self.sources.contains_key(name)
     }
 
     /// A hash of every template's name and text.
-    pub fn fingerprint(&self) -> u64 {
+    pub(crate) fn fingerprint(&self) -> u64 {
         use std::hash::{Hash, Hasher};
         let mut h = std::hash::DefaultHasher::new();
         for (name, (_, text)) in &self.sources {
@@ -118,7 +118,7 @@ impl Templates {
 
     /// Fluent message ids the templates name literally (`t(key="id")`), and the
     /// prefixes of ids they build (`t(key="channel-" ~ name)`).
-    pub fn message_keys(&self) -> (std::collections::BTreeSet<String>, Vec<String>) {
+    pub(crate) fn message_keys(&self) -> (std::collections::BTreeSet<String>, Vec<String>) {
         let mut literal = std::collections::BTreeSet::new();
         let mut prefixes = Vec::new();
         for (_, text) in self.sources.values() {
@@ -143,7 +143,7 @@ impl Templates {
     }
 
     /// Renders template `name` with `context`; `page` names the source being rendered.
-    pub fn render(
+    pub(crate) fn render(
         &self,
         name: &str,
         context: &Context,
@@ -156,7 +156,7 @@ impl Templates {
 
     /// Renders template `name` onto `out`, as [`Templates::render`] does; a page
     /// written as it is needs no `String` (and no second UTF-8 check).
-    pub fn render_into(
+    pub(crate) fn render_into(
         &self,
         name: &str,
         context: &Context,

@@ -8,14 +8,14 @@ use crate::model::settings::Settings;
 
 /// URL maker for one build.
 #[derive(Debug, Clone)]
-pub struct Urls {
+pub(crate) struct Urls {
     base_path: String,
     origin: String,
 }
 
 impl Urls {
     /// URLs for `settings`' base URL.
-    pub fn new(settings: &Settings) -> Urls {
+    pub(crate) fn new(settings: &Settings) -> Urls {
         let origin = settings
             .base_url
             .strip_suffix(settings.base_path.trim_end_matches('/'))
@@ -28,48 +28,48 @@ impl Urls {
     }
 
     /// The site's root: the language choice.
-    pub fn entry(&self) -> String {
+    pub(crate) fn entry(&self) -> String {
         self.base_path.clone()
     }
 
     /// Brand home in `lang`.
-    pub fn home(&self, lang: &str) -> String {
+    pub(crate) fn home(&self, lang: &str) -> String {
         format!("{}{lang}/", self.base_path)
     }
 
     /// Brand story page.
-    pub fn story(&self, lang: &str, slug: &str) -> String {
+    pub(crate) fn story(&self, lang: &str, slug: &str) -> String {
         format!("{}{lang}/stories/{slug}/", self.base_path)
     }
 
     /// Brand content page.
-    pub fn page(&self, lang: &str, slug: &str) -> String {
+    pub(crate) fn page(&self, lang: &str, slug: &str) -> String {
         format!("{}{lang}/{slug}/", self.base_path)
     }
 
     /// A partner's landing page.
-    pub fn partner_home(&self, partner: &str, lang: &str) -> String {
+    pub(crate) fn partner_home(&self, partner: &str, lang: &str) -> String {
         format!("{}p/{partner}/{lang}/", self.base_path)
     }
 
     /// A story on a partner's microsite.
-    pub fn partner_story(&self, partner: &str, lang: &str, slug: &str) -> String {
+    pub(crate) fn partner_story(&self, partner: &str, lang: &str, slug: &str) -> String {
         format!("{}p/{partner}/{lang}/stories/{slug}/", self.base_path)
     }
 
     /// A file copied to the output, e.g. a banner.
-    pub fn file(&self, rel: &str) -> String {
+    pub(crate) fn file(&self, rel: &str) -> String {
         format!("{}{rel}", self.base_path)
     }
 
     /// The absolute URL of root-relative `url`.
-    pub fn permalink(&self, url: &str) -> String {
+    pub(crate) fn permalink(&self, url: &str) -> String {
         format!("{}{url}", self.origin)
     }
 
     /// The path inside the output folder (no leading `/`, fragment kept) that an
     /// internal link points at, or `None` for external and relative links.
-    pub fn local_path(&self, link: &str) -> Option<String> {
+    pub(crate) fn local_path(&self, link: &str) -> Option<String> {
         if link.starts_with('#') {
             return Some(link.to_owned());
         }
@@ -84,7 +84,7 @@ impl Urls {
     }
 
     /// The output file (relative to public/) that serves `url`.
-    pub fn output_file(&self, url: &str) -> String {
+    pub(crate) fn output_file(&self, url: &str) -> String {
         let rel = url.strip_prefix(&self.base_path).unwrap_or(url);
         format!("{rel}index.html")
     }

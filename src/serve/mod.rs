@@ -35,13 +35,13 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::{mpsc, watch as signal_watch};
 
-pub use self::watch::WatchMode;
+pub(crate) use self::watch::WatchMode;
 use crate::base::diagnostics::{Error, Result};
 use crate::build::BuildOptions;
 
 /// What `refkit serve` does.
 #[derive(Debug, Clone)]
-pub struct ServeOptions {
+pub(crate) struct ServeOptions {
     /// The project folder (holds site.yaml).
     pub root: PathBuf,
     /// The address to listen on; anything but a loopback address exposes the preview.
@@ -58,7 +58,7 @@ pub struct ServeOptions {
 const GRACE: Duration = Duration::from_secs(3);
 
 /// Runs the preview until Ctrl-C (or SIGTERM).
-pub fn serve(options: ServeOptions) -> Result<()> {
+pub(crate) fn serve(options: ServeOptions) -> Result<()> {
     let root = options
         .root
         .canonicalize()
@@ -219,7 +219,7 @@ fn stop_signal() -> impl std::future::Future<Output = ()> {
 }
 
 /// Parses `--bind`: an IP address (`127.0.0.1`, `::1`, `[::1]`, `0.0.0.0`) or `localhost`.
-pub fn parse_bind(text: &str) -> Result<IpAddr> {
+pub(crate) fn parse_bind(text: &str) -> Result<IpAddr> {
     let trimmed = text.trim();
     if trimmed.eq_ignore_ascii_case("localhost") {
         return Ok(IpAddr::V4(Ipv4Addr::LOCALHOST));

@@ -25,8 +25,7 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use crate::base::diagnostics::{Error, Result};
 
-/// The project's source folders, relative to its root.
-pub(crate) const SOURCE_FOLDERS: &[&str] = &["content", "templates", "themes", "locales", "static"];
+use crate::base::vocab::SOURCE_FOLDERS;
 
 /// The project's settings file, relative to its root.
 pub(crate) const SETTINGS_FILE: &str = "site.yaml";
@@ -39,7 +38,7 @@ const POLL_INTERVAL: Duration = Duration::from_millis(500);
 
 /// How changes are noticed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum WatchMode {
+pub(crate) enum WatchMode {
     /// The operating system's file events (inotify, FSEvents, ReadDirectoryChangesW).
     #[default]
     Events,

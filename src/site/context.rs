@@ -38,7 +38,7 @@ struct PartnerCache {
 
 /// Prepared template values for one build.
 #[derive(Debug)]
-pub struct Contexts<'a> {
+pub(crate) struct Contexts<'a> {
     project: &'a Project,
     urls: Urls,
     site: Prepared<Site>,
@@ -57,7 +57,7 @@ pub struct Contexts<'a> {
 
 impl<'a> Contexts<'a> {
     /// Prepares the shared values of `project`; `locales` formats amounts per language.
-    pub fn new(
+    pub(crate) fn new(
         project: &'a Project,
         locales: &'a Locales,
         preview: bool,
@@ -118,12 +118,12 @@ impl<'a> Contexts<'a> {
     }
 
     /// The URL maker.
-    pub fn urls(&self) -> &Urls {
+    pub(crate) fn urls(&self) -> &Urls {
         &self.urls
     }
 
     /// The page's root-relative URL.
-    pub fn url_of(&self, job: &Job<'_>) -> String {
+    pub(crate) fn url_of(&self, job: &Job<'_>) -> String {
         match *job {
             Job::Entry => self.urls.entry(),
             Job::NotFound => self.urls.file(super::deploy::NOT_FOUND),
@@ -136,7 +136,7 @@ impl<'a> Contexts<'a> {
     }
 
     /// The page's file in the output folder.
-    pub fn file_of(&self, job: &Job<'_>) -> String {
+    pub(crate) fn file_of(&self, job: &Job<'_>) -> String {
         match job {
             Job::NotFound => super::deploy::NOT_FOUND.to_owned(),
             _ => self.urls.output_file(&self.url_of(job)),
@@ -145,7 +145,7 @@ impl<'a> Contexts<'a> {
 
     /// The URL of the same page in language `lang` (for the entry page: that
     /// language's home; the not-found page is one page in every language).
-    pub fn url_in(&self, job: &Job<'_>, lang: &str) -> String {
+    pub(crate) fn url_in(&self, job: &Job<'_>, lang: &str) -> String {
         let urls = &self.urls;
         match *job {
             Job::Entry | Job::Home { .. } => urls.home(lang),
@@ -167,7 +167,7 @@ impl<'a> Contexts<'a> {
     }
 
     /// The page's root-relative URL and its template context.
-    pub fn for_job(&self, job: &Job<'_>) -> (String, Context) {
+    pub(crate) fn for_job(&self, job: &Job<'_>) -> (String, Context) {
         let url = self.url_of(job);
         let context = match *job {
             Job::NotFound => self.not_found(url.clone()),

@@ -22,16 +22,16 @@ use crate::output::Staging;
 use crate::render::templates::Templates;
 
 /// The sitemap's file name in the output.
-pub const SITEMAP: &str = "sitemap.xml";
+pub(crate) const SITEMAP: &str = "sitemap.xml";
 /// The robots file's name in the output.
-pub const ROBOTS: &str = "robots.txt";
+pub(crate) const ROBOTS: &str = "robots.txt";
 /// The not-found page's file name in the output, and its template's name.
-pub const NOT_FOUND: &str = "404.html";
+pub(crate) const NOT_FOUND: &str = "404.html";
 
 /// Writes the sitemap and robots.txt, skipping any that a static file provides (so
 /// it runs after [`super::copy_files`]). The not-found page is a planned page
 /// ([`Job::NotFound`]), rendered with the others.
-pub fn write(
+pub(crate) fn write(
     project: &Project,
     jobs: &[Job<'_>],
     contexts: &Contexts<'_>,
@@ -52,7 +52,7 @@ pub fn write(
 
 /// Whether to plan the not-found page: the theme has its template and no static
 /// file (`static_files`, output path first) replaces it.
-pub fn plans_not_found(
+pub(crate) fn plans_not_found(
     templates: &Templates,
     static_files: &[(String, std::path::PathBuf, String)],
 ) -> bool {
@@ -61,7 +61,7 @@ pub fn plans_not_found(
 
 /// Brand pages only, sorted by address, each with an alternate per language and the
 /// default language's version as `x-default`.
-pub fn sitemap(project: &Project, jobs: &[Job<'_>], contexts: &Contexts<'_>) -> String {
+pub(crate) fn sitemap(project: &Project, jobs: &[Job<'_>], contexts: &Contexts<'_>) -> String {
     let urls = contexts.urls();
     let languages = &project.settings.languages;
     let default = project.settings.default_language();
@@ -111,7 +111,7 @@ pub fn sitemap(project: &Project, jobs: &[Job<'_>], contexts: &Contexts<'_>) -> 
 
 /// Every crawler may read everything; the sitemap is named by its absolute address.
 /// Partner and kit paths are deliberately not mentioned (see the module comment).
-pub fn robots(contexts: &Contexts<'_>) -> String {
+pub(crate) fn robots(contexts: &Contexts<'_>) -> String {
     let urls = contexts.urls();
     format!(
         "User-agent: *\nAllow: /\n\nSitemap: {}\n",

@@ -10,7 +10,6 @@
 
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
-use std::path::Path;
 use std::sync::Mutex;
 
 use rayon::prelude::*;
@@ -18,6 +17,7 @@ use rayon::prelude::*;
 use super::{Contexts, Job};
 use crate::base::diagnostics::{Error, Result};
 use crate::model::project::Project;
+use crate::output::Staging;
 use crate::render::templates::Templates;
 
 /// Page keys of the previous build, by output path.
@@ -50,7 +50,7 @@ impl RenderCache {
 }
 
 /// The key of every planned page, by output path.
-pub fn keys(
+pub(crate) fn keys(
     project: &Project,
     templates: &Templates,
     jobs: &[Job<'_>],
@@ -104,10 +104,11 @@ pub fn keys(
         .collect())
 }
 
-/// Renders the pages whose key changed and writes them in place in `public`; removes
-/// pages no longer planned. Returns how many pages were rendered.
-pub fn update(
-    public: &Path,
+/// Renders the pages whose key changed and writes them through `staging` (an update
+/// in place of the preview's output); removes pages no longer planned. Returns how
+/// many pages were rendered.
+pub(crate) fn update(
+    staging: &Staging,
     jobs: &[Job<'_>],
     contexts: &Contexts<'_>,
     templates: &Templates,
@@ -142,15 +143,11 @@ pub fn update(
     if !failures.is_empty() {
         return super::dedupe_template_errors(failures).map(|_| 0);
     }
-    pages.par_iter().try_for_each(|(file, html)| {
-        let path = public.join(file);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| Error::io("create", parent, e))?;
-        }
-        std::fs::write(&path, html).map_err(|e| Error::io("write", &path, e))
-    })?;
+    pages
+        .par_iter()
+        .try_for_each(|(file, html)| staging.write_public(file, html.as_bytes(), file))?;
     for file in old.keys().filter(|f| !keys.contains_key(*f)) {
-        let _ = std::fs::remove_file(public.join(file));
+        staging.remove_public(file)?;
     }
     cache.replace(keys);
     Ok(pages.len())

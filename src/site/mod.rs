@@ -6,9 +6,9 @@
 //! partner's name and tracked links. Pages are independent jobs run on every core;
 //! their order never reaches the output, so it is deterministic.
 
-pub mod context;
-pub mod deploy;
-pub mod incremental;
+pub(crate) mod context;
+pub(crate) mod deploy;
+pub(crate) mod incremental;
 
 use rayon::prelude::*;
 
@@ -20,12 +20,11 @@ use crate::model::project::Project;
 use crate::output::Staging;
 use crate::render::templates::Templates;
 
-pub use crate::render::urls::Urls;
-pub use context::Contexts;
+pub(crate) use context::Contexts;
 
 /// One page to render.
 #[derive(Debug, Clone, Copy)]
-pub enum Job<'a> {
+pub(crate) enum Job<'a> {
     /// `public/index.html`: the language choice.
     Entry,
     /// A brand home page.
@@ -69,7 +68,7 @@ pub enum Job<'a> {
 
 impl Job<'_> {
     /// The template that renders this page.
-    pub fn template(&self) -> &'static str {
+    pub(crate) fn template(&self) -> &'static str {
         match self {
             Job::Entry => "entry.html",
             Job::Home { .. } => "home.html",
@@ -83,7 +82,7 @@ impl Job<'_> {
 
     /// The partner whose microsite the page belongs to; `None` for brand pages, the
     /// not-found page and kit pages (which belong to the partner's kit).
-    pub fn partner(&self) -> Option<&Partner> {
+    pub(crate) fn partner(&self) -> Option<&Partner> {
         match *self {
             Job::Story { partner, .. } => partner,
             Job::PartnerHome { partner, .. } => Some(partner),
@@ -92,7 +91,7 @@ impl Job<'_> {
     }
 
     /// What is being rendered, for error messages.
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         match self {
             Job::Entry => "the language choice page".to_owned(),
             Job::Home { lang } => format!("the {lang} home page"),
@@ -127,7 +126,7 @@ impl Job<'_> {
 /// Every page of the site, in a stable order; `not_found` adds the not-found page
 /// (when the theme has its template and no static file replaces it). Kit pages are
 /// planned by [`plan_kits`] once the kits are made.
-pub fn plan(project: &Project, not_found: bool) -> Vec<Job<'_>> {
+pub(crate) fn plan(project: &Project, not_found: bool) -> Vec<Job<'_>> {
     let mut jobs = vec![Job::Entry];
     let languages = &project.settings.languages;
     for lang in languages {
@@ -160,7 +159,7 @@ pub fn plan(project: &Project, not_found: bool) -> Vec<Job<'_>> {
 }
 
 /// The kit page of every partner's kit in every language.
-pub fn plan_kits<'a>(project: &'a Project, kits: &'a [PartnerKit<'a>]) -> Vec<Job<'a>> {
+pub(crate) fn plan_kits<'a>(project: &'a Project, kits: &'a [PartnerKit<'a>]) -> Vec<Job<'a>> {
     kits.iter()
         .flat_map(|kit| {
             project
@@ -173,7 +172,7 @@ pub fn plan_kits<'a>(project: &'a Project, kits: &'a [PartnerKit<'a>]) -> Vec<Jo
 }
 
 /// Renders every planned page into `staging`, in parallel, reporting every failure.
-pub fn render_pages(
+pub(crate) fn render_pages(
     jobs: &[Job<'_>],
     contexts: &Contexts<'_>,
     templates: &Templates,
@@ -250,14 +249,14 @@ pub(crate) fn dedupe_template_errors(mut diagnostics: Vec<Diagnostic>) -> Result
 }
 
 /// Copies `files` (the [`static_files`]) into the output.
-pub fn copy_files(files: &[(String, std::path::PathBuf, String)], staging: &Staging) -> Result<()> {
+pub(crate) fn copy_files(files: &[(String, std::path::PathBuf, String)], staging: &Staging) -> Result<()> {
     files
         .par_iter()
         .try_for_each(|(rel, path, source)| staging.copy_public(rel, path, source))
 }
 
 /// Files copied as they are: (output path, source path, source shown to users).
-pub fn static_files(project: &Project) -> Result<Vec<(String, std::path::PathBuf, String)>> {
+pub(crate) fn static_files(project: &Project) -> Result<Vec<(String, std::path::PathBuf, String)>> {
     let root = &project.root;
     let theme_static = root
         .join("themes")

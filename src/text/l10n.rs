@@ -25,7 +25,7 @@ use icu_decimal::DecimalFormatter;
 use icu_locale_core::Locale;
 
 /// Formats numbers, money and dates for one language.
-pub struct Formatter {
+pub(crate) struct Formatter {
     lang: String,
     decimal: DecimalFormatter,
     date: FixedCalendarDateTimeFormatter<Gregorian, YMD>,
@@ -41,7 +41,7 @@ impl std::fmt::Debug for Formatter {
 
 impl Formatter {
     /// A formatter for `lang`, a BCP 47 language tag such as `en` or `ru`.
-    pub fn new(lang: &str) -> Result<Formatter, String> {
+    pub(crate) fn new(lang: &str) -> Result<Formatter, String> {
         let locale: Locale = lang
             .parse()
             .map_err(|_| format!("`{lang}` is not a language tag CLDR knows"))?;
@@ -56,15 +56,10 @@ impl Formatter {
         })
     }
 
-    /// The language this formatter writes.
-    pub fn lang(&self) -> &str {
-        &self.lang
-    }
-
     /// `value` with the language's digit grouping and decimal sign (`1,234.5`,
     /// `1 234,5`), rounded to at most `max_fraction` digits and padded to at least
     /// `min_fraction`.
-    pub fn decimal(
+    pub(crate) fn decimal(
         &self,
         value: &Decimal,
         min_fraction: Option<u8>,
@@ -82,7 +77,12 @@ impl Formatter {
 
     /// A float as [`Formatter::decimal`] would write it; not-a-number and infinities
     /// are written as Rust writes them.
-    pub fn number(&self, value: f64, min_fraction: Option<u8>, max_fraction: Option<u8>) -> String {
+    pub(crate) fn number(
+        &self,
+        value: f64,
+        min_fraction: Option<u8>,
+        max_fraction: Option<u8>,
+    ) -> String {
         match decimal_from_f64(value) {
             Some(d) => self.decimal(&d, min_fraction, max_fraction),
             None => value.to_string(),
@@ -90,7 +90,7 @@ impl Formatter {
     }
 
     /// `amount` of `currency` (ISO 4217): `$1,234.50` in English, `1 234,50 ₽` in Russian.
-    pub fn money(&self, amount: &Decimal, currency: &str) -> String {
+    pub(crate) fn money(&self, amount: &Decimal, currency: &str) -> String {
         let mut value = amount.clone();
         value.round(-2);
         if value.absolute.nonzero_magnitude_end() >= 0 {
@@ -117,12 +117,12 @@ impl Formatter {
     }
 
     /// Whole units of `currency`: the reward amounts of `site.yaml`.
-    pub fn money_units(&self, amount: u64, currency: &str) -> String {
+    pub(crate) fn money_units(&self, amount: u64, currency: &str) -> String {
         self.money(&Decimal::from(amount), currency)
     }
 
     /// A float amount of `currency`, as [`Formatter::money`] writes it.
-    pub fn money_f64(&self, amount: f64, currency: &str) -> String {
+    pub(crate) fn money_f64(&self, amount: f64, currency: &str) -> String {
         match decimal_from_f64(amount) {
             Some(d) => self.money(&d, currency),
             None => format!("{amount} {currency}"),
@@ -131,7 +131,7 @@ impl Formatter {
 
     /// A `YYYY-MM-DD` date in the language's long form: `November 24, 2026`,
     /// `24 ноября 2026 г.`.
-    pub fn date(&self, iso: &str) -> Result<String, String> {
+    pub(crate) fn date(&self, iso: &str) -> Result<String, String> {
         let not_a_date = || format!("`{iso}` is not a date written as YYYY-MM-DD");
         let mut parts = iso.trim().splitn(3, '-');
         let mut next = |len: usize| -> Result<&str, String> {
@@ -167,7 +167,7 @@ fn currency_symbol(currency: &str) -> &str {
 
 /// An exact decimal from a float, through its shortest round-trip text (Rust never
 /// writes floats in exponent form with `{}`).
-pub fn decimal_from_f64(value: f64) -> Option<Decimal> {
+pub(crate) fn decimal_from_f64(value: f64) -> Option<Decimal> {
     if !value.is_finite() {
         return None;
     }

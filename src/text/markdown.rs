@@ -53,7 +53,7 @@ fn options() -> Options {
 }
 
 /// Renders `markdown`, written in `lang`, to an HTML fragment.
-pub fn render(markdown: &str, lang: &str) -> Rendered {
+pub(crate) fn render(markdown: &str, lang: &str) -> Rendered {
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     let anchors = render_into(markdown, lang, &mut html);
     Rendered { html, anchors }
@@ -62,7 +62,7 @@ pub fn render(markdown: &str, lang: &str) -> Rendered {
 /// Renders `markdown` as [`render`] does, into shared [`Html`], and returns it with
 /// the heading ids. The HTML is built in a buffer each thread reuses, so what stays
 /// in memory is exactly its size.
-pub fn render_shared(markdown: &str, lang: &str) -> (Html, Vec<String>) {
+pub(crate) fn render_shared(markdown: &str, lang: &str) -> (Html, Vec<String>) {
     thread_local! {
         static BUFFER: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
     }
@@ -118,7 +118,7 @@ fn neutralise(event: Event<'_>) -> Event<'_> {
 }
 
 /// True when a link target would run script or embed data when followed.
-pub fn is_dangerous_url(url: &str) -> bool {
+pub(crate) fn is_dangerous_url(url: &str) -> bool {
     let squeezed: String = url
         .chars()
         .filter(|c| !c.is_ascii_whitespace() && !c.is_control())
@@ -174,7 +174,7 @@ fn assign_heading_ids(events: &mut [Event<'_>]) -> Vec<String> {
 
 /// An anchor from heading text: letters and digits of any script, lowercased, words
 /// joined by hyphens ("Как это работает" → "как-это-работает").
-pub fn anchor_from_text(text: &str) -> String {
+pub(crate) fn anchor_from_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut pending_hyphen = false;
     for c in text.chars() {
@@ -195,7 +195,7 @@ pub fn anchor_from_text(text: &str) -> String {
 }
 
 /// Escapes text for HTML text and attribute values.
-pub fn escape_html(text: &str) -> String {
+pub(crate) fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
         match c {

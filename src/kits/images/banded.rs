@@ -19,10 +19,8 @@ const SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
 
 /// A banner prepared for per-partner bands.
 #[derive(Debug, Clone)]
-pub struct BandedPng {
+pub(crate) struct BandedPng {
     width: usize,
-    /// First row of the per-partner band.
-    split: usize,
     /// Signature, IHDR and one IDAT holding the zlib header and the shared rows.
     head: Vec<u8>,
     /// Adler-32 state after the shared rows.
@@ -31,7 +29,7 @@ pub struct BandedPng {
 
 impl BandedPng {
     /// Prepares RGB `pixels` of `size`; rows from `split` on are encoded per partner.
-    pub fn new(pixels: &[u8], size: Size, split: usize) -> BandedPng {
+    pub(crate) fn new(pixels: &[u8], size: Size, split: usize) -> BandedPng {
         let width = size.width as usize;
         let height = size.height as usize;
         let split = split.min(height);
@@ -57,21 +55,11 @@ impl BandedPng {
         ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
         chunk(&mut head, b"IHDR", &ihdr);
         chunk(&mut head, b"IDAT", &idat);
-        BandedPng {
-            width,
-            split,
-            head,
-            adler,
-        }
-    }
-
-    /// First row of the per-partner band.
-    pub fn split(&self) -> usize {
-        self.split
+        BandedPng { width, head, adler }
     }
 
     /// The whole PNG with `band` (RGB rows from `split` to the bottom) in place.
-    pub fn encode(&self, band: &[u8]) -> Vec<u8> {
+    pub(crate) fn encode(&self, band: &[u8]) -> Vec<u8> {
         let filtered = filter_rows(band, self.width);
         let mut adler = self.adler;
         adler.update(&filtered);

@@ -10,7 +10,7 @@ use super::{Market, Partner, Playbook, Prepared, Site};
 
 /// What a kit's page and its READMEs share: the kit's copy and links in one language.
 #[derive(Debug, Clone, Serialize)]
-pub struct KitValues {
+pub(crate) struct KitValues {
     /// The pitch copy of every channel the partner has.
     pub pitches: Vec<Pitch>,
     /// The stories of the partner's market.
@@ -25,7 +25,7 @@ pub struct KitValues {
 
 /// One entry of `pitches`.
 #[derive(Debug, Clone, Serialize)]
-pub struct Pitch {
+pub(crate) struct Pitch {
     /// The channel.
     pub channel: String,
     /// Its file in the zip.
@@ -40,7 +40,7 @@ pub struct Pitch {
 
 /// One entry of `kit_stories`.
 #[derive(Debug, Clone, Serialize)]
-pub struct KitStory {
+pub(crate) struct KitStory {
     /// The story's slug.
     pub slug: String,
     /// Its title.
@@ -55,7 +55,7 @@ pub struct KitStory {
 
 /// One entry of `links`.
 #[derive(Debug, Clone, Serialize)]
-pub struct KitLink {
+pub(crate) struct KitLink {
     /// `utm_medium`: the channel.
     pub channel: String,
     /// `utm_content`: the asset.
@@ -66,7 +66,7 @@ pub struct KitLink {
 
 /// One entry of the kit's `cadence`: a touch on a day, with its copy and link.
 #[derive(Debug, Clone, Serialize)]
-pub struct KitTouch {
+pub(crate) struct KitTouch {
     /// The touch's id.
     pub id: String,
     /// Days after the start.
@@ -87,7 +87,7 @@ pub struct KitTouch {
 
 /// What the kit page gets besides [`super::PageContext`] and [`KitValues`].
 #[derive(Debug, Clone, Serialize)]
-pub struct KitPageValues {
+pub(crate) struct KitPageValues {
     /// The zips, one per language.
     pub downloads: Vec<Download>,
     /// Every image in the zips.
@@ -98,7 +98,7 @@ pub struct KitPageValues {
 
 /// One entry of `downloads`.
 #[derive(Debug, Clone, Serialize)]
-pub struct Download {
+pub(crate) struct Download {
     /// The zip's language.
     pub lang: String,
     /// Its file name.
@@ -115,7 +115,7 @@ pub struct Download {
 
 /// One entry of `images`: an image of the zip, previewed on the page.
 #[derive(Debug, Clone, Serialize)]
-pub struct KitImage {
+pub(crate) struct KitImage {
     /// Its file name in the zip.
     pub file: String,
     /// Root-relative URL of the shared banner that shows it (for a QR variant, the
@@ -133,7 +133,7 @@ pub struct KitImage {
 
 /// `images[].corner`: the QR code's square in pixels from the top left.
 #[derive(Debug, Clone, Serialize)]
-pub struct Corner {
+pub(crate) struct Corner {
     /// Left edge.
     pub x: u64,
     /// Top edge.
@@ -144,7 +144,7 @@ pub struct Corner {
 
 /// `qr`: the partner's QR code.
 #[derive(Debug, Clone, Serialize)]
-pub struct Qr {
+pub(crate) struct Qr {
     /// Root-relative URL of the PNG.
     pub png: String,
     /// Root-relative URL of the SVG.
@@ -155,7 +155,7 @@ pub struct Qr {
 
 /// What `kit-readme.html` and `kit-readme.txt` get besides [`KitValues`].
 #[derive(Debug, Clone, Serialize)]
-pub struct KitReadme {
+pub(crate) struct KitReadme {
     /// The kit's language.
     pub lang: String,
     /// Always false: kits are never previewed.
@@ -174,7 +174,7 @@ pub struct KitReadme {
 
 /// What `kit-document.html` (an e-mail or a story inside a kit) gets.
 #[derive(Debug, Clone, Serialize)]
-pub struct DocumentContext {
+pub(crate) struct DocumentContext {
     /// The document's language.
     pub lang: String,
     /// Its title.
@@ -187,7 +187,7 @@ pub struct DocumentContext {
 
 /// `cta`: a call to action.
 #[derive(Debug, Clone, Serialize)]
-pub struct Cta {
+pub(crate) struct Cta {
     /// Its text.
     pub text: String,
     /// Its link.

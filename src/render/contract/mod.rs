@@ -24,22 +24,22 @@ use tera::{Context, Value};
 use crate::model::documents::Story;
 use crate::render::urls::Urls;
 
-pub use kit::{
+pub(crate) use kit::{
     Corner, Cta, DocumentContext, Download, KitImage, KitLink, KitPageValues, KitReadme, KitStory,
     KitTouch, KitValues, Pitch, Qr,
 };
-pub use partner::{Bonus, Contact, Market, Partner, PartnerValues, Playbook, Touch};
+pub(crate) use partner::{Market, Partner, PartnerValues, Playbook};
 
 /// A template value of type `T`, serialised once and shared: cloning it or putting it
 /// into a context copies a reference, not the data.
-pub struct Prepared<T> {
+pub(crate) struct Prepared<T> {
     value: Value,
     kind: PhantomData<fn() -> T>,
 }
 
 impl<T: Serialize> Prepared<T> {
     /// Serialises `value` once.
-    pub fn new(value: &T) -> Prepared<T> {
+    pub(crate) fn new(value: &T) -> Prepared<T> {
         Prepared {
             value: Value::try_from_serializable(value).unwrap_or_else(|_| Value::none()),
             kind: PhantomData,
@@ -71,13 +71,13 @@ impl<T> Serialize for Prepared<T> {
 /// The template context holding the fields of `values` (a struct) as variables.
 ///
 /// The structs of this module always serialise to a map; a test checks it.
-pub fn context_of<T: Serialize>(values: &T) -> Context {
+pub(crate) fn context_of<T: Serialize>(values: &T) -> Context {
     Context::from_serialize(values).unwrap_or_default()
 }
 
 /// `site`: the site's settings every page shows.
 #[derive(Debug, Clone, Serialize)]
-pub struct Site {
+pub(crate) struct Site {
     /// The site's title.
     pub title: String,
     /// The absolute base URL, as configured.
@@ -88,7 +88,7 @@ pub struct Site {
 
 /// `page`: the page being rendered.
 #[derive(Debug, Clone, Serialize)]
-pub struct Page {
+pub(crate) struct Page {
     /// `entry`, `home`, `page`, `story`, `partner-home`, `kit` or `not-found`.
     pub kind: &'static str,
     /// True on a translation made from an older source.
@@ -113,7 +113,7 @@ pub struct Page {
 
 /// One entry of `alternates`: the same page in a language, this one included.
 #[derive(Debug, Clone, Serialize)]
-pub struct Alternate {
+pub(crate) struct Alternate {
     /// Language code.
     pub lang: String,
     /// Absolute URL.
@@ -125,7 +125,7 @@ pub struct Alternate {
 /// One entry of `translations` (the language switcher) and of the not-found page's
 /// `languages`: a language and where to read in it.
 #[derive(Debug, Clone, Serialize)]
-pub struct Translation {
+pub(crate) struct Translation {
     /// Language code.
     pub lang: String,
     /// Root-relative URL.
@@ -134,7 +134,7 @@ pub struct Translation {
 
 /// One entry of `nav`: a content page.
 #[derive(Debug, Clone, Serialize)]
-pub struct NavItem {
+pub(crate) struct NavItem {
     /// The page's title.
     pub title: String,
     /// Root-relative URL.
@@ -143,7 +143,7 @@ pub struct NavItem {
 
 /// One entry of `stories`: a story as a card in a list.
 #[derive(Debug, Clone, Serialize)]
-pub struct StoryCard {
+pub(crate) struct StoryCard {
     /// The story's slug.
     pub slug: String,
     /// Its title.
@@ -160,7 +160,7 @@ pub struct StoryCard {
 
 impl StoryCard {
     /// The card of `story` in `lang`, linking to `url`.
-    pub fn new(urls: &Urls, story: &Story, lang: &str, url: String) -> StoryCard {
+    pub(crate) fn new(urls: &Urls, story: &Story, lang: &str, url: String) -> StoryCard {
         let t = story.text(lang);
         StoryCard {
             slug: story.slug.clone(),
@@ -178,7 +178,7 @@ impl StoryCard {
 
 /// The variables every page gets (the README's first table).
 #[derive(Debug, Clone, Serialize)]
-pub struct PageContext {
+pub(crate) struct PageContext {
     /// The page's language code.
     pub lang: String,
     /// True when rendered by `refkit serve`.
@@ -215,7 +215,7 @@ pub struct PageContext {
 
 /// What the not-found page gets besides [`PageContext`].
 #[derive(Debug, Clone, Serialize)]
-pub struct NotFoundValues {
+pub(crate) struct NotFoundValues {
     /// Every language with its home page.
     pub languages: Vec<Translation>,
 }

@@ -13,7 +13,7 @@ use crate::text::l10n::Formatter;
 
 /// `partner`: the partner whose microsite or kit this is.
 #[derive(Debug, Clone, Serialize)]
-pub struct Partner {
+pub(crate) struct Partner {
     /// Registry id.
     pub id: String,
     /// Display name.
@@ -35,7 +35,7 @@ pub struct Partner {
 impl Partner {
     /// The value of `p`; `contact` is the partner's local ambassador as `playbook`
     /// resolves it (the registry's `contact`, else the market's ambassador).
-    pub fn new(p: &partners::Partner, playbook: &PartnerPlaybook) -> Partner {
+    pub(crate) fn new(p: &partners::Partner, playbook: &PartnerPlaybook) -> Partner {
         Partner {
             id: p.id.clone(),
             name: p.name.clone(),
@@ -51,7 +51,7 @@ impl Partner {
 
 /// `partner.contact` and `playbook.ambassador`: a local contact.
 #[derive(Debug, Clone, Serialize)]
-pub struct Contact {
+pub(crate) struct Contact {
     /// The person to talk to.
     pub name: String,
     /// Their organisation.
@@ -64,7 +64,7 @@ pub struct Contact {
 
 impl Contact {
     /// The value of `c`.
-    pub fn new(c: &LocalContact) -> Contact {
+    pub(crate) fn new(c: &LocalContact) -> Contact {
         Contact {
             name: c.name.clone(),
             organisation: c.organisation.clone(),
@@ -76,7 +76,7 @@ impl Contact {
 
 /// `market`: the headline figures of the partner's market, from its resolved playbook.
 #[derive(Debug, Clone, Serialize)]
-pub struct Market {
+pub(crate) struct Market {
     /// Market id.
     pub id: String,
     /// The message the market's pages lead with.
@@ -93,7 +93,7 @@ pub struct Market {
 
 impl Market {
     /// The value of `partner`'s market, or `None` when the market is unknown.
-    pub fn new(
+    pub(crate) fn new(
         settings: &Settings,
         partner: &partners::Partner,
         playbook: &PartnerPlaybook,
@@ -114,7 +114,7 @@ impl Market {
 
 /// `playbook`: the partner's resolved playbook in the page's language.
 #[derive(Debug, Clone, Serialize)]
-pub struct Playbook {
+pub(crate) struct Playbook {
     /// The message pages lead with.
     pub lead: String,
     /// The tone of the copy.
@@ -143,7 +143,7 @@ pub struct Playbook {
 
 impl Playbook {
     /// The value of `playbook` in `lang`.
-    pub fn new(
+    pub(crate) fn new(
         settings: &Settings,
         playbook: &PartnerPlaybook,
         lang: &str,
@@ -189,7 +189,7 @@ impl Playbook {
 
 /// One entry of `playbook.bonuses`.
 #[derive(Debug, Clone, Serialize)]
-pub struct Bonus {
+pub(crate) struct Bonus {
     /// Months of partnership before the bonus applies.
     pub after_months: u32,
     /// The extra percentage.
@@ -198,7 +198,7 @@ pub struct Bonus {
 
 /// One entry of `playbook.cadence`: a touch at a day offset.
 #[derive(Debug, Clone, Serialize)]
-pub struct Touch {
+pub(crate) struct Touch {
     /// The touch's id.
     pub id: String,
     /// Days after the start.
@@ -212,7 +212,7 @@ pub struct Touch {
 /// A partner's `partner`, `market` and `playbook` in one language, serialised once
 /// and shared by every page of the partner in that language.
 #[derive(Debug, Clone)]
-pub struct PartnerValues {
+pub(crate) struct PartnerValues {
     /// `partner`.
     pub partner: super::Prepared<Partner>,
     /// `market`; `none` when the market is unknown or the language has no formatter.
@@ -224,7 +224,7 @@ pub struct PartnerValues {
 impl PartnerValues {
     /// The values of `p` with its resolved `playbook` in `lang`; `formatter` formats
     /// amounts in `lang`.
-    pub fn new(
+    pub(crate) fn new(
         settings: &Settings,
         p: &partners::Partner,
         playbook: &PartnerPlaybook,

@@ -10,6 +10,7 @@
 use serde::Serialize;
 use tera::Value;
 
+use super::partner::{Bonus, Contact, Touch};
 use super::*;
 
 /// The fields of a value: a plain value, a map or a list of maps.

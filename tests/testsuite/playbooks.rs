@@ -1,12 +1,10 @@
 //! Regional playbooks: overrides, the cadence in kits, pilot builds and the CRM export.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::Path;
 
-use common::{failing_build, Fixture};
+use crate::common::{self, failing_build, Fixture};
 
 /// The fixture's registry with a cadence start for each partner.
 fn dated(f: &Fixture) {

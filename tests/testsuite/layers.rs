@@ -363,3 +363,66 @@ fn parents_and_children_may_use_each_other_and_comments_do_not_count() {
     ]));
     assert!(problems.is_empty(), "{problems:?}");
 }
+
+#[test]
+fn the_text_and_model_layers_do_no_io() {
+    // Plain data and pure functions: reading files belongs to `load`, the clock and
+    // the environment to the command that runs.
+    let forbidden = [
+        "std::fs",
+        "fs::",
+        "crate::base::files",
+        "std::env",
+        "File::",
+        "SystemTime",
+    ];
+    let mut found = Vec::new();
+    for (file, text) in source_tree() {
+        let layer = file.starts_with("src/text/") || file.starts_with("src/model/");
+        if !layer || file.ends_with("/tests.rs") {
+            continue;
+        }
+        let code = code_only(&text);
+        for word in forbidden {
+            if code.contains(word) {
+                found.push(format!("{file} uses `{word}`"));
+            }
+        }
+    }
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}
+
+#[test]
+fn only_the_writer_touches_the_output() {
+    // Pages, kits and the preview hand bytes to `output::Staging`; the commands that
+    // scaffold sources (`init`, `new`, `translations --mark`) write into the project.
+    let writes = [
+        "fs::write",
+        "fs::copy",
+        "fs::create_dir",
+        "fs::remove",
+        "File::create",
+        "fs::rename",
+    ];
+    let may_write = ["src/output/", "src/cmd/", "src/load/translations.rs"];
+    let mut found = Vec::new();
+    for (file, text) in source_tree() {
+        if may_write.iter().any(|w| file.starts_with(w)) || file.ends_with("/tests.rs") {
+            continue;
+        }
+        // Unit tests (at the end of a file, or a `tests.rs` of their own) set up
+        // their own folders.
+        let code = code_only(&text);
+        let code = code.split("#[cfg(test)]").next().unwrap_or_default();
+        for word in writes {
+            if code.contains(word) {
+                found.push(format!("{file} uses `{word}`"));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "write through output::Staging instead:\n{}",
+        found.join("\n")
+    );
+}

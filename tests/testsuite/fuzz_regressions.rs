@@ -73,7 +73,7 @@ fn the_markdown_invariants_reject_unsafe_html() {
         ),
     ];
     for (html, anchors) in unsafe_html {
-        let rendered = refkit::text::markdown::Rendered {
+        let rendered = refkit::fuzzing::Rendered {
             html: html.to_owned(),
             anchors: anchors.into_iter().map(String::from).collect(),
         };

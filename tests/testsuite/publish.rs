@@ -2,15 +2,13 @@
 //! what they publish: valid HTML (the Nu HTML Checker), internal links that resolve
 //! under a sub-path, a sitemap of brand pages only, robots.txt and the 404 page.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-use common::{snapshot, Fixture, TEST_SECRET};
+use crate::common::{snapshot, Fixture, TEST_SECRET};
 use serde::Deserialize;
 
 const WORKFLOW: &str = ".github/workflows/publish.yml";
@@ -461,7 +459,7 @@ fn the_404_page_links_from_the_base_path_and_speaks_every_language() {
 fn sitemap_lists_brand_pages_with_alternates_and_every_address_resolves() {
     let public = published_demo().join("public");
     let sitemap = fs::read_to_string(public.join("sitemap.xml")).unwrap();
-    let project = refkit::build::load_project(&repo(), None).unwrap();
+    let project = refkit::load_project(&repo(), None).unwrap();
     let brand_pages = 2 * (1 + project.stories.len() + project.pages.len());
     let locs: Vec<&str> = sitemap
         .split("<loc>")

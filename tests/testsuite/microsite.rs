@@ -1,8 +1,6 @@
 //! Brand pages and partner microsites built from a small fixture project.
 
-mod common;
-
-use common::{hrefs, snapshot, Fixture};
+use crate::common::{self, hrefs, snapshot, Fixture};
 
 #[test]
 fn brand_and_partner_pages_are_written_where_the_contract_says() {
@@ -303,9 +301,9 @@ fn an_unchanged_project_is_not_built_again_but_any_change_is() {
 #[test]
 fn the_preview_re_renders_only_the_pages_a_change_touches() {
     let f = Fixture::minimal();
-    let cache = std::sync::Arc::new(refkit::site::incremental::RenderCache::default());
+    let cache = std::sync::Arc::new(refkit::RenderCache::default());
     let build = || {
-        refkit::build::build(&refkit::build::BuildOptions {
+        refkit::build(&refkit::BuildOptions {
             root: f.root().to_path_buf(),
             skip_kits: true,
             preview: true,

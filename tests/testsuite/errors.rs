@@ -1,9 +1,7 @@
 //! Bad input fails the build with a message naming the file and line, a non-zero
 //! exit, no panic, and the previous output left exactly as it was.
 
-mod common;
-
-use common::{assert_refused, failing_build, Fixture};
+use crate::common::{self, assert_refused, failing_build, Fixture};
 
 /// Builds once successfully, breaks the project with `breakage`, and checks that the
 /// build fails with exit code 1 naming every one of `expected`, with the previous

@@ -1,8 +1,6 @@
 //! The authoring loop: check, translation status, scaffolding and init.
 
-mod common;
-
-use common::Fixture;
+use crate::common::{self, Fixture};
 
 /// A fixture with one problem of each kind `check` finds on its own.
 fn project_with_known_problems() -> Fixture {
@@ -56,10 +54,10 @@ fn check(f: &Fixture, format: &str) -> (i32, String) {
     )
 }
 
-/// Compares `actual` with `tests/snapshots/<name>`; `REFKIT_BLESS=1` rewrites it.
+/// Compares `actual` with `tests/testsuite/snapshots/<name>`; `REFKIT_BLESS=1` rewrites it.
 fn assert_snapshot(name: &str, actual: &str) {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/snapshots")
+        .join("tests/testsuite/snapshots")
         .join(name);
     if std::env::var_os("REFKIT_BLESS").is_some() {
         std::fs::write(&path, actual).unwrap();
@@ -178,9 +176,9 @@ fn stale_translations_are_marked_in_the_preview_only() {
         &common::story("Первая", None).replace("date:", "source_hash: 0000000000000000\ndate:"),
     );
     let build = |preview| {
-        refkit::build::build(&refkit::build::BuildOptions {
+        refkit::build(&refkit::BuildOptions {
             root: f.root().to_path_buf(),
-            secret: Some(refkit::kits::Secret::new(b"x")),
+            secret: Some(refkit::Secret::new(b"x")),
             preview,
             ..Default::default()
         })

@@ -5,15 +5,13 @@
 //! expected code, stderr names the file (and line, where there is one), nothing
 //! panicked, and the previous `public/` and `manifest/` are byte-identical. Cases that
 //! are accepted on purpose (hostile text that is neutralised rather than refused)
-//! check the output instead. The dev server's cases live in `tests/serve.rs`.
-
-mod common;
+//! check the output instead. The dev server's cases live in the `serve` module.
 
 use std::fs;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use common::{assert_refused, banner_png, Fixture, PARTNERS};
+use crate::common::{self, assert_refused, banner_png, Fixture, PARTNERS};
 
 /// A story with the given body, in both languages.
 fn story_body(f: &Fixture, body: &str) {
@@ -710,7 +708,7 @@ fn a_second_build_of_the_same_output_waits_its_turn_by_failing_cleanly() {
     assert_refused(
         |f| {
             *held.lock().unwrap() =
-                Some(refkit::output::OutputLock::acquire(&f.root().join("public")).unwrap());
+                Some(refkit::OutputLock::acquire(&f.root().join("public")).unwrap());
         },
         &[],
         2,

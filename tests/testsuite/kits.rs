@@ -1,14 +1,12 @@
 //! Pitch kits: contents, links, QR codes, determinism and the errors kits can raise.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use common::{failing_build, snapshot, Fixture};
-use refkit::build::{build, BuildOptions};
-use refkit::kits::Secret;
+use crate::common::{self, failing_build, snapshot, Fixture};
+use refkit::Secret;
+use refkit::{build, BuildOptions};
 
 /// Every entry of a zip: name → (compression method, bytes).
 fn unzip(path: &Path) -> BTreeMap<String, (zip::CompressionMethod, Vec<u8>)> {
@@ -379,7 +377,7 @@ fn crc32(bytes: &[u8]) -> u32 {
 
 // The demo project's kits.
 
-fn demo_build() -> (tempfile::TempDir, refkit::model::project::Project) {
+fn demo_build() -> (tempfile::TempDir, refkit::Project) {
     let out = tempfile::tempdir().unwrap();
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     build(&BuildOptions {
@@ -390,7 +388,7 @@ fn demo_build() -> (tempfile::TempDir, refkit::model::project::Project) {
         ..BuildOptions::default()
     })
     .unwrap();
-    let project = refkit::build::load_project(&root, None).unwrap();
+    let project = refkit::load_project(&root, None).unwrap();
     (out, project)
 }
 

@@ -1,8 +1,6 @@
 //! `refkit serve` end to end: the real binary on a free port, asked over plain
 //! HTTP/1.1 with raw request lines (so nothing normalises the paths on the way).
 
-mod common;
-
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::PathBuf;
@@ -11,7 +9,7 @@ use std::sync::{mpsc, Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use common::{story, Fixture};
+use crate::common::{story, Fixture};
 
 /// How long a rebuild may take to show.
 const PATIENCE: Duration = Duration::from_secs(10);

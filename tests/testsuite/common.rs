@@ -1,20 +1,18 @@
 //! Test support: small fixture projects in temporary folders, built through the
 //! library or the real binary, with helpers to read what came out.
 
-#![allow(dead_code)]
-
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use refkit::base::diagnostics::Error;
-use refkit::build::{build, BuildOptions, BuildSummary};
+use refkit::Error;
+use refkit::{build, BuildOptions, BuildSummary};
 
 /// The kit secret tests build with.
-pub const TEST_SECRET: &str = "test-secret";
+pub(crate) const TEST_SECRET: &str = "test-secret";
 
 /// A small PNG banner: a two-colour gradient.
-pub fn banner_png(width: u32, height: u32) -> Vec<u8> {
+pub(crate) fn banner_png(width: u32, height: u32) -> Vec<u8> {
     let image = image::RgbImage::from_fn(width, height, |x, y| {
         image::Rgb([(x % 256) as u8, 60, (y % 256) as u8])
     });
@@ -24,11 +22,11 @@ pub fn banner_png(width: u32, height: u32) -> Vec<u8> {
 }
 
 /// A project in a temporary folder.
-pub struct Fixture {
+pub(crate) struct Fixture {
     dir: tempfile::TempDir,
 }
 
-pub const SITE: &str = "\
+pub(crate) const SITE: &str = "\
 title: Test Network
 base_url: https://partners.test
 languages: [en, ru]
@@ -45,7 +43,7 @@ referral:
   campaign: test
 ";
 
-pub const BASE: &str = r#"<!doctype html>
+pub(crate) const BASE: &str = r#"<!doctype html>
 <html lang="{{ lang }}">
 <head>
 <title>{{ page.title }} · {{ site.title }}</title>
@@ -61,7 +59,7 @@ pub const BASE: &str = r#"<!doctype html>
 </html>
 "#;
 
-pub const TEMPLATES: &[(&str, &str)] = &[
+pub(crate) const TEMPLATES: &[(&str, &str)] = &[
     (
         "entry.html",
         r#"{% extends "base.html" %}{% block main %}{% for a in alternates %}<a href="{{ a.url }}">{{ a.lang }}</a>{% endfor %}{% endblock main %}"#,
@@ -88,7 +86,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ),
 ];
 
-pub const EN_FTL: &str = "\
+pub(crate) const EN_FTL: &str = "\
 lang-name-en = English
 lang-name-ru = Russian
 join = Join
@@ -107,7 +105,7 @@ cadence-copy = Copy:
 cadence-link = Link:
 ";
 
-pub const RU_FTL: &str = "\
+pub(crate) const RU_FTL: &str = "\
 lang-name-en = English
 lang-name-ru = Русский
 join = Присоединиться
@@ -128,7 +126,7 @@ cadence-copy = Текст:
 cadence-link = Ссылка:
 ";
 
-pub const PARTNERS: &str = "\
+pub(crate) const PARTNERS: &str = "\
 partners:
   - id: alpha
     name: Alpha & Sons
@@ -147,7 +145,7 @@ partners:
 ";
 
 /// The US playbook of the fixture: a reward, a short cadence on e-mail and X.
-pub const US_PLAYBOOK: &str = "\
+pub(crate) const US_PLAYBOOK: &str = "\
 lead: reward
 tone: direct
 message:
@@ -174,7 +172,7 @@ cadence:
 ";
 
 /// The Russian-market playbook of the fixture: trust, bonuses, a longer cadence.
-pub const RU_PLAYBOOK: &str = "\
+pub(crate) const RU_PLAYBOOK: &str = "\
 lead: trust
 tone: warm
 message:
@@ -203,7 +201,7 @@ cadence:
     title: { en: Share results, ru: Поделитесь результатами }
 ";
 
-pub fn story(title: &str, markets: Option<&str>) -> String {
+pub(crate) fn story(title: &str, markets: Option<&str>) -> String {
     let markets = markets
         .map(|m| format!("markets: [{m}]\n"))
         .unwrap_or_default();
@@ -212,7 +210,7 @@ pub fn story(title: &str, markets: Option<&str>) -> String {
 
 impl Fixture {
     /// A complete, valid two-language project with two partners and one story.
-    pub fn minimal() -> Fixture {
+    pub(crate) fn minimal() -> Fixture {
         let f = Fixture {
             dir: tempfile::tempdir().expect("temp dir"),
         };
@@ -249,36 +247,36 @@ impl Fixture {
         f
     }
 
-    pub fn root(&self) -> &Path {
+    pub(crate) fn root(&self) -> &Path {
         self.dir.path()
     }
 
-    pub fn write(&self, rel: &str, text: &str) {
+    pub(crate) fn write(&self, rel: &str, text: &str) {
         let path = self.dir.path().join(rel);
         fs::create_dir_all(path.parent().unwrap()).unwrap();
         fs::write(path, text).unwrap();
     }
 
-    pub fn write_bytes(&self, rel: &str, bytes: &[u8]) {
+    pub(crate) fn write_bytes(&self, rel: &str, bytes: &[u8]) {
         let path = self.dir.path().join(rel);
         fs::create_dir_all(path.parent().unwrap()).unwrap();
         fs::write(path, bytes).unwrap();
     }
 
-    pub fn remove(&self, rel: &str) {
+    pub(crate) fn remove(&self, rel: &str) {
         fs::remove_file(self.dir.path().join(rel)).unwrap();
     }
 
-    pub fn build(&self) -> Result<BuildSummary, Error> {
+    pub(crate) fn build(&self) -> Result<BuildSummary, Error> {
         build(&BuildOptions {
             root: self.root().to_path_buf(),
-            secret: Some(refkit::kits::Secret::new(TEST_SECRET.as_bytes())),
+            secret: Some(refkit::Secret::new(TEST_SECRET.as_bytes())),
             ..BuildOptions::default()
         })
     }
 
     /// Runs the real binary with `args` in this project.
-    pub fn run(&self, args: &[&str]) -> Output {
+    pub(crate) fn run(&self, args: &[&str]) -> Output {
         Command::new(env!("CARGO_BIN_EXE_refkit"))
             .args(args)
             .arg("--root")
@@ -289,7 +287,7 @@ impl Fixture {
     }
 
     /// Runs the real binary with `args` and extra environment variables.
-    pub fn run_with_env(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
+    pub(crate) fn run_with_env(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
         let mut command = Command::new(env!("CARGO_BIN_EXE_refkit"));
         command
             .args(args)
@@ -302,18 +300,18 @@ impl Fixture {
         command.output().expect("run refkit")
     }
 
-    pub fn read(&self, rel: &str) -> String {
+    pub(crate) fn read(&self, rel: &str) -> String {
         let path = self.dir.path().join(rel);
         fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
     }
 
-    pub fn exists(&self, rel: &str) -> bool {
+    pub(crate) fn exists(&self, rel: &str) -> bool {
         self.dir.path().join(rel).exists()
     }
 }
 
 /// Runs `refkit build` and returns (exit code, stderr), asserting it did not panic.
-pub fn failing_build(f: &Fixture) -> (i32, String) {
+pub(crate) fn failing_build(f: &Fixture) -> (i32, String) {
     let out = f.run(&["build"]);
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     assert!(!stderr.contains("panicked"), "refkit panicked:\n{stderr}");
@@ -326,7 +324,7 @@ pub fn failing_build(f: &Fixture) -> (i32, String) {
 /// without panicking, that stderr contains every one of `expected`, that the previous
 /// `public/` and `manifest/` are byte-identical, and that no staging folder is left.
 /// Returns stderr.
-pub fn assert_refused(
+pub(crate) fn assert_refused(
     breakage: impl FnOnce(&Fixture),
     args: &[&str],
     code: i32,
@@ -383,7 +381,7 @@ pub fn assert_refused(
 }
 
 /// Every file under `dir`, relative, sorted, with its bytes.
-pub fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+pub(crate) fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     let mut files: Vec<(PathBuf, Vec<u8>)> = walkdir::WalkDir::new(dir)
         .sort_by_file_name()
         .into_iter()
@@ -401,7 +399,7 @@ pub fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
 }
 
 /// All `href="…"` values of an HTML page.
-pub fn hrefs(html: &str) -> Vec<String> {
+pub(crate) fn hrefs(html: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut rest = html;
     while let Some(i) = rest.find("href=\"") {
@@ -415,7 +413,7 @@ pub fn hrefs(html: &str) -> Vec<String> {
 
 /// Checks that every hreflang alternate and canonical link of every page in `public`
 /// points at a file that exists.
-pub fn assert_alternates_resolve(public: &Path, base: &str) {
+pub(crate) fn assert_alternates_resolve(public: &Path, base: &str) {
     let mut checked = 0;
     for (rel, bytes) in snapshot(public) {
         // The 404 page is every language at once and is never indexed: no alternates.

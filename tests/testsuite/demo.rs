@@ -1,22 +1,20 @@
 //! The demo project at the repository root builds and keeps the product's promises.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
-use common::{assert_alternates_resolve, hrefs, snapshot};
-use refkit::build::{build, BuildOptions};
+use crate::common::{assert_alternates_resolve, hrefs, snapshot};
+use refkit::{build, BuildOptions};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn build_demo_into(dir: &Path) -> refkit::build::BuildSummary {
+fn build_demo_into(dir: &Path) -> refkit::BuildSummary {
     build(&BuildOptions {
         root: root(),
         out: Some(dir.join("public")),
         manifest: Some(dir.join("manifest")),
-        secret: Some(refkit::kits::Secret::new(b"demo-test-secret")),
+        secret: Some(refkit::Secret::new(b"demo-test-secret")),
         ..BuildOptions::default()
     })
     .unwrap_or_else(|e| panic!("the demo must build:\n{e}"))
@@ -26,7 +24,7 @@ fn build_demo_into(dir: &Path) -> refkit::build::BuildSummary {
 fn demo_builds_with_every_partner_in_both_languages() {
     let out = tempfile::tempdir().unwrap();
     let summary = build_demo_into(out.path());
-    let project = refkit::build::load_project(&root(), None).unwrap();
+    let project = refkit::load_project(&root(), None).unwrap();
     assert!(project.stories.len() >= 4);
     assert!(project.partners.len() >= 6);
     for partner in &project.partners {
@@ -44,7 +42,7 @@ fn demo_builds_with_every_partner_in_both_languages() {
 fn demo_hreflang_alternates_resolve_to_files_that_exist() {
     let out = tempfile::tempdir().unwrap();
     build_demo_into(out.path());
-    let project = refkit::build::load_project(&root(), None).unwrap();
+    let project = refkit::load_project(&root(), None).unwrap();
     assert_alternates_resolve(
         &out.path().join("public"),
         &format!("{}/", project.settings.base_url),
@@ -55,7 +53,7 @@ fn demo_hreflang_alternates_resolve_to_files_that_exist() {
 fn demo_partner_pages_carry_only_their_own_code() {
     let out = tempfile::tempdir().unwrap();
     build_demo_into(out.path());
-    let project = refkit::build::load_project(&root(), None).unwrap();
+    let project = refkit::load_project(&root(), None).unwrap();
     let public = out.path().join("public");
     for partner in &project.partners {
         let dir = public.join("p").join(&partner.id);

@@ -1,9 +1,7 @@
 //! Typography, numbers, money and dates per language, end to end: a tiny project is
 //! built and its pages and kit copy are read back.
 
-mod common;
-
-use common::Fixture;
+use crate::common::{self, Fixture};
 
 const NBSP: &str = "\u{a0}";
 
