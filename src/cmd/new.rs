@@ -118,7 +118,12 @@ fn body_for(lang: &str) -> String {
 }
 
 /// Appends a valid partner entry to the registry with a fresh unique code; returns the code.
-pub(crate) fn new_partner(root: &Path, id: &str, market: &str, name: Option<&str>) -> Result<String> {
+pub(crate) fn new_partner(
+    root: &Path,
+    id: &str,
+    market: &str,
+    name: Option<&str>,
+) -> Result<String> {
     if !slug::is_slug(id) {
         return Err(Error::Usage(format!(
             "`{id}` is not a safe partner id: {}",

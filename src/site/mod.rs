@@ -249,7 +249,10 @@ pub(crate) fn dedupe_template_errors(mut diagnostics: Vec<Diagnostic>) -> Result
 }
 
 /// Copies `files` (the [`static_files`]) into the output.
-pub(crate) fn copy_files(files: &[(String, std::path::PathBuf, String)], staging: &Staging) -> Result<()> {
+pub(crate) fn copy_files(
+    files: &[(String, std::path::PathBuf, String)],
+    staging: &Staging,
+) -> Result<()> {
     files
         .par_iter()
         .try_for_each(|(rel, path, source)| staging.copy_public(rel, path, source))
