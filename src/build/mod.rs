@@ -179,7 +179,11 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
     clock.lap("load");
     let contexts =
         Contexts::new(&project, &locales, options.preview).map_err(Diagnostic::project)?;
-    let jobs = site::plan(&project);
+    let static_files = site::static_files(&project)?;
+    let jobs = site::plan(
+        &project,
+        site::deploy::plans_not_found(&templates, &static_files),
+    );
     let keys = match &options.cache {
         Some(_) => Some(incremental::keys(
             &project,
@@ -193,7 +197,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
     if let (Some(cache), Some(keys)) = (&options.cache, &keys) {
         if !cache.is_empty() && options.skip_kits && public.join(output::MARKER).is_file() {
             let staging = Staging::update_in_place(&public, &manifest)?;
-            site::copy_files(&project, &staging)?;
+            site::copy_files(&static_files, &staging)?;
             let rendered =
                 incremental::update(&staging, &jobs, &contexts, &templates, cache, keys.clone())?;
             staging.commit()?;
@@ -220,14 +224,20 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
         project.partners.len()
     };
     let bar = progress_bar(options.progress, jobs.len() + kit_count);
-    site::copy_files(&project, &staging)?;
-    let pages = site::render_pages(&jobs, &contexts, &templates, &staging, &bar)?
-        + site::deploy::write(&project, &jobs, &contexts, &templates, &staging)?;
+    site::copy_files(&static_files, &staging)?;
+    let pages = site::render_pages(&jobs, &contexts, &templates, &staging, &bar)?;
+    site::deploy::write(&project, &jobs, &contexts, &staging)?;
     clock.lap("pages");
     let kits = if options.skip_kits {
         Vec::new()
     } else {
         bar.set_message("kits");
+        bar.inc_length((kit_count * project.settings.languages.len()) as u64);
+        // Each kit's pages are planned and rendered as soon as its zips are written.
+        let kit_pages = |kit: kits::PartnerKit<'_>| -> Result<()> {
+            let jobs = site::plan_kits(&project, std::slice::from_ref(&kit));
+            site::render_pages(&jobs, &contexts, &templates, &staging, &bar).map(|_| ())
+        };
         kits::build(
             &project,
             &templates,
@@ -239,6 +249,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
                 default_start,
                 source_date_epoch: options.env.source_date_epoch,
             },
+            &kit_pages,
             &bar,
         )?
     };

@@ -8,17 +8,15 @@
 //! escaped, and nothing taken from the clock: the stamp comes from
 //! `SOURCE_DATE_EPOCH` or the start date, so a calendar is as reproducible as a zip.
 
-use tera::Value;
-
 use super::archive::Entry;
 use crate::base::dates::Date;
 use crate::base::diagnostics::{Diagnostic, Result};
 use crate::base::vocab::messages;
 use crate::model::partners::Partner;
 use crate::model::project::Project;
+use crate::render::contract::KitTouch;
 use crate::render::links::Attribution;
 use crate::render::locales::{Arg, Locales};
-use crate::render::values::{obj, opt};
 
 /// One event of a calendar: an all-day touch.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -121,7 +119,7 @@ pub(super) struct KitCadence {
     /// (channel, asset, url) of every touch's link.
     pub links: Vec<[String; 3]>,
     /// The `cadence` template value.
-    pub value: Value,
+    pub touches: Vec<KitTouch>,
 }
 
 /// The cadence files of `partner`'s kit in `lang`: the touches of its playbook on
@@ -224,23 +222,23 @@ pub(super) fn for_kit(
                 url: url.clone(),
             });
         }
-        values.push(obj(vec![
-            ("id", Value::from(touch.id.as_str())),
-            ("day", Value::from(u64::from(touch.day))),
-            ("date", opt(date.map(|d| d.to_string()).as_deref())),
-            ("date_text", opt(date.map(long_date).as_deref())),
-            ("channel", Value::from(touch.channel.as_str())),
-            ("title", Value::from(title.as_str())),
-            ("file", Value::from(file.as_str())),
-            ("link", Value::from(url.as_str())),
-        ]));
+        values.push(KitTouch {
+            id: touch.id.clone(),
+            day: touch.day,
+            date: date.map(|d| d.to_string()),
+            date_text: date.map(long_date),
+            channel: touch.channel.clone(),
+            title: title.clone(),
+            file: file.clone(),
+            link: url.clone(),
+        });
         links.push([touch.channel.clone(), asset, url]);
     }
     if values.is_empty() {
         return Ok(KitCadence {
             entries: Vec::new(),
             links,
-            value: Value::from(values),
+            touches: values,
         });
     }
     let mut entries = vec![Entry::text("cadence.txt", format!("{}\n", text.trim_end()))];
@@ -258,7 +256,7 @@ pub(super) fn for_kit(
     Ok(KitCadence {
         entries,
         links,
-        value: Value::from(values),
+        touches: values,
     })
 }
 

@@ -3,11 +3,16 @@
 //! Work that does not depend on the partner is done once: banners are decoded and
 //! resized once per size, pitch copy and stories are turned into plain text once.
 //! Per partner, only links are stamped into that text, one QR code is drawn and set
-//! into the banners' corners, and the zips and the private kit page are written.
-//! Partners are processed in parallel; every kit's bytes depend only on its inputs.
+//! into the banners' corners, and the zips are written. Partners are processed in
+//! parallel; every kit's bytes depend only on its inputs. The private kit page is an
+//! ordinary planned page: [`build`] hands what it shows ([`PartnerKit`]) to its caller
+//! as soon as a partner's kit is made, and `site` plans and renders it like any other
+//! page. Handing it over at once, rather than collecting every kit first, keeps a
+//! partner's kit values in memory only while its pages are rendered.
 
 mod archive;
 pub(crate) mod cadence;
+mod content;
 pub(crate) mod images;
 pub(crate) mod text;
 pub(crate) mod token;
@@ -16,23 +21,23 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use tera::{Context, Value};
 
 use crate::base::dates::Date;
-use crate::base::diagnostics::{display_path, Diagnostic, Error, Report, Result};
-use crate::base::vocab::{KIT, QR};
-use crate::model::documents::Pitch;
+use crate::base::diagnostics::{Diagnostic, Error, Report, Result};
+use crate::base::vocab::QR;
 use crate::model::partners::Partner;
 use crate::model::project::Project;
 use crate::output::{self, Staging};
+use crate::render::contract::{
+    Corner, Download, KitImage, KitPageValues, KitValues, PartnerValues, Prepared, Qr, Site,
+};
 use crate::render::links::Attribution;
 use crate::render::locales::Locales;
 use crate::render::templates::Templates;
 use crate::render::urls::Urls;
-use crate::render::values::{market_value, obj, opt, partner_value, playbook_value};
 
 use archive::Entry;
-use images::{Qr, Resized, Size};
+use images::{Resized, Size};
 pub(crate) use token::Secret;
 
 /// One kit zip, as listed in `manifest/kits.csv`.
@@ -54,11 +59,45 @@ pub(crate) struct KitRecord {
     pub sha256: String,
 }
 
+/// One partner's kit as its page shows it, in every language.
+#[derive(Debug)]
+pub(crate) struct PartnerKit<'a> {
+    /// The partner.
+    pub partner: &'a Partner,
+    /// The language of the partner's market: its page is at the kit's root.
+    pub market_lang: &'a str,
+    /// (language, root-relative URL of the kit page in it), one per language.
+    urls: Vec<(&'a str, String)>,
+    /// The kit's values in each language, in the order of `urls`.
+    values: Vec<KitValues>,
+    /// The zips, images and QR code, the same in every language.
+    pub page: KitPageValues,
+}
+
+impl PartnerKit<'_> {
+    /// The root-relative URL of the kit page in `lang`.
+    pub(crate) fn page_url(&self, lang: &str) -> &str {
+        self.urls
+            .iter()
+            .find(|(l, _)| *l == lang)
+            .map_or("", |(_, url)| url.as_str())
+    }
+
+    /// The kit's values in `lang`.
+    pub(crate) fn values(&self, lang: &str) -> Option<&KitValues> {
+        let i = self.urls.iter().position(|(l, _)| *l == lang)?;
+        self.values.get(i)
+    }
+}
+
 /// Work shared by every partner's kit.
 struct Shared<'a> {
     project: &'a Project,
     urls: Urls,
+    site: Prepared<Site>,
     banners: Vec<Resized>,
+    /// `images` of every kit page: the banners and their QR variants.
+    images: Prepared<Vec<KitImage>>,
     /// (slug, lang) → the story as plain text, placeholders kept.
     story_text: BTreeMap<(&'a str, &'a str), String>,
     /// Index in `project.pitches` → the pitch as plain text, placeholders kept.
@@ -74,15 +113,21 @@ struct Shared<'a> {
 #[derive(Debug, Clone)]
 pub(crate) struct KitOptions {
     /// The secret kit addresses derive from.
-    pub secret: Secret,
+    pub(crate) secret: Secret,
     /// Where cadences start for partners whose registry entry sets no `start`
     /// (`--start`, else the day of `SOURCE_DATE_EPOCH`); never the clock.
-    pub default_start: Option<Date>,
+    pub(crate) default_start: Option<Date>,
     /// `SOURCE_DATE_EPOCH`: the timestamp of every zip entry and calendar.
-    pub source_date_epoch: Option<i64>,
+    pub(crate) source_date_epoch: Option<i64>,
 }
 
-/// Builds every partner's kits into `staging`.
+/// What [`build`] does with each partner's kit once its zips are written: renders its
+/// pages (the caller plans and renders them with `site`).
+pub(crate) type KitPages<'p> = dyn Fn(PartnerKit<'_>) -> Result<()> + Sync + 'p;
+
+/// Builds every partner's kits into `staging` and hands each kit to `pages`, which
+/// renders its kit pages.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn build(
     project: &Project,
     templates: &Templates,
@@ -90,6 +135,7 @@ pub(crate) fn build(
     attribution: &Attribution,
     staging: &Staging,
     options: &KitOptions,
+    pages: &KitPages<'_>,
     progress: &indicatif::ProgressBar,
 ) -> Result<Vec<KitRecord>> {
     if project.partners.is_empty() {
@@ -115,7 +161,8 @@ pub(crate) fn build(
                 attribution,
                 staging,
                 &options.secret,
-            );
+            )
+            .and_then(|(records, kit)| pages(kit).map(|()| records));
             progress.inc(1);
             kits
         })
@@ -228,10 +275,42 @@ impl<'a> Shared<'a> {
             .iter()
             .map(|p| text::markdown_to_text(&p.body, &p.lang))
             .collect();
+        let urls = Urls::new(&project.settings);
+        let settings = &project.settings;
+        let site = Prepared::new(&Site {
+            title: settings.title.clone(),
+            base_url: settings.base_url.clone(),
+            base_path: settings.base_path.clone(),
+        });
+        // The kit page previews a banner with the QR code by drawing qr.svg over the
+        // shared banner, so no per-partner copy of every banner is published.
+        let image = |file: String, banner: &Resized, qr: bool| {
+            let corner = images::QrCorner::of(banner.size);
+            KitImage {
+                file,
+                url: urls.file(&format!("kits/assets/{}", banner.file_name())),
+                width: banner.size.width,
+                height: banner.size.height,
+                qr,
+                corner: Corner {
+                    x: corner.left as u64,
+                    y: corner.top as u64,
+                    side: corner.side as u64,
+                },
+            }
+        };
+        let images: Vec<KitImage> = banners
+            .iter()
+            .map(|b| image(b.file_name(), b, false))
+            .chain(banners.iter().map(|b| image(b.qr_file_name(), b, true)))
+            .collect();
+        let images = Prepared::new(&images);
         Ok(Shared {
             project,
-            urls: Urls::new(&project.settings),
+            urls,
+            site,
             banners,
+            images,
             story_text,
             pitch_text,
             modified: archive::timestamp(options.source_date_epoch),
@@ -241,23 +320,17 @@ impl<'a> Shared<'a> {
     }
 }
 
-/// Everything one partner's kit in one language holds, before zipping.
-struct KitContent {
-    entries: Vec<Entry>,
-    kit: Vec<(&'static str, Value)>,
-    /// (channel, asset, url) of every tracked link in the kit.
-    links: Vec<[String; 3]>,
-}
-
-fn partner_kits(
-    shared: &Shared<'_>,
-    partner: &Partner,
+/// One partner's kits: the zips and QR code written to `staging`, their records, and
+/// what the partner's kit page shows.
+fn partner_kits<'a>(
+    shared: &Shared<'a>,
+    partner: &'a Partner,
     templates: &Templates,
     locales: &Locales,
     attribution: &Attribution,
     staging: &Staging,
     secret: &Secret,
-) -> Result<Vec<KitRecord>> {
+) -> Result<(Vec<KitRecord>, PartnerKit<'a>)> {
     let project = shared.project;
     let settings = &project.settings;
     let urls = &shared.urls;
@@ -272,7 +345,7 @@ fn partner_kits(
     let qr_link = attribution
         .link(&partner.id, market_lang, QR, "qr")
         .map_err(Diagnostic::project)?;
-    let qr = Qr::new(&qr_link)
+    let qr = images::Qr::new(&qr_link)
         .map_err(|why| Diagnostic::error(crate::base::vocab::SETTINGS_FILE, why))?;
     let qr_png: Arc<[u8]> = Arc::from(qr.png(10));
     let qr_svg = qr.svg();
@@ -283,39 +356,6 @@ fn partner_kits(
         .collect();
     staging.write_public(&format!("{dir}/images/qr.png"), &qr_png, &source)?;
     staging.write_public(&format!("{dir}/images/qr.svg"), qr_svg.as_bytes(), &source)?;
-    // The kit page previews a banner with the QR code by drawing qr.svg over the
-    // shared banner, so no per-partner copy of every banner is published.
-    let image_values: Vec<Value> = shared
-        .banners
-        .iter()
-        .map(|b| {
-            image_value(
-                &b.file_name(),
-                &urls.file(&format!("kits/assets/{}", b.file_name())),
-                b,
-                false,
-            )
-        })
-        .chain(shared.banners.iter().map(|b| {
-            image_value(
-                &b.qr_file_name(),
-                &urls.file(&format!("kits/assets/{}", b.file_name())),
-                b,
-                true,
-            )
-        }))
-        .collect();
-    let qr_value = obj(vec![
-        (
-            "png",
-            Value::from(urls.file(&format!("{dir}/images/qr.png"))),
-        ),
-        (
-            "svg",
-            Value::from(urls.file(&format!("{dir}/images/qr.svg"))),
-        ),
-        ("link", Value::from(qr_link.as_str())),
-    ]);
 
     let page_url = |lang: &str| -> String {
         if lang == market_lang {
@@ -327,11 +367,19 @@ fn partner_kits(
 
     let mut records = Vec::new();
     let mut downloads = Vec::new();
-    let mut contents = Vec::new();
+    let mut values = Vec::new();
     for lang in &settings.languages {
-        let mut content = kit_content(
+        let partner_values = PartnerValues::new(
+            settings,
+            partner,
+            project.playbook(partner),
+            lang,
+            locales.formatter(lang).ok(),
+        );
+        let mut content = content::kit_content(
             shared,
             partner,
+            &partner_values,
             lang,
             templates,
             locales,
@@ -367,22 +415,19 @@ fn partner_kits(
             .push(Entry::text("links.csv", output::csv(links_rows)));
 
         let file = format!("{}-{lang}.zip", partner.id);
-        let zip = archive::write(content.entries.clone(), shared.modified)
+        let zip = archive::write(content.entries, shared.modified)
             .map_err(|why| Diagnostic::project(format!("{source}: {why}")))?;
         let sha256 = token::sha256_hex(&zip);
         staging.write_public(&format!("{dir}/{file}"), &zip, &source)?;
         let zip_url = urls.file(&format!("{dir}/{file}"));
-        downloads.push(obj(vec![
-            ("lang", Value::from(lang.as_str())),
-            ("file", Value::from(file.as_str())),
-            ("url", Value::from(zip_url.as_str())),
-            ("bytes", Value::from(zip.len() as u64)),
-            (
-                "size",
-                Value::from(human_size(zip.len() as u64, lang, locales)),
-            ),
-            ("sha256", Value::from(sha256.as_str())),
-        ]));
+        downloads.push(Download {
+            lang: lang.clone(),
+            file,
+            url: zip_url.clone(),
+            bytes: zip.len() as u64,
+            size: human_size(zip.len() as u64, lang, locales),
+            sha256: sha256.clone(),
+        });
         records.push(KitRecord {
             partner: partner.id.clone(),
             market: partner.market.clone(),
@@ -392,362 +437,28 @@ fn partner_kits(
             bytes: zip.len() as u64,
             sha256,
         });
-        contents.push((lang, content));
+        values.push(content.kit);
     }
-
-    for (lang, content) in contents {
-        let mut context = kit_context(shared, partner, lang, locales, &content.kit);
-        context.insert_value("downloads", Value::from(downloads.clone()));
-        context.insert_value("images", Value::from(image_values.clone()));
-        context.insert_value("qr", qr_value.clone());
-        let url = page_url(lang);
-        let alternates: Vec<Value> = settings
-            .languages
-            .iter()
-            .map(|l| {
-                obj(vec![
-                    ("lang", Value::from(l.as_str())),
-                    ("permalink", Value::from(urls.permalink(&page_url(l)))),
-                    ("url", Value::from(page_url(l))),
-                ])
-            })
-            .collect();
-        let translations: Vec<Value> = settings
-            .languages
-            .iter()
-            .filter(|l| *l != lang)
-            .map(|l| {
-                obj(vec![
-                    ("lang", Value::from(l.as_str())),
-                    ("url", Value::from(page_url(l))),
-                ])
-            })
-            .collect();
-        context.insert_value("alternates", Value::from(alternates));
-        context.insert_value("translations", Value::from(translations));
-        context.insert_value(
-            "x_default",
-            Value::from(urls.permalink(&page_url(market_lang))),
-        );
-        context.insert_value("canonical", Value::from(urls.permalink(&url)));
-        context.insert_value("noindex", Value::from(true));
-        context.insert_value(
-            "home_url",
-            Value::from(urls.partner_home(&partner.id, lang)),
-        );
-        context.insert_value("nav", Value::from(Vec::<Value>::new()));
-        context.insert_value("stories", Value::from(Vec::<Value>::new()));
-        context.insert_value(
-            "page",
-            obj(vec![
-                ("kind", Value::from("kit")),
-                ("stale", Value::from(false)),
-                ("url", Value::from(url.as_str())),
-                ("permalink", Value::from(urls.permalink(&url))),
-                ("title", Value::from(partner.name.as_str())),
-                ("summary", Value::none()),
-                ("date", Value::none()),
-                ("content", Value::from("")),
-                ("slug", Value::from("")),
-                ("banner", Value::none()),
-            ]),
-        );
-        let html = templates.render(
-            "kit.html",
-            &context,
-            &format!("the {lang} kit page of partner `{}`", partner.id),
-        )?;
-        let rel = url.strip_prefix(&settings.base_path).unwrap_or(&url);
-        staging.write_public(&format!("{rel}index.html"), html.as_bytes(), &source)?;
-    }
-    Ok(records)
-}
-
-/// A kit image for the page: `url` shows it (for a QR variant, the shared banner the
-/// page draws the code over, inside `corner`).
-fn image_value(file: &str, url: &str, banner: &Resized, with_qr: bool) -> Value {
-    let corner = images::QrCorner::of(banner.size);
-    obj(vec![
-        ("file", Value::from(file)),
-        ("url", Value::from(url)),
-        ("width", Value::from(banner.size.width)),
-        ("height", Value::from(banner.size.height)),
-        ("qr", Value::from(with_qr)),
-        (
-            "corner",
-            obj(vec![
-                ("x", Value::from(corner.left as u64)),
-                ("y", Value::from(corner.top as u64)),
-                ("side", Value::from(corner.side as u64)),
-            ]),
-        ),
-    ])
-}
-
-/// The template context shared by a kit's README and its page.
-fn kit_context(
-    shared: &Shared<'_>,
-    partner: &Partner,
-    lang: &str,
-    locales: &Locales,
-    kit: &[(&'static str, Value)],
-) -> Context {
-    let settings = &shared.project.settings;
-    let mut context = Context::new();
-    context.insert_value("lang", Value::from(lang));
-    context.insert_value("preview", Value::from(false));
-    context.insert_value(
-        "site",
-        obj(vec![
-            ("title", Value::from(settings.title.as_str())),
-            ("base_url", Value::from(settings.base_url.as_str())),
-            ("base_path", Value::from(settings.base_path.as_str())),
-        ]),
-    );
-    let playbook = shared.project.playbook(partner);
-    context.insert_value("partner", partner_value(partner, playbook));
-    match locales.formatter(lang) {
-        Ok(formatter) => {
-            context.insert_value(
-                "market",
-                market_value(settings, partner, playbook, formatter),
-            );
-            context.insert_value(
-                "playbook",
-                playbook_value(settings, playbook, lang, formatter),
-            );
-        }
-        Err(_) => {
-            context.insert_value("market", Value::none());
-            context.insert_value("playbook", Value::none());
-        }
-    }
-    for (key, value) in kit {
-        context.insert_value(*key, value.clone());
-    }
-    context
-}
-
-/// The text files of one partner's kit in one language, and their template values.
-fn kit_content(
-    shared: &Shared<'_>,
-    partner: &Partner,
-    lang: &str,
-    templates: &Templates,
-    locales: &Locales,
-    attribution: &Attribution,
-    qr_link: &str,
-) -> Result<KitContent> {
-    let project = shared.project;
-    let urls = &shared.urls;
-    let mut entries = Vec::new();
-    let mut links = Vec::new();
-    let mut report = Report::default();
-    let link = |channel: &str, asset: &str| -> Result<String> {
-        attribution
-            .link(&partner.id, lang, channel, asset)
-            .map_err(|why| Diagnostic::project(why).into())
-    };
-    let microsite = urls.permalink(&urls.partner_home(&partner.id, lang));
-
-    let mut pitches = Vec::new();
-    for channel in &partner.channels {
-        let Some((index, pitch)) =
-            project.pitches.iter().enumerate().find(|(_, p)| {
-                p.market == partner.market && &p.channel == channel && p.lang == lang
-            })
-        else {
-            report.push(
-                Diagnostic::error(
-                    format!("{}/{}/{channel}.{lang}.md", crate::base::vocab::PITCH_DIR, partner.market),
-                    format!("partner `{}` shares on {channel}, but this pitch copy does not exist", partner.id),
-                )
-                .help("write the pitch copy, or remove the channel from the partner in content/partners.yaml"),
-            );
-            continue;
-        };
-        let url = link(channel, &pitch.asset)?;
-        let body = text::stamp_text(&shared.pitch_text[index], &partner.name, &url);
-        if let Some(d) = check_limit(project, pitch, partner, &body, &url) {
-            report.push(d);
-        }
-        let subject = pitch
-            .subject
-            .as_deref()
-            .map(|s| one_line(&text::stamp_text(s, &partner.name, &url)));
-        let mut file_text = String::new();
-        if let Some(subject) = &subject {
-            file_text.push_str(&format!("Subject: {subject}\n\n"));
-        }
-        file_text.push_str(&body);
-        entries.push(Entry::text(format!("pitch/{channel}.txt"), file_text));
-        if channel == crate::base::vocab::channels::EMAIL {
-            let html = text::stamp_html(&pitch.html, &partner.name, &url);
-            let document = render_document(
-                templates,
-                lang,
-                subject.as_deref().unwrap_or(""),
-                &html,
-                None,
-                &pitch.file,
-            )?;
-            entries.push(Entry::text(format!("pitch/{channel}.html"), document));
-        }
-        links.push([channel.clone(), pitch.asset.clone(), url.clone()]);
-        pitches.push(obj(vec![
-            ("channel", Value::from(channel.as_str())),
-            ("file", Value::from(format!("pitch/{channel}.txt"))),
-            ("subject", opt(subject.as_deref())),
-            ("text", Value::from(body)),
-            ("link", Value::from(url)),
-        ]));
-    }
-
-    let mut stories = Vec::new();
-    for story in project.stories_for_market(&partner.market) {
-        let t = story.text(lang);
-        let asset = format!("story-{}", story.slug);
-        let url = link(KIT, &asset)?;
-        let cta = locales
-            .format(lang, crate::base::vocab::messages::KIT_STORY_CTA, &[])
-            .map_err(Diagnostic::project)?;
-        let mut plain = format!("{}\n\n", t.title);
-        if let Some(summary) = &t.summary {
-            plain.push_str(&format!("{summary}\n\n"));
-        }
-        plain.push_str(&text::stamp_text(
-            &shared.story_text[&(story.slug.as_str(), lang)],
-            &partner.name,
-            &url,
-        ));
-        plain.push_str(&format!("\n{cta}: {url}\n"));
-        entries.push(Entry::text(format!("stories/{}.txt", story.slug), plain));
-        let html = text::stamp_html(&t.html, &partner.name, &url);
-        let document = render_document(
-            templates,
-            lang,
-            &t.title,
-            &html,
-            Some((&cta, &url)),
-            &t.file,
-        )?;
-        entries.push(Entry::text(
-            format!("stories/{}.html", story.slug),
-            document,
-        ));
-        links.push([KIT.to_owned(), asset.clone(), url.clone()]);
-        stories.push(obj(vec![
-            ("slug", Value::from(story.slug.as_str())),
-            ("title", Value::from(t.title.as_str())),
-            ("summary", opt(t.summary.as_deref())),
-            ("file", Value::from(format!("stories/{}.txt", story.slug))),
-            ("link", Value::from(url)),
-        ]));
-    }
-    report.into_result()?;
-
-    let start = partner.start.or(shared.default_start);
-    let cadence = cadence::for_kit(
-        project,
+    let kit = PartnerKit {
         partner,
-        lang,
-        start,
-        shared.source_date_epoch,
-        locales,
-        attribution,
-    )?;
-    entries.extend(cadence.entries);
-    links.extend(cadence.links);
-
-    let link_values: Vec<Value> = links.iter().map(|[c, a, u]| link_value(c, a, u)).collect();
-    let kit = vec![
-        ("pitches", Value::from(pitches)),
-        ("kit_stories", Value::from(stories)),
-        ("links", Value::from(link_values)),
-        ("microsite", Value::from(microsite)),
-        ("cadence", cadence.value),
-    ];
-    let shared_context = kit_context(shared, partner, lang, locales, &kit);
-    let describe = format!("the {lang} kit README of partner `{}`", partner.id);
-    let mut readme_context = shared_context;
-    readme_context.insert_value("qr_link", Value::from(qr_link));
-    entries.push(Entry::text(
-        "README.txt",
-        templates.render("kit-readme.txt", &readme_context, &describe)?,
-    ));
-    entries.push(Entry::text(
-        "README.html",
-        templates.render("kit-readme.html", &readme_context, &describe)?,
-    ));
-    Ok(KitContent {
-        entries,
-        kit,
-        links,
-    })
-}
-
-fn link_value(channel: &str, asset: &str, url: &str) -> Value {
-    obj(vec![
-        ("channel", Value::from(channel)),
-        ("asset", Value::from(asset)),
-        ("url", Value::from(url)),
-    ])
-}
-
-/// A standalone HTML file of the kit (an e-mail, a story) through `kit-document.html`.
-fn render_document(
-    templates: &Templates,
-    lang: &str,
-    title: &str,
-    html: &str,
-    cta: Option<(&str, &str)>,
-    source: &std::path::Path,
-) -> Result<String> {
-    let mut context = Context::new();
-    context.insert_value("lang", Value::from(lang));
-    context.insert_value("title", Value::from(title));
-    context.insert_value("content", Value::from(html));
-    context.insert_value(
-        "cta",
-        cta.map_or_else(Value::none, |(text, url)| {
-            obj(vec![("text", Value::from(text)), ("url", Value::from(url))])
-        }),
-    );
-    Ok(templates.render("kit-document.html", &context, &display_path(source))?)
-}
-
-/// Checks a stamped post against its channel's limit.
-fn check_limit(
-    project: &Project,
-    pitch: &Pitch,
-    partner: &Partner,
-    body: &str,
-    url: &str,
-) -> Option<Diagnostic> {
-    let limit = project.settings.channel(&pitch.channel)?.limit?;
-    let link_length =
-        (pitch.channel == crate::base::vocab::channels::X).then_some(text::X_LINK_LENGTH);
-    let length = text::post_length(body, &[url], link_length);
-    if length <= limit {
-        return None;
-    }
-    let how = if link_length.is_some() {
-        " (each link counts as 23)"
-    } else {
-        ""
+        market_lang,
+        urls: settings
+            .languages
+            .iter()
+            .map(|l| (l.as_str(), page_url(l)))
+            .collect(),
+        values,
+        page: KitPageValues {
+            downloads,
+            images: shared.images.clone(),
+            qr: Qr {
+                png: urls.file(&format!("{dir}/images/qr.png")),
+                svg: urls.file(&format!("{dir}/images/qr.svg")),
+                link: qr_link,
+            },
+        },
     };
-    Some(
-        Diagnostic::error(
-            &pitch.file,
-            format!("the {} post is {length} characters for partner `{}`, over the limit of {limit}{how}", pitch.channel, partner.id),
-        )
-        .help("shorten the copy; the partner's name and link are part of the count"),
-    )
-}
-
-/// Subjects are one line: line breaks would split an e-mail header.
-fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    Ok((records, kit))
 }
 
 /// A file size for people: "2.4 MB" in English, "2,4 МБ" in Russian.

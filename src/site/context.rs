@@ -1,33 +1,54 @@
 //! What templates see: the context of each planned page.
 //!
 //! Everything that does not depend on the page (the site, each language's navigation
-//! and story list, each story's rendered HTML) is turned into template values once;
-//! a page's context is a handful of cheap, reference-counted clones plus its own URLs.
-//! The values themselves are made in [`crate::render::values`]; the variables are the
-//! theme contract documented in the README ("Templates").
+//! and story list, each partner's values and story list per language, each story's
+//! rendered HTML) is serialised once; a page's context is a handful of cheap,
+//! reference-counted clones plus its own URLs. The values are the typed template
+//! contract of [`crate::render::contract`], documented in the README ("Templates").
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, OnceLock};
 
 use rayon::prelude::*;
 use tera::{Context, Value};
 
 use super::Job;
+use crate::kits::PartnerKit;
 use crate::model::partners::Partner;
 use crate::model::project::Project;
+use crate::render::contract::{
+    context_of, Alternate, NavItem, NotFoundValues, Page, PageContext, PartnerValues, Prepared,
+    Site, StoryCard, Translation,
+};
+use crate::render::json_ld::{json_ld, ArticleFacts};
 use crate::render::locales::Locales;
 use crate::render::urls::Urls;
-use crate::render::values::{
-    json_ld, market_value, obj, opt, partner_value, playbook_value, story_card, ArticleFacts,
-};
+
+/// A partner's shared values in one language, made when a page first needs them.
+#[derive(Debug, Default)]
+struct PartnerCache {
+    values: OnceLock<PartnerValues>,
+    /// The story list, held only while pages that show it are still to come.
+    stories: Mutex<Option<Prepared<Vec<StoryCard>>>>,
+    /// How many planned pages still show the story list; at zero it is freed, so a
+    /// build holds the lists of the partners being rendered, not of every partner.
+    readers: AtomicUsize,
+}
 
 /// Prepared template values for one build.
 #[derive(Debug)]
 pub(crate) struct Contexts<'a> {
     project: &'a Project,
     urls: Urls,
-    site: Value,
-    nav: BTreeMap<&'a str, Value>,
-    brand_stories: BTreeMap<&'a str, Value>,
+    site: Prepared<Site>,
+    nav: BTreeMap<&'a str, Prepared<Vec<NavItem>>>,
+    brand_stories: BTreeMap<&'a str, Prepared<Vec<StoryCard>>>,
+    /// `nav` and `stories` of pages that list nothing.
+    no_nav: Prepared<Vec<NavItem>>,
+    no_stories: Prepared<Vec<StoryCard>>,
+    /// Partner id → language → that partner's values in that language.
+    partners: BTreeMap<&'a str, BTreeMap<&'a str, PartnerCache>>,
     /// Rendering for the preview server (shows authoring hints such as stale translations).
     preview: bool,
     /// Formats amounts per language.
@@ -43,33 +64,44 @@ impl<'a> Contexts<'a> {
     ) -> std::result::Result<Contexts<'a>, String> {
         let settings = &project.settings;
         let urls = Urls::new(settings);
-        let site = obj(vec![
-            ("title", Value::from(settings.title.as_str())),
-            ("base_url", Value::from(settings.base_url.as_str())),
-            ("base_path", Value::from(settings.base_path.as_str())),
-        ]);
+        let site = Prepared::new(&Site {
+            title: settings.title.clone(),
+            base_url: settings.base_url.clone(),
+            base_path: settings.base_path.clone(),
+        });
         let mut nav = BTreeMap::new();
         let mut brand_stories = BTreeMap::new();
+        let mut partners = BTreeMap::new();
         for lang in &settings.languages {
             let lang = lang.as_str();
             locales.formatter(lang)?;
-            let items: Vec<Value> = project
+            let items: Vec<NavItem> = project
                 .pages
                 .iter()
-                .map(|p| {
-                    obj(vec![
-                        ("title", Value::from(p.text(lang).title.as_str())),
-                        ("url", Value::from(urls.page(lang, &p.slug))),
-                    ])
+                .map(|p| NavItem {
+                    title: p.text(lang).title.clone(),
+                    url: urls.page(lang, &p.slug),
                 })
                 .collect();
-            nav.insert(lang, Value::from(items));
-            let cards: Vec<Value> = project
+            nav.insert(lang, Prepared::new(&items));
+            let cards: Vec<StoryCard> = project
                 .stories
                 .par_iter()
-                .map(|s| story_card(&urls, s, lang, urls.story(lang, &s.slug)))
+                .map(|s| StoryCard::new(&urls, s, lang, urls.story(lang, &s.slug)))
                 .collect();
-            brand_stories.insert(lang, Value::from(cards));
+            brand_stories.insert(lang, Prepared::new(&cards));
+            for p in &project.partners {
+                // The landing page and each story page of the microsite list them.
+                let readers = 1 + project.stories_for_market(&p.market).count();
+                let cache = PartnerCache {
+                    readers: AtomicUsize::new(readers),
+                    ..PartnerCache::default()
+                };
+                partners
+                    .entry(p.id.as_str())
+                    .or_insert_with(BTreeMap::new)
+                    .insert(lang, cache);
+            }
         }
         Ok(Contexts {
             project,
@@ -78,6 +110,9 @@ impl<'a> Contexts<'a> {
             site,
             nav,
             brand_stories,
+            no_nav: Prepared::new(&Vec::new()),
+            no_stories: Prepared::new(&Vec::new()),
+            partners,
             locales,
         })
     }
@@ -91,19 +126,30 @@ impl<'a> Contexts<'a> {
     pub(crate) fn url_of(&self, job: &Job<'_>) -> String {
         match *job {
             Job::Entry => self.urls.entry(),
+            Job::NotFound => self.urls.file(super::deploy::NOT_FOUND),
             Job::Home { lang }
             | Job::Page { lang, .. }
             | Job::Story { lang, .. }
-            | Job::PartnerHome { lang, .. } => self.url_in(job, lang),
+            | Job::PartnerHome { lang, .. }
+            | Job::Kit { lang, .. } => self.url_in(job, lang),
+        }
+    }
+
+    /// The page's file in the output folder.
+    pub(crate) fn file_of(&self, job: &Job<'_>) -> String {
+        match job {
+            Job::NotFound => super::deploy::NOT_FOUND.to_owned(),
+            _ => self.urls.output_file(&self.url_of(job)),
         }
     }
 
     /// The URL of the same page in language `lang` (for the entry page: that
-    /// language's home).
+    /// language's home; the not-found page is one page in every language).
     pub(crate) fn url_in(&self, job: &Job<'_>, lang: &str) -> String {
         let urls = &self.urls;
         match *job {
             Job::Entry | Job::Home { .. } => urls.home(lang),
+            Job::NotFound => urls.file(super::deploy::NOT_FOUND),
             Job::Page { page, .. } => urls.page(lang, &page.slug),
             Job::Story {
                 story,
@@ -116,22 +162,36 @@ impl<'a> Contexts<'a> {
                 ..
             } => urls.partner_story(&p.id, lang, &story.slug),
             Job::PartnerHome { partner, .. } => urls.partner_home(&partner.id, lang),
+            Job::Kit { kit, .. } => kit.page_url(lang).to_owned(),
         }
     }
 
     /// The page's root-relative URL and its template context.
     pub(crate) fn for_job(&self, job: &Job<'_>) -> (String, Context) {
+        let url = self.url_of(job);
+        let context = match *job {
+            Job::NotFound => self.not_found(url.clone()),
+            Job::Kit { lang, kit } => self.kit(lang, kit, &url),
+            _ => context_of(&self.page_context(job, &url)),
+        };
+        (url, context)
+    }
+
+    fn page_context(&self, job: &Job<'_>, url: &str) -> PageContext {
         let urls = &self.urls;
         let settings = &self.project.settings;
         let (lang, partner): (&str, Option<&Partner>) = match *job {
-            Job::Entry => (settings.default_language(), None),
+            Job::Entry | Job::NotFound => (settings.default_language(), None),
             Job::Home { lang } | Job::Page { lang, .. } => (lang, None),
             Job::Story { lang, partner, .. } => (lang, partner),
-            Job::PartnerHome { lang, partner } => (lang, Some(partner)),
+            Job::PartnerHome { lang, partner }
+            | Job::Kit {
+                lang,
+                kit: &PartnerKit { partner, .. },
+            } => (lang, Some(partner)),
         };
         // The same page in another language, and the brand page it repeats.
         let url_in = |l: &str| self.url_in(job, l);
-        let url = self.url_of(job);
         let canonical = match *job {
             Job::Story {
                 story,
@@ -139,51 +199,16 @@ impl<'a> Contexts<'a> {
                 ..
             } => urls.story(lang, &story.slug),
             Job::PartnerHome { .. } => urls.home(lang),
-            _ => url.clone(),
+            _ => url.to_owned(),
         };
         let x_default = match job {
             Job::Entry => urls.entry(),
             _ => url_in(settings.default_language()),
         };
-        let alternates: Vec<Value> = settings
-            .languages
-            .iter()
-            .map(|l| {
-                let u = url_in(l);
-                obj(vec![
-                    ("lang", Value::from(l.as_str())),
-                    ("permalink", Value::from(urls.permalink(&u))),
-                    ("url", Value::from(u)),
-                ])
-            })
-            .collect();
-        let translations: Vec<Value> = settings
-            .languages
-            .iter()
-            .filter(|l| l.as_str() != lang)
-            .map(|l| {
-                obj(vec![
-                    ("lang", Value::from(l.as_str())),
-                    ("url", Value::from(url_in(l))),
-                ])
-            })
-            .collect();
-
-        let page = self.page_value(job, lang, &url);
-        let mut context = Context::new();
-        context.insert_value("lang", Value::from(lang));
-        context.insert_value("preview", Value::from(self.preview));
-        context.insert_value("site", self.site.clone());
-        context.insert_value("page", page);
-        context.insert_value("alternates", Value::from(alternates));
-        context.insert_value("translations", Value::from(translations));
-        context.insert_value("x_default", Value::from(urls.permalink(&x_default)));
-        context.insert_value("canonical", Value::from(urls.permalink(&canonical)));
-        context.insert_value("noindex", Value::from(partner.is_some()));
         let json_ld = match *job {
             Job::Story { story, .. } => {
                 let t = story.text(lang);
-                Value::from(json_ld(&ArticleFacts {
+                Some(json_ld(&ArticleFacts {
                     headline: &t.title,
                     description: t.summary.as_deref(),
                     date: &story.date,
@@ -192,105 +217,173 @@ impl<'a> Contexts<'a> {
                     publisher: &settings.title,
                 }))
             }
-            _ => Value::none(),
+            _ => None,
         };
-        context.insert_value("json_ld", json_ld);
-        match partner {
-            None => {
-                context.insert_value("home_url", Value::from(urls.home(lang)));
-                context.insert_value("nav", self.nav[lang].clone());
-                context.insert_value("stories", self.brand_stories[lang].clone());
-                context.insert_value("partner", Value::none());
-                context.insert_value("market", Value::none());
-                context.insert_value("playbook", Value::none());
-            }
-            Some(p) => {
-                context.insert_value("home_url", Value::from(urls.partner_home(&p.id, lang)));
-                context.insert_value("nav", Value::from(Vec::<Value>::new()));
-                context.insert_value("stories", self.partner_stories(p, lang));
-                let playbook = self.project.playbook(p);
-                context.insert_value("partner", partner_value(p, playbook));
-                context.insert_value("market", self.market_value(p, lang));
-                let value = match self.locales.formatter(lang) {
-                    Ok(formatter) => {
-                        playbook_value(&self.project.settings, playbook, lang, formatter)
-                    }
-                    Err(_) => Value::none(),
-                };
-                context.insert_value("playbook", value);
-            }
+        let (home_url, nav, stories, values) = match partner {
+            None => (
+                urls.home(lang),
+                self.nav[lang].clone(),
+                self.brand_stories[lang].clone(),
+                None,
+            ),
+            Some(p) => (
+                urls.partner_home(&p.id, lang),
+                self.no_nav.clone(),
+                self.partner_stories(p, lang),
+                Some(self.partner_values(p, lang)),
+            ),
+        };
+        PageContext {
+            lang: lang.to_owned(),
+            preview: self.preview,
+            site: self.site.clone(),
+            page: self.page_value(job, lang, url),
+            alternates: self.alternates(&url_in),
+            translations: self.translations(lang, &url_in),
+            x_default: Some(urls.permalink(&x_default)),
+            canonical: Some(urls.permalink(&canonical)),
+            noindex: partner.is_some(),
+            json_ld,
+            home_url,
+            nav,
+            stories,
+            partner: values.as_ref().map(|v| v.partner.clone()),
+            market: values.as_ref().and_then(|v| v.market.clone()),
+            playbook: values.and_then(|v| v.playbook),
         }
-        (url, context)
+    }
+
+    fn alternates(&self, url_in: &dyn Fn(&str) -> String) -> Vec<Alternate> {
+        self.project
+            .settings
+            .languages
+            .iter()
+            .map(|l| {
+                let url = url_in(l);
+                Alternate {
+                    lang: l.clone(),
+                    permalink: self.urls.permalink(&url),
+                    url,
+                }
+            })
+            .collect()
+    }
+
+    fn translations(&self, lang: &str, url_in: &dyn Fn(&str) -> String) -> Vec<Translation> {
+        self.project
+            .settings
+            .languages
+            .iter()
+            .filter(|l| l.as_str() != lang)
+            .map(|l| Translation {
+                lang: l.clone(),
+                url: url_in(l),
+            })
+            .collect()
     }
 
     /// The context of the not-found page: one page in every language, so `lang` is
     /// the default language and `languages` lists each language with its home page
     /// (templates print each part with `t(key=…, lang=…)`). It has no canonical URL,
     /// alternates or switcher, and is never indexed.
-    pub(crate) fn for_not_found(&self) -> Context {
+    fn not_found(&self, url: String) -> Context {
         let urls = &self.urls;
         let settings = &self.project.settings;
-        let languages: Vec<Value> = settings
+        let page = PageContext {
+            lang: settings.default_language().to_owned(),
+            preview: self.preview,
+            site: self.site.clone(),
+            page: Page {
+                kind: "not-found",
+                stale: false,
+                url,
+                permalink: None,
+                title: None,
+                summary: None,
+                date: None,
+                content: Value::from(""),
+                slug: String::new(),
+                banner: None,
+            },
+            alternates: Vec::new(),
+            translations: Vec::new(),
+            x_default: None,
+            canonical: None,
+            noindex: true,
+            json_ld: None,
+            home_url: urls.entry(),
+            nav: self.no_nav.clone(),
+            stories: self.no_stories.clone(),
+            partner: None,
+            market: None,
+            playbook: None,
+        };
+        let languages = settings
             .languages
             .iter()
-            .map(|l| {
-                obj(vec![
-                    ("lang", Value::from(l.as_str())),
-                    ("url", Value::from(urls.home(l))),
-                ])
+            .map(|l| Translation {
+                lang: l.clone(),
+                url: urls.home(l),
             })
             .collect();
-        let page = obj(vec![
-            ("kind", Value::from("not-found")),
-            ("stale", Value::from(false)),
-            ("url", Value::from(urls.file(super::deploy::NOT_FOUND))),
-            ("permalink", Value::none()),
-            ("title", Value::none()),
-            ("summary", Value::none()),
-            ("date", Value::none()),
-            ("content", Value::from("")),
-            ("slug", Value::from("")),
-            ("banner", Value::none()),
-        ]);
-        let mut context = Context::new();
-        context.insert_value("lang", Value::from(settings.default_language()));
-        context.insert_value("preview", Value::from(self.preview));
-        context.insert_value("site", self.site.clone());
-        context.insert_value("page", page);
-        context.insert_value("languages", Value::from(languages));
-        context.insert_value("alternates", Value::from(Vec::<Value>::new()));
-        context.insert_value("translations", Value::from(Vec::<Value>::new()));
-        context.insert_value("x_default", Value::none());
-        context.insert_value("canonical", Value::none());
-        context.insert_value("noindex", Value::from(true));
-        context.insert_value("home_url", Value::from(urls.entry()));
-        context.insert_value("nav", Value::from(Vec::<Value>::new()));
-        context.insert_value("stories", Value::from(Vec::<Value>::new()));
-        context.insert_value("partner", Value::none());
-        context.insert_value("market", Value::none());
+        let mut context = context_of(&page);
+        context.extend(context_of(&NotFoundValues { languages }));
         context
     }
 
-    fn page_value(&self, job: &Job<'_>, lang: &str, url: &str) -> Value {
+    /// The context of a partner's kit page in `lang`: the page variables, the kit's
+    /// values in `lang` and its downloads, images and QR code. Kits are never
+    /// previewed, and every language's page is the partner's kit, so `x_default` is
+    /// the page in the market's language.
+    fn kit(&self, lang: &str, kit: &PartnerKit<'_>, url: &str) -> Context {
+        let urls = &self.urls;
+        let partner = kit.partner;
+        let values = self.partner_values(partner, lang);
+        let url_in = |l: &str| kit.page_url(l).to_owned();
+        let page = PageContext {
+            lang: lang.to_owned(),
+            preview: false,
+            site: self.site.clone(),
+            page: Page {
+                kind: "kit",
+                stale: false,
+                url: url.to_owned(),
+                permalink: Some(urls.permalink(url)),
+                title: Some(partner.name.clone()),
+                summary: None,
+                date: None,
+                content: Value::from(""),
+                slug: String::new(),
+                banner: None,
+            },
+            alternates: self.alternates(&url_in),
+            translations: self.translations(lang, &url_in),
+            x_default: Some(urls.permalink(kit.page_url(kit.market_lang))),
+            canonical: Some(urls.permalink(url)),
+            noindex: true,
+            json_ld: None,
+            home_url: urls.partner_home(&partner.id, lang),
+            nav: self.no_nav.clone(),
+            stories: self.no_stories.clone(),
+            partner: Some(values.partner.clone()),
+            market: values.market.clone(),
+            playbook: values.playbook.clone(),
+        };
+        let mut context = context_of(&page);
+        if let Some(values) = kit.values(lang) {
+            context.extend(context_of(values));
+        }
+        context.extend(context_of(&kit.page));
+        context
+    }
+
+    fn page_value(&self, job: &Job<'_>, lang: &str, url: &str) -> Page {
+        let title = self.project.settings.title.as_str();
         let (kind, slug, title, summary, date, content, banner) = match *job {
-            Job::Entry => (
-                "entry",
-                "",
-                self.project.settings.title.as_str(),
-                None,
-                None,
-                Value::from(""),
-                None,
-            ),
-            Job::Home { .. } => (
-                "home",
-                "",
-                self.project.settings.title.as_str(),
-                None,
-                None,
-                Value::from(""),
-                None,
-            ),
+            Job::Entry => ("entry", "", title, None, None, Value::from(""), None),
+            // Made by `not_found` and `kit`; named here for completeness.
+            Job::NotFound => ("not-found", "", title, None, None, Value::from(""), None),
+            Job::Home { .. } => ("home", "", title, None, None, Value::from(""), None),
             Job::Page { page, .. } => {
                 let t = page.text(lang);
                 (
@@ -305,14 +398,13 @@ impl<'a> Contexts<'a> {
             }
             Job::Story { story, .. } => {
                 let t = story.text(lang);
-                let html = t.html.value();
                 (
                     "story",
                     story.slug.as_str(),
                     t.title.as_str(),
                     t.summary.as_deref(),
                     Some(story.date.as_str()),
-                    html,
+                    t.html.value(),
                     story.banner.as_deref(),
                 )
             }
@@ -325,56 +417,89 @@ impl<'a> Contexts<'a> {
                 Value::from(""),
                 None,
             ),
+            Job::Kit { kit, .. } => (
+                "kit",
+                "",
+                kit.partner.name.as_str(),
+                None,
+                None,
+                Value::from(""),
+                None,
+            ),
         };
         let stale = match *job {
             Job::Page { page, .. } => page.text(lang).stale,
             Job::Story { story, .. } => story.text(lang).stale,
             _ => false,
         };
-        obj(vec![
-            ("kind", Value::from(kind)),
-            ("stale", Value::from(stale)),
-            ("url", Value::from(url)),
-            ("permalink", Value::from(self.urls.permalink(url))),
-            ("title", Value::from(title)),
-            ("summary", opt(summary)),
-            ("date", opt(date)),
-            ("content", content),
-            ("slug", Value::from(slug)),
-            (
-                "banner",
-                banner.map_or_else(Value::none, |b| {
-                    Value::from(self.urls.file(&format!("banners/{b}")))
-                }),
-            ),
-        ])
+        Page {
+            kind,
+            stale,
+            url: url.to_owned(),
+            permalink: Some(self.urls.permalink(url)),
+            title: Some(title.to_owned()),
+            summary: summary.map(str::to_owned),
+            date: date.map(str::to_owned),
+            content,
+            slug: slug.to_owned(),
+            banner: banner.map(|b| self.urls.file(&format!("banners/{b}"))),
+        }
     }
 
-    fn partner_stories(&self, partner: &Partner, lang: &str) -> Value {
-        let cards: Vec<Value> = self
-            .project
-            .stories_for_market(&partner.market)
-            .map(|s| {
-                story_card(
-                    &self.urls,
-                    s,
-                    lang,
-                    self.urls.partner_story(&partner.id, lang, &s.slug),
-                )
-            })
-            .collect();
-        Value::from(cards)
+    fn cache(&self, partner: &Partner, lang: &str) -> Option<&PartnerCache> {
+        self.partners.get(partner.id.as_str())?.get(lang)
     }
 
-    fn market_value(&self, partner: &Partner, lang: &str) -> Value {
-        match self.locales.formatter(lang) {
-            Ok(formatter) => market_value(
+    /// `partner`, `market` and `playbook` of `partner` in `lang`, made once.
+    fn partner_values(&self, partner: &Partner, lang: &str) -> PartnerValues {
+        let make = || {
+            PartnerValues::new(
                 &self.project.settings,
                 partner,
                 self.project.playbook(partner),
-                formatter,
-            ),
-            Err(_) => Value::none(),
+                lang,
+                self.locales.formatter(lang).ok(),
+            )
+        };
+        match self.cache(partner, lang) {
+            Some(cache) => cache.values.get_or_init(make).clone(),
+            None => make(),
         }
+    }
+
+    /// The stories of `partner`'s market in `lang`, with microsite URLs, made once for
+    /// all the pages of a build that show them.
+    fn partner_stories(&self, partner: &Partner, lang: &str) -> Prepared<Vec<StoryCard>> {
+        let make = || {
+            let cards: Vec<StoryCard> = self
+                .project
+                .stories_for_market(&partner.market)
+                .map(|s| {
+                    StoryCard::new(
+                        &self.urls,
+                        s,
+                        lang,
+                        self.urls.partner_story(&partner.id, lang, &s.slug),
+                    )
+                })
+                .collect();
+            Prepared::new(&cards)
+        };
+        let Some(cache) = self.cache(partner, lang) else {
+            return make();
+        };
+        let mut held = cache
+            .stories
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let stories = held.get_or_insert_with(make).clone();
+        let before = cache
+            .readers
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1));
+        if before == Ok(1) {
+            // The last page that shows it: a later render (the preview) makes it again.
+            *held = None;
+        }
+        stories
     }
 }

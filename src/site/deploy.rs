@@ -1,7 +1,7 @@
 //! Files a static host expects beside the pages: `sitemap.xml`, `robots.txt` and
 //! `404.html`.
 //!
-//! They are made after the pages, from the same plan and URLs, so they can never
+//! They are made from the same plan and URLs as the pages, so they can never
 //! disagree with the site. The sitemap lists brand pages only, each with its
 //! `hreflang` alternates; partner microsites (which carry `noindex`) and kit pages
 //! (private by address) are left out, and `robots.txt` names neither: a `Disallow`
@@ -28,16 +28,15 @@ pub(crate) const ROBOTS: &str = "robots.txt";
 /// The not-found page's file name in the output, and its template's name.
 pub(crate) const NOT_FOUND: &str = "404.html";
 
-/// Writes the sitemap, robots.txt and, when the theme has a `404.html` template, the
-/// not-found page, skipping any that a static file provides (so it runs after
-/// [`super::copy_files`]). Returns the number of HTML pages written (0 or 1).
+/// Writes the sitemap and robots.txt, skipping any that a static file provides (so
+/// it runs after [`super::copy_files`]). The not-found page is a planned page
+/// ([`Job::NotFound`]), rendered with the others.
 pub(crate) fn write(
     project: &Project,
     jobs: &[Job<'_>],
     contexts: &Contexts<'_>,
-    templates: &Templates,
     staging: &Staging,
-) -> Result<usize> {
+) -> Result<()> {
     if !staging.has_public(SITEMAP) {
         staging.write_public(
             SITEMAP,
@@ -48,13 +47,16 @@ pub(crate) fn write(
     if !staging.has_public(ROBOTS) {
         staging.write_public(ROBOTS, robots(contexts).as_bytes(), "robots.txt")?;
     }
-    if staging.has_public(NOT_FOUND) || !templates.has(NOT_FOUND) {
-        return Ok(0);
-    }
-    let describe = "the not-found page (404.html)";
-    let html = templates.render(NOT_FOUND, &contexts.for_not_found(), describe)?;
-    staging.write_public(NOT_FOUND, html.as_bytes(), describe)?;
-    Ok(1)
+    Ok(())
+}
+
+/// Whether to plan the not-found page: the theme has its template and no static
+/// file (`static_files`, output path first) replaces it.
+pub(crate) fn plans_not_found(
+    templates: &Templates,
+    static_files: &[(String, std::path::PathBuf, String)],
+) -> bool {
+    templates.has(NOT_FOUND) && !static_files.iter().any(|(rel, _, _)| rel == NOT_FOUND)
 }
 
 /// Brand pages only, sorted by address, each with an alternate per language and the

@@ -93,7 +93,7 @@ pub(crate) fn keys(
     Ok(jobs
         .par_iter()
         .map(|job| {
-            let file = contexts.urls().output_file(&contexts.url_of(job));
+            let file = contexts.file_of(job);
             let mut h = DefaultHasher::new();
             shared.hash(&mut h);
             file.hash(&mut h);
@@ -122,7 +122,7 @@ pub(crate) fn update(
     let changed: Vec<&Job<'_>> = jobs
         .iter()
         .filter(|job| {
-            let file = contexts.urls().output_file(&contexts.url_of(job));
+            let file = contexts.file_of(job);
             old.get(&file) != keys.get(&file)
         })
         .collect();
@@ -130,9 +130,9 @@ pub(crate) fn update(
         changed
             .par_iter()
             .map(|job| {
-                let (url, context) = contexts.for_job(job);
+                let (_, context) = contexts.for_job(job);
                 let html = templates.render(job.template(), &context, &job.describe())?;
-                Ok((contexts.urls().output_file(&url), html))
+                Ok((contexts.file_of(job), html))
             })
             .collect();
     let mut pages = Vec::with_capacity(rendered.len());

@@ -13,6 +13,7 @@ pub(crate) mod incremental;
 use rayon::prelude::*;
 
 use crate::base::diagnostics::{display_path, Diagnostic, Error, Report, Result};
+use crate::kits::PartnerKit;
 use crate::model::documents::{Page, Story};
 use crate::model::partners::Partner;
 use crate::model::project::Project;
@@ -54,6 +55,15 @@ pub(crate) enum Job<'a> {
         /// The partner.
         partner: &'a Partner,
     },
+    /// `404.html`: one page in every language.
+    NotFound,
+    /// A partner's private kit page, from the kit [`crate::kits::build`] made.
+    Kit {
+        /// Language.
+        lang: &'a str,
+        /// The partner's kit.
+        kit: &'a PartnerKit<'a>,
+    },
 }
 
 impl Job<'_> {
@@ -65,10 +75,13 @@ impl Job<'_> {
             Job::Page { .. } => "page.html",
             Job::Story { .. } => "story.html",
             Job::PartnerHome { .. } => "partner.html",
+            Job::NotFound => deploy::NOT_FOUND,
+            Job::Kit { .. } => "kit.html",
         }
     }
 
-    /// The partner whose microsite the page belongs to; `None` for brand pages.
+    /// The partner whose microsite the page belongs to; `None` for brand pages, the
+    /// not-found page and kit pages (which belong to the partner's kit).
     pub(crate) fn partner(&self) -> Option<&Partner> {
         match *self {
             Job::Story { partner, .. } => partner,
@@ -102,12 +115,18 @@ impl Job<'_> {
             Job::PartnerHome { lang, partner } => {
                 format!("the {lang} landing page of partner `{}`", partner.id)
             }
+            Job::NotFound => "the not-found page (404.html)".to_owned(),
+            Job::Kit { lang, kit } => {
+                format!("the {lang} kit page of partner `{}`", kit.partner.id)
+            }
         }
     }
 }
 
-/// Every page of the site, in a stable order.
-pub(crate) fn plan(project: &Project) -> Vec<Job<'_>> {
+/// Every page of the site, in a stable order; `not_found` adds the not-found page
+/// (when the theme has its template and no static file replaces it). Kit pages are
+/// planned by [`plan_kits`] once the kits are made.
+pub(crate) fn plan(project: &Project, not_found: bool) -> Vec<Job<'_>> {
     let mut jobs = vec![Job::Entry];
     let languages = &project.settings.languages;
     for lang in languages {
@@ -133,7 +152,23 @@ pub(crate) fn plan(project: &Project) -> Vec<Job<'_>> {
             );
         }
     }
+    if not_found {
+        jobs.push(Job::NotFound);
+    }
     jobs
+}
+
+/// The kit page of every partner's kit in every language.
+pub(crate) fn plan_kits<'a>(project: &'a Project, kits: &'a [PartnerKit<'a>]) -> Vec<Job<'a>> {
+    kits.iter()
+        .flat_map(|kit| {
+            project
+                .settings
+                .languages
+                .iter()
+                .map(move |lang| Job::Kit { lang, kit })
+        })
+        .collect()
 }
 
 /// Renders every planned page into `staging`, in parallel, reporting every failure.
@@ -144,10 +179,7 @@ pub(crate) fn render_pages(
     staging: &Staging,
     progress: &indicatif::ProgressBar,
 ) -> Result<usize> {
-    let files: Vec<String> = jobs
-        .iter()
-        .map(|job| contexts.urls().output_file(&contexts.url_of(job)))
-        .collect();
+    let files: Vec<String> = jobs.iter().map(|job| contexts.file_of(job)).collect();
     let own_folder = staging.prepare_folders(&files)?;
     let failures: Vec<Error> = jobs
         .par_iter()
@@ -216,9 +248,12 @@ pub(crate) fn dedupe_template_errors(mut diagnostics: Vec<Diagnostic>) -> Result
     Err(Error::Content(kept))
 }
 
-/// Copies the theme's and the project's static files and the banners.
-pub(crate) fn copy_files(project: &Project, staging: &Staging) -> Result<()> {
-    static_files(project)?
+/// Copies `files` (the [`static_files`]) into the output.
+pub(crate) fn copy_files(
+    files: &[(String, std::path::PathBuf, String)],
+    staging: &Staging,
+) -> Result<()> {
+    files
         .par_iter()
         .try_for_each(|(rel, path, source)| staging.copy_public(rel, path, source))
 }

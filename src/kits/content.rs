@@ -1,0 +1,254 @@
+//! The text of one partner's kit in one language: pitch copy and stories stamped with
+//! the partner's name and links, standalone HTML files, the cadence and the READMEs,
+//! with the kit's template values ([`KitValues`]) they are made from.
+
+use super::archive::Entry;
+use super::{cadence, text, Shared};
+use crate::base::diagnostics::{display_path, Diagnostic, Report, Result};
+use crate::base::vocab::KIT;
+use crate::model::documents::Pitch as PitchCopy;
+use crate::model::partners::Partner;
+use crate::model::project::Project;
+use crate::render::contract::{
+    context_of, Cta, DocumentContext, KitLink, KitReadme, KitStory, KitValues, PartnerValues, Pitch,
+};
+use crate::render::links::Attribution;
+use crate::render::locales::Locales;
+use crate::render::templates::Templates;
+
+/// Everything one partner's kit in one language holds, before zipping.
+pub(super) struct KitContent {
+    pub(super) entries: Vec<Entry>,
+    pub(super) kit: KitValues,
+    /// (channel, asset, url) of every tracked link in the kit.
+    pub(super) links: Vec<[String; 3]>,
+}
+
+/// The text files of one partner's kit in one language, and their template values;
+/// `values` are the partner's values in `lang`.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn kit_content(
+    shared: &Shared<'_>,
+    partner: &Partner,
+    values: &PartnerValues,
+    lang: &str,
+    templates: &Templates,
+    locales: &Locales,
+    attribution: &Attribution,
+    qr_link: &str,
+) -> Result<KitContent> {
+    let project = shared.project;
+    let urls = &shared.urls;
+    let mut entries = Vec::new();
+    let mut links = Vec::new();
+    let mut report = Report::default();
+    let link = |channel: &str, asset: &str| -> Result<String> {
+        attribution
+            .link(&partner.id, lang, channel, asset)
+            .map_err(|why| Diagnostic::project(why).into())
+    };
+    let microsite = urls.permalink(&urls.partner_home(&partner.id, lang));
+
+    let mut pitches = Vec::new();
+    for channel in &partner.channels {
+        let Some((index, pitch)) =
+            project.pitches.iter().enumerate().find(|(_, p)| {
+                p.market == partner.market && &p.channel == channel && p.lang == lang
+            })
+        else {
+            report.push(
+                Diagnostic::error(
+                    format!("{}/{}/{channel}.{lang}.md", crate::base::vocab::PITCH_DIR, partner.market),
+                    format!("partner `{}` shares on {channel}, but this pitch copy does not exist", partner.id),
+                )
+                .help("write the pitch copy, or remove the channel from the partner in content/partners.yaml"),
+            );
+            continue;
+        };
+        let url = link(channel, &pitch.asset)?;
+        let body = text::stamp_text(&shared.pitch_text[index], &partner.name, &url);
+        if let Some(d) = check_limit(project, pitch, partner, &body, &url) {
+            report.push(d);
+        }
+        let subject = pitch
+            .subject
+            .as_deref()
+            .map(|s| one_line(&text::stamp_text(s, &partner.name, &url)));
+        let mut file_text = String::new();
+        if let Some(subject) = &subject {
+            file_text.push_str(&format!("Subject: {subject}\n\n"));
+        }
+        file_text.push_str(&body);
+        entries.push(Entry::text(format!("pitch/{channel}.txt"), file_text));
+        if channel == crate::base::vocab::channels::EMAIL {
+            let html = text::stamp_html(&pitch.html, &partner.name, &url);
+            let document = render_document(
+                templates,
+                lang,
+                subject.as_deref().unwrap_or(""),
+                &html,
+                None,
+                &pitch.file,
+            )?;
+            entries.push(Entry::text(format!("pitch/{channel}.html"), document));
+        }
+        links.push([channel.clone(), pitch.asset.clone(), url.clone()]);
+        pitches.push(Pitch {
+            channel: channel.clone(),
+            file: format!("pitch/{channel}.txt"),
+            subject,
+            text: body,
+            link: url,
+        });
+    }
+
+    let mut stories = Vec::new();
+    for story in project.stories_for_market(&partner.market) {
+        let t = story.text(lang);
+        let asset = format!("story-{}", story.slug);
+        let url = link(KIT, &asset)?;
+        let cta = locales
+            .format(lang, crate::base::vocab::messages::KIT_STORY_CTA, &[])
+            .map_err(Diagnostic::project)?;
+        let mut plain = format!("{}\n\n", t.title);
+        if let Some(summary) = &t.summary {
+            plain.push_str(&format!("{summary}\n\n"));
+        }
+        plain.push_str(&text::stamp_text(
+            &shared.story_text[&(story.slug.as_str(), lang)],
+            &partner.name,
+            &url,
+        ));
+        plain.push_str(&format!("\n{cta}: {url}\n"));
+        entries.push(Entry::text(format!("stories/{}.txt", story.slug), plain));
+        let html = text::stamp_html(&t.html, &partner.name, &url);
+        let document = render_document(
+            templates,
+            lang,
+            &t.title,
+            &html,
+            Some((&cta, &url)),
+            &t.file,
+        )?;
+        entries.push(Entry::text(
+            format!("stories/{}.html", story.slug),
+            document,
+        ));
+        links.push([KIT.to_owned(), asset.clone(), url.clone()]);
+        stories.push(KitStory {
+            slug: story.slug.clone(),
+            title: t.title.clone(),
+            summary: t.summary.clone(),
+            file: format!("stories/{}.txt", story.slug),
+            link: url,
+        });
+    }
+    report.into_result()?;
+
+    let start = partner.start.or(shared.default_start);
+    let cadence = cadence::for_kit(
+        project,
+        partner,
+        lang,
+        start,
+        shared.source_date_epoch,
+        locales,
+        attribution,
+    )?;
+    entries.extend(cadence.entries);
+    links.extend(cadence.links);
+
+    let kit = KitValues {
+        pitches,
+        kit_stories: stories,
+        links: links
+            .iter()
+            .map(|[channel, asset, url]| KitLink {
+                channel: channel.clone(),
+                asset: asset.clone(),
+                url: url.clone(),
+            })
+            .collect(),
+        microsite,
+        cadence: cadence.touches,
+    };
+    let mut readme_context = context_of(&KitReadme {
+        lang: lang.to_owned(),
+        preview: false,
+        site: shared.site.clone(),
+        partner: values.partner.clone(),
+        market: values.market.clone(),
+        playbook: values.playbook.clone(),
+        qr_link: qr_link.to_owned(),
+    });
+    readme_context.extend(context_of(&kit));
+    let describe = format!("the {lang} kit README of partner `{}`", partner.id);
+    entries.push(Entry::text(
+        "README.txt",
+        templates.render("kit-readme.txt", &readme_context, &describe)?,
+    ));
+    entries.push(Entry::text(
+        "README.html",
+        templates.render("kit-readme.html", &readme_context, &describe)?,
+    ));
+    Ok(KitContent {
+        entries,
+        kit,
+        links,
+    })
+}
+
+/// A standalone HTML file of the kit (an e-mail, a story) through `kit-document.html`.
+fn render_document(
+    templates: &Templates,
+    lang: &str,
+    title: &str,
+    html: &str,
+    cta: Option<(&str, &str)>,
+    source: &std::path::Path,
+) -> Result<String> {
+    let context = context_of(&DocumentContext {
+        lang: lang.to_owned(),
+        title: title.to_owned(),
+        content: html.to_owned(),
+        cta: cta.map(|(text, url)| Cta {
+            text: text.to_owned(),
+            url: url.to_owned(),
+        }),
+    });
+    Ok(templates.render("kit-document.html", &context, &display_path(source))?)
+}
+
+/// Checks a stamped post against its channel's limit.
+fn check_limit(
+    project: &Project,
+    pitch: &PitchCopy,
+    partner: &Partner,
+    body: &str,
+    url: &str,
+) -> Option<Diagnostic> {
+    let limit = project.settings.channel(&pitch.channel)?.limit?;
+    let link_length =
+        (pitch.channel == crate::base::vocab::channels::X).then_some(text::X_LINK_LENGTH);
+    let length = text::post_length(body, &[url], link_length);
+    if length <= limit {
+        return None;
+    }
+    let how = if link_length.is_some() {
+        " (each link counts as 23)"
+    } else {
+        ""
+    };
+    Some(
+        Diagnostic::error(
+            &pitch.file,
+            format!("the {} post is {length} characters for partner `{}`, over the limit of {limit}{how}", pitch.channel, partner.id),
+        )
+        .help("shorten the copy; the partner's name and link are part of the count"),
+    )
+}
+
+/// Subjects are one line: line breaks would split an e-mail header.
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
