@@ -187,10 +187,11 @@ pub(crate) fn check_absolute_url(url: &str) -> std::result::Result<(), String> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn parts<'a>(asset: &'a str) -> LinkParts<'a> {
+    /// The parts of a link of one partner, for tests of the scheme and of the log.
+    pub(crate) fn parts<'a>(asset: &'a str) -> LinkParts<'a> {
         LinkParts {
             landing: "https://example.com/us",
             code: "HARBOR26",

@@ -160,19 +160,8 @@ impl Attribution {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::scheme::tests::parts;
     use crate::model::scheme::DEFAULT_SCHEME;
-
-    fn parts<'a>(asset: &'a str) -> LinkParts<'a> {
-        LinkParts {
-            landing: "https://example.com/us",
-            code: "HARBOR26",
-            partner: "harbor",
-            market: "us",
-            lang: "en",
-            channel: "microsite",
-            asset,
-        }
-    }
 
     #[test]
     fn log_records_each_link_once_in_sorted_order() {
