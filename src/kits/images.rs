@@ -14,7 +14,9 @@ use std::path::Path;
 use fast_image_resize as fr;
 use image::codecs::jpeg::JpegEncoder;
 use image::codecs::png::{CompressionType, FilterType, PngEncoder};
-use image::{ExtendedColorType, ImageEncoder, ImageReader, Limits, RgbImage};
+use image::{
+    DynamicImage, ExtendedColorType, ImageDecoder, ImageEncoder, ImageReader, Limits, RgbImage,
+};
 use qrcode::{Color, EcLevel, QrCode};
 
 use crate::base::diagnostics::Diagnostic;
@@ -140,11 +142,23 @@ pub(crate) fn decode(banner: &Banner, shown: &Path) -> Result<(RgbImage, Format)
             )
         }
     };
-    reader.limits(limits);
-    let image = reader.decode().map_err(|e| {
-        Diagnostic::error(shown, format!("the image could not be decoded: {e}"))
-            .help("re-export it as PNG or JPEG")
-    })?;
+    reader.limits(limits.clone());
+    // A phone photo stores its pixels as the sensor saw them and says in EXIF which way
+    // is up; the kit's banners must be upright, so the orientation is applied here.
+    let image = reader
+        .into_decoder()
+        .and_then(|mut decoder| {
+            let mut budget = limits;
+            budget.reserve(decoder.total_bytes())?;
+            let orientation = decoder.orientation()?;
+            let mut image = DynamicImage::from_decoder(decoder)?;
+            image.apply_orientation(orientation);
+            Ok(image)
+        })
+        .map_err(|e| {
+            Diagnostic::error(shown, format!("the image could not be decoded: {e}"))
+                .help("re-export it as PNG or JPEG")
+        })?;
     Ok((image.to_rgb8(), format))
 }
 
@@ -330,6 +344,58 @@ impl QrCorner {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A JPEG of `image` whose EXIF says "rotate 90° clockwise to show it" (orientation
+    /// 6), as a phone held upright writes it.
+    fn jpeg_turned_on_its_side(image: &RgbImage) -> Vec<u8> {
+        let mut jpeg = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 95)
+            .write_image(
+                image.as_raw(),
+                image.width(),
+                image.height(),
+                ExtendedColorType::Rgb8,
+            )
+            .unwrap();
+        // APP1 "Exif": a big-endian TIFF header and one IFD entry, Orientation = 6.
+        let mut tiff = b"MM\0*\0\0\0\x08\0\x01".to_vec();
+        tiff.extend([
+            0x01, 0x12, 0x00, 0x03, 0, 0, 0, 1, 0x00, 0x06, 0, 0, 0, 0, 0, 0,
+        ]);
+        let mut app1 = vec![0xFF, 0xE1];
+        app1.extend(u16::try_from(2 + 6 + tiff.len()).unwrap().to_be_bytes());
+        app1.extend(b"Exif\0\0");
+        app1.extend(tiff);
+        let mut out = jpeg[..2].to_vec();
+        out.extend(app1);
+        out.extend(&jpeg[2..]);
+        out
+    }
+
+    #[test]
+    fn a_photo_with_an_exif_orientation_comes_out_upright() {
+        // Stored 80×40, red on the left: shown upright it is 40×80, red on top.
+        let stored = RgbImage::from_fn(80, 40, |x, _| {
+            image::Rgb(if x < 40 { [220, 20, 20] } else { [20, 20, 220] })
+        });
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("phone.jpg");
+        std::fs::write(&path, jpeg_turned_on_its_side(&stored)).unwrap();
+        let banner = Banner {
+            name: "phone.jpg".into(),
+            path,
+        };
+        let (image, format) = decode(&banner, Path::new("content/banners/phone.jpg")).unwrap();
+        assert_eq!(format, Format::Jpeg);
+        assert_eq!(image.dimensions(), (40, 80));
+        let top = image.get_pixel(20, 10).0;
+        let bottom = image.get_pixel(20, 70).0;
+        assert!(top[0] > 150 && top[2] < 100, "the top is {top:?}, not red");
+        assert!(
+            bottom[2] > 150 && bottom[0] < 100,
+            "the bottom is {bottom:?}, not blue"
+        );
+    }
 
     #[test]
     fn cover_crop_fills_the_frame() {
