@@ -12,7 +12,8 @@ use std::marker::PhantomData;
 use serde::de::{self, DeserializeSeed, EnumAccess, Unexpected, VariantAccess, Visitor};
 use serde::{Deserializer, Serializer};
 
-/// A unit enum whose variants are spelled by a table of words.
+/// A unit enum whose variants are spelled by a table of words. Implement it with
+/// [`named_enum!`](crate::named_enum), which also gives the type its serde impls.
 pub(crate) trait Named: Copy + 'static {
     /// The type's name in serde messages (`Stage`).
     const TYPE: &'static str;
@@ -23,16 +24,55 @@ pub(crate) trait Named: Copy + 'static {
 
     /// The variant's position in [`Named::ALL`].
     fn index(self) -> usize;
+
+    /// The word of this variant.
+    fn name(self) -> &'static str {
+        Self::NAMES[self.index()]
+    }
+
+    /// The variant spelled `word`, if any (serde reads words through the same table).
+    #[cfg(test)]
+    fn parse(word: &str) -> Option<Self> {
+        Self::NAMES
+            .iter()
+            .position(|n| *n == word)
+            .map(|i| Self::ALL[i])
+    }
 }
 
-/// The word of `value`.
-pub(crate) fn name<T: Named>(value: T) -> &'static str {
-    T::NAMES[value.index()]
-}
+/// Implements [`Named`], `Serialize` and `Deserialize` for a unit enum from one table
+/// of its variants and their words, listed in declaration order.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! named_enum {
+    ($t:ident { $($variant:ident => $word:literal),* $(,)? }) => {
+        impl $crate::base::named::Named for $t {
+            const TYPE: &'static str = stringify!($t);
+            const ALL: &'static [$t] = &[$($t::$variant),*];
+            const NAMES: &'static [&'static str] = &[$($word),*];
 
-/// The variant of `T` spelled `word`, if any.
-pub(crate) fn parse<T: Named>(word: &str) -> Option<T> {
-    T::NAMES.iter().position(|n| *n == word).map(|i| T::ALL[i])
+            fn index(self) -> usize {
+                self as usize
+            }
+        }
+
+        impl serde::Serialize for $t {
+            fn serialize<S: serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> std::result::Result<S::Ok, S::Error> {
+                $crate::base::named::serialize(*self, serializer)
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $t {
+            fn deserialize<D: serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> std::result::Result<$t, D::Error> {
+                $crate::base::named::deserialize(deserializer)
+            }
+        }
+    };
 }
 
 /// Writes `value` as serde's derive would: a unit variant with its word.
@@ -41,7 +81,7 @@ pub(crate) fn serialize<T: Named, S: Serializer>(
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
     let index = u32::try_from(value.index()).unwrap_or(u32::MAX);
-    serializer.serialize_unit_variant(T::TYPE, index, name(value))
+    serializer.serialize_unit_variant(T::TYPE, index, value.name())
 }
 
 /// Reads a `T` as serde's derive would: an enum whose variant is given by its word

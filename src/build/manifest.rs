@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use serde_json::{json, Value};
 
 use crate::base::diagnostics::Result;
+use crate::base::named::Named;
 use crate::kits::KitRecord;
 use crate::model::partners::{Stage, Tier};
 use crate::model::project::Project;
@@ -139,9 +140,9 @@ pub(crate) fn summary_json(
             .filter(|p| p.market == market.id)
             .collect();
         let mut by_stage: BTreeMap<&str, usize> =
-            Stage::ALL.into_iter().map(|s| (s.name(), 0)).collect();
+            Stage::ALL.iter().copied().map(|s| (s.name(), 0)).collect();
         let mut by_tier: BTreeMap<&str, usize> =
-            Tier::ALL.into_iter().map(|t| (t.name(), 0)).collect();
+            Tier::ALL.iter().copied().map(|t| (t.name(), 0)).collect();
         let mut channels: BTreeMap<&str, usize> = BTreeMap::new();
         for p in &partners {
             *by_stage.entry(p.stage.name()).or_default() += 1;

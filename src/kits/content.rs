@@ -58,10 +58,20 @@ pub(super) fn kit_content(
         else {
             report.push(
                 Diagnostic::error(
-                    format!("{}/{}/{channel}.{lang}.md", crate::base::vocab::PITCH_DIR, partner.market),
-                    format!("partner `{}` shares on {channel}, but this pitch copy does not exist", partner.id),
+                    format!(
+                        "{}/{}/{channel}.{lang}.md",
+                        crate::base::vocab::PITCH_DIR,
+                        partner.market
+                    ),
+                    format!(
+                        "partner `{}` shares on {channel}, but this pitch copy does not exist",
+                        partner.id
+                    ),
                 )
-                .help("write the pitch copy, or remove the channel from the partner in content/partners.yaml"),
+                .help(format!(
+                    "write the pitch copy, or remove the channel from the partner in {}",
+                    crate::base::vocab::REGISTRY_FILE
+                )),
             );
             continue;
         };

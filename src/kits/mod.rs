@@ -146,7 +146,7 @@ pub(crate) fn build(
         staging.write_public(
             &format!("kits/assets/{}", banner.file_name()),
             &banner.bytes,
-            "content/banners",
+            crate::base::vocab::BANNERS_DIR,
         )?;
     }
     let results: Vec<std::result::Result<Vec<KitRecord>, Error>> = project
@@ -277,11 +277,7 @@ impl<'a> Shared<'a> {
             .collect();
         let urls = Urls::new(&project.settings);
         let settings = &project.settings;
-        let site = Prepared::new(&Site {
-            title: settings.title.clone(),
-            base_url: settings.base_url.clone(),
-            base_path: settings.base_path.clone(),
-        });
+        let site = Prepared::new(&Site::new(settings));
         // The kit page previews a banner with the QR code by drawing qr.svg over the
         // shared banner, so no per-partner copy of every banner is published.
         let image = |file: String, banner: &Resized, qr: bool| {

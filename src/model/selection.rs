@@ -12,6 +12,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::base::named::Named;
 use crate::model::partners::{Partner, Stage, Tier};
 use crate::model::settings::Settings;
 
@@ -57,8 +58,8 @@ impl Selection {
                     return Err(format!("--partners: `{k}=` has no value"));
                 }
                 let allowed = match k.as_str() {
-                    "stage" => Some(&Stage::NAMES[..]),
-                    "tier" => Some(&Tier::NAMES[..]),
+                    "stage" => Some(Stage::NAMES),
+                    "tier" => Some(Tier::NAMES),
                     _ => None,
                 };
                 if let Some(allowed) = allowed.filter(|a| !a.contains(&value)) {

@@ -64,11 +64,7 @@ impl<'a> Contexts<'a> {
     ) -> std::result::Result<Contexts<'a>, String> {
         let settings = &project.settings;
         let urls = Urls::new(settings);
-        let site = Prepared::new(&Site {
-            title: settings.title.clone(),
-            base_url: settings.base_url.clone(),
-            base_path: settings.base_path.clone(),
-        });
+        let site = Prepared::new(&Site::new(settings));
         let mut nav = BTreeMap::new();
         let mut brand_stories = BTreeMap::new();
         let mut partners = BTreeMap::new();
@@ -171,7 +167,15 @@ impl<'a> Contexts<'a> {
         let url = self.url_of(job);
         let context = match *job {
             Job::NotFound => self.not_found(url.clone()),
-            Job::Kit { lang, kit } => self.kit(lang, kit, &url),
+            Job::Kit { lang, kit } => {
+                // The kit's own values and its downloads beside the page variables.
+                let mut context = context_of(&self.page_context(job, &url));
+                if let Some(values) = kit.values(lang) {
+                    context.extend(context_of(values));
+                }
+                context.extend(context_of(&kit.page));
+                context
+            }
             _ => context_of(&self.page_context(job, &url)),
         };
         (url, context)
@@ -201,8 +205,11 @@ impl<'a> Contexts<'a> {
             Job::PartnerHome { .. } => urls.home(lang),
             _ => url.to_owned(),
         };
+        // Every language's kit page is the partner's kit: its default is the page in
+        // the market's language.
         let x_default = match job {
             Job::Entry => urls.entry(),
+            Job::Kit { kit, .. } => kit.page_url(kit.market_lang).to_owned(),
             _ => url_in(settings.default_language()),
         };
         let json_ld = match *job {
@@ -229,13 +236,17 @@ impl<'a> Contexts<'a> {
             Some(p) => (
                 urls.partner_home(&p.id, lang),
                 self.no_nav.clone(),
-                self.partner_stories(p, lang),
+                match job {
+                    Job::Kit { .. } => self.no_stories.clone(),
+                    _ => self.partner_stories(p, lang),
+                },
                 Some(self.partner_values(p, lang)),
             ),
         };
         PageContext {
             lang: lang.to_owned(),
-            preview: self.preview,
+            // Kits are private pages, never shown with authoring hints.
+            preview: self.preview && !matches!(job, Job::Kit { .. }),
             site: self.site.clone(),
             page: self.page_value(job, lang, url),
             alternates: self.alternates(&url_in),
@@ -293,18 +304,7 @@ impl<'a> Contexts<'a> {
             lang: settings.default_language().to_owned(),
             preview: self.preview,
             site: self.site.clone(),
-            page: Page {
-                kind: "not-found",
-                stale: false,
-                url,
-                permalink: None,
-                title: None,
-                summary: None,
-                date: None,
-                content: Value::from(""),
-                slug: String::new(),
-                banner: None,
-            },
+            page: self.page_value(&Job::NotFound, settings.default_language(), &url),
             alternates: Vec::new(),
             translations: Vec::new(),
             x_default: None,
@@ -331,57 +331,10 @@ impl<'a> Contexts<'a> {
         context
     }
 
-    /// The context of a partner's kit page in `lang`: the page variables, the kit's
-    /// values in `lang` and its downloads, images and QR code. Kits are never
-    /// previewed, and every language's page is the partner's kit, so `x_default` is
-    /// the page in the market's language.
-    fn kit(&self, lang: &str, kit: &PartnerKit<'_>, url: &str) -> Context {
-        let urls = &self.urls;
-        let partner = kit.partner;
-        let values = self.partner_values(partner, lang);
-        let url_in = |l: &str| kit.page_url(l).to_owned();
-        let page = PageContext {
-            lang: lang.to_owned(),
-            preview: false,
-            site: self.site.clone(),
-            page: Page {
-                kind: "kit",
-                stale: false,
-                url: url.to_owned(),
-                permalink: Some(urls.permalink(url)),
-                title: Some(partner.name.clone()),
-                summary: None,
-                date: None,
-                content: Value::from(""),
-                slug: String::new(),
-                banner: None,
-            },
-            alternates: self.alternates(&url_in),
-            translations: self.translations(lang, &url_in),
-            x_default: Some(urls.permalink(kit.page_url(kit.market_lang))),
-            canonical: Some(urls.permalink(url)),
-            noindex: true,
-            json_ld: None,
-            home_url: urls.partner_home(&partner.id, lang),
-            nav: self.no_nav.clone(),
-            stories: self.no_stories.clone(),
-            partner: Some(values.partner.clone()),
-            market: values.market.clone(),
-            playbook: values.playbook.clone(),
-        };
-        let mut context = context_of(&page);
-        if let Some(values) = kit.values(lang) {
-            context.extend(context_of(values));
-        }
-        context.extend(context_of(&kit.page));
-        context
-    }
-
     fn page_value(&self, job: &Job<'_>, lang: &str, url: &str) -> Page {
         let title = self.project.settings.title.as_str();
         let (kind, slug, title, summary, date, content, banner) = match *job {
             Job::Entry => ("entry", "", title, None, None, Value::from(""), None),
-            // Made by `not_found` and `kit`; named here for completeness.
             Job::NotFound => ("not-found", "", title, None, None, Value::from(""), None),
             Job::Home { .. } => ("home", "", title, None, None, Value::from(""), None),
             Job::Page { page, .. } => {
@@ -432,12 +385,15 @@ impl<'a> Contexts<'a> {
             Job::Story { story, .. } => story.text(lang).stale,
             _ => false,
         };
+        // The not-found page answers for any address, so it has no address or title
+        // of its own.
+        let own = !matches!(job, Job::NotFound);
         Page {
             kind,
             stale,
             url: url.to_owned(),
-            permalink: Some(self.urls.permalink(url)),
-            title: Some(title.to_owned()),
+            permalink: own.then(|| self.urls.permalink(url)),
+            title: own.then(|| title.to_owned()),
             summary: summary.map(str::to_owned),
             date: date.map(str::to_owned),
             content,

@@ -13,7 +13,6 @@ use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
 
 use crate::base::diagnostics::{Diagnostic, Report, Result};
-use crate::base::named::{self, Named};
 use crate::base::slug;
 use crate::base::vocab::REGISTRY_FILE;
 use crate::base::yaml;
@@ -30,34 +29,11 @@ pub enum Stage {
     Ambassador,
 }
 
-impl Stage {
-    /// Every stage, in registry order.
-    pub const ALL: [Stage; 3] = [Stage::Pilot, Stage::Active, Stage::Ambassador];
-    /// The registry word of each stage, in the order of [`Stage::ALL`]: the one
-    /// spelling read from YAML, accepted by `--partners` and written to templates and
-    /// the manifest.
-    pub const NAMES: [&'static str; 3] = ["pilot", "active", "ambassador"];
-
-    /// The registry word of this stage.
-    pub fn name(self) -> &'static str {
-        named::name(self)
-    }
-
-    /// The stage spelled `word`.
-    pub fn parse(word: &str) -> Option<Stage> {
-        named::parse(word)
-    }
-}
-
-impl Named for Stage {
-    const TYPE: &'static str = "Stage";
-    const ALL: &'static [Stage] = &Stage::ALL;
-    const NAMES: &'static [&'static str] = &Stage::NAMES;
-
-    fn index(self) -> usize {
-        self as usize
-    }
-}
+crate::named_enum!(Stage {
+    Pilot => "pilot",
+    Active => "active",
+    Ambassador => "ambassador",
+});
 
 /// Deal-size tier of a partner.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -70,49 +46,11 @@ pub enum Tier {
     Large,
 }
 
-impl Tier {
-    /// Every tier, smallest first.
-    pub const ALL: [Tier; 3] = [Tier::Small, Tier::Medium, Tier::Large];
-    /// The registry word of each tier, in the order of [`Tier::ALL`].
-    pub const NAMES: [&'static str; 3] = ["small", "medium", "large"];
-
-    /// The registry word of this tier.
-    pub fn name(self) -> &'static str {
-        named::name(self)
-    }
-
-    /// The tier spelled `word`.
-    pub fn parse(word: &str) -> Option<Tier> {
-        named::parse(word)
-    }
-}
-
-impl Named for Tier {
-    const TYPE: &'static str = "Tier";
-    const ALL: &'static [Tier] = &Tier::ALL;
-    const NAMES: &'static [&'static str] = &Tier::NAMES;
-
-    fn index(self) -> usize {
-        self as usize
-    }
-}
-
-macro_rules! serde_by_name {
-    ($($t:ty),*) => {$(
-        impl Serialize for $t {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
-                named::serialize(*self, serializer)
-            }
-        }
-
-        impl<'de> Deserialize<'de> for $t {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<$t, D::Error> {
-                named::deserialize(deserializer)
-            }
-        }
-    )*};
-}
-serde_by_name!(Stage, Tier);
+crate::named_enum!(Tier {
+    Small => "small",
+    Medium => "medium",
+    Large => "large",
+});
 
 /// A partner's local ambassador contact.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]

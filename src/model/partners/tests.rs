@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::base::diagnostics::Error;
+use crate::base::named::Named;
 
 fn settings() -> Settings {
     Settings::parse("title: T\nbase_url: https://e.com\nlanguages: [en, ru]\nmarkets:\n  us: {landing: 'https://e.com/us', language: en, currency: USD}\n  ru: {landing: 'https://e.com/ru', language: ru, currency: RUB}\n").unwrap()
@@ -19,11 +20,11 @@ const ONE: &str = "partners:\n  - id: harbor\n    name: Harbor\n    market: us\n
 
 #[test]
 fn stage_and_tier_words_round_trip_through_their_one_table() {
-    for (i, stage) in Stage::ALL.into_iter().enumerate() {
+    for (i, stage) in Stage::ALL.iter().copied().enumerate() {
         assert_eq!(stage.name(), Stage::NAMES[i]);
         assert_eq!(Stage::parse(stage.name()), Some(stage));
     }
-    for (i, tier) in Tier::ALL.into_iter().enumerate() {
+    for (i, tier) in Tier::ALL.iter().copied().enumerate() {
         assert_eq!(tier.name(), Tier::NAMES[i]);
         assert_eq!(Tier::parse(tier.name()), Some(tier));
     }

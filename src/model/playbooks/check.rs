@@ -1,6 +1,7 @@
 //! Checking a market's playbook: the raw YAML shape, then every rule at once.
 
 use super::*;
+use crate::base::named::Named;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -86,6 +86,17 @@ pub(crate) struct Site {
     pub base_path: String,
 }
 
+impl Site {
+    /// The value of `settings`.
+    pub(crate) fn new(settings: &crate::model::settings::Settings) -> Site {
+        Site {
+            title: settings.title.clone(),
+            base_url: settings.base_url.clone(),
+            base_path: settings.base_path.clone(),
+        }
+    }
+}
+
 /// `page`: the page being rendered.
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct Page {

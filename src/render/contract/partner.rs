@@ -6,6 +6,7 @@
 
 use serde::Serialize;
 
+use crate::base::named::Named;
 use crate::model::partners;
 use crate::model::playbooks::{LocalContact, PartnerPlaybook};
 use crate::model::settings::Settings;
