@@ -74,7 +74,7 @@ pub(crate) struct Resized {
     pub pixels: Vec<u8>,
     /// The encoded file, shared by every kit.
     pub bytes: std::sync::Arc<[u8]>,
-    /// For PNG banners: the rows above the QR corner, compressed once.
+    /// For PNG banners: the rows outside the QR band, compressed once.
     pub banded: Option<banded::BandedPng>,
 }
 
@@ -278,16 +278,21 @@ impl Qr {
     }
 
     /// `base` with this code, on white, in its bottom-right corner. Only the rows of
-    /// the corner's band are drawn and, for PNG banners, compressed.
+    /// the band holding the corner are drawn and, for PNG banners, compressed.
     pub(crate) fn stamp_onto(&self, base: &Resized) -> Vec<u8> {
         let corner = QrCorner::of(base.size);
         let w = base.size.width as usize;
-        let mut band = base.pixels[corner.top * w * 3..].to_vec();
+        let rows = match &base.banded {
+            Some(banded) => banded.rows(),
+            None => corner.top..base.size.height as usize,
+        };
+        debug_assert!(rows.start <= corner.top && corner.top + corner.side <= rows.end);
+        let mut band = base.pixels[rows.start * w * 3..rows.end * w * 3].to_vec();
         let scale = (corner.side / self.modules()).max(1);
         let drawn = self.modules() * scale;
         let inset = (corner.side.saturating_sub(drawn)) / 2;
         for y in 0..corner.side {
-            let row = y * w;
+            let row = (corner.top - rows.start + y) * w;
             for x in 0..corner.side {
                 let (qx, qy) = (x.wrapping_sub(inset), y.wrapping_sub(inset));
                 let dark = qx < drawn && qy < drawn && {
@@ -305,8 +310,8 @@ impl Qr {
         match &base.banded {
             Some(banded) => banded.encode(&band),
             None => {
-                let mut pixels = base.pixels[..corner.top * w * 3].to_vec();
-                pixels.extend_from_slice(&band);
+                let mut pixels = base.pixels.clone();
+                pixels[rows.start * w * 3..rows.end * w * 3].copy_from_slice(&band);
                 encode(&pixels, base.size, base.format)
             }
         }
@@ -443,6 +448,14 @@ mod tests {
                 &pixels,
                 size,
                 QrCorner::of(size).top,
+                400,
+            )),
+            // A band that stops at the corner's last row, with rows below it shared.
+            Some(banded::BandedPng::new(
+                &pixels,
+                size,
+                QrCorner::of(size).top,
+                QrCorner::of(size).top + QrCorner::of(size).side,
             )),
         ] {
             let base = Resized {

@@ -238,6 +238,7 @@ impl<'a> Shared<'a> {
                                 &pixels,
                                 size,
                                 images::QrCorner::of(size).top,
+                                size.height as usize,
                             )
                         });
                         Resized {
