@@ -231,7 +231,7 @@ impl<'a> Shared<'a> {
                 Ok(sizes
                     .par_iter()
                     .map(|&size| {
-                        let pixels = images::resize_cover(&image, size);
+                        let pixels = images::resize_cover(&image, size, (0.5, 0.5));
                         let bytes = Arc::from(images::encode(&pixels, size, format));
                         let banded = (format == images::Format::Png).then(|| {
                             images::banded::BandedPng::new(
