@@ -1,7 +1,7 @@
 //! Kit images: banners resized once for everyone, QR codes made per partner.
 //!
 //! Every banner is decoded once and resized once per configured size, with a cover
-//! crop (fill the frame, crop the overflow around the centre); those bytes go into
+//! crop (fill the frame, crop the overflow around a focus point); those bytes go into
 //! every partner's kit unchanged. Only the QR code and the banner variants with the QR
 //! code in a corner depend on the partner. Dimensions are read from the header and
 //! checked before anything is decoded. Resizing runs without CPU-specific SIMD paths so
@@ -74,7 +74,7 @@ pub(crate) struct Resized {
     pub pixels: Vec<u8>,
     /// The encoded file, shared by every kit.
     pub bytes: std::sync::Arc<[u8]>,
-    /// For PNG banners: the rows above the QR corner, compressed once.
+    /// For PNG banners: the rows outside the QR band, compressed once.
     pub banded: Option<banded::BandedPng>,
 }
 
@@ -162,8 +162,11 @@ pub(crate) fn decode(banner: &Banner, shown: &Path) -> Result<(RgbImage, Format)
     Ok((image.to_rgb8(), format))
 }
 
-/// Resizes `source` to `size`, filling the frame and cropping the overflow around the centre.
-pub(crate) fn resize_cover(source: &RgbImage, size: Size) -> Vec<u8> {
+/// Resizes `source` to `size`, filling the frame and cropping the overflow around
+/// `focus`: a point given as fractions of the source's width and height, `(0.5, 0.5)`
+/// being the centre. The kept window is centred on the focus as far as the image
+/// allows, then pushed back inside it, so a focus near an edge keeps that edge.
+pub(crate) fn resize_cover(source: &RgbImage, size: Size, focus: (f32, f32)) -> Vec<u8> {
     let src = fr::images::ImageRef::new(
         source.width(),
         source.height(),
@@ -176,13 +179,92 @@ pub(crate) fn resize_cover(source: &RgbImage, size: Size) -> Vec<u8> {
     // The same pixels on every machine: no CPU-specific code paths.
     // SAFETY: `None` selects the portable implementation, available everywhere.
     unsafe { resizer.set_cpu_extensions(fr::CpuExtensions::None) };
+    let alignment = cover_alignment((source.width(), source.height()), size, focus);
     let options = fr::ResizeOptions::new()
         .resize_alg(fr::ResizeAlg::Convolution(fr::FilterType::Lanczos3))
-        .fit_into_destination(Some((0.5, 0.5)));
+        .fit_into_destination(Some(alignment));
     resizer
         .resize(&src, &mut dst, &options)
         .expect("source and destination are both U8x3 with non-zero sizes");
     dst.into_vec()
+}
+
+/// The alignment `fast_image_resize` takes for a cover crop that keeps `focus` in
+/// the middle of the window where it can.
+///
+/// Its alignment works like CSS `object-position`: 0 keeps the left (top) edge, 1 the
+/// right (bottom) one, and the window's offset is the alignment times the overflow. A
+/// focus point instead asks for the window centred on it: offset = focus × side −
+/// window / 2, clamped to [0, overflow]. With no overflow on an axis the alignment
+/// does not matter and is 0.5.
+fn cover_alignment(source: (u32, u32), size: Size, focus: (f32, f32)) -> (f64, f64) {
+    // The window's size exactly as the library will compute it.
+    let window =
+        fr::CropBox::fit_src_into_dst_size(source.0, source.1, size.width, size.height, None);
+    let axis = |side: u32, window: f64, focus: f32| {
+        let side = f64::from(side);
+        let overflow = side - window;
+        if overflow <= f64::EPSILON * side {
+            return 0.5;
+        }
+        let focus = if focus.is_finite() {
+            f64::from(focus).clamp(0.0, 1.0)
+        } else {
+            0.5
+        };
+        let offset = (focus * side - window / 2.0).clamp(0.0, overflow);
+        offset / overflow
+    };
+    (
+        axis(source.0, window.width, focus.0),
+        axis(source.1, window.height, focus.1),
+    )
+}
+
+/// Reads a focus point written as two numbers, horizontal then vertical, each a
+/// percentage (`30%`, 0–100) or a fraction (`0.3`, 0–1): `"30% 60%"` or `"0.3 0.6"`.
+#[cfg_attr(
+    not(test),
+    expect(dead_code, reason = "the banner focus setting will read it")
+)]
+pub(crate) fn parse_focus(text: &str) -> Result<(f32, f32), String> {
+    let parts: Vec<&str> = text.split_whitespace().collect();
+    let [x, y] = parts[..] else {
+        return Err(format!(
+            "the focus \"{text}\" should be two numbers, across then down, such as \"30% 60%\" or \"0.3 0.6\""
+        ));
+    };
+    let one = |part: &str, axis: &str| -> Result<f32, String> {
+        let (number, percent) = match part.strip_suffix('%') {
+            Some(number) => (number, true),
+            None => (part, false),
+        };
+        let value: f32 = number
+            .parse()
+            .ok()
+            .filter(|v: &f32| v.is_finite())
+            .ok_or_else(|| {
+                format!("the focus's {axis} part \"{part}\" is not a number such as 30% or 0.3")
+            })?;
+        let (value, max, unit) = if percent {
+            (value / 100.0, "100", "%")
+        } else {
+            (value, "1", "")
+        };
+        if !(0.0..=1.0).contains(&value) {
+            let hint = if percent {
+                ""
+            } else {
+                "; for a percentage, add a % sign"
+            };
+            return Err(format!(
+                "the focus's {axis} part \"{part}\" is outside 0{unit}–{max}{unit}{hint}"
+            ));
+        }
+        // `-0` reads as negative zero; make it plain zero.
+        Ok(value + 0.0)
+    };
+    Ok((one(x, "horizontal")?, one(y, "vertical")?))
 }
 
 /// Encodes RGB pixels in `format`.
@@ -278,16 +360,21 @@ impl Qr {
     }
 
     /// `base` with this code, on white, in its bottom-right corner. Only the rows of
-    /// the corner's band are drawn and, for PNG banners, compressed.
+    /// the band holding the corner are drawn and, for PNG banners, compressed.
     pub(crate) fn stamp_onto(&self, base: &Resized) -> Vec<u8> {
         let corner = QrCorner::of(base.size);
         let w = base.size.width as usize;
-        let mut band = base.pixels[corner.top * w * 3..].to_vec();
+        let rows = match &base.banded {
+            Some(banded) => banded.rows(),
+            None => corner.top..base.size.height as usize,
+        };
+        debug_assert!(rows.start <= corner.top && corner.top + corner.side <= rows.end);
+        let mut band = base.pixels[rows.start * w * 3..rows.end * w * 3].to_vec();
         let scale = (corner.side / self.modules()).max(1);
         let drawn = self.modules() * scale;
         let inset = (corner.side.saturating_sub(drawn)) / 2;
         for y in 0..corner.side {
-            let row = y * w;
+            let row = (corner.top - rows.start + y) * w;
             for x in 0..corner.side {
                 let (qx, qy) = (x.wrapping_sub(inset), y.wrapping_sub(inset));
                 let dark = qx < drawn && qy < drawn && {
@@ -305,8 +392,8 @@ impl Qr {
         match &base.banded {
             Some(banded) => banded.encode(&band),
             None => {
-                let mut pixels = base.pixels[..corner.top * w * 3].to_vec();
-                pixels.extend_from_slice(&band);
+                let mut pixels = base.pixels.clone();
+                pixels[rows.start * w * 3..rows.end * w * 3].copy_from_slice(&band);
                 encode(&pixels, base.size, base.format)
             }
         }
@@ -411,7 +498,7 @@ mod tests {
             width: 50,
             height: 50,
         };
-        let pixels = resize_cover(&source, size);
+        let pixels = resize_cover(&source, size, (0.5, 0.5));
         assert_eq!(pixels.len(), 50 * 50 * 3);
         // The centre of the wide source fills the square: blue in the middle.
         let mid = (25 * 50 + 25) * 3;
@@ -420,6 +507,97 @@ mod tests {
             "{:?}",
             &pixels[mid..mid + 3]
         );
+    }
+
+    #[test]
+    fn cover_crop_keeps_the_window_around_the_focus() {
+        // 400×100 with a red stripe at x 20..40; the rest grey.
+        let source = RgbImage::from_fn(400, 100, |x, _| {
+            image::Rgb(if (20..40).contains(&x) {
+                [255, 0, 0]
+            } else {
+                [128, 128, 128]
+            })
+        });
+        let size = Size {
+            width: 50,
+            height: 50,
+        };
+        let red_pixels = |pixels: &[u8]| {
+            pixels
+                .chunks_exact(3)
+                .filter(|p| p[0] > 200 && p[1] < 60 && p[2] < 60)
+                .count()
+        };
+        // Focus at x = 40: a 100-wide window centred there would start at -10, so it
+        // is pushed to the left edge and keeps the stripe (source x 20..40 → 10..20).
+        let left = resize_cover(&source, size, (0.1, 0.5));
+        assert!(
+            red_pixels(&left) >= 8 * 50,
+            "{} red pixels",
+            red_pixels(&left)
+        );
+        let stripe = (25 * 50 + 15) * 3;
+        assert!(
+            left[stripe] > 200 && left[stripe + 1] < 60,
+            "{:?}",
+            &left[stripe..stripe + 3]
+        );
+        let centre = resize_cover(&source, size, (0.5, 0.5));
+        assert_eq!(red_pixels(&centre), 0);
+    }
+
+    #[test]
+    fn cover_alignment_centres_the_window_on_the_focus_and_clamps_it() {
+        let square = Size {
+            width: 50,
+            height: 50,
+        };
+        // 400×100 into a square: a 100×100 window, 300 pixels of overflow across.
+        let align = |focus| cover_alignment((400, 100), square, focus);
+        assert_eq!(align((0.5, 0.5)), (0.5, 0.5));
+        assert_eq!(align((0.1, 0.5)), (0.0, 0.5));
+        assert_eq!(align((0.0, 0.0)), (0.0, 0.5));
+        assert_eq!(align((1.0, 0.9)), (1.0, 0.5));
+        // Focus at x = 200 + 75: the window starts at 225, three quarters of 300.
+        assert_eq!(align((0.6875, 0.5)), (0.75, 0.5));
+        // Out-of-range and non-finite focus values stay usable.
+        assert_eq!(align((f32::NAN, 7.0)), (0.5, 0.5));
+        // Tall source: the overflow is down.
+        let (x, y) = cover_alignment((100, 400), square, (0.2, 0.25));
+        assert_eq!(x, 0.5);
+        assert!((y - 50.0 / 300.0).abs() < 1e-6, "{y}");
+        // Same ratio: nothing to crop.
+        assert_eq!(cover_alignment((100, 100), square, (0.1, 0.9)), (0.5, 0.5));
+    }
+
+    #[test]
+    fn focus_reads_percentages_and_fractions() {
+        assert_eq!(parse_focus("30% 60%"), Ok((0.3, 0.6)));
+        assert_eq!(parse_focus("0.3 0.6"), Ok((0.3, 0.6)));
+        assert_eq!(parse_focus("  0   100% "), Ok((0.0, 1.0)));
+        assert_eq!(parse_focus("50%\t1"), Ok((0.5, 1.0)));
+        assert_eq!(parse_focus("-0 0"), Ok((0.0, 0.0)));
+        assert!(parse_focus("-0 0").unwrap().0.is_sign_positive());
+    }
+
+    #[test]
+    fn focus_explains_what_is_wrong() {
+        let err = |text| parse_focus(text).unwrap_err();
+        for text in ["", "30%", "30% 60% 10%", "30%,60%"] {
+            assert!(
+                err(text).contains("should be two numbers"),
+                "{text}: {}",
+                err(text)
+            );
+        }
+        assert!(err("left 60%").contains("horizontal part \"left\" is not a number"));
+        assert!(err("30% %").contains("vertical part \"%\" is not a number"));
+        assert!(err("NaN 0.5").contains("is not a number"));
+        assert!(err("inf 0.5").contains("is not a number"));
+        assert!(err("150% 50%").contains("\"150%\" is outside 0%–100%"));
+        assert!(err("0.5 -0.1").contains("\"-0.1\" is outside 0–1"));
+        assert!(err("30 60").contains("add a % sign"));
     }
 
     #[test]
@@ -443,6 +621,14 @@ mod tests {
                 &pixels,
                 size,
                 QrCorner::of(size).top,
+                400,
+            )),
+            // A band that stops at the corner's last row, with rows below it shared.
+            Some(banded::BandedPng::new(
+                &pixels,
+                size,
+                QrCorner::of(size).top,
+                QrCorner::of(size).top + QrCorner::of(size).side,
             )),
         ] {
             let base = Resized {

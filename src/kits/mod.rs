@@ -231,13 +231,14 @@ impl<'a> Shared<'a> {
                 Ok(sizes
                     .par_iter()
                     .map(|&size| {
-                        let pixels = images::resize_cover(&image, size);
+                        let pixels = images::resize_cover(&image, size, (0.5, 0.5));
                         let bytes = Arc::from(images::encode(&pixels, size, format));
                         let banded = (format == images::Format::Png).then(|| {
                             images::banded::BandedPng::new(
                                 &pixels,
                                 size,
                                 images::QrCorner::of(size).top,
+                                size.height as usize,
                             )
                         });
                         Resized {
