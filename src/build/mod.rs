@@ -217,6 +217,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
             });
         }
     }
+    let fonts = kits::banners::Fonts::load(root, &project.settings.theme)?;
+    let studio = kits::banners::Studio::new(&project, &templates, fonts);
     let staging = Staging::create(&public, &manifest)?;
     let kit_count = if options.skip_kits {
         0
@@ -228,6 +230,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
     let pages = site::render_pages(&jobs, &contexts, &templates, &staging, &bar)?;
     site::deploy::write(&project, &jobs, &contexts, &staging)?;
     clock.lap("pages");
+    kits::banners::publish_brand(&studio, &staging)?;
+    clock.lap("banners");
     let kits = if options.skip_kits {
         Vec::new()
     } else {
@@ -249,6 +253,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
                 default_start,
                 source_date_epoch: options.env.source_date_epoch,
             },
+            &studio,
             &kit_pages,
             &bar,
         )?

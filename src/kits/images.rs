@@ -221,52 +221,6 @@ fn cover_alignment(source: (u32, u32), size: Size, focus: (f32, f32)) -> (f64, f
     )
 }
 
-/// Reads a focus point written as two numbers, horizontal then vertical, each a
-/// percentage (`30%`, 0–100) or a fraction (`0.3`, 0–1): `"30% 60%"` or `"0.3 0.6"`.
-#[cfg_attr(
-    not(test),
-    expect(dead_code, reason = "the banner focus setting will read it")
-)]
-pub(crate) fn parse_focus(text: &str) -> Result<(f32, f32), String> {
-    let parts: Vec<&str> = text.split_whitespace().collect();
-    let [x, y] = parts[..] else {
-        return Err(format!(
-            "the focus \"{text}\" should be two numbers, across then down, such as \"30% 60%\" or \"0.3 0.6\""
-        ));
-    };
-    let one = |part: &str, axis: &str| -> Result<f32, String> {
-        let (number, percent) = match part.strip_suffix('%') {
-            Some(number) => (number, true),
-            None => (part, false),
-        };
-        let value: f32 = number
-            .parse()
-            .ok()
-            .filter(|v: &f32| v.is_finite())
-            .ok_or_else(|| {
-                format!("the focus's {axis} part \"{part}\" is not a number such as 30% or 0.3")
-            })?;
-        let (value, max, unit) = if percent {
-            (value / 100.0, "100", "%")
-        } else {
-            (value, "1", "")
-        };
-        if !(0.0..=1.0).contains(&value) {
-            let hint = if percent {
-                ""
-            } else {
-                "; for a percentage, add a % sign"
-            };
-            return Err(format!(
-                "the focus's {axis} part \"{part}\" is outside 0{unit}–{max}{unit}{hint}"
-            ));
-        }
-        // `-0` reads as negative zero; make it plain zero.
-        Ok(value + 0.0)
-    };
-    Ok((one(x, "horizontal")?, one(y, "vertical")?))
-}
-
 /// Encodes RGB pixels in `format`.
 pub(crate) fn encode(pixels: &[u8], size: Size, format: Format) -> Vec<u8> {
     let mut out = Vec::with_capacity(pixels.len() / 4);
@@ -400,6 +354,50 @@ impl Qr {
     }
 }
 
+impl Qr {
+    /// Paints the code, with its quiet zone, into the square at (`left`, `top`) of side
+    /// `side` pixels of the RGB rows `rows`, `width` pixels wide: black on white, whole
+    /// pixels per module, centred. `Err` when the square gives a module under 2 pixels.
+    pub(crate) fn paint(
+        &self,
+        rows: &mut [u8],
+        width: usize,
+        left: usize,
+        top: usize,
+        side: usize,
+    ) -> Result<(), String> {
+        let scale = side / self.modules();
+        if scale < 2 {
+            return Err(format!(
+                "the QR code's slot is {side} px wide, but the code needs at least {} px ({} modules with its quiet zone, 2 px each)",
+                self.modules() * 2,
+                self.modules()
+            ));
+        }
+        let drawn = self.modules() * scale;
+        let inset = (side - drawn) / 2;
+        for y in 0..side {
+            let start = ((top + y) * width + left) * 3;
+            let Some(row) = rows.get_mut(start..start + side * 3) else {
+                break;
+            };
+            for x in 0..side {
+                let (qx, qy) = (x.wrapping_sub(inset), y.wrapping_sub(inset));
+                let dark = qx < drawn && qy < drawn && {
+                    let (mx, my) = (qx / scale, qy / scale);
+                    mx >= QUIET
+                        && my >= QUIET
+                        && mx < QUIET + self.width
+                        && my < QUIET + self.width
+                        && self.is_dark(mx - QUIET, my - QUIET)
+                };
+                row[x * 3..x * 3 + 3].fill(if dark { 0 } else { 255 });
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Where the QR code goes on a banner of a given size: a white square in the
 /// bottom-right corner, 24% of the short side, 4% from the edges. Fixed per size, so
 /// the rows above it are the same for every partner.
@@ -471,6 +469,8 @@ mod tests {
         let banner = Banner {
             name: "phone.jpg".into(),
             path,
+            focus: (0.5, 0.5),
+            photographic: false,
         };
         let (image, format) = decode(&banner, Path::new("content/banners/phone.jpg")).unwrap();
         assert_eq!(format, Format::Jpeg);
@@ -571,34 +571,7 @@ mod tests {
         assert_eq!(cover_alignment((100, 100), square, (0.1, 0.9)), (0.5, 0.5));
     }
 
-    #[test]
-    fn focus_reads_percentages_and_fractions() {
-        assert_eq!(parse_focus("30% 60%"), Ok((0.3, 0.6)));
-        assert_eq!(parse_focus("0.3 0.6"), Ok((0.3, 0.6)));
-        assert_eq!(parse_focus("  0   100% "), Ok((0.0, 1.0)));
-        assert_eq!(parse_focus("50%\t1"), Ok((0.5, 1.0)));
-        assert_eq!(parse_focus("-0 0"), Ok((0.0, 0.0)));
-        assert!(parse_focus("-0 0").unwrap().0.is_sign_positive());
-    }
 
-    #[test]
-    fn focus_explains_what_is_wrong() {
-        let err = |text| parse_focus(text).unwrap_err();
-        for text in ["", "30%", "30% 60% 10%", "30%,60%"] {
-            assert!(
-                err(text).contains("should be two numbers"),
-                "{text}: {}",
-                err(text)
-            );
-        }
-        assert!(err("left 60%").contains("horizontal part \"left\" is not a number"));
-        assert!(err("30% %").contains("vertical part \"%\" is not a number"));
-        assert!(err("NaN 0.5").contains("is not a number"));
-        assert!(err("inf 0.5").contains("is not a number"));
-        assert!(err("150% 50%").contains("\"150%\" is outside 0%–100%"));
-        assert!(err("0.5 -0.1").contains("\"-0.1\" is outside 0–1"));
-        assert!(err("30 60").contains("add a % sign"));
-    }
 
     #[test]
     fn qr_code_is_readable_from_png_and_stamped_banner() {

@@ -11,6 +11,7 @@
 //! partner's kit values in memory only while its pages are rendered.
 
 mod archive;
+pub(crate) mod banners;
 pub(crate) mod cadence;
 mod content;
 pub(crate) mod images;
@@ -96,12 +97,15 @@ struct Shared<'a> {
     urls: Urls,
     site: Prepared<Site>,
     banners: Vec<Resized>,
-    /// `images` of every kit page: the banners and their QR variants.
-    images: Prepared<Vec<KitImage>>,
+    /// `images` of every kit page: the photo banners and their QR variants.
+    images: Vec<KitImage>,
     /// (slug, lang) → the story as plain text, placeholders kept.
     story_text: BTreeMap<(&'a str, &'a str), String>,
     /// Index in `project.pitches` → the pitch as plain text, placeholders kept.
     pitch_text: Vec<String>,
+    /// The template banners and their sizes, drawn per partner by the studio.
+    studio: &'a banners::Studio<'a>,
+    sizes: Vec<Size>,
     modified: zip::DateTime,
     /// Cadence start of partners whose registry entry sets none.
     default_start: Option<Date>,
@@ -135,13 +139,14 @@ pub(crate) fn build(
     attribution: &Attribution,
     staging: &Staging,
     options: &KitOptions,
+    studio: &banners::Studio<'_>,
     pages: &KitPages<'_>,
     progress: &indicatif::ProgressBar,
 ) -> Result<Vec<KitRecord>> {
     if project.partners.is_empty() {
         return Ok(Vec::new());
     }
-    let shared = Shared::prepare(project, options)?;
+    let shared = Shared::prepare(project, options, studio)?;
     for banner in &shared.banners {
         staging.write_public(
             &format!("kits/assets/{}", banner.file_name()),
@@ -209,7 +214,11 @@ fn first_per_file(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
 }
 
 impl<'a> Shared<'a> {
-    fn prepare(project: &'a Project, options: &KitOptions) -> Result<Shared<'a>> {
+    fn prepare(
+        project: &'a Project,
+        options: &KitOptions,
+        studio: &'a banners::Studio<'a>,
+    ) -> Result<Shared<'a>> {
         let sizes: Vec<Size> = project
             .settings
             .kit_sizes
@@ -219,26 +228,23 @@ impl<'a> Shared<'a> {
         let decoded: Vec<std::result::Result<Vec<Resized>, Diagnostic>> = project
             .banners
             .par_iter()
+            .filter(|banner| !banner.is_template())
             .map(|banner| {
                 let shown =
                     std::path::PathBuf::from(crate::base::vocab::BANNERS_DIR).join(&banner.name);
                 let (image, format) = images::decode(banner, &shown)?;
-                let stem = banner
-                    .name
-                    .rsplit_once('.')
-                    .map_or(banner.name.as_str(), |(s, _)| s)
-                    .to_owned();
+                let stem = banner.slug().to_owned();
                 Ok(sizes
                     .par_iter()
                     .map(|&size| {
-                        let pixels = images::resize_cover(&image, size, (0.5, 0.5));
+                        let pixels = images::resize_cover(&image, size, banner.focus);
                         let bytes = Arc::from(images::encode(&pixels, size, format));
                         let banded = (format == images::Format::Png).then(|| {
                             images::banded::BandedPng::new(
                                 &pixels,
                                 size,
                                 images::QrCorner::of(size).top,
-                                size.height as usize,
+                                images::QrCorner::of(size).top + images::QrCorner::of(size).side,
                             )
                         });
                         Resized {
@@ -289,6 +295,7 @@ impl<'a> Shared<'a> {
                 width: banner.size.width,
                 height: banner.size.height,
                 qr,
+                lang: None,
                 corner: Corner {
                     x: corner.left as u64,
                     y: corner.top as u64,
@@ -301,7 +308,6 @@ impl<'a> Shared<'a> {
             .map(|b| image(b.file_name(), b, false))
             .chain(banners.iter().map(|b| image(b.qr_file_name(), b, true)))
             .collect();
-        let images = Prepared::new(&images);
         Ok(Shared {
             project,
             urls,
@@ -310,6 +316,8 @@ impl<'a> Shared<'a> {
             images,
             story_text,
             pitch_text,
+            studio,
+            sizes,
             modified: archive::timestamp(options.source_date_epoch),
             default_start: options.default_start,
             source_date_epoch: options.source_date_epoch,
@@ -365,6 +373,7 @@ fn partner_kits<'a>(
     let mut records = Vec::new();
     let mut downloads = Vec::new();
     let mut values = Vec::new();
+    let mut images = shared.images.clone();
     for lang in &settings.languages {
         let partner_values = PartnerValues::new(
             settings,
@@ -399,6 +408,30 @@ fn partner_kits<'a>(
             content
                 .entries
                 .push(Entry::stored(format!("images/{name}"), bytes.clone()));
+        }
+        // Template banners: in the kit's language, with the partner's name and QR code.
+        for banner in shared.studio.templates() {
+            for &size in &shared.sizes {
+                let (bytes, format) = shared
+                    .studio
+                    .personal(banner, size, lang, partner, &qr)?;
+                let ext = format.extension();
+                let file = format!("{}-{size}.{ext}", banner.slug());
+                let public = format!("{dir}/images/{}-{lang}-{size}.{ext}", banner.slug());
+                staging.write_public(&public, &bytes, &source)?;
+                content
+                    .entries
+                    .push(Entry::stored(format!("images/{file}"), bytes));
+                images.push(KitImage {
+                    file,
+                    url: urls.file(&public),
+                    width: size.width,
+                    height: size.height,
+                    qr: false,
+                    lang: Some(lang.clone()),
+                    corner: Corner { x: 0, y: 0, side: 0 },
+                });
+            }
         }
         let mut links_rows = vec![vec![
             "channel".to_owned(),
@@ -447,7 +480,7 @@ fn partner_kits<'a>(
         values,
         page: KitPageValues {
             downloads,
-            images: shared.images.clone(),
+            images: Prepared::new(&images),
             qr: Qr {
                 png: urls.file(&format!("{dir}/images/qr.png")),
                 svg: urls.file(&format!("{dir}/images/qr.svg")),

@@ -137,26 +137,86 @@ fn load_banners(root: &Path, report: &mut Report) -> Vec<Banner> {
         }
     };
     let mut banners = Vec::new();
+    let mut sidecars = Vec::new();
     for (path, shown) in files {
         let name = shown
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let lower = name.to_ascii_lowercase();
-        let ok_ext = [".png", ".jpg", ".jpeg"].iter().any(|e| lower.ends_with(e));
-        let stem = lower.rsplit_once('.').map_or("", |(s, _)| s);
+        let (stem, ext) = lower.rsplit_once('.').unwrap_or(("", ""));
+        let ok_ext = ["png", "jpg", "jpeg", "svg", "yaml"].contains(&ext);
         if shown.parent() != Some(Path::new(BANNERS_DIR))
             || !ok_ext
             || !crate::base::slug::is_slug(stem)
             || lower != name
         {
-            report.push(Diagnostic::error(&shown, format!("banners are PNG or JPEG files named `<slug>.png` or `<slug>.jpg` directly in {BANNERS_DIR}/"))
+            report.push(Diagnostic::error(&shown, format!("banners are SVG templates, PNG or JPEG photos named `<slug>.svg`, `<slug>.png` or `<slug>.jpg` directly in {BANNERS_DIR}/, with an optional `<slug>.yaml` beside a photo"))
                 .help("rename the file with lowercase ASCII letters, digits and hyphens, or move it elsewhere"));
             continue;
         }
-        banners.push(Banner { name, path });
+        if ext == "yaml" {
+            sidecars.push((stem.to_owned(), path, shown));
+            continue;
+        }
+        // A template that places a photo makes JPEG images; the kit and the pages need
+        // to know the extension before anything is drawn.
+        let photographic = ext == "svg"
+            && std::fs::read_to_string(&path).is_ok_and(|svg| svg.contains("<image"));
+        banners.push(Banner {
+            name,
+            path,
+            focus: (0.5, 0.5),
+            photographic,
+        });
+    }
+    for (stem, path, shown) in sidecars {
+        let Some(banner) = banners
+            .iter_mut()
+            .find(|b| b.slug() == stem && !b.is_template())
+        else {
+            report.push(
+                Diagnostic::error(&shown, format!("there is no photo `{stem}.png` or `{stem}.jpg` beside this file"))
+                    .help("a banner's `.yaml` holds settings for the photo of the same name; rename it or remove it"),
+            );
+            continue;
+        };
+        match read_sidecar(&path, &shown) {
+            Ok(focus) => banner.focus = focus,
+            Err(d) => report.push(d),
+        }
+    }
+    let mut slugs: Vec<&str> = banners.iter().map(Banner::slug).collect();
+    slugs.sort_unstable();
+    for pair in slugs.windows(2) {
+        if pair[0] == pair[1] {
+            report.push(
+                Diagnostic::error(BANNERS_DIR, format!("two banners are called `{}`", pair[0]))
+                    .help("kit images are named by slug: keep one file per slug"),
+            );
+        }
     }
     banners
+}
+
+/// A photo's sidecar: `focus: 30% 60%`.
+fn read_sidecar(path: &Path, shown: &Path) -> std::result::Result<(f32, f32), Diagnostic> {
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Sidecar {
+        focus: Option<Spanned<String>>,
+    }
+    let text = files::read_text(path, shown).map_err(|e| Diagnostic::error(shown, e.to_string()))?;
+    let sidecar: Sidecar = crate::base::yaml::parse_file(shown, &text)?;
+    match sidecar.focus {
+        None => Ok((0.5, 0.5)),
+        Some(f) => crate::model::documents::parse_focus(&f.value).map_err(|why| {
+            let l = f.referenced;
+            Diagnostic::error(shown, why)
+                .at(&text, l.line() as usize, l.column() as usize)
+                .help("the focus is the point a crop keeps in view: `50% 50%` is the centre")
+        }),
+    }
 }
 
 fn load_stories(

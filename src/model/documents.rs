@@ -93,13 +93,112 @@ fn text_in<'a>(texts: &'a [Text], lang: &str) -> &'a Text {
         .expect("loading guarantees a version in every site language")
 }
 
-/// A banner image shared by every partner.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A banner: an SVG template laid out per size, language and partner, or a photo
+/// (PNG or JPEG) cropped to each size.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Banner {
-    /// File name, e.g. `banner-growth.png`.
+    /// File name, e.g. `banner-growth.svg`.
     pub name: String,
     /// Absolute path of the source file.
     pub path: PathBuf,
+    /// For a photo: the point a crop keeps in view, as fractions of the width and
+    /// height from the top left (`focus` in the photo's sidecar `<slug>.yaml`).
+    pub focus: (f32, f32),
+    /// For a template: true when it places a photo (an `<image>`), so its images are
+    /// JPEG; drawings are PNG.
+    pub photographic: bool,
+}
+
+impl Banner {
+    /// True for an SVG template.
+    pub fn is_template(&self) -> bool {
+        self.name.ends_with(".svg")
+    }
+
+    /// The extension of the images made from this banner: `png` for drawings, `jpg`
+    /// for photos and templates that place one.
+    pub fn image_extension(&self) -> &'static str {
+        let lower = self.name.to_ascii_lowercase();
+        if self.photographic || lower.ends_with(".jpg") || lower.ends_with(".jpeg") {
+            "jpg"
+        } else {
+            "png"
+        }
+    }
+
+    /// The file name without its extension.
+    pub fn slug(&self) -> &str {
+        self.name.rsplit_once('.').map_or(self.name.as_str(), |(s, _)| s)
+    }
+}
+
+/// The public path (under the output root) of the image that shows banner `name` on
+/// pages in `lang`: a photo as it is; a template as its brand image in `lang` at the
+/// first landscape kit size (or the first size), as [`brand_image`] names it.
+pub(crate) fn banner_image(banner: &Banner, lang: &str, sizes: &[(u32, u32)]) -> String {
+    match banner.name.strip_suffix(".svg") {
+        None => format!("banners/{}", banner.name),
+        Some(_) => {
+            let size = sizes
+                .iter()
+                .copied()
+                .find(|(w, h)| w > h)
+                .or(sizes.first().copied())
+                .unwrap_or((1200, 630));
+            brand_image(banner, lang, size)
+        }
+    }
+}
+
+/// The public path of a banner template's brand image (no partner) at one size.
+pub(crate) fn brand_image(banner: &Banner, lang: &str, (width, height): (u32, u32)) -> String {
+    format!(
+        "banners/{}-{lang}-{width}x{height}.{}",
+        banner.slug(),
+        banner.image_extension()
+    )
+}
+
+/// Reads a focus point written as two numbers, horizontal then vertical, each a
+/// percentage (`30%`, 0–100) or a fraction (`0.3`, 0–1): `"30% 60%"` or `"0.3 0.6"`.
+pub(crate) fn parse_focus(text: &str) -> Result<(f32, f32), String> {
+    let parts: Vec<&str> = text.split_whitespace().collect();
+    let [x, y] = parts[..] else {
+        return Err(format!(
+            "the focus \"{text}\" should be two numbers, across then down, such as \"30% 60%\" or \"0.3 0.6\""
+        ));
+    };
+    let one = |part: &str, axis: &str| -> Result<f32, String> {
+        let (number, percent) = match part.strip_suffix('%') {
+            Some(number) => (number, true),
+            None => (part, false),
+        };
+        let value: f32 = number
+            .parse()
+            .ok()
+            .filter(|v: &f32| v.is_finite())
+            .ok_or_else(|| {
+                format!("the focus's {axis} part \"{part}\" is not a number such as 30% or 0.3")
+            })?;
+        let (value, max, unit) = if percent {
+            (value / 100.0, "100", "%")
+        } else {
+            (value, "1", "")
+        };
+        if !(0.0..=1.0).contains(&value) {
+            let hint = if percent {
+                ""
+            } else {
+                "; for a percentage, add a % sign"
+            };
+            return Err(format!(
+                "the focus's {axis} part \"{part}\" is outside 0{unit}–{max}{unit}{hint}"
+            ));
+        }
+        // `-0` reads as negative zero; make it plain zero.
+        Ok(value + 0.0)
+    };
+    Ok((one(x, "horizontal")?, one(y, "vertical")?))
 }
 
 /// One piece of pitch copy.
@@ -121,4 +220,38 @@ pub struct Pitch {
     pub body: String,
     /// The body rendered to HTML once, placeholders kept.
     pub html: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn focus_reads_percentages_and_fractions() {
+        assert_eq!(parse_focus("30% 60%"), Ok((0.3, 0.6)));
+        assert_eq!(parse_focus("0.3 0.6"), Ok((0.3, 0.6)));
+        assert_eq!(parse_focus("  0   100% "), Ok((0.0, 1.0)));
+        assert_eq!(parse_focus("50%\t1"), Ok((0.5, 1.0)));
+        assert_eq!(parse_focus("-0 0"), Ok((0.0, 0.0)));
+        assert!(parse_focus("-0 0").unwrap().0.is_sign_positive());
+    }
+
+    #[test]
+    fn focus_explains_what_is_wrong() {
+        let err = |text| parse_focus(text).unwrap_err();
+        for text in ["", "30%", "30% 60% 10%", "30%,60%"] {
+            assert!(
+                err(text).contains("should be two numbers"),
+                "{text}: {}",
+                err(text)
+            );
+        }
+        assert!(err("left 60%").contains("horizontal part \"left\" is not a number"));
+        assert!(err("30% %").contains("vertical part \"%\" is not a number"));
+        assert!(err("NaN 0.5").contains("is not a number"));
+        assert!(err("inf 0.5").contains("is not a number"));
+        assert!(err("150% 50%").contains("\"150%\" is outside 0%–100%"));
+        assert!(err("0.5 -0.1").contains("\"-0.1\" is outside 0–1"));
+        assert!(err("30 60").contains("add a % sign"));
+    }
 }

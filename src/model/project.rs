@@ -34,6 +34,16 @@ pub struct Project {
 }
 
 impl Project {
+    /// The public path of the image that shows banner `name` on pages in `lang`.
+    pub(crate) fn banner_image(&self, name: &str, lang: &str) -> Option<String> {
+        let banner = self.banners.iter().find(|b| b.name == name)?;
+        Some(crate::model::documents::banner_image(
+            banner,
+            lang,
+            &self.settings.kit_sizes,
+        ))
+    }
+
     /// The resolved playbook of `partner`.
     pub fn playbook(&self, partner: &Partner) -> &PartnerPlaybook {
         self.partner_playbooks

@@ -74,6 +74,14 @@ impl Templates {
                 sources.insert(name, (shown, text));
             }
         }
+        // Banner templates are Tera too, named by their path: `content/banners/<slug>.svg`.
+        let banners = root.join(crate::base::vocab::BANNERS_DIR);
+        for (path, shown) in files::files_under(root, &banners)? {
+            if path.extension().is_some_and(|e| e == "svg") {
+                let text = files::read_text(&path, &shown)?;
+                sources.insert(display_path(&shown), (shown, text));
+            }
+        }
         let mut report = Report::default();
         for required in REQUIRED.iter().chain(crate::base::vocab::KIT_TEMPLATES) {
             if !sources.contains_key(*required) {
@@ -87,6 +95,8 @@ impl Templates {
         report.into_result()?;
 
         let mut tera = Tera::new();
+        // Banner and share-card templates are SVG: what they print is escaped as in HTML.
+        tera.autoescape_on(vec![".html", ".htm", ".xml", ".svg"]);
         let filter_locales = locales.clone();
         tera.register_function("t", move |kwargs: Kwargs, state: &State| {
             translate(&locales, &kwargs, state)
@@ -107,6 +117,11 @@ impl Templates {
     /// True when a template called `name` exists (in the theme or the project).
     pub(crate) fn has(&self, name: &str) -> bool {
         self.sources.contains_key(name)
+    }
+
+    /// The text of template `name`, as written.
+    pub(crate) fn source_text(&self, name: &str) -> Option<&str> {
+        self.sources.get(name).map(|(_, text)| text.as_str())
     }
 
     /// A hash of every template's name and text.

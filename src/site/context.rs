@@ -83,7 +83,15 @@ impl<'a> Contexts<'a> {
             let cards: Vec<StoryCard> = project
                 .stories
                 .par_iter()
-                .map(|s| StoryCard::new(&urls, s, lang, urls.story(lang, &s.slug)))
+                .map(|s| {
+                    StoryCard::new(
+                        &urls,
+                        s,
+                        lang,
+                        urls.story(lang, &s.slug),
+                        project,
+                    )
+                })
                 .collect();
             brand_stories.insert(lang, Prepared::new(&cards));
             for p in &project.partners {
@@ -398,7 +406,9 @@ impl<'a> Contexts<'a> {
             date: date.map(str::to_owned),
             content,
             slug: slug.to_owned(),
-            banner: banner.map(|b| self.urls.file(&format!("banners/{b}"))),
+            banner: banner
+                .and_then(|b| self.project.banner_image(b, lang))
+                .map(|path| self.urls.file(&path)),
         }
     }
 
@@ -436,6 +446,7 @@ impl<'a> Contexts<'a> {
                         s,
                         lang,
                         self.urls.partner_story(&partner.id, lang, &s.slug),
+                        self.project,
                     )
                 })
                 .collect();

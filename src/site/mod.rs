@@ -281,7 +281,8 @@ pub(crate) fn static_files(project: &Project) -> Result<Vec<(String, std::path::
     for (rel, (path, shown)) in theme_files {
         files.push((rel, path, display_path(&shown)));
     }
-    for banner in &project.banners {
+    // Templates are rendered, not copied; a photo's sidecar is settings.
+    for banner in project.banners.iter().filter(|b| !b.is_template()) {
         files.push((
             format!("banners/{}", banner.name),
             banner.path.clone(),

@@ -10,6 +10,7 @@
 mod common;
 
 mod authoring;
+mod banners;
 mod demo;
 mod errors;
 mod fuzz_regressions;

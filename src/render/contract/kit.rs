@@ -125,8 +125,11 @@ pub(crate) struct KitImage {
     pub width: u32,
     /// Height in pixels.
     pub height: u32,
-    /// True for a banner carrying the QR code.
+    /// True for a photo banner with the QR code drawn into its corner on the page;
+    /// false for template banners, whose QR code and partner name are in the image.
     pub qr: bool,
+    /// The language of a template banner's text; none for photos.
+    pub lang: Option<String>,
     /// Where the QR code sits.
     pub corner: Corner,
 }

@@ -171,7 +171,13 @@ pub(crate) struct StoryCard {
 
 impl StoryCard {
     /// The card of `story` in `lang`, linking to `url`.
-    pub(crate) fn new(urls: &Urls, story: &Story, lang: &str, url: String) -> StoryCard {
+    pub(crate) fn new(
+        urls: &Urls,
+        story: &Story,
+        lang: &str,
+        url: String,
+        project: &crate::model::project::Project,
+    ) -> StoryCard {
         let t = story.text(lang);
         StoryCard {
             slug: story.slug.clone(),
@@ -182,7 +188,8 @@ impl StoryCard {
             banner: story
                 .banner
                 .as_deref()
-                .map(|b| urls.file(&format!("banners/{b}"))),
+                .and_then(|b| project.banner_image(b, lang))
+                .map(|path| urls.file(&path)),
         }
     }
 }

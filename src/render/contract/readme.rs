@@ -358,6 +358,7 @@ fn samples() -> Vec<(&'static str, Shape)> {
             width: 1,
             height: 1,
             qr: true,
+            lang: Some(s("en")),
             corner: Corner {
                 x: 1,
                 y: 1,

@@ -1,0 +1,435 @@
+//! Banner templates: SVG written like pages (Tera), laid out for every size and
+//! language, personalised per partner, rasterized with resvg.
+//!
+//! A template renders once per banner × size × language without a partner: the brand
+//! image, published beside the stories. With a partner it renders again; its partner
+//! layers (`<g data-layer="partner">`, the name and the QR code's slot) are cut from
+//! the rest ([`layout::split`]). The rest is drawn once for every partner whose rest
+//! reads the same, and kept as pixels with its PNG compressed around a band. Per
+//! partner only the layer is laid out and drawn, onto the rows it covers, the QR code
+//! painted into its slot, and only that band of rows compressed.
+
+pub(crate) mod engine;
+pub(crate) mod layout;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use image::RgbImage;
+use serde::Serialize;
+use tera::Context;
+
+use crate::base::diagnostics::Diagnostic;
+use crate::base::vocab::BANNERS_DIR;
+use crate::model::documents::Banner;
+use crate::model::partners::Partner;
+use crate::model::project::Project;
+use crate::render::templates::Templates;
+
+use super::images::{self, banded::BandedPng, Format, Qr, Size};
+pub(crate) use engine::Fonts;
+use engine::SvgError;
+use layout::LayoutError;
+
+/// Rows a partner band is rounded out to, so partners with names of different
+/// lengths share one compressed prefix and suffix.
+const BAND_ROWS: u32 = 16;
+
+/// The shape of a size, for templates that compose differently per shape.
+pub(crate) fn aspect(size: Size) -> &'static str {
+    let (w, h) = (u64::from(size.width), u64::from(size.height));
+    if w * 10 > h * 11 {
+        "landscape"
+    } else if h * 10 > w * 11 {
+        "portrait"
+    } else {
+        "square"
+    }
+}
+
+/// What a banner template gets.
+#[derive(Debug, Serialize)]
+struct BannerContext<'a> {
+    width: u32,
+    height: u32,
+    /// The shorter side: a unit for sizes that suit every shape.
+    short: u32,
+    aspect: &'static str,
+    lang: &'a str,
+    /// `banner` for kit banners, `share` for share cards.
+    purpose: &'a str,
+    partner: Option<BannerPartner<'a>>,
+    story: Option<BannerStory<'a>>,
+    /// The site's title.
+    site: SiteTitle<'a>,
+}
+
+#[derive(Debug, Serialize)]
+struct SiteTitle<'a> {
+    title: &'a str,
+}
+
+/// `partner` in a banner template.
+#[derive(Debug, Serialize)]
+pub(crate) struct BannerPartner<'a> {
+    id: &'a str,
+    name: &'a str,
+    market: &'a str,
+    stage: &'a str,
+    tier: &'a str,
+}
+
+impl<'a> BannerPartner<'a> {
+    pub(crate) fn of(partner: &'a Partner) -> BannerPartner<'a> {
+        use crate::base::named::Named;
+        BannerPartner {
+            id: &partner.id,
+            name: &partner.name,
+            market: &partner.market,
+            stage: partner.stage.name(),
+            tier: partner.tier.name(),
+        }
+    }
+}
+
+/// `story` in a banner template: the story the banner illustrates.
+#[derive(Debug, Serialize)]
+struct BannerStory<'a> {
+    slug: &'a str,
+    title: &'a str,
+    summary: Option<&'a str>,
+}
+
+/// A banner drawn without its partner layer: shared by every partner whose template
+/// rendered the same.
+pub(crate) struct Base {
+    size: Size,
+    pixels: Vec<u8>,
+    /// PNG for drawings; JPEG when the template places a photo, which PNG would
+    /// store ten times larger.
+    pub(crate) format: Format,
+    /// The encoded image, as published and zipped when no partner layer is drawn over it.
+    pub(crate) bytes: Arc<[u8]>,
+    /// Compressed prefixes and suffixes, per band of rows.
+    bands: Mutex<Vec<((u32, u32), Arc<BandedPng>)>>,
+}
+
+impl Base {
+    fn banded(&self, top: u32, bottom: u32) -> Arc<BandedPng> {
+        let mut bands = self.bands.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, b)) = bands.iter().find(|(k, _)| *k == (top, bottom)) {
+            return b.clone();
+        }
+        let b = Arc::new(BandedPng::new(
+            &self.pixels,
+            self.size,
+            top as usize,
+            bottom as usize,
+        ));
+        bands.push(((top, bottom), b.clone()));
+        b
+    }
+}
+
+type Slot<T> = Arc<OnceLock<Result<T, Diagnostic>>>;
+
+/// Renders banner templates and keeps what partners share.
+pub(crate) struct Studio<'a> {
+    project: &'a Project,
+    templates: &'a Templates,
+    fonts: Fonts,
+    /// Banner name → the story it illustrates (the first that names it).
+    stories: BTreeMap<&'a str, &'a crate::model::documents::Story>,
+    /// (banner, size, lang, rendered base) → the base.
+    bases: Mutex<BTreeMap<(String, Size, String), Slot<Arc<Base>>>>,
+    /// Photo name → decoded pixels.
+    decoded: Mutex<BTreeMap<String, Slot<Arc<RgbImage>>>>,
+    /// (photo name, width, height) → the photo cropped around its focus, as PNG.
+    cropped: Mutex<BTreeMap<(String, u32, u32), Slot<Arc<Vec<u8>>>>>,
+}
+
+impl<'a> Studio<'a> {
+    /// A studio for `project`'s banners, set in `fonts`.
+    pub(crate) fn new(project: &'a Project, templates: &'a Templates, fonts: Fonts) -> Studio<'a> {
+        let mut stories = BTreeMap::new();
+        for story in &project.stories {
+            if let Some(b) = &story.banner {
+                stories.entry(b.as_str()).or_insert(story);
+            }
+        }
+        Studio {
+            project,
+            templates,
+            fonts,
+            stories,
+            bases: Mutex::default(),
+            decoded: Mutex::default(),
+            cropped: Mutex::default(),
+        }
+    }
+
+    /// The template banners.
+    pub(crate) fn templates(&self) -> impl Iterator<Item = &'a Banner> + 'a {
+        self.project.banners.iter().filter(|b| b.is_template())
+    }
+
+    /// `banner` at `size` in `lang` with no partner: the brand image.
+    pub(crate) fn brand(&self, banner: &Banner, size: Size, lang: &str) -> Result<Arc<Base>, Diagnostic> {
+        let what = Target { banner, size, lang, partner: None };
+        let svg = self.render(&what, None)?;
+        let split = layout::split(&svg).map_err(|e| self.svg_error(&what, e))?;
+        self.base(&what, split.base)
+    }
+
+    /// `banner` at `size` in `lang` with `partner`'s name and QR code: the encoded
+    /// image and its format.
+    pub(crate) fn personal(
+        &self,
+        banner: &Banner,
+        size: Size,
+        lang: &str,
+        partner: &Partner,
+        qr: &Qr,
+    ) -> Result<(Arc<[u8]>, Format), Diagnostic> {
+        let what = Target { banner, size, lang, partner: Some(partner) };
+        let svg = self.render(&what, Some(partner))?;
+        let split = layout::split(&svg).map_err(|e| self.svg_error(&what, e))?;
+        let base = self.base(&what, split.base)?;
+        let unchanged = Ok((base.bytes.clone(), base.format));
+        let Some(layer) = split.layer else {
+            return unchanged;
+        };
+        let laid = self.lay_out(&what, &layer)?;
+        let (w, h) = (size.width, size.height);
+        let mut top = h as f32;
+        let mut bottom = 0f32;
+        let drawn = laid.parsed.tree.root().abs_layer_bounding_box();
+        if laid.parsed.tree.root().has_children() {
+            top = top.min(drawn.top());
+            bottom = bottom.max(drawn.bottom());
+        }
+        if let Some((t, b)) = laid.boxes {
+            top = top.min(t);
+            bottom = bottom.max(b);
+        }
+        if let Some((_, t, side)) = laid.qr_slot {
+            top = top.min(t as f32);
+            bottom = bottom.max((t + side) as f32);
+        }
+        if bottom <= top {
+            return unchanged;
+        }
+        let top = ((top.max(0.0) as u32) / BAND_ROWS * BAND_ROWS).min(h - 1);
+        let bottom = (((bottom.ceil() as u32).div_ceil(BAND_ROWS)) * BAND_ROWS).clamp(top + 1, h);
+        let row = w as usize * 3;
+        let mut band = base.pixels[top as usize * row..bottom as usize * row].to_vec();
+        let layer = engine::rasterize_band(&laid.parsed, w, top, bottom);
+        engine::composite(&mut band, &layer);
+        if let Some((left, t, side)) = laid.qr_slot {
+            qr.paint(&mut band, w as usize, left as usize, (t - top) as usize, side as usize)
+                .map_err(|why| self.error(&what, why, None).help("make the QR slot's <rect> larger"))?;
+        }
+        let bytes = match base.format {
+            Format::Png => base.banded(top, bottom).encode(&band),
+            Format::Jpeg => {
+                let mut pixels = base.pixels.clone();
+                pixels[top as usize * row..bottom as usize * row].copy_from_slice(&band);
+                images::encode(&pixels, size, Format::Jpeg)
+            }
+        };
+        Ok((Arc::from(bytes), base.format))
+    }
+
+    /// The base for `svg`, drawn once per distinct text.
+    fn base(&self, what: &Target<'_>, svg: String) -> Result<Arc<Base>, Diagnostic> {
+        let key = (what.banner.name.clone(), what.size, svg);
+        let slot = {
+            let mut bases = self.bases.lock().unwrap_or_else(|e| e.into_inner());
+            bases.entry(key.clone()).or_default().clone()
+        };
+        slot.get_or_init(|| {
+            let laid = self.lay_out(what, &key.2)?;
+            let Size { width, height } = what.size;
+            let pixmap = engine::rasterize_band(&laid.parsed, width, 0, height);
+            let pixels = engine::to_rgb(&pixmap);
+            let format = if what.banner.image_extension() == "jpg" {
+                Format::Jpeg
+            } else {
+                Format::Png
+            };
+            let bytes = Arc::from(images::encode(&pixels, what.size, format));
+            Ok(Arc::new(Base {
+                size: what.size,
+                pixels,
+                format,
+                bytes,
+                bands: Mutex::default(),
+            }))
+        })
+        .clone()
+    }
+
+    fn render(&self, what: &Target<'_>, partner: Option<&Partner>) -> Result<String, Diagnostic> {
+        let story = self.stories.get(what.banner.name.as_str()).map(|s| {
+            let t = s.text(what.lang);
+            BannerStory {
+                slug: &s.slug,
+                title: &t.title,
+                summary: t.summary.as_deref(),
+            }
+        });
+        let context = BannerContext {
+            width: what.size.width,
+            height: what.size.height,
+            short: what.size.width.min(what.size.height),
+            aspect: aspect(what.size),
+            lang: what.lang,
+            purpose: "banner",
+            partner: partner.map(BannerPartner::of),
+            story,
+            site: SiteTitle {
+                title: &self.project.settings.title,
+            },
+        };
+        let context = Context::from_serialize(&context).map_err(|e| Diagnostic::project(e.to_string()))?;
+        self.templates
+            .render(&template_name(what.banner), &context, &what.describe())
+    }
+
+    fn lay_out(&self, what: &Target<'_>, svg: &str) -> Result<layout::Laid, Diagnostic> {
+        let photo = |name: &str, w: u32, h: u32| self.photo(name, w, h);
+        layout::lay_out(svg, what.size.width, what.size.height, what.lang, &self.fonts, &photo).map_err(|e| match e {
+            LayoutError::Svg(e) => self.svg_error(what, e),
+            LayoutError::Overflow(o) => self
+                .error(what, format!("the text «{}» overflows: {}", o.text, o.why), None)
+                .help("shorten the text, or let the template wrap it (`data-lines`) or shrink it (`data-min-size`) within limits it sets"),
+        })
+    }
+
+    /// The photo `name` cropped around its focus to `w` × `h`, as PNG.
+    fn photo(&self, name: &str, w: u32, h: u32) -> Result<Arc<Vec<u8>>, String> {
+        let Some(banner) = self
+            .project
+            .banners
+            .iter()
+            .find(|b| b.name == name && !b.is_template())
+        else {
+            return Err(format!(
+                "`{name}` is not a PNG or JPEG photo in {BANNERS_DIR}/"
+            ));
+        };
+        if w > images::MAX_SIDE || h > images::MAX_SIDE {
+            return Err(format!("the photo's box is {w}×{h} pixels; at most {} a side", images::MAX_SIDE));
+        }
+        let slot = {
+            let mut cropped = self.cropped.lock().unwrap_or_else(|e| e.into_inner());
+            cropped.entry((name.to_owned(), w, h)).or_default().clone()
+        };
+        slot.get_or_init(|| {
+            let image = self.decoded(banner)?;
+            let size = Size { width: w, height: h };
+            let pixels = images::resize_cover(&image, size, banner.focus);
+            Ok(Arc::new(images::encode(&pixels, size, Format::Png)))
+        })
+        .clone()
+        .map_err(|d| d.message)
+    }
+
+    fn decoded(&self, banner: &Banner) -> Result<Arc<RgbImage>, Diagnostic> {
+        let slot = {
+            let mut decoded = self.decoded.lock().unwrap_or_else(|e| e.into_inner());
+            decoded.entry(banner.name.clone()).or_default().clone()
+        };
+        slot.get_or_init(|| {
+            let shown = PathBuf::from(BANNERS_DIR).join(&banner.name);
+            images::decode(banner, &shown).map(|(image, _)| Arc::new(image))
+        })
+        .clone()
+    }
+
+    fn svg_error(&self, what: &Target<'_>, e: SvgError) -> Diagnostic {
+        self.error(what, e.message, e.at)
+    }
+
+    /// An error about `what`'s template, at `at` (line, column of the rendered SVG)
+    /// when the template renders to as many lines as it has, so lines correspond.
+    fn error(&self, what: &Target<'_>, message: String, at: Option<(usize, usize)>) -> Diagnostic {
+        let name = template_name(what.banner);
+        let file = Path::new(&name);
+        let mut d = Diagnostic::error(file, format!("{message} ({})", what.describe()));
+        if let (Some((line, column)), Some(text)) = (at, self.templates.source_text(&name)) {
+            if line <= text.lines().count() {
+                d = d.at(text, line, column);
+            }
+        }
+        d
+    }
+}
+
+/// The Tera name of a banner template: its path.
+pub(crate) fn template_name(banner: &Banner) -> String {
+    format!("{BANNERS_DIR}/{}", banner.name)
+}
+
+/// One image being made, for messages.
+struct Target<'b> {
+    banner: &'b Banner,
+    size: Size,
+    lang: &'b str,
+    partner: Option<&'b Partner>,
+}
+
+impl Target<'_> {
+    fn describe(&self) -> String {
+        match self.partner {
+            Some(p) => format!(
+                "banner {} at {}, in `{}`, for partner `{}`",
+                self.banner.name, self.size, self.lang, p.id
+            ),
+            None => format!("banner {} at {}, in `{}`", self.banner.name, self.size, self.lang),
+        }
+    }
+}
+
+/// Draws every template's brand image (no partner) at every kit size and in every
+/// language, and publishes them under `banners/`: the stories' pages show them.
+pub(crate) fn publish_brand(
+    studio: &Studio<'_>,
+    staging: &crate::output::Staging,
+) -> crate::base::diagnostics::Result<()> {
+    use rayon::prelude::*;
+    let settings = &studio.project.settings;
+    let jobs: Vec<(&Banner, Size, &str)> = studio
+        .templates()
+        .flat_map(|b| {
+            settings.kit_sizes.iter().flat_map(move |&(width, height)| {
+                settings
+                    .languages
+                    .iter()
+                    .map(move |l| (b, Size { width, height }, l.as_str()))
+            })
+        })
+        .collect();
+    let results: Vec<Result<(), crate::base::diagnostics::Error>> = jobs
+        .par_iter()
+        .map(|&(banner, size, lang)| {
+            let base = studio.brand(banner, size, lang)?;
+            let path = crate::model::documents::brand_image(
+                banner,
+                lang,
+                (size.width, size.height),
+            );
+            staging.write_public(&path, &base.bytes, &template_name(banner))
+        })
+        .collect();
+    let mut report = crate::base::diagnostics::Report::default();
+    for result in results {
+        match result {
+            Ok(()) => {}
+            Err(crate::base::diagnostics::Error::Content(d)) => report.extend(d),
+            Err(other) => return Err(other),
+        }
+    }
+    report.into_result().map(|_| ())
+}
