@@ -571,8 +571,6 @@ mod tests {
         assert_eq!(cover_alignment((100, 100), square, (0.1, 0.9)), (0.5, 0.5));
     }
 
-
-
     #[test]
     fn qr_code_is_readable_from_png_and_stamped_banner() {
         let url = "https://join.test/us?ref=ALPHA26&utm_medium=qr";

@@ -412,9 +412,7 @@ fn partner_kits<'a>(
         // Template banners: in the kit's language, with the partner's name and QR code.
         for banner in shared.studio.templates() {
             for &size in &shared.sizes {
-                let (bytes, format) = shared
-                    .studio
-                    .personal(banner, size, lang, partner, &qr)?;
+                let (bytes, format) = shared.studio.personal(banner, size, lang, partner, &qr)?;
                 let ext = format.extension();
                 let file = format!("{}-{size}.{ext}", banner.slug());
                 let public = format!("{dir}/images/{}-{lang}-{size}.{ext}", banner.slug());
@@ -429,7 +427,11 @@ fn partner_kits<'a>(
                     height: size.height,
                     qr: false,
                     lang: Some(lang.clone()),
-                    corner: Corner { x: 0, y: 0, side: 0 },
+                    corner: Corner {
+                        x: 0,
+                        y: 0,
+                        side: 0,
+                    },
                 });
             }
         }

@@ -161,8 +161,8 @@ fn load_banners(root: &Path, report: &mut Report) -> Vec<Banner> {
         }
         // A template that places a photo makes JPEG images; the kit and the pages need
         // to know the extension before anything is drawn.
-        let photographic = ext == "svg"
-            && std::fs::read_to_string(&path).is_ok_and(|svg| svg.contains("<image"));
+        let photographic =
+            ext == "svg" && std::fs::read_to_string(&path).is_ok_and(|svg| svg.contains("<image"));
         banners.push(Banner {
             name,
             path,
@@ -206,7 +206,8 @@ fn read_sidecar(path: &Path, shown: &Path) -> std::result::Result<(f32, f32), Di
     struct Sidecar {
         focus: Option<Spanned<String>>,
     }
-    let text = files::read_text(path, shown).map_err(|e| Diagnostic::error(shown, e.to_string()))?;
+    let text =
+        files::read_text(path, shown).map_err(|e| Diagnostic::error(shown, e.to_string()))?;
     let sidecar: Sidecar = crate::base::yaml::parse_file(shown, &text)?;
     match sidecar.focus {
         None => Ok((0.5, 0.5)),

@@ -128,7 +128,9 @@ impl Banner {
 
     /// The file name without its extension.
     pub fn slug(&self) -> &str {
-        self.name.rsplit_once('.').map_or(self.name.as_str(), |(s, _)| s)
+        self.name
+            .rsplit_once('.')
+            .map_or(self.name.as_str(), |(s, _)| s)
     }
 }
 

@@ -83,15 +83,7 @@ impl<'a> Contexts<'a> {
             let cards: Vec<StoryCard> = project
                 .stories
                 .par_iter()
-                .map(|s| {
-                    StoryCard::new(
-                        &urls,
-                        s,
-                        lang,
-                        urls.story(lang, &s.slug),
-                        project,
-                    )
-                })
+                .map(|s| StoryCard::new(&urls, s, lang, urls.story(lang, &s.slug), project))
                 .collect();
             brand_stories.insert(lang, Prepared::new(&cards));
             for p in &project.partners {

@@ -41,7 +41,13 @@ fn demo() -> &'static Demo {
         let mut tokens = BTreeMap::new();
         for line in kits.lines().skip(1) {
             let cells: Vec<&str> = line.split(',').collect();
-            let token = cells[3].split("/kits/").nth(1).unwrap().split('/').next().unwrap();
+            let token = cells[3]
+                .split("/kits/")
+                .nth(1)
+                .unwrap()
+                .split('/')
+                .next()
+                .unwrap();
             tokens.insert(cells[0].to_owned(), token.to_owned());
         }
         let links = std::fs::read_to_string(dir.path().join("manifest/links.csv")).unwrap();
@@ -77,6 +83,15 @@ fn template_slugs() -> Vec<String> {
     slugs
 }
 
+/// The image `stem` in `dir`: PNG for drawings, JPEG for templates that place a photo.
+fn image_file(dir: &Path, stem: &str) -> PathBuf {
+    ["png", "jpg"]
+        .iter()
+        .map(|ext| dir.join(format!("{stem}.{ext}")))
+        .find(|p| p.is_file())
+        .unwrap_or_else(|| panic!("no {stem}.png or .jpg in {}", dir.display()))
+}
+
 /// The message `key` in `lang`, from the demo's locale files.
 fn message(lang: &str, key: &str) -> String {
     let text = std::fs::read_to_string(repo().join(format!("locales/{lang}/banners.ftl"))).unwrap();
@@ -101,7 +116,11 @@ fn ocr(png: &Path) -> String {
         .args(["-l", "eng+rus", "--psm", "11"])
         .output()
         .expect("tesseract must be installed: run scripts/install-ocr.sh");
-    assert!(out.status.success(), "tesseract failed on {}", png.display());
+    assert!(
+        out.status.success(),
+        "tesseract failed on {}",
+        png.display()
+    );
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
@@ -115,27 +134,39 @@ fn every_banner_reads_in_the_kit_language_and_names_its_partner() {
         for slug in template_slugs() {
             for lang in ["en", "ru"] {
                 for size in ["1200x630", "1080x1080", "1080x1920"] {
-                    let png = demo.public.join(format!(
-                        "kits/{}/images/{slug}-{lang}-{size}.png",
-                        demo.tokens[id]
-                    ));
+                    let png = image_file(
+                        &demo.public.join(format!("kits/{}/images", demo.tokens[id])),
+                        &format!("{slug}-{lang}-{size}"),
+                    );
                     cases.push((partner.name.clone(), slug.clone(), lang, png));
                 }
             }
         }
     }
-    assert_eq!(cases.len(), 2 * 3 * 2 * 3, "three template banners in the demo");
+    assert_eq!(
+        cases.len(),
+        2 * 3 * 2 * 3,
+        "three template banners in the demo"
+    );
     let failures: Vec<String> = cases
         .par_iter()
         .filter_map(|(name, slug, lang, png)| {
             let read = words(&ocr(png));
             let other = if *lang == "en" { "ru" } else { "en" };
-            let headline = words(&message(lang, &format!("{slug}-headline")));
+            // Words of one or two letters are left out: OCR reads Russian «на» as
+            // Latin "ha" when it may choose either script.
+            let headline: Vec<String> = words(&message(lang, &format!("{slug}-headline")))
+                .into_iter()
+                .filter(|w| w.chars().count() >= 3)
+                .collect();
             let found = headline.iter().filter(|w| read.contains(w)).count();
             let mut problems = Vec::new();
             // OCR misreads a letter now and then: most words, not every one.
             if found * 4 < headline.len() * 3 {
-                problems.push(format!("found {found} of the headline's {} words", headline.len()));
+                problems.push(format!(
+                    "found {found} of the headline's {} words",
+                    headline.len()
+                ));
             }
             let name_words = words(name);
             let missing: Vec<&String> = name_words.iter().filter(|w| !read.contains(w)).collect();
@@ -144,13 +175,17 @@ fn every_banner_reads_in_the_kit_language_and_names_its_partner() {
             }
             let foreign: Vec<String> = words(&message(other, &format!("{slug}-headline")))
                 .into_iter()
-                .filter(|w| w.chars().count() >= 4 && read.contains(w))
+                .filter(|w| w.chars().count() >= 4 && read.contains(w) && !name_words.contains(w))
                 .collect();
             if !foreign.is_empty() {
                 problems.push(format!("words of the {other} headline: {foreign:?}"));
             }
             (!problems.is_empty()).then(|| {
-                format!("{}: {}; OCR read {read:?}", png.display(), problems.join("; "))
+                format!(
+                    "{}: {}; OCR read {read:?}",
+                    png.display(),
+                    problems.join("; ")
+                )
             })
         })
         .collect();
@@ -166,7 +201,9 @@ fn every_banner_variant_carries_the_partners_link_in_its_qr_code() {
         let mut pngs: Vec<PathBuf> = std::fs::read_dir(&dir)
             .unwrap()
             .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|e| e == "png") && !p.ends_with("qr.png"))
+            .filter(|p| {
+                p.extension().is_some_and(|e| e == "png" || e == "jpg") && !p.ends_with("qr.png")
+            })
             .collect();
         pngs.sort();
         assert_eq!(pngs.len(), 18, "three banners, three sizes, two languages");
@@ -196,11 +233,17 @@ fn brand_banners_are_published_for_the_story_pages_without_a_partner() {
     let demo = demo();
     for slug in template_slugs() {
         for lang in ["en", "ru"] {
-            let png = demo.public.join(format!("banners/{slug}-{lang}-1200x630.png"));
+            let png = image_file(
+                &demo.public.join("banners"),
+                &format!("{slug}-{lang}-1200x630"),
+            );
             let image = image::open(&png).unwrap();
             assert_eq!((image.width(), image.height()), (1200, 630));
             let mut prepared = rqrr::PreparedImage::prepare(image.to_luma8());
-            assert!(prepared.detect_grids().is_empty(), "no QR code on a brand banner");
+            assert!(
+                prepared.detect_grids().is_empty(),
+                "no QR code on a brand banner"
+            );
         }
     }
     let story = std::fs::read_to_string(
@@ -212,7 +255,10 @@ fn brand_banners_are_published_for_the_story_pages_without_a_partner() {
         !story.contains(".svg\"") || !story.contains("banners/banner-trust.svg"),
         "pages show the rendered banner, not its template"
     );
-    assert!(!demo.public.join("banners/banner-trust.svg").exists(), "templates are not published");
+    assert!(
+        !demo.public.join("banners/banner-trust.svg").exists(),
+        "templates are not published"
+    );
 }
 
 /// A fixture project with the harbor fonts and a banner template.
@@ -246,17 +292,29 @@ fn a_partner_name_too_long_for_its_box_fails_naming_template_size_language_and_p
     let f = with_template(&card(300, ""));
     let (code, stderr) = crate::common::failing_build(&f);
     assert_ne!(code, 0);
-    for part in ["content/banners/card.svg", "overflows", "1200x630", "partner `"] {
+    for part in [
+        "content/banners/card.svg",
+        "overflows",
+        "1200x630",
+        "partner `",
+    ] {
         assert!(stderr.contains(part), "missing {part:?} in:\n{stderr}");
     }
-    assert!(stderr.contains("in `en`") || stderr.contains("in `ru`"), "{stderr}");
+    assert!(
+        stderr.contains("in `en`") || stderr.contains("in `ru`"),
+        "{stderr}"
+    );
 }
 
 #[test]
 fn a_template_that_allows_shrinking_and_wrapping_fits_the_same_name() {
     let f = with_template(&card(300, r#" data-min-size="14" data-lines="3""#));
     let out = f.run(&["build"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// Breaks a fixture's banner with `svg` and checks the build refuses it naming the file.
@@ -279,11 +337,15 @@ fn refused(svg: &str, expected: &[&str]) {
     );
 }
 
-const HEAD: &str = r#"<svg xmlns="http://www.w3.org/2000/svg" width="{{ width }}" height="{{ height }}">"#;
+const HEAD: &str =
+    r#"<svg xmlns="http://www.w3.org/2000/svg" width="{{ width }}" height="{{ height }}">"#;
 
 #[test]
 fn a_malformed_template_fails_with_its_line() {
-    refused(&format!("{HEAD}\n<rect width=\"10\">\n<g></rect>\n</svg>\n"), &["malformed", "card.svg:3"]);
+    refused(
+        &format!("{HEAD}\n<rect width=\"10\">\n<g></rect>\n</svg>\n"),
+        &["malformed", "card.svg:3"],
+    );
 }
 
 #[test]
@@ -296,7 +358,12 @@ fn a_font_nobody_ships_fails() {
 
 #[test]
 fn references_outside_the_project_or_to_the_network_are_refused() {
-    for href in ["../../site.yaml", "/etc/passwd", "https://example.com/a.png", "file:///etc/passwd"] {
+    for href in [
+        "../../site.yaml",
+        "/etc/passwd",
+        "https://example.com/a.png",
+        "file:///etc/passwd",
+    ] {
         refused(
             &format!("{HEAD}\n<image href=\"{href}\" width=\"10\" height=\"10\"/>\n</svg>\n"),
             &["card.svg:2", "fetches nothing"],
@@ -310,7 +377,10 @@ fn references_outside_the_project_or_to_the_network_are_refused() {
 
 #[test]
 fn a_template_error_names_its_line() {
-    refused(&format!("{HEAD}\n<text>{{{{ nope.name }}}}</text>\n</svg>\n"), &["card.svg:2"]);
+    refused(
+        &format!("{HEAD}\n<text>{{{{ nope.name }}}}</text>\n</svg>\n"),
+        &["card.svg:2"],
+    );
 }
 
 #[test]
@@ -326,7 +396,10 @@ fn sizes_over_the_limits_are_refused() {
     assert_refused(
         |f| {
             let site = f.read("site.yaml");
-            f.write("site.yaml", &format!("{site}\nkits:\n  sizes: [20000x20000]\n"));
+            f.write(
+                "site.yaml",
+                &format!("{site}\nkits:\n  sizes: [20000x20000]\n"),
+            );
         },
         &[],
         1,

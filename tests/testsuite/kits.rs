@@ -403,7 +403,7 @@ fn demo_kits_carry_only_their_partners_code_in_every_text_entry_with_a_link() {
         let entries = unzip(&local(&out.path().join("public"), &row[4], &base));
         let mut with_links = 0;
         for (name, (_, bytes)) in &entries {
-            if name.ends_with(".png") {
+            if name.ends_with(".png") || name.ends_with(".jpg") {
                 continue;
             }
             let text = String::from_utf8(bytes.clone()).unwrap();
@@ -462,7 +462,7 @@ fn demo_qr_codes_decode_to_the_partners_qr_link_byte_for_byte() {
         );
         let variant = entries
             .keys()
-            .find(|k| k.ends_with("1080x1080-qr.png"))
+            .find(|k| k.ends_with("1080x1080-qr.jpg"))
             .unwrap();
         assert_eq!(
             decode_qr(&entries[variant].1),

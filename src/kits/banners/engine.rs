@@ -69,9 +69,11 @@ impl Fonts {
                 let before = db.len();
                 db.load_font_data(bytes);
                 if db.len() == before {
-                    return Err(Diagnostic::error(&shown, "this is not a font refkit can read")
-                        .help("use an OpenType (.otf) or TrueType (.ttf) file")
-                        .into());
+                    return Err(
+                        Diagnostic::error(&shown, "this is not a font refkit can read")
+                            .help("use an OpenType (.otf) or TrueType (.ttf) file")
+                            .into(),
+                    );
                 }
             }
         }
@@ -179,7 +181,10 @@ pub(crate) fn parse(
 }
 
 fn options<'a>(fonts: &'a Fonts, photos: &'a Photos, problems: &'a Problems) -> usvg::Options<'a> {
-    let fallback = fonts.default_family().unwrap_or(PREFERRED_FAMILY).to_owned();
+    let fallback = fonts
+        .default_family()
+        .unwrap_or(PREFERRED_FAMILY)
+        .to_owned();
     usvg::Options {
         resources_dir: None,
         font_family: fallback,
@@ -305,11 +310,9 @@ fn collect_text(group: &usvg::Group, out: &mut Vec<(String, String, usvg::Rect)>
     for node in group.children() {
         match node {
             Node::Group(g) => collect_text(g, out),
-            Node::Text(text) => out.push((
-                text.id().to_owned(),
-                text_of(text),
-                text.abs_bounding_box(),
-            )),
+            Node::Text(text) => {
+                out.push((text.id().to_owned(), text_of(text), text.abs_bounding_box()))
+            }
             _ => {}
         }
     }

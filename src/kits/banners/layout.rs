@@ -233,7 +233,12 @@ pub(crate) fn lay_out(
     let doc = parse_xml(svg)?;
     let root = doc.root_element();
     if root.tag_name().name() != "svg" {
-        return Err(at(&doc, root.range().start, "the template must render an <svg> element").into());
+        return Err(at(
+            &doc,
+            root.range().start,
+            "the template must render an <svg> element",
+        )
+        .into());
     }
     for (name, want) in [("width", width), ("height", height)] {
         let got = root.attribute(name).and_then(number);
@@ -264,7 +269,12 @@ pub(crate) fn lay_out(
         }
         if node.attribute(QR_SLOT.0) == Some(QR_SLOT.1) {
             if tag != "rect" {
-                return Err(at(&doc, node.range().start, "the QR code's slot must be a <rect>").into());
+                return Err(at(
+                    &doc,
+                    node.range().start,
+                    "the QR code's slot must be a <rect>",
+                )
+                .into());
             }
             match node.attribute("id") {
                 Some(id) => slot_id = Some(id.to_owned()),
@@ -372,8 +382,9 @@ fn step(size: f32) -> f32 {
 }
 
 fn slot(parsed: &Parsed, id: &str, width: u32, height: u32) -> Result<(u32, u32, u32), SvgError> {
-    let rect = engine::bounds_of(parsed, id)
-        .ok_or_else(|| SvgError::new("the QR code's slot draws nothing; give the <rect> a width and height"))?;
+    let rect = engine::bounds_of(parsed, id).ok_or_else(|| {
+        SvgError::new("the QR code's slot draws nothing; give the <rect> a width and height")
+    })?;
     let side = rect.width().min(rect.height()).floor();
     let left = (rect.left() + (rect.width() - side) / 2.0).round();
     let top = (rect.top() + (rect.height() - side) / 2.0).round();
@@ -403,7 +414,8 @@ fn check_references(doc: &Document<'_>, node: Node<'_, '_>) -> Result<(), SvgErr
             if value.starts_with('#') {
                 continue;
             }
-            let embedded = value.starts_with("data:image/png") || value.starts_with("data:image/jpeg");
+            let embedded =
+                value.starts_with("data:image/png") || value.starts_with("data:image/jpeg");
             if tag == "image" && (embedded || is_local_name(value)) {
                 continue;
             }
@@ -423,7 +435,11 @@ fn check_references(doc: &Document<'_>, node: Node<'_, '_>) -> Result<(), SvgErr
 fn check_css(doc: &Document<'_>, offset: usize, css: &str) -> Result<(), SvgError> {
     let lower = css.to_ascii_lowercase();
     if lower.contains("@import") {
-        return Err(at(doc, offset, "`@import` is not allowed in a banner: nothing is fetched"));
+        return Err(at(
+            doc,
+            offset,
+            "`@import` is not allowed in a banner: nothing is fetched",
+        ));
     }
     let mut rest = lower.as_str();
     while let Some(i) = rest.find("url(") {
@@ -431,7 +447,11 @@ fn check_css(doc: &Document<'_>, offset: usize, css: &str) -> Result<(), SvgErro
         let target = rest.trim_start().trim_start_matches(['"', '\'']);
         if !target.starts_with('#') {
             let shown: String = target.chars().take_while(|c| *c != ')').collect();
-            return Err(at(doc, offset, refused(shown.trim_end_matches(['"', '\'']), "style")));
+            return Err(at(
+                doc,
+                offset,
+                refused(shown.trim_end_matches(['"', '\'']), "style"),
+            ));
         }
     }
     Ok(())
@@ -470,9 +490,11 @@ fn place_photo(
     let name = attr.value().trim();
     let size = |what: &str| node.attribute(what).and_then(number).filter(|n| *n >= 1.0);
     let (Some(w), Some(h)) = (size("width"), size("height")) else {
-        return Err(at(doc, node.range().start, format!(
-            "the photo `{name}` needs `width` and `height` in pixels, the box it fills"
-        )));
+        return Err(at(
+            doc,
+            node.range().start,
+            format!("the photo `{name}` needs `width` and `height` in pixels, the box it fills"),
+        ));
     };
     let (w, h) = (w.round() as u32, h.round() as u32);
     let png = photo(name, w, h).map_err(|why| at(doc, attr.range().start, why))?;
@@ -480,7 +502,10 @@ fn place_photo(
     photos.insert(token.clone(), png);
     let qname = &doc.input_text()[attr.range_qname()];
     let mut edits = vec![(attr.range(), format!("{qname}=\"{}\"", escape(&token)))];
-    match node.attributes().find(|a| a.name() == "preserveAspectRatio") {
+    match node
+        .attributes()
+        .find(|a| a.name() == "preserveAspectRatio")
+    {
         Some(par) => edits.push((par.range(), "preserveAspectRatio=\"none\"".into())),
         None => {
             let insert = node.range().start + "<image".len();
@@ -490,7 +515,12 @@ fn place_photo(
     Ok(Some(edits))
 }
 
-fn text_box(doc: &Document<'_>, node: Node<'_, '_>, index: usize, lang: &str) -> Result<TextBox, SvgError> {
+fn text_box(
+    doc: &Document<'_>,
+    node: Node<'_, '_>,
+    index: usize,
+    lang: &str,
+) -> Result<TextBox, SvgError> {
     let start = node.range().start;
     let err = |m: String| at(doc, start, m);
     if node.tag_name().name() != "text" {
@@ -508,15 +538,24 @@ fn text_box(doc: &Document<'_>, node: Node<'_, '_>, index: usize, lang: &str) ->
         return Err(err("`data-box` takes four numbers: x y width height".into()));
     };
     if width <= 0.0 || height <= 0.0 {
-        return Err(err("the box in `data-box` must have a positive width and height".into()));
+        return Err(err(
+            "the box in `data-box` must have a positive width and height".into(),
+        ));
     }
     if node
         .attribute("style")
         .is_some_and(|s| s.to_ascii_lowercase().contains("font-size"))
     {
-        return Err(err("a text with `data-box` sets its size with the `font-size` attribute, not in `style`".into()));
+        return Err(err(
+            "a text with `data-box` sets its size with the `font-size` attribute, not in `style`"
+                .into(),
+        ));
     }
-    let Some(size) = node.attribute("font-size").and_then(number).filter(|s| *s > 0.0) else {
+    let Some(size) = node
+        .attribute("font-size")
+        .and_then(number)
+        .filter(|s| *s > 0.0)
+    else {
         return Err(err("a text with `data-box` needs `font-size` in pixels: the size it is set at when it fits".into()));
     };
     let min_size = match node.attribute("data-min-size") {
@@ -532,44 +571,78 @@ fn text_box(doc: &Document<'_>, node: Node<'_, '_>, index: usize, lang: &str) ->
             .parse::<usize>()
             .ok()
             .filter(|n| (1..=MAX_LINES).contains(n))
-            .ok_or_else(|| err(format!("`data-lines` must be a whole number from 1 to {MAX_LINES}, not `{v}`")))?,
+            .ok_or_else(|| {
+                err(format!(
+                    "`data-lines` must be a whole number from 1 to {MAX_LINES}, not `{v}`"
+                ))
+            })?,
     };
     let line_height = match node.attribute("data-line-height") {
         None => 1.2,
         Some(v) => number(v)
             .filter(|n| (0.8..=3.0).contains(n))
-            .ok_or_else(|| err(format!("`data-line-height` must be a number from 0.8 to 3, not `{v}`")))?,
+            .ok_or_else(|| {
+                err(format!(
+                    "`data-line-height` must be a number from 0.8 to 3, not `{v}`"
+                ))
+            })?,
     };
     let anchor = match node.attribute("text-anchor").map(str::trim) {
         None | Some("start") => Anchor::Start,
         Some("middle") => Anchor::Middle,
         Some("end") => Anchor::End,
-        Some(other) => return Err(err(format!("`text-anchor` must be start, middle or end, not `{other}`"))),
+        Some(other) => {
+            return Err(err(format!(
+                "`text-anchor` must be start, middle or end, not `{other}`"
+            )))
+        }
     };
     let align = match node.attribute("data-align").map(str::trim) {
         None | Some("top") => Align::Top,
         Some("middle") => Align::Middle,
         Some("bottom") => Align::Bottom,
-        Some(other) => return Err(err(format!("`data-align` must be top, middle or bottom, not `{other}`"))),
+        Some(other) => {
+            return Err(err(format!(
+                "`data-align` must be top, middle or bottom, not `{other}`"
+            )))
+        }
     };
     if node.children().any(|c| c.is_element()) {
-        return Err(err("a text with `data-box` holds plain text only (no <tspan>): refkit makes the lines".into()));
+        return Err(err(
+            "a text with `data-box` holds plain text only (no <tspan>): refkit makes the lines"
+                .into(),
+        ));
     }
     let raw: String = node.children().filter_map(|c| c.text()).collect();
-    let text = typography::typeset(raw.split_ascii_whitespace().collect::<Vec<_>>().join(" ").as_str(), lang);
-    let words = text.split(' ').filter(|w| !w.is_empty()).map(str::to_owned).collect();
+    let text = typography::typeset(
+        raw.split_ascii_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .as_str(),
+        lang,
+    );
+    let words = text
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+        .collect();
     let skip = ["id", "x", "y", "dx", "dy", "font-size", "transform"];
     let input = doc.input_text();
     let attributes = node
         .attributes()
-        .filter(|a| !a.name().starts_with("data-") && !(a.namespace().is_none() && skip.contains(&a.name())))
+        .filter(|a| {
+            !a.name().starts_with("data-") && !(a.namespace().is_none() && skip.contains(&a.name()))
+        })
         .map(|a| input[a.range()].to_owned())
         .collect();
     let id = node
         .attribute("id")
         .map_or_else(|| format!("refkit-text-{index}"), str::to_owned);
     if node.attribute("transform").is_some() {
-        return Err(err("a text with `data-box` cannot have its own `transform`; put it on a group around it".into()));
+        return Err(err(
+            "a text with `data-box` cannot have its own `transform`; put it on a group around it"
+                .into(),
+        ));
     }
     Ok(TextBox {
         range: node.range(),
@@ -665,8 +738,9 @@ impl Metrics {
     fn read(parsed: &Parsed, b: &TextBox, i: usize) -> Result<Metrics, SvgError> {
         let bounds = |id: String| engine::bounds_of(parsed, &id);
         let width = |id: String| bounds(id).map_or(0.0, |r| r.width());
-        let reference = bounds(format!("refkit-m{i}-ref"))
-            .ok_or_else(|| SvgError::new("the text's font draws nothing: check `font-family` and `fill`"))?;
+        let reference = bounds(format!("refkit-m{i}-ref")).ok_or_else(|| {
+            SvgError::new("the text's font draws nothing: check `font-family` and `fill`")
+        })?;
         let mut ascent = -reference.top();
         let mut descent = reference.bottom();
         let mut words = Vec::with_capacity(b.words.len());
@@ -707,7 +781,12 @@ impl Fitted {
         let mut out = start_tag(b, &b.id, &format!(" font-size=\"{}\"", num(self.size)));
         for (i, line) in self.lines.iter().enumerate() {
             let y = self.first + self.leading * i as f32;
-            out.push_str(&format!("<tspan x=\"{}\" y=\"{}\">{}</tspan>", num(x), num(y), escape(line)));
+            out.push_str(&format!(
+                "<tspan x=\"{}\" y=\"{}\">{}</tspan>",
+                num(x),
+                num(y),
+                escape(line)
+            ));
         }
         out.push_str("</text>");
         out
@@ -770,7 +849,13 @@ fn fit(b: &TextBox, m: &Metrics, start: f32) -> Result<Fitted, Overflow> {
 
 /// Greedy line breaking at the measuring size: `None` when a word is wider than the
 /// box or more than `max` lines are needed.
-fn wrap(words: &[String], widths: &[f32], space: f32, width: f32, max: usize) -> Option<Vec<String>> {
+fn wrap(
+    words: &[String],
+    widths: &[f32],
+    space: f32,
+    width: f32,
+    max: usize,
+) -> Option<Vec<String>> {
     let mut lines: Vec<String> = Vec::new();
     let mut current = String::new();
     let mut used = 0.0f32;
@@ -803,14 +888,20 @@ mod tests {
 
     #[test]
     fn wrap_breaks_greedily_and_keeps_no_break_spaces() {
-        let words: Vec<String> = ["один", "в\u{a0}поле", "не", "воин"].iter().map(|s| s.to_string()).collect();
+        let words: Vec<String> = ["один", "в\u{a0}поле", "не", "воин"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         let widths = [40.0, 60.0, 20.0, 40.0];
         assert_eq!(
             wrap(&words, &widths, 10.0, 110.0, 3).unwrap(),
             vec!["один в\u{a0}поле", "не воин"]
         );
         assert!(wrap(&words, &widths, 10.0, 110.0, 1).is_none());
-        assert!(wrap(&words, &widths, 10.0, 50.0, 9).is_none(), "a word wider than the box");
+        assert!(
+            wrap(&words, &widths, 10.0, 50.0, 9).is_none(),
+            "a word wider than the box"
+        );
     }
 
     #[test]
@@ -820,13 +911,16 @@ mod tests {
         assert_eq!(split.base.lines().count(), svg.lines().count());
         assert!(!split.base.contains("Ann") && split.base.contains("<rect"));
         let layer = split.layer.unwrap();
-        assert!(layer.contains("Ann") && layer.contains("linearGradient") && !layer.contains("<rect"));
+        assert!(
+            layer.contains("Ann") && layer.contains("linearGradient") && !layer.contains("<rect")
+        );
         assert_eq!(layer.lines().count(), svg.lines().count());
     }
 
     #[test]
     fn a_layer_must_sit_directly_in_the_root() {
-        let svg = "<svg xmlns=\"http://www.w3.org/2000/svg\">\n<g><g data-layer=\"partner\"/></g></svg>";
+        let svg =
+            "<svg xmlns=\"http://www.w3.org/2000/svg\">\n<g><g data-layer=\"partner\"/></g></svg>";
         let err = split(svg).unwrap_err();
         assert_eq!(err.at.map(|a| a.0), Some(2));
     }
@@ -836,7 +930,16 @@ mod tests {
         for ok in ["harbor-dusk.jpg", "a.png"] {
             assert!(is_local_name(ok), "{ok}");
         }
-        for bad in ["../secret.png", "/etc/passwd", "http://x.test/a.png", "file:a.png", "a/b.png", "..", "C:\\a.png", "a%2F.png"] {
+        for bad in [
+            "../secret.png",
+            "/etc/passwd",
+            "http://x.test/a.png",
+            "file:a.png",
+            "a/b.png",
+            "..",
+            "C:\\a.png",
+            "a%2F.png",
+        ] {
             assert!(!is_local_name(bad), "{bad}");
         }
     }

@@ -175,8 +175,18 @@ impl<'a> Studio<'a> {
     }
 
     /// `banner` at `size` in `lang` with no partner: the brand image.
-    pub(crate) fn brand(&self, banner: &Banner, size: Size, lang: &str) -> Result<Arc<Base>, Diagnostic> {
-        let what = Target { banner, size, lang, partner: None };
+    pub(crate) fn brand(
+        &self,
+        banner: &Banner,
+        size: Size,
+        lang: &str,
+    ) -> Result<Arc<Base>, Diagnostic> {
+        let what = Target {
+            banner,
+            size,
+            lang,
+            partner: None,
+        };
         let svg = self.render(&what, None)?;
         let split = layout::split(&svg).map_err(|e| self.svg_error(&what, e))?;
         self.base(&what, split.base)
@@ -192,7 +202,12 @@ impl<'a> Studio<'a> {
         partner: &Partner,
         qr: &Qr,
     ) -> Result<(Arc<[u8]>, Format), Diagnostic> {
-        let what = Target { banner, size, lang, partner: Some(partner) };
+        let what = Target {
+            banner,
+            size,
+            lang,
+            partner: Some(partner),
+        };
         let svg = self.render(&what, Some(partner))?;
         let split = layout::split(&svg).map_err(|e| self.svg_error(&what, e))?;
         let base = self.base(&what, split.base)?;
@@ -227,8 +242,17 @@ impl<'a> Studio<'a> {
         let layer = engine::rasterize_band(&laid.parsed, w, top, bottom);
         engine::composite(&mut band, &layer);
         if let Some((left, t, side)) = laid.qr_slot {
-            qr.paint(&mut band, w as usize, left as usize, (t - top) as usize, side as usize)
-                .map_err(|why| self.error(&what, why, None).help("make the QR slot's <rect> larger"))?;
+            qr.paint(
+                &mut band,
+                w as usize,
+                left as usize,
+                (t - top) as usize,
+                side as usize,
+            )
+            .map_err(|why| {
+                self.error(&what, why, None)
+                    .help("make the QR slot's <rect> larger")
+            })?;
         }
         let bytes = match base.format {
             Format::Png => base.banded(top, bottom).encode(&band),
@@ -292,7 +316,8 @@ impl<'a> Studio<'a> {
                 title: &self.project.settings.title,
             },
         };
-        let context = Context::from_serialize(&context).map_err(|e| Diagnostic::project(e.to_string()))?;
+        let context =
+            Context::from_serialize(&context).map_err(|e| Diagnostic::project(e.to_string()))?;
         self.templates
             .render(&template_name(what.banner), &context, &what.describe())
     }
@@ -320,7 +345,10 @@ impl<'a> Studio<'a> {
             ));
         };
         if w > images::MAX_SIDE || h > images::MAX_SIDE {
-            return Err(format!("the photo's box is {w}×{h} pixels; at most {} a side", images::MAX_SIDE));
+            return Err(format!(
+                "the photo's box is {w}×{h} pixels; at most {} a side",
+                images::MAX_SIDE
+            ));
         }
         let slot = {
             let mut cropped = self.cropped.lock().unwrap_or_else(|e| e.into_inner());
@@ -328,7 +356,10 @@ impl<'a> Studio<'a> {
         };
         slot.get_or_init(|| {
             let image = self.decoded(banner)?;
-            let size = Size { width: w, height: h };
+            let size = Size {
+                width: w,
+                height: h,
+            };
             let pixels = images::resize_cover(&image, size, banner.focus);
             Ok(Arc::new(images::encode(&pixels, size, Format::Png)))
         })
@@ -387,7 +418,10 @@ impl Target<'_> {
                 "banner {} at {}, in `{}`, for partner `{}`",
                 self.banner.name, self.size, self.lang, p.id
             ),
-            None => format!("banner {} at {}, in `{}`", self.banner.name, self.size, self.lang),
+            None => format!(
+                "banner {} at {}, in `{}`",
+                self.banner.name, self.size, self.lang
+            ),
         }
     }
 }
@@ -415,11 +449,8 @@ pub(crate) fn publish_brand(
         .par_iter()
         .map(|&(banner, size, lang)| {
             let base = studio.brand(banner, size, lang)?;
-            let path = crate::model::documents::brand_image(
-                banner,
-                lang,
-                (size.width, size.height),
-            );
+            let path =
+                crate::model::documents::brand_image(banner, lang, (size.width, size.height));
             staging.write_public(&path, &base.bytes, &template_name(banner))
         })
         .collect();
