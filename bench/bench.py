@@ -196,9 +196,15 @@ def peer_corpus(pages):
     return hugo, refkit
 
 
-def own_corpus(partners, stories, banners):
-    """N partners x 2 languages x M stories with kits, on the harbor theme."""
-    root = os.path.join(WORK, f"own-{partners}x{stories}x{banners}")
+def own_corpus(partners, stories, banners, kind="template"):
+    """N partners x 2 languages x M stories with kits, on the harbor theme.
+
+    kind "template": the demo's banner templates (localized, naming the partner, the
+    photo they place kept out of the kits). kind "raster": the same banners as flat
+    images, the templates' brand images, cropped to each size and shared by every
+    partner (how kits were made before templates).
+    """
+    root = os.path.join(WORK, f"own-{partners}x{stories}x{banners}" + ("" if kind == "template" else f"-{kind}"))
     if os.path.exists(os.path.join(root, "site.yaml")):
         return root
     shutil.rmtree(root, ignore_errors=True)
@@ -218,12 +224,29 @@ def own_corpus(partners, stories, banners):
     shutil.copytree(os.path.join(REPO, "content", "pitch"), os.path.join(root, "content", "pitch"))
     with open(os.path.join(root, "site.yaml"), "w") as f:
         f.write(SITE.format(theme="harbor"))
-    # Banners like the demo's: flat brand graphics (noise-free images compress as real banners do).
-    os.makedirs(os.path.join(root, "content", "banners"))
-    demo = sorted(os.listdir(os.path.join(REPO, "content", "banners")))
-    for i in range(banners):
-        source = os.path.join(REPO, "content", "banners", demo[i % len(demo)])
-        shutil.copyfile(source, os.path.join(root, "content", "banners", f"banner-{i + 1}.png"))
+    target = os.path.join(root, "content", "banners")
+    os.makedirs(target)
+    source = os.path.join(REPO, "content", "banners")
+    templates = sorted(n for n in os.listdir(source) if n.endswith(".svg"))[:banners]
+    if kind == "template":
+        for name in templates:
+            shutil.copyfile(os.path.join(source, name), os.path.join(target, name))
+        shutil.copyfile(os.path.join(source, "harbor-dusk.jpg"), os.path.join(target, "harbor-dusk.jpg"))
+        with open(os.path.join(target, "harbor-dusk.yaml"), "w") as f:
+            f.write("focus: 42% 55%\nkit: false\n")
+    else:
+        # The brand images of the same templates, drawn by refkit itself.
+        drawn = own_corpus(partners, stories, banners, "template")
+        out = os.path.join(drawn, "out-brand")
+        shutil.rmtree(out, ignore_errors=True)
+        sh(REFKIT, "build", "--root", drawn, "--out", os.path.join(out, "public"), "--manifest",
+           os.path.join(out, "manifest"), "--partners", "id=partner-00000", stdout=subprocess.DEVNULL)
+        for name in templates:
+            slug = name[:-4]
+            for ext in ("png", "jpg"):
+                image = os.path.join(out, "public", "banners", f"{slug}-en-1200x630.{ext}")
+                if os.path.exists(image):
+                    shutil.copyfile(image, os.path.join(target, f"{slug}.{ext}"))
     channels = ["email", "telegram", "linkedin", "x", "vk"]
     lines = ["partners:"]
     for i in range(partners):
@@ -395,6 +418,38 @@ def own(partners, stories, banners, runs):
     return row
 
 
+def banners_job(partners, stories, banners, runs):
+    """The own job with template banners against the same job with shared raster
+    banners, alternating in one run."""
+    ensure_tools(False)
+    roots = {kind: own_corpus(partners, stories, banners, kind) for kind in ("raster", "template")}
+    runs_by = {kind: [] for kind in roots}
+    asides = {kind: Aside(root) for kind, root in roots.items()}
+    for i in range(runs + 1):
+        for kind, root in roots.items():
+            out = os.path.join(root, "out")
+            asides[kind].clear(out)
+            result = refkit_build(root, out)
+            if i > 0:  # the first round warms the page cache
+                runs_by[kind].append(result)
+    row = {"partners": partners, "stories": stories, "banners": banners}
+    for kind, root in roots.items():
+        out = os.path.join(root, "out")
+        row[kind] = summarize(runs_by[kind])
+        row[kind]["output_bytes"] = dir_bytes(out)
+        asides[kind].clear(out)
+        row[kind]["stages"] = stage_times(root, out)
+    row["ratio_wall"] = row["template"]["wall"] / row["raster"]["wall"]
+    for kind in roots:
+        st = row[kind]["stages"]
+        images = st.get("kit images (cpu)", 0) + st.get("banners", 0)
+        print(f"banners {kind}: full {row[kind]['wall']:.2f} s (cpu {row[kind]['cpu']:.2f} s, {row[kind]['rss_mib']:.0f} MiB), "
+              f"output {row[kind]['output_bytes'] / 2**30:.2f} GiB, image cpu {images:.2f} s "
+              f"({100 * images / row[kind]['cpu']:.0f}% of the build's cpu), stages {st}", flush=True)
+    print(f"banners: template / raster wall {row['ratio_wall']:.2f}", flush=True)
+    return row
+
+
 def scaling(pages_list, runs):
     ensure_tools(False)
     cores = os.cpu_count() or 1
@@ -434,8 +489,13 @@ def main():
     o = sub.add_parser("own")
     o.add_argument("--partners", type=int, default=1000)
     o.add_argument("--stories", type=int, default=20)
-    o.add_argument("--banners", type=int, default=2)
+    o.add_argument("--banners", type=int, default=3)
     o.add_argument("--runs", type=int, default=3)
+    b = sub.add_parser("banners")
+    b.add_argument("--partners", type=int, default=1000)
+    b.add_argument("--stories", type=int, default=20)
+    b.add_argument("--banners", type=int, default=3)
+    b.add_argument("--runs", type=int, default=3)
     s = sub.add_parser("scaling")
     s.add_argument("--pages", type=int, nargs="+", default=[1000, 5000])
     s.add_argument("--runs", type=int, default=5)
@@ -446,8 +506,10 @@ def main():
     # server stops, and builds right after a mass delete are slow (see Aside).
     if args.job in (None, "scaling"):
         save("scaling", scaling(getattr(args, "pages", [1000, 5000]) if args.job else [1000, 5000], getattr(args, "runs", 5)))
+    if args.job == "banners":
+        save("banners", banners_job(args.partners, args.stories, args.banners, args.runs))
     if args.job in (None, "own"):
-        save("own", own(getattr(args, "partners", 1000), getattr(args, "stories", 20), getattr(args, "banners", 2), getattr(args, "runs", 3)))
+        save("own", own(getattr(args, "partners", 1000), getattr(args, "stories", 20), getattr(args, "banners", 3), getattr(args, "runs", 3)))
 
 
 if __name__ == "__main__":

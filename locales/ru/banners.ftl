@@ -9,3 +9,7 @@ banner-harbor-headline = Спокойный учёт и надёжные пар�
 banner-harbor-line = Polar Ledger ведёт бухгалтерию малого бизнеса и дорожит каждым, кто нас рекомендует.
 banner-recommended-by = Рекомендует
 banner-join = Станьте партнёром Polar Ledger
+
+# Карточка для ссылок на страницу набора партнёра.
+share-kit-title = Ваш набор партнёра
+share-kit-line = Тексты, баннеры и ссылки с вашим именем — готовы к публикации.

@@ -177,8 +177,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
     };
 
     clock.lap("load");
-    let contexts =
-        Contexts::new(&project, &locales, options.preview).map_err(Diagnostic::project)?;
+    let contexts = Contexts::new(&project, &locales, options.preview)
+        .map_err(Diagnostic::project)?
+        .with_share_cards(templates.has(kits::banners::SHARE_TEMPLATE));
     let static_files = site::static_files(&project)?;
     let jobs = site::plan(
         &project,
@@ -231,9 +232,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
     site::deploy::write(&project, &jobs, &contexts, &staging)?;
     clock.lap("pages");
     kits::banners::publish_brand(&studio, &staging)?;
+    kits::banners::publish_cards(&studio, &staging)?;
     clock.lap("banners");
     let kits = if options.skip_kits {
-        Vec::new()
+        kits::Built::default()
     } else {
         bar.set_message("kits");
         bar.inc_length((kit_count * project.settings.languages.len()) as u64);
@@ -260,6 +262,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
     };
     bar.finish_and_clear();
     clock.lap("kits");
+    // Not a lap: the CPU time of the partners' images, summed over the threads.
+    clock.laps.push(("kit images (cpu)", kits.image_seconds));
+    let kits = kits.records;
 
     let records = attribution.records();
     manifest::write(&staging, &project, &records, &kits, &options.partners)?;

@@ -471,6 +471,7 @@ mod tests {
             path,
             focus: (0.5, 0.5),
             photographic: false,
+            in_kits: true,
         };
         let (image, format) = decode(&banner, Path::new("content/banners/phone.jpg")).unwrap();
         assert_eq!(format, Format::Jpeg);

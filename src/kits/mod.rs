@@ -106,6 +106,8 @@ struct Shared<'a> {
     /// The template banners and their sizes, drawn per partner by the studio.
     studio: &'a banners::Studio<'a>,
     sizes: Vec<Size>,
+    /// Nanoseconds the partners' images took, summed over threads.
+    image_time: std::sync::atomic::AtomicU64,
     modified: zip::DateTime,
     /// Cadence start of partners whose registry entry sets none.
     default_start: Option<Date>,
@@ -129,6 +131,15 @@ pub(crate) struct KitOptions {
 /// pages (the caller plans and renders them with `site`).
 pub(crate) type KitPages<'p> = dyn Fn(PartnerKit<'_>) -> Result<()> + Sync + 'p;
 
+/// What [`build`] made: a record per zip, and the CPU time its images took.
+#[derive(Debug, Default)]
+pub(crate) struct Built {
+    /// One record per kit zip.
+    pub(crate) records: Vec<KitRecord>,
+    /// Seconds spent making partners' images, summed over threads.
+    pub(crate) image_seconds: f64,
+}
+
 /// Builds every partner's kits into `staging` and hands each kit to `pages`, which
 /// renders its kit pages.
 #[allow(clippy::too_many_arguments)]
@@ -142,9 +153,9 @@ pub(crate) fn build(
     studio: &banners::Studio<'_>,
     pages: &KitPages<'_>,
     progress: &indicatif::ProgressBar,
-) -> Result<Vec<KitRecord>> {
+) -> Result<Built> {
     if project.partners.is_empty() {
-        return Ok(Vec::new());
+        return Ok(Built::default());
     }
     let shared = Shared::prepare(project, options, studio)?;
     for banner in &shared.banners {
@@ -184,7 +195,11 @@ pub(crate) fn build(
     if report.has_errors() {
         return Err(Error::Content(first_per_file(report.into_diagnostics())));
     }
-    Ok(records)
+    let nanos = shared.image_time.load(std::sync::atomic::Ordering::Relaxed);
+    Ok(Built {
+        records,
+        image_seconds: nanos as f64 / 1e9,
+    })
 }
 
 /// The same mistake in shared copy shows up once per partner; report it once per file.
@@ -228,7 +243,7 @@ impl<'a> Shared<'a> {
         let decoded: Vec<std::result::Result<Vec<Resized>, Diagnostic>> = project
             .banners
             .par_iter()
-            .filter(|banner| !banner.is_template())
+            .filter(|banner| !banner.is_template() && banner.in_kits)
             .map(|banner| {
                 let shown =
                     std::path::PathBuf::from(crate::base::vocab::BANNERS_DIR).join(&banner.name);
@@ -318,6 +333,7 @@ impl<'a> Shared<'a> {
             pitch_text,
             studio,
             sizes,
+            image_time: std::sync::atomic::AtomicU64::new(0),
             modified: archive::timestamp(options.source_date_epoch),
             default_start: options.default_start,
             source_date_epoch: options.source_date_epoch,
@@ -352,6 +368,7 @@ fn partner_kits<'a>(
         .map_err(Diagnostic::project)?;
     let qr = images::Qr::new(&qr_link)
         .map_err(|why| Diagnostic::error(crate::base::vocab::SETTINGS_FILE, why))?;
+    let started = std::time::Instant::now();
     let qr_png: Arc<[u8]> = Arc::from(qr.png(10));
     let qr_svg = qr.svg();
     let variants: Vec<(String, Arc<[u8]>)> = shared
@@ -359,6 +376,7 @@ fn partner_kits<'a>(
         .iter()
         .map(|b| (b.qr_file_name(), Arc::from(qr.stamp_onto(b))))
         .collect();
+    let mut image_time = started.elapsed();
     staging.write_public(&format!("{dir}/images/qr.png"), &qr_png, &source)?;
     staging.write_public(&format!("{dir}/images/qr.svg"), qr_svg.as_bytes(), &source)?;
 
@@ -412,7 +430,9 @@ fn partner_kits<'a>(
         // Template banners: in the kit's language, with the partner's name and QR code.
         for banner in shared.studio.templates() {
             for &size in &shared.sizes {
+                let started = std::time::Instant::now();
                 let (bytes, format) = shared.studio.personal(banner, size, lang, partner, &qr)?;
+                image_time += started.elapsed();
                 let ext = format.extension();
                 let file = format!("{}-{size}.{ext}", banner.slug());
                 let public = format!("{dir}/images/{}-{lang}-{size}.{ext}", banner.slug());
@@ -471,6 +491,10 @@ fn partner_kits<'a>(
         });
         values.push(content.kit);
     }
+    shared.image_time.fetch_add(
+        u64::try_from(image_time.as_nanos()).unwrap_or(u64::MAX),
+        std::sync::atomic::Ordering::Relaxed,
+    );
     let kit = PartnerKit {
         partner,
         market_lang,

@@ -168,6 +168,7 @@ fn load_banners(root: &Path, report: &mut Report) -> Vec<Banner> {
             path,
             focus: (0.5, 0.5),
             photographic,
+            in_kits: true,
         });
     }
     for (stem, path, shown) in sidecars {
@@ -182,7 +183,10 @@ fn load_banners(root: &Path, report: &mut Report) -> Vec<Banner> {
             continue;
         };
         match read_sidecar(&path, &shown) {
-            Ok(focus) => banner.focus = focus,
+            Ok((focus, in_kits)) => {
+                banner.focus = focus;
+                banner.in_kits = in_kits;
+            }
             Err(d) => report.push(d),
         }
     }
@@ -199,24 +203,28 @@ fn load_banners(root: &Path, report: &mut Report) -> Vec<Banner> {
     banners
 }
 
-/// A photo's sidecar: `focus: 30% 60%`.
-fn read_sidecar(path: &Path, shown: &Path) -> std::result::Result<(f32, f32), Diagnostic> {
+/// A photo's sidecar: `focus: 30% 60%` and `kit: false`.
+fn read_sidecar(path: &Path, shown: &Path) -> std::result::Result<((f32, f32), bool), Diagnostic> {
     #[derive(Deserialize)]
     #[serde(deny_unknown_fields)]
     struct Sidecar {
         focus: Option<Spanned<String>>,
+        kit: Option<bool>,
     }
     let text =
         files::read_text(path, shown).map_err(|e| Diagnostic::error(shown, e.to_string()))?;
     let sidecar: Sidecar = crate::base::yaml::parse_file(shown, &text)?;
+    let in_kits = sidecar.kit.unwrap_or(true);
     match sidecar.focus {
-        None => Ok((0.5, 0.5)),
-        Some(f) => crate::model::documents::parse_focus(&f.value).map_err(|why| {
-            let l = f.referenced;
-            Diagnostic::error(shown, why)
-                .at(&text, l.line() as usize, l.column() as usize)
-                .help("the focus is the point a crop keeps in view: `50% 50%` is the centre")
-        }),
+        None => Ok(((0.5, 0.5), in_kits)),
+        Some(f) => crate::model::documents::parse_focus(&f.value)
+            .map(|focus| (focus, in_kits))
+            .map_err(|why| {
+                let l = f.referenced;
+                Diagnostic::error(shown, why)
+                    .at(&text, l.line() as usize, l.column() as usize)
+                    .help("the focus is the point a crop keeps in view: `50% 50%` is the centre")
+            }),
     }
 }
 

@@ -107,6 +107,9 @@ pub struct Banner {
     /// For a template: true when it places a photo (an `<image>`), so its images are
     /// JPEG; drawings are PNG.
     pub photographic: bool,
+    /// False for a photo that only templates place (`kit: false` in its sidecar):
+    /// kits then carry the templates' images, not the photo on its own.
+    pub in_kits: bool,
 }
 
 impl Banner {

@@ -119,6 +119,11 @@ impl Templates {
         self.sources.contains_key(name)
     }
 
+    /// The file of template `name`, relative to the project root.
+    pub(crate) fn source_path(&self, name: &str) -> Option<&Path> {
+        self.sources.get(name).map(|(path, _)| path.as_path())
+    }
+
     /// The text of template `name`, as written.
     pub(crate) fn source_text(&self, name: &str) -> Option<&str> {
         self.sources.get(name).map(|(_, text)| text.as_str())

@@ -53,6 +53,8 @@ pub(crate) struct Contexts<'a> {
     preview: bool,
     /// Formats amounts per language.
     locales: &'a Locales,
+    /// True when share cards are drawn (the theme has a share-card template).
+    cards: bool,
 }
 
 impl<'a> Contexts<'a> {
@@ -110,7 +112,15 @@ impl<'a> Contexts<'a> {
             no_stories: Prepared::new(&Vec::new()),
             partners,
             locales,
+            cards: false,
         })
+    }
+
+    /// Gives stories, partner landing pages and kit pages a `page.share_image`:
+    /// the build draws their share cards.
+    pub(crate) fn with_share_cards(mut self, cards: bool) -> Self {
+        self.cards = cards;
+        self
     }
 
     /// The URL maker.
@@ -388,6 +398,13 @@ impl<'a> Contexts<'a> {
         // The not-found page answers for any address, so it has no address or title
         // of its own.
         let own = !matches!(job, Job::NotFound);
+        let card = match *job {
+            _ if !self.cards => None,
+            Job::Story { story, .. } => Some(self.project.story_card(story, lang)),
+            Job::PartnerHome { partner, .. } => Some(self.project.partner_card(partner, lang)),
+            Job::Kit { .. } => Some(self.project.kit_card(lang)),
+            _ => None,
+        };
         Page {
             kind,
             stale,
@@ -401,6 +418,7 @@ impl<'a> Contexts<'a> {
             banner: banner
                 .and_then(|b| self.project.banner_image(b, lang))
                 .map(|path| self.urls.file(&path)),
+            share_image: card.map(|path| self.urls.file(&path)),
         }
     }
 

@@ -22,7 +22,7 @@ use tera::Context;
 
 use crate::base::diagnostics::Diagnostic;
 use crate::base::vocab::BANNERS_DIR;
-use crate::model::documents::Banner;
+use crate::model::documents::{Banner, Story};
 use crate::model::partners::Partner;
 use crate::model::project::Project;
 use crate::render::templates::Templates;
@@ -31,6 +31,15 @@ use super::images::{self, banded::BandedPng, Format, Qr, Size};
 pub(crate) use engine::Fonts;
 use engine::SvgError;
 use layout::LayoutError;
+
+/// The share-card template, in the theme's (or the project's) templates.
+pub(crate) const SHARE_TEMPLATE: &str = "share.svg";
+
+/// The size of share cards: what link previews show.
+pub(crate) const SHARE_SIZE: Size = Size {
+    width: 1200,
+    height: 630,
+};
 
 /// Rows a partner band is rounded out to, so partners with names of different
 /// lengths share one compressed prefix and suffix.
@@ -61,6 +70,8 @@ struct BannerContext<'a> {
     purpose: &'a str,
     partner: Option<BannerPartner<'a>>,
     story: Option<BannerStory<'a>>,
+    /// What a share card shows (`none` on banners).
+    card: Option<&'a Card>,
     /// The site's title.
     site: SiteTitle<'a>,
 }
@@ -99,6 +110,18 @@ struct BannerStory<'a> {
     slug: &'a str,
     title: &'a str,
     summary: Option<&'a str>,
+}
+
+/// `card` in the share-card template.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Card {
+    /// `story`, `partner` or `kit`.
+    kind: &'static str,
+    /// For a story: its banner as an `href` for `<image>` (a photo's file name, or a
+    /// template's brand image at the size the `<image>` asks for).
+    banner: Option<String>,
+    /// For a partner: the lead message of the partner's market, in the card's language.
+    message: Option<String>,
 }
 
 /// A banner drawn without its partner layer: shared by every partner whose template
@@ -181,15 +204,28 @@ impl<'a> Studio<'a> {
         size: Size,
         lang: &str,
     ) -> Result<Arc<Base>, Diagnostic> {
-        let what = Target {
-            banner,
-            size,
-            lang,
-            partner: None,
-        };
-        let svg = self.render(&what, None)?;
+        let what = self.banner_target(banner, size, lang, None);
+        let svg = self.render(&what)?;
         let split = layout::split(&svg).map_err(|e| self.svg_error(&what, e))?;
         self.base(&what, split.base)
+    }
+
+    fn banner_target<'t>(
+        &'t self,
+        banner: &Banner,
+        size: Size,
+        lang: &'t str,
+        partner: Option<&'t Partner>,
+    ) -> Target<'t> {
+        Target {
+            template: template_name(banner),
+            format: format_of(banner),
+            size,
+            lang,
+            partner,
+            story: self.stories.get(banner.name.as_str()).copied(),
+            card: None,
+        }
     }
 
     /// `banner` at `size` in `lang` with `partner`'s name and QR code: the encoded
@@ -202,20 +238,23 @@ impl<'a> Studio<'a> {
         partner: &Partner,
         qr: &Qr,
     ) -> Result<(Arc<[u8]>, Format), Diagnostic> {
-        let what = Target {
-            banner,
-            size,
-            lang,
-            partner: Some(partner),
-        };
-        let svg = self.render(&what, Some(partner))?;
-        let split = layout::split(&svg).map_err(|e| self.svg_error(&what, e))?;
-        let base = self.base(&what, split.base)?;
+        let what = self.banner_target(banner, size, lang, Some(partner));
+        self.draw(&what, Some(qr))
+    }
+
+    /// Draws `what`: its base once for every partner that shares it, the partner
+    /// layer over it, and the QR code (when given) into its slot.
+    fn draw(&self, what: &Target<'_>, qr: Option<&Qr>) -> Result<(Arc<[u8]>, Format), Diagnostic> {
+        let size = what.size;
+        let what = &what;
+        let svg = self.render(what)?;
+        let split = layout::split(&svg).map_err(|e| self.svg_error(what, e))?;
+        let base = self.base(what, split.base)?;
         let unchanged = Ok((base.bytes.clone(), base.format));
         let Some(layer) = split.layer else {
             return unchanged;
         };
-        let laid = self.lay_out(&what, &layer)?;
+        let laid = self.lay_out(what, &layer)?;
         let (w, h) = (size.width, size.height);
         let mut top = h as f32;
         let mut bottom = 0f32;
@@ -241,7 +280,7 @@ impl<'a> Studio<'a> {
         let mut band = base.pixels[top as usize * row..bottom as usize * row].to_vec();
         let layer = engine::rasterize_band(&laid.parsed, w, top, bottom);
         engine::composite(&mut band, &layer);
-        if let Some((left, t, side)) = laid.qr_slot {
+        if let (Some((left, t, side)), Some(qr)) = (laid.qr_slot, qr) {
             qr.paint(
                 &mut band,
                 w as usize,
@@ -250,7 +289,7 @@ impl<'a> Studio<'a> {
                 side as usize,
             )
             .map_err(|why| {
-                self.error(&what, why, None)
+                self.error(what, why, None)
                     .help("make the QR slot's <rect> larger")
             })?;
         }
@@ -265,9 +304,98 @@ impl<'a> Studio<'a> {
         Ok((Arc::from(bytes), base.format))
     }
 
+    /// True when the theme (or the project) has a share-card template.
+    pub(crate) fn has_cards(&self) -> bool {
+        self.templates.has(SHARE_TEMPLATE)
+    }
+
+    fn card_target<'t>(&'t self, lang: &'t str, card: Card, format: Format) -> Target<'t> {
+        Target {
+            template: SHARE_TEMPLATE.to_owned(),
+            format,
+            size: SHARE_SIZE,
+            lang,
+            partner: None,
+            story: None,
+            card: Some(card),
+        }
+    }
+
+    /// The share card of `story` in `lang`: its title over its banner.
+    pub(crate) fn story_card(
+        &self,
+        story: &Story,
+        lang: &str,
+    ) -> Result<(Arc<[u8]>, Format), Diagnostic> {
+        let banner = story
+            .banner
+            .as_deref()
+            .and_then(|name| self.project.banners.iter().find(|b| b.name == name));
+        let href = banner.map(|b| {
+            if b.is_template() {
+                format!("{}@{lang}", b.name)
+            } else {
+                b.name.clone()
+            }
+        });
+        let format = banner.map_or(Format::Png, format_of);
+        let mut what = self.card_target(
+            lang,
+            Card {
+                kind: "story",
+                banner: href,
+                message: None,
+            },
+            format,
+        );
+        what.story = Some(story);
+        self.draw(&what, None)
+    }
+
+    /// The share card of `partner`'s landing page in `lang`: the partner's name and
+    /// the market's lead message.
+    pub(crate) fn partner_card(
+        &self,
+        partner: &Partner,
+        lang: &str,
+    ) -> Result<(Arc<[u8]>, Format), Diagnostic> {
+        let message = self
+            .project
+            .playbook(partner)
+            .terms
+            .message
+            .get(lang)
+            .cloned();
+        let mut what = self.card_target(
+            lang,
+            Card {
+                kind: "partner",
+                banner: None,
+                message,
+            },
+            Format::Png,
+        );
+        what.partner = Some(partner);
+        self.draw(&what, None)
+    }
+
+    /// The share card of the kit pages in `lang`.
+    pub(crate) fn kit_card(&self, lang: &str) -> Result<(Arc<[u8]>, Format), Diagnostic> {
+        let what = self.card_target(
+            lang,
+            Card {
+                kind: "kit",
+                banner: None,
+                message: None,
+            },
+            Format::Png,
+        );
+        self.draw(&what, None)
+    }
+
     /// The base for `svg`, drawn once per distinct text.
     fn base(&self, what: &Target<'_>, svg: String) -> Result<Arc<Base>, Diagnostic> {
-        let key = (what.banner.name.clone(), what.size, svg);
+        let key = (what.template.clone(), what.size, svg);
         let slot = {
             let mut bases = self.bases.lock().unwrap_or_else(|e| e.into_inner());
             bases.entry(key.clone()).or_default().clone()
@@ -277,11 +405,7 @@ impl<'a> Studio<'a> {
             let Size { width, height } = what.size;
             let pixmap = engine::rasterize_band(&laid.parsed, width, 0, height);
             let pixels = engine::to_rgb(&pixmap);
-            let format = if what.banner.image_extension() == "jpg" {
-                Format::Jpeg
-            } else {
-                Format::Png
-            };
+            let format = what.format;
             let bytes = Arc::from(images::encode(&pixels, what.size, format));
             Ok(Arc::new(Base {
                 size: what.size,
@@ -294,8 +418,8 @@ impl<'a> Studio<'a> {
         .clone()
     }
 
-    fn render(&self, what: &Target<'_>, partner: Option<&Partner>) -> Result<String, Diagnostic> {
-        let story = self.stories.get(what.banner.name.as_str()).map(|s| {
+    fn render(&self, what: &Target<'_>) -> Result<String, Diagnostic> {
+        let story = what.story.map(|s| {
             let t = s.text(what.lang);
             BannerStory {
                 slug: &s.slug,
@@ -309,9 +433,14 @@ impl<'a> Studio<'a> {
             short: what.size.width.min(what.size.height),
             aspect: aspect(what.size),
             lang: what.lang,
-            purpose: "banner",
-            partner: partner.map(BannerPartner::of),
+            purpose: if what.card.is_some() {
+                "share"
+            } else {
+                "banner"
+            },
+            partner: what.partner.map(BannerPartner::of),
             story,
+            card: what.card.as_ref(),
             site: SiteTitle {
                 title: &self.project.settings.title,
             },
@@ -319,7 +448,7 @@ impl<'a> Studio<'a> {
         let context =
             Context::from_serialize(&context).map_err(|e| Diagnostic::project(e.to_string()))?;
         self.templates
-            .render(&template_name(what.banner), &context, &what.describe())
+            .render(&what.template, &context, &what.describe())
     }
 
     fn lay_out(&self, what: &Target<'_>, svg: &str) -> Result<layout::Laid, Diagnostic> {
@@ -332,8 +461,36 @@ impl<'a> Studio<'a> {
         })
     }
 
-    /// The photo `name` cropped around its focus to `w` × `h`, as PNG.
+    /// The photo `name` cropped around its focus to `w` × `h`, as PNG; for
+    /// `<template>.svg@<lang>`, that template's brand image drawn at `w` × `h`.
     fn photo(&self, name: &str, w: u32, h: u32) -> Result<Arc<Vec<u8>>, String> {
+        if let Some((template, lang)) = name.split_once('@') {
+            let banner = self
+                .templates()
+                .find(|b| {
+                    b.name == template && self.project.settings.languages.iter().any(|l| l == lang)
+                })
+                .ok_or_else(|| {
+                    format!(
+                        "`{name}` is not a banner template in {BANNERS_DIR}/ and a site language"
+                    )
+                })?;
+            let base = self
+                .brand(
+                    banner,
+                    Size {
+                        width: w,
+                        height: h,
+                    },
+                    lang,
+                )
+                .map_err(|d| d.message)?;
+            return Ok(Arc::new(images::encode(
+                &base.pixels,
+                base.size,
+                Format::Png,
+            )));
+        }
         let Some(banner) = self
             .project
             .banners
@@ -386,10 +543,10 @@ impl<'a> Studio<'a> {
     /// An error about `what`'s template, at `at` (line, column of the rendered SVG)
     /// when the template renders to as many lines as it has, so lines correspond.
     fn error(&self, what: &Target<'_>, message: String, at: Option<(usize, usize)>) -> Diagnostic {
-        let name = template_name(what.banner);
-        let file = Path::new(&name);
+        let name = &what.template;
+        let file = self.templates.source_path(name).unwrap_or(Path::new(name));
         let mut d = Diagnostic::error(file, format!("{message} ({})", what.describe()));
-        if let (Some((line, column)), Some(text)) = (at, self.templates.source_text(&name)) {
+        if let (Some((line, column)), Some(text)) = (at, self.templates.source_text(name)) {
             if line <= text.lines().count() {
                 d = d.at(text, line, column);
             }
@@ -403,25 +560,42 @@ pub(crate) fn template_name(banner: &Banner) -> String {
     format!("{BANNERS_DIR}/{}", banner.name)
 }
 
-/// One image being made, for messages.
+/// The format of the images made from `banner`.
+fn format_of(banner: &Banner) -> Format {
+    if banner.image_extension() == "jpg" {
+        Format::Jpeg
+    } else {
+        Format::Png
+    }
+}
+
+/// One image being made: which template, at what size, for whom.
 struct Target<'b> {
-    banner: &'b Banner,
+    /// The template's Tera name.
+    template: String,
+    format: Format,
     size: Size,
     lang: &'b str,
     partner: Option<&'b Partner>,
+    story: Option<&'b Story>,
+    /// For a share card: what it shows.
+    card: Option<Card>,
 }
 
 impl Target<'_> {
     fn describe(&self) -> String {
+        let what = if self.card.is_some() {
+            "share card"
+        } else {
+            "banner"
+        };
+        let template = self.template.rsplit('/').next().unwrap_or(&self.template);
         match self.partner {
             Some(p) => format!(
-                "banner {} at {}, in `{}`, for partner `{}`",
-                self.banner.name, self.size, self.lang, p.id
+                "{what} {template} at {}, in `{}`, for partner `{}`",
+                self.size, self.lang, p.id
             ),
-            None => format!(
-                "banner {} at {}, in `{}`",
-                self.banner.name, self.size, self.lang
-            ),
+            None => format!("{what} {template} at {}, in `{}`", self.size, self.lang),
         }
     }
 }
@@ -452,6 +626,66 @@ pub(crate) fn publish_brand(
             let path =
                 crate::model::documents::brand_image(banner, lang, (size.width, size.height));
             staging.write_public(&path, &base.bytes, &template_name(banner))
+        })
+        .collect();
+    let mut report = crate::base::diagnostics::Report::default();
+    for result in results {
+        match result {
+            Ok(()) => {}
+            Err(crate::base::diagnostics::Error::Content(d)) => report.extend(d),
+            Err(other) => return Err(other),
+        }
+    }
+    report.into_result().map(|_| ())
+}
+
+/// Draws the share cards (when the theme has a share-card template) and publishes
+/// them under `share/`: one per story and language, shared by the brand story page
+/// and every partner's copy of it; one per partner landing page and language; one
+/// for the kit pages in each language.
+pub(crate) fn publish_cards(
+    studio: &Studio<'_>,
+    staging: &crate::output::Staging,
+) -> crate::base::diagnostics::Result<()> {
+    use rayon::prelude::*;
+    if !studio.has_cards() {
+        return Ok(());
+    }
+    let project = studio.project;
+    let languages = &project.settings.languages;
+    enum Job<'j> {
+        Story(&'j Story),
+        Partner(&'j Partner),
+        Kit,
+    }
+    let mut jobs: Vec<(Job<'_>, &str)> = Vec::new();
+    for lang in languages {
+        jobs.extend(
+            project
+                .stories
+                .iter()
+                .map(|s| (Job::Story(s), lang.as_str())),
+        );
+        jobs.extend(
+            project
+                .partners
+                .iter()
+                .map(|p| (Job::Partner(p), lang.as_str())),
+        );
+        if !project.partners.is_empty() {
+            jobs.push((Job::Kit, lang.as_str()));
+        }
+    }
+    let results: Vec<Result<(), crate::base::diagnostics::Error>> = jobs
+        .par_iter()
+        .map(|(job, lang)| {
+            let (path, drawn) = match job {
+                Job::Story(s) => (project.story_card(s, lang), studio.story_card(s, lang)),
+                Job::Partner(p) => (project.partner_card(p, lang), studio.partner_card(p, lang)),
+                Job::Kit => (project.kit_card(lang), studio.kit_card(lang)),
+            };
+            let (bytes, _) = drawn?;
+            staging.write_public(&path, &bytes, SHARE_TEMPLATE)
         })
         .collect();
     let mut report = crate::base::diagnostics::Report::default();

@@ -120,6 +120,9 @@ pub(crate) struct Page {
     pub slug: String,
     /// URL of the story's banner.
     pub banner: Option<String>,
+    /// Root-relative URL of the page's share card (1200×630): on stories, partner
+    /// landing pages and kit pages, when the theme has `share.svg`.
+    pub share_image: Option<String>,
 }
 
 /// One entry of `alternates`: the same page in a language, this one included.

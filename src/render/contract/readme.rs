@@ -283,6 +283,7 @@ fn samples() -> Vec<(&'static str, Shape)> {
             content: Value::from("<p>"),
             slug: s("s"),
             banner: Some(s("b")),
+            share_image: Some(s("c")),
         },
         alternates: vec![Alternate {
             lang: s("en"),
