@@ -8,11 +8,11 @@
 //! the pixels, and therefore the kit bytes, are the same on every machine.
 
 pub(crate) mod banded;
+pub(crate) mod banded_jpeg;
 
 use std::path::Path;
 
 use fast_image_resize as fr;
-use image::codecs::jpeg::JpegEncoder;
 use image::codecs::png::{CompressionType, FilterType, PngEncoder};
 use image::{
     DynamicImage, ExtendedColorType, ImageDecoder, ImageEncoder, ImageReader, Limits, RgbImage,
@@ -76,6 +76,8 @@ pub(crate) struct Resized {
     pub bytes: std::sync::Arc<[u8]>,
     /// For PNG banners: the rows outside the QR band, compressed once.
     pub banded: Option<banded::BandedPng>,
+    /// For JPEG banners: the block rows outside the QR band, encoded once.
+    pub jpeg: Option<banded_jpeg::BandedJpeg>,
 }
 
 impl Resized {
@@ -229,12 +231,7 @@ pub(crate) fn encode(pixels: &[u8], size: Size, format: Format) -> Vec<u8> {
             PngEncoder::new_with_quality(&mut out, CompressionType::Fast, FilterType::Adaptive)
                 .write_image(pixels, size.width, size.height, ExtendedColorType::Rgb8)
         }
-        Format::Jpeg => JpegEncoder::new_with_quality(&mut out, 90).write_image(
-            pixels,
-            size.width,
-            size.height,
-            ExtendedColorType::Rgb8,
-        ),
+        Format::Jpeg => return banded_jpeg::encode(pixels, size),
     }
     .expect("encoding into memory with matching dimensions cannot fail");
     out
@@ -318,34 +315,29 @@ impl Qr {
     pub(crate) fn stamp_onto(&self, base: &Resized) -> Vec<u8> {
         let corner = QrCorner::of(base.size);
         let w = base.size.width as usize;
-        let rows = match &base.banded {
-            Some(banded) => banded.rows(),
-            None => corner.top..base.size.height as usize,
+        let rows = match (&base.banded, &base.jpeg) {
+            (Some(banded), _) => banded.rows(),
+            (None, Some(jpeg)) => {
+                let (top, bottom) = jpeg.rows_for(corner.top, corner.top + corner.side);
+                top..bottom
+            }
+            (None, None) => corner.top..base.size.height as usize,
         };
         debug_assert!(rows.start <= corner.top && corner.top + corner.side <= rows.end);
         let mut band = base.pixels[rows.start * w * 3..rows.end * w * 3].to_vec();
-        let scale = (corner.side / self.modules()).max(1);
-        let drawn = self.modules() * scale;
-        let inset = (corner.side.saturating_sub(drawn)) / 2;
-        for y in 0..corner.side {
-            let row = (corner.top - rows.start + y) * w;
-            for x in 0..corner.side {
-                let (qx, qy) = (x.wrapping_sub(inset), y.wrapping_sub(inset));
-                let dark = qx < drawn && qy < drawn && {
-                    let (mx, my) = (qx / scale, qy / scale);
-                    mx >= QUIET
-                        && my >= QUIET
-                        && mx < QUIET + self.width
-                        && my < QUIET + self.width
-                        && self.is_dark(mx - QUIET, my - QUIET)
-                };
-                let i = (row + corner.left + x) * 3;
-                band[i..i + 3].fill(if dark { 0 } else { 255 });
-            }
-        }
-        match &base.banded {
-            Some(banded) => banded.encode(&band),
-            None => {
+        // The corner is sized for the code; at the smallest sizes a module is one pixel.
+        let _ = self.paint(
+            &mut band,
+            w,
+            corner.left,
+            corner.top - rows.start,
+            corner.side,
+            1,
+        );
+        match (&base.banded, &base.jpeg) {
+            (Some(banded), _) => banded.encode(&band),
+            (None, Some(jpeg)) => jpeg.encode(&band, rows.start, rows.end),
+            (None, None) => {
                 let mut pixels = base.pixels.clone();
                 pixels[rows.start * w * 3..rows.end * w * 3].copy_from_slice(&band);
                 encode(&pixels, base.size, base.format)
@@ -357,7 +349,8 @@ impl Qr {
 impl Qr {
     /// Paints the code, with its quiet zone, into the square at (`left`, `top`) of side
     /// `side` pixels of the RGB rows `rows`, `width` pixels wide: black on white, whole
-    /// pixels per module, centred. `Err` when the square gives a module under 2 pixels.
+    /// pixels per module, centred. `Err` when the square gives a module under
+    /// `min_scale` pixels.
     pub(crate) fn paint(
         &self,
         rows: &mut [u8],
@@ -365,9 +358,10 @@ impl Qr {
         left: usize,
         top: usize,
         side: usize,
+        min_scale: usize,
     ) -> Result<(), String> {
         let scale = side / self.modules();
-        if scale < 2 {
+        if scale < min_scale.max(1) {
             return Err(format!(
                 "the QR code's slot is {side} px wide, but the code needs at least {} px ({} modules with its quiet zone, 2 px each)",
                 self.modules() * 2,
@@ -610,6 +604,7 @@ mod tests {
                 pixels: pixels.clone(),
                 bytes: std::sync::Arc::from(Vec::new()),
                 banded,
+                jpeg: None,
             };
             let stamped = image::load_from_memory(&qr.stamp_onto(&base))
                 .unwrap()

@@ -254,14 +254,17 @@ impl<'a> Shared<'a> {
                     .map(|&size| {
                         let pixels = images::resize_cover(&image, size, banner.focus);
                         let bytes = Arc::from(images::encode(&pixels, size, format));
+                        let corner = images::QrCorner::of(size);
                         let banded = (format == images::Format::Png).then(|| {
                             images::banded::BandedPng::new(
                                 &pixels,
                                 size,
-                                images::QrCorner::of(size).top,
-                                images::QrCorner::of(size).top + images::QrCorner::of(size).side,
+                                corner.top,
+                                corner.top + corner.side,
                             )
                         });
+                        let jpeg = (format == images::Format::Jpeg)
+                            .then(|| images::banded_jpeg::BandedJpeg::new(&pixels, size));
                         Resized {
                             banner: stem.clone(),
                             size,
@@ -269,6 +272,7 @@ impl<'a> Shared<'a> {
                             pixels,
                             bytes,
                             banded,
+                            jpeg,
                         }
                     })
                     .collect())
@@ -391,7 +395,8 @@ fn partner_kits<'a>(
     let mut records = Vec::new();
     let mut downloads = Vec::new();
     let mut values = Vec::new();
-    let mut images = shared.images.clone();
+    // The template banners first (they are made for the partner), then the photos.
+    let mut images = Vec::new();
     for lang in &settings.languages {
         let partner_values = PartnerValues::new(
             settings,
@@ -506,7 +511,10 @@ fn partner_kits<'a>(
         values,
         page: KitPageValues {
             downloads,
-            images: Prepared::new(&images),
+            images: Prepared::new(&{
+                images.extend(shared.images.iter().cloned());
+                images
+            }),
             qr: Qr {
                 png: urls.file(&format!("{dir}/images/qr.png")),
                 svg: urls.file(&format!("{dir}/images/qr.svg")),

@@ -27,7 +27,7 @@ use crate::model::partners::Partner;
 use crate::model::project::Project;
 use crate::render::templates::Templates;
 
-use super::images::{self, banded::BandedPng, Format, Qr, Size};
+use super::images::{self, banded::BandedPng, banded_jpeg::BandedJpeg, Format, Qr, Size};
 pub(crate) use engine::Fonts;
 use engine::SvgError;
 use layout::LayoutError;
@@ -43,6 +43,7 @@ pub(crate) const SHARE_SIZE: Size = Size {
 
 /// Rows a partner band is rounded out to, so partners with names of different
 /// lengths share one compressed prefix and suffix.
+/// Also a JPEG block row, so a JPEG band splices in whole rows of blocks.
 const BAND_ROWS: u32 = 16;
 
 /// The shape of a size, for templates that compose differently per shape.
@@ -134,8 +135,10 @@ pub(crate) struct Base {
     pub(crate) format: Format,
     /// The encoded image, as published and zipped when no partner layer is drawn over it.
     pub(crate) bytes: Arc<[u8]>,
-    /// Compressed prefixes and suffixes, per band of rows.
+    /// Compressed prefixes and suffixes, per band of rows (PNG).
     bands: Mutex<Vec<((u32, u32), Arc<BandedPng>)>>,
+    /// The block rows, encoded once (JPEG).
+    jpeg: OnceLock<BandedJpeg>,
 }
 
 impl Base {
@@ -287,6 +290,7 @@ impl<'a> Studio<'a> {
                 left as usize,
                 (t - top) as usize,
                 side as usize,
+                2,
             )
             .map_err(|why| {
                 self.error(what, why, None)
@@ -295,11 +299,10 @@ impl<'a> Studio<'a> {
         }
         let bytes = match base.format {
             Format::Png => base.banded(top, bottom).encode(&band),
-            Format::Jpeg => {
-                let mut pixels = base.pixels.clone();
-                pixels[top as usize * row..bottom as usize * row].copy_from_slice(&band);
-                images::encode(&pixels, size, Format::Jpeg)
-            }
+            Format::Jpeg => base
+                .jpeg
+                .get_or_init(|| BandedJpeg::new(&base.pixels, size))
+                .encode(&band, top as usize, bottom as usize),
         };
         Ok((Arc::from(bytes), base.format))
     }
@@ -413,6 +416,7 @@ impl<'a> Studio<'a> {
                 format,
                 bytes,
                 bands: Mutex::default(),
+                jpeg: OnceLock::new(),
             }))
         })
         .clone()
