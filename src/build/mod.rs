@@ -199,6 +199,12 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
         if !cache.is_empty() && options.skip_kits && public.join(output::MARKER).is_file() {
             let staging = Staging::update_in_place(&public, &manifest)?;
             site::copy_files(&static_files, &staging)?;
+            if cache.images_changed(keys) {
+                let fonts = kits::banners::Fonts::load(root, &project.settings.theme)?;
+                let studio = kits::banners::Studio::new(&project, &templates, fonts);
+                kits::banners::publish_brand(&studio, &staging)?;
+                kits::banners::publish_cards(&studio, &staging)?;
+            }
             let rendered =
                 incremental::update(&staging, &jobs, &contexts, &templates, cache, keys.clone())?;
             staging.commit()?;

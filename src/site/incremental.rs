@@ -43,13 +43,23 @@ impl RenderCache {
         *self.lock() = keys;
     }
 
+    /// True when the key of the banner images and share cards (see [`IMAGES_KEY`])
+    /// differs from the previous build's.
+    pub(crate) fn images_changed(&self, keys: &HashMap<String, u64>) -> bool {
+        self.lock().get(IMAGES_KEY) != keys.get(IMAGES_KEY)
+    }
+
     /// Forgets everything (after a failed or partial build).
     pub fn clear(&self) {
         self.lock().clear();
     }
 }
 
-/// The key of every planned page, by output path.
+/// The entry of the keys that stands for the banner images and share cards: they
+/// depend on everything shared, the banners' files and the theme's fonts.
+pub(crate) const IMAGES_KEY: &str = "@images";
+
+/// The key of every planned page, by output path, and [`IMAGES_KEY`].
 pub(crate) fn keys(
     project: &Project,
     templates: &Templates,
@@ -61,9 +71,15 @@ pub(crate) fn keys(
     extra.hash(&mut shared);
     format!("{:?}", project.settings).hash(&mut shared);
     templates.fingerprint().hash(&mut shared);
+    let fonts = std::path::Path::new(crate::base::vocab::THEMES_DIR)
+        .join(&project.settings.theme)
+        .join(crate::base::vocab::STATIC_DIR)
+        .join("fonts");
     for dir in [
-        crate::base::vocab::LOCALES_DIR,
-        crate::base::vocab::STATIC_DIR,
+        std::path::Path::new(crate::base::vocab::LOCALES_DIR),
+        std::path::Path::new(crate::base::vocab::STATIC_DIR),
+        std::path::Path::new(crate::base::vocab::BANNERS_DIR),
+        fonts.as_path(),
     ] {
         for (path, shown) in
             crate::base::files::files_under(&project.root, &project.root.join(dir))?
@@ -90,7 +106,7 @@ pub(crate) fn keys(
         }
     }
     let shared = shared.finish();
-    Ok(jobs
+    let mut keys: HashMap<String, u64> = jobs
         .par_iter()
         .map(|job| {
             let file = contexts.file_of(job);
@@ -104,7 +120,9 @@ pub(crate) fn keys(
             }
             (file, h.finish())
         })
-        .collect())
+        .collect();
+    keys.insert(IMAGES_KEY.to_owned(), shared);
+    Ok(keys)
 }
 
 /// Renders the pages whose key changed and writes them through `staging` (an update
