@@ -7,9 +7,3 @@ banner-trust-headline = The books your clients will thank you for.
 banner-trust-line = $150 for every business that signs up. Your dashboard shows it the same day.
 banner-harbor-headline = Calm books for small business. Fast payouts for you.
 banner-harbor-line = Recommend Polar Ledger and watch your rewards arrive.
-banner-recommended-by = Recommended by
-banner-join = Join the Polar Ledger partner program
-
-# The share card of the kit pages.
-share-kit-title = Your partner kit
-share-kit-line = Copy, banners and links with your name on them, ready to post.

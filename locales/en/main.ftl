@@ -196,3 +196,10 @@ kit-cadence-text = A touch on each channel, on the day it works best. The plan i
 ## Preview only: shown by refkit serve on stale translations.
 
 preview-stale = Preview: this translation was made from an older version of the source text. Update it, then run “refkit translations --mark”.
+
+## Banners and share cards (the theme's _banner-parts.svg and share.svg)
+
+banner-recommended-by = Recommended by
+banner-join = Become a partner
+share-kit-title = Your partner kit
+share-kit-line = Copy, banners and links with your name on them, ready to post.

@@ -206,3 +206,10 @@ kit-cadence-text = По одному касанию в каждом канале
 ## Preview only: shown by refkit serve on stale translations.
 
 preview-stale = Предпросмотр: этот перевод сделан по старой версии исходного текста. Обновите его и выполните «refkit translations --mark».
+
+## Баннеры и карточки для ссылок (_banner-parts.svg и share.svg темы)
+
+banner-recommended-by = Рекомендует
+banner-join = Станьте нашим партнёром
+share-kit-title = Ваш набор партнёра
+share-kit-line = Тексты, баннеры и ссылки с вашим именем — готовы к публикации.

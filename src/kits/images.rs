@@ -370,23 +370,27 @@ impl Qr {
         }
         let drawn = self.modules() * scale;
         let inset = (side - drawn) / 2;
+        // One row of pixels per row of modules, copied onto each of its `scale` rows.
+        let mut line = vec![255u8; side * 3];
         for y in 0..side {
+            let qy = y.wrapping_sub(inset);
+            if y == 0 || qy % scale == 0 || qy >= drawn {
+                line.fill(255);
+                let my = qy / scale;
+                if qy < drawn && (QUIET..QUIET + self.width).contains(&my) {
+                    for mx in QUIET..QUIET + self.width {
+                        if self.is_dark(mx - QUIET, my - QUIET) {
+                            let x = inset + mx * scale;
+                            line[x * 3..(x + scale) * 3].fill(0);
+                        }
+                    }
+                }
+            }
             let start = ((top + y) * width + left) * 3;
             let Some(row) = rows.get_mut(start..start + side * 3) else {
                 break;
             };
-            for x in 0..side {
-                let (qx, qy) = (x.wrapping_sub(inset), y.wrapping_sub(inset));
-                let dark = qx < drawn && qy < drawn && {
-                    let (mx, my) = (qx / scale, qy / scale);
-                    mx >= QUIET
-                        && my >= QUIET
-                        && mx < QUIET + self.width
-                        && my < QUIET + self.width
-                        && self.is_dark(mx - QUIET, my - QUIET)
-                };
-                row[x * 3..x * 3 + 3].fill(if dark { 0 } else { 255 });
-            }
+            row.copy_from_slice(&line);
         }
         Ok(())
     }

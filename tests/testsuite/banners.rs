@@ -352,7 +352,7 @@ fn a_malformed_template_fails_with_its_line() {
 fn a_font_nobody_ships_fails() {
     refused(
         &format!("{HEAD}\n<text x=\"10\" y=\"50\" font-family=\"Comic Sans MS\" font-size=\"20\">Hi</text>\n</svg>\n"),
-        &["`Comic Sans MS` is not shipped"],
+        &["`Comic Sans MS` is not shipped", "card.svg:2"],
     );
 }
 
@@ -373,6 +373,47 @@ fn references_outside_the_project_or_to_the_network_are_refused() {
         &format!("{HEAD}\n<rect width=\"10\" height=\"10\" style=\"fill:url(https://example.com/x)\"/>\n</svg>\n"),
         &["card.svg:2", "nothing is fetched"],
     );
+}
+
+#[test]
+fn a_character_the_fonts_cannot_draw_fails_with_its_line() {
+    refused(
+        &format!("{HEAD}\n<text x=\"10\" y=\"50\" font-family=\"Inter\" font-size=\"20\">Hi 𓀀</text>\n</svg>\n"),
+        &["no glyph for «𓀀»", "card.svg:2"],
+    );
+}
+
+#[test]
+fn an_embedded_image_over_the_limits_is_refused() {
+    // A PNG header claiming 100,000 × 100,000 pixels, with no pixels behind it.
+    let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
+    png.extend(100_000u32.to_be_bytes());
+    png.extend(100_000u32.to_be_bytes());
+    png.extend([8, 2, 0, 0, 0, 0, 0, 0, 0]);
+    let data = base64(&png);
+    refused(
+        &format!("{HEAD}\n<image href=\"data:image/png;base64,{data}\" width=\"10\" height=\"10\"/>\n</svg>\n"),
+        &["over the limits"],
+    );
+}
+
+fn base64(bytes: &[u8]) -> String {
+    const ABC: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ABC[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
 }
 
 #[test]

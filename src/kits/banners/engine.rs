@@ -94,6 +94,31 @@ impl Fonts {
         })
     }
 
+    /// True when `family` (a name from `font-family`, unquoted) can be drawn: a shipped
+    /// family, or a generic one (which means the first shipped family).
+    pub(crate) fn knows(&self, family: &str) -> bool {
+        const GENERIC: &[&str] = &[
+            "serif",
+            "sans-serif",
+            "monospace",
+            "cursive",
+            "fantasy",
+            "system-ui",
+            "inherit",
+        ];
+        GENERIC.contains(&family.to_ascii_lowercase().as_str())
+            || self.families.iter().any(|f| f == family)
+    }
+
+    /// The shipped families and where they come from, for messages.
+    pub(crate) fn describe(&self) -> String {
+        if self.families.is_empty() {
+            format!("there are none in {}", self.folders)
+        } else {
+            format!("{} (from {})", self.families.join(", "), self.folders)
+        }
+    }
+
     fn default_family(&self) -> Option<&str> {
         default_family(&self.families)
     }
@@ -139,6 +164,8 @@ pub(crate) struct SvgError {
     pub(crate) message: String,
     /// 1-based (line, column) in the SVG text.
     pub(crate) at: Option<(usize, usize)>,
+    /// Text to look for in the SVG to find where, when `at` is not known.
+    pub(crate) near: Option<String>,
 }
 
 impl SvgError {
@@ -146,6 +173,7 @@ impl SvgError {
         SvgError {
             message: message.into(),
             at: None,
+            near: None,
         }
     }
 }
@@ -161,13 +189,15 @@ pub(crate) fn parse(
         let options = options(fonts, photos, &problems);
         usvg::Tree::from_str(svg, &options)
     };
-    let mut problems = problems.take();
+    let mut problems: Vec<(String, Option<String>)> =
+        problems.take().into_iter().map(|p| (p, None)).collect();
     let tree = tree.map_err(|e| match e {
         usvg::Error::ParsingFailed(xml) => {
             let pos = xml.pos();
             SvgError {
                 message: format!("the SVG is malformed: {xml}"),
                 at: Some((pos.row as usize, pos.col as usize)),
+                near: None,
             }
         }
         other => SvgError::new(format!("the SVG cannot be read: {other}")),
@@ -176,7 +206,17 @@ pub(crate) fn parse(
     if problems.is_empty() {
         Ok(Parsed { tree })
     } else {
-        Err(SvgError::new(problems.join("; ")))
+        let near = problems.iter().find_map(|(_, near)| near.clone());
+        let message = problems
+            .into_iter()
+            .map(|(p, _)| p)
+            .collect::<Vec<_>>()
+            .join("; ");
+        Err(SvgError {
+            message,
+            at: None,
+            near,
+        })
     }
 }
 
@@ -192,6 +232,13 @@ fn options<'a>(fonts: &'a Fonts, photos: &'a Photos, problems: &'a Problems) -> 
         fontdb: fonts.db.clone(),
         image_href_resolver: ImageHrefResolver {
             resolve_data: Box::new(move |mime, data, _| match mime {
+                "image/png" | "image/jpeg" | "image/jpg" if !within_limits(&data) => {
+                    problems.push(format!(
+                        "an embedded image is corrupt or over the limits ({} pixels a side, 40 megapixels)",
+                        crate::kits::images::MAX_SIDE
+                    ));
+                    None
+                }
                 "image/png" => Some(ImageKind::PNG(data)),
                 "image/jpeg" | "image/jpg" => Some(ImageKind::JPEG(data)),
                 other => {
@@ -260,8 +307,23 @@ fn options<'a>(fonts: &'a Fonts, photos: &'a Photos, problems: &'a Problems) -> 
     }
 }
 
+/// True when an embedded image's header gives a size within the decoding limits.
+fn within_limits(data: &[u8]) -> bool {
+    image::ImageReader::new(std::io::Cursor::new(data))
+        .with_guessed_format()
+        .ok()
+        .and_then(|r| r.into_dimensions().ok())
+        .is_some_and(|(w, h)| {
+            w > 0
+                && h > 0
+                && w <= crate::kits::images::MAX_SIDE
+                && h <= crate::kits::images::MAX_SIDE
+                && u64::from(w) * u64::from(h) <= crate::kits::images::MAX_PIXELS
+        })
+}
+
 /// Reports every character drawn with the font's "missing glyph" box.
-fn missing_glyphs(group: &usvg::Group, problems: &mut Vec<String>) {
+fn missing_glyphs(group: &usvg::Group, problems: &mut Vec<(String, Option<String>)>) {
     for node in group.children() {
         match node {
             Node::Group(g) => missing_glyphs(g, problems),
@@ -278,10 +340,13 @@ fn missing_glyphs(group: &usvg::Group, problems: &mut Vec<String>) {
                         }
                     }
                 }
-                if !missing.is_empty() {
-                    problems.push(format!(
-                        "the fonts have no glyph for «{missing}» in «{}»",
-                        text_of(text)
+                if let Some(first) = missing.chars().next() {
+                    problems.push((
+                        format!(
+                            "the fonts have no glyph for «{missing}» in «{}»; use a font that has it, or other characters",
+                            text_of(text)
+                        ),
+                        Some(first.to_string()),
                     ));
                 }
             }
@@ -353,14 +418,16 @@ pub(crate) fn to_rgb(pixmap: &Pixmap) -> Vec<u8> {
 /// Lays premultiplied `layer` over RGB `band` (the same width and height).
 pub(crate) fn composite(band: &mut [u8], layer: &Pixmap) {
     for (dst, src) in band.chunks_exact_mut(3).zip(layer.data().chunks_exact(4)) {
-        let a = u16::from(src[3]);
-        if a == 0 {
-            continue;
-        }
-        let keep = 255 - a;
-        for i in 0..3 {
-            let under = (u16::from(dst[i]) * keep + 127) / 255;
-            dst[i] = (u16::from(src[i]) + under).min(255) as u8;
+        match src[3] {
+            0 => {}
+            255 => dst.copy_from_slice(&src[..3]),
+            a => {
+                let keep = 255 - u16::from(a);
+                for i in 0..3 {
+                    let under = (u16::from(dst[i]) * keep + 127) / 255;
+                    dst[i] = (u16::from(src[i]) + under).min(255) as u8;
+                }
+            }
         }
     }
 }

@@ -18,8 +18,9 @@
 //!   partner's name and QR code; [`split`] separates them from the rest so the rest is
 //!   drawn once for every partner that shares it.
 
+use std::collections::HashMap;
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use resvg::usvg::roxmltree::{Document, Node};
 
@@ -139,6 +140,7 @@ fn parse_xml(svg: &str) -> Result<Document<'_>, SvgError> {
         SvgError {
             message: format!("the SVG is malformed: {e}"),
             at: Some((pos.row as usize, pos.col as usize)),
+            near: None,
         }
     })
 }
@@ -148,7 +150,57 @@ fn at(doc: &Document<'_>, offset: usize, message: impl Into<String>) -> SvgError
     SvgError {
         message: message.into(),
         at: Some((pos.row as usize, pos.col as usize)),
+        near: None,
     }
+}
+
+/// `e` placed at the first occurrence of what it is about, when it has no place yet.
+fn locate(doc: &Document<'_>, mut e: SvgError) -> SvgError {
+    if e.at.is_none() {
+        if let Some(offset) = e.near.as_deref().and_then(|n| doc.input_text().find(n)) {
+            let pos = doc.text_pos_at(offset);
+            e.at = Some((pos.row as usize, pos.col as usize));
+        }
+    }
+    e
+}
+
+/// Refuses a `font-family` (attribute or style) naming a family nobody ships.
+fn check_fonts(doc: &Document<'_>, node: Node<'_, '_>, fonts: &Fonts) -> Result<(), SvgError> {
+    let mut lists: Vec<(usize, String)> = Vec::new();
+    for attr in node.attributes() {
+        if attr.name() == "font-family" {
+            lists.push((attr.range().start, attr.value().to_owned()));
+        }
+        if attr.name() == "style" {
+            for decl in attr.value().split(';') {
+                if let Some((name, value)) = decl.split_once(':') {
+                    if name.trim().eq_ignore_ascii_case("font-family") {
+                        lists.push((attr.range().start, value.to_owned()));
+                    }
+                }
+            }
+        }
+    }
+    for (offset, list) in lists {
+        let families: Vec<String> = list
+            .split(',')
+            .map(|f| f.trim().trim_matches(['"', '\'']).to_owned())
+            .filter(|f| !f.is_empty())
+            .collect();
+        if !families.iter().any(|f| fonts.knows(f)) {
+            return Err(at(
+                doc,
+                offset,
+                format!(
+                    "the font family `{}` is not shipped; banners use only the fonts the theme and the project ship: {}",
+                    families.join("`, `"),
+                    fonts.describe()
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// A laid-out SVG, parsed and checked.
@@ -169,6 +221,9 @@ struct TextBox {
     attributes: Vec<String>,
     /// Its id: the element's own or one refkit gives it.
     id: String,
+    /// What its measurements depend on: the start tags of the element and its
+    /// ancestors, the document's style sheets, and the size; the key of the cache.
+    context: String,
     words: Vec<String>,
     /// The box.
     x: f32,
@@ -229,6 +284,7 @@ pub(crate) fn lay_out(
     lang: &str,
     fonts: &Fonts,
     photo: &PhotoSource<'_>,
+    measures: &Measures,
 ) -> Result<Laid, LayoutError> {
     let doc = parse_xml(svg)?;
     let root = doc.root_element();
@@ -261,6 +317,7 @@ pub(crate) fn lay_out(
     let mut slot_id = None;
     for node in root.descendants().filter(Node::is_element) {
         check_references(&doc, node)?;
+        check_fonts(&doc, node, fonts)?;
         let tag = node.tag_name().name();
         if tag == "image" {
             if let Some(edit) = place_photo(&doc, node, photo, &mut photos)? {
@@ -291,18 +348,41 @@ pub(crate) fn lay_out(
     }
 
     // Measure every word of every box in one pass, at the box's own font size.
-    let metrics = if boxes.is_empty() {
-        Vec::new()
-    } else {
+    // Measure, in one pass, every word of every box that no earlier layout measured
+    // in the same context (partners share their layout's words but their names).
+    let mut missing: Vec<Vec<String>> = Vec::with_capacity(boxes.len());
+    for b in &boxes {
+        let known = measures.lock().unwrap_or_else(|e| e.into_inner());
+        let mut words: Vec<String> = SAMPLES
+            .iter()
+            .map(|s| (*s).to_owned())
+            .chain(b.words.iter().cloned())
+            .filter(|w| !known.contains_key(&key(b, w)))
+            .collect();
+        words.sort();
+        words.dedup();
+        missing.push(words);
+    }
+    if missing.iter().any(|m| !m.is_empty()) {
         let mut measure = edits.clone();
         for (i, b) in boxes.iter().enumerate() {
-            measure.push((b.range.clone(), measuring_copies(b, i)));
+            measure.push((b.range.clone(), measuring_copies(b, i, &missing[i])));
         }
-        let parsed = engine::parse(&apply(svg, measure), fonts, &photos)?;
+        let parsed =
+            engine::parse(&apply(svg, measure), fonts, &photos).map_err(|e| locate(&doc, e))?;
+        let mut known = measures.lock().unwrap_or_else(|e| e.into_inner());
+        for (i, b) in boxes.iter().enumerate() {
+            for (j, w) in missing[i].iter().enumerate() {
+                let r = engine::bounds_of(&parsed, &format!("refkit-m{i}-{j}"));
+                known.insert(key(b, w), r.map(|r| (r.width(), r.top(), r.bottom())));
+            }
+        }
+    }
+    let metrics = {
+        let known = measures.lock().unwrap_or_else(|e| e.into_inner());
         boxes
             .iter()
-            .enumerate()
-            .map(|(i, b)| Metrics::read(&parsed, b, i))
+            .map(|b| Metrics::read(&known, b))
             .collect::<Result<Vec<_>, _>>()?
     };
 
@@ -317,7 +397,8 @@ pub(crate) fn lay_out(
             round.push((b.range.clone(), fitted.markup(b)));
             set.push(fitted.size);
         }
-        let parsed = engine::parse(&apply(svg, round), fonts, &photos)?;
+        let parsed =
+            engine::parse(&apply(svg, round), fonts, &photos).map_err(|e| locate(&doc, e))?;
         let mut again = false;
         for (i, b) in boxes.iter().enumerate() {
             let Some(drawn) = engine::bounds_of(&parsed, &b.id) else {
@@ -628,7 +709,7 @@ fn text_box(
         .collect();
     let skip = ["id", "x", "y", "dx", "dy", "font-size", "transform"];
     let input = doc.input_text();
-    let attributes = node
+    let attributes: Vec<String> = node
         .attributes()
         .filter(|a| {
             !a.name().starts_with("data-") && !(a.namespace().is_none() && skip.contains(&a.name()))
@@ -638,6 +719,18 @@ fn text_box(
     let id = node
         .attribute("id")
         .map_or_else(|| format!("refkit-text-{index}"), str::to_owned);
+    let mut context = format!("{size}|{}", attributes.join(" "));
+    for ancestor in node.ancestors().skip(1).filter(|a| a.is_element()) {
+        let end = ancestor
+            .first_child()
+            .map_or(ancestor.range().end, |c| c.range().start);
+        context.push('|');
+        context.push_str(&input[ancestor.range().start..end]);
+    }
+    for style in doc.descendants().filter(|n| n.has_tag_name("style")) {
+        context.push('|');
+        context.extend(style.children().filter_map(|c| c.text()));
+    }
     if node.attribute("transform").is_some() {
         return Err(err(
             "a text with `data-box` cannot have its own `transform`; put it on a group around it"
@@ -648,6 +741,7 @@ fn text_box(
         range: node.range(),
         attributes,
         id,
+        context,
         words,
         x,
         y,
@@ -706,21 +800,25 @@ fn start_tag(b: &TextBox, id: &str, extra: &str) -> String {
     tag
 }
 
-/// The box's words, each a text of its own at the origin, plus the reference sample
-/// and a pair to measure the space.
-fn measuring_copies(b: &TextBox, i: usize) -> String {
+/// Words measured earlier, by [`key`]: (width, top, bottom) of the drawn word at the
+/// box's font size, or `None` when it draws nothing.
+pub(crate) type Measures = Mutex<HashMap<String, Option<(f32, f32, f32)>>>;
+
+/// The samples measured with every box's words: line metrics and the space.
+const SAMPLES: [&str; 3] = [REFERENCE, "HH", "H H"];
+
+fn key(b: &TextBox, word: &str) -> String {
+    format!("{}\u{0}{word}", b.context)
+}
+
+/// `words` of the box, each a text of its own at the origin.
+fn measuring_copies(b: &TextBox, i: usize, words: &[String]) -> String {
     let size = format!(" x=\"0\" y=\"0\" font-size=\"{}\"", b.size);
     let mut out = String::from("<g>");
-    let mut one = |id: String, text: &str| {
-        out.push_str(&start_tag(b, &id, &size));
-        out.push_str(&escape(text));
+    for (j, w) in words.iter().enumerate() {
+        out.push_str(&start_tag(b, &format!("refkit-m{i}-{j}"), &size));
+        out.push_str(&escape(w));
         out.push_str("</text>");
-    };
-    one(format!("refkit-m{i}-ref"), REFERENCE);
-    one(format!("refkit-m{i}-hh"), "HH");
-    one(format!("refkit-m{i}-h h"), "H H");
-    for (j, w) in b.words.iter().enumerate() {
-        one(format!("refkit-m{i}-{j}"), w);
     }
     out.push_str("</g>");
     out
@@ -735,24 +833,26 @@ struct Metrics {
 }
 
 impl Metrics {
-    fn read(parsed: &Parsed, b: &TextBox, i: usize) -> Result<Metrics, SvgError> {
-        let bounds = |id: String| engine::bounds_of(parsed, &id);
-        let width = |id: String| bounds(id).map_or(0.0, |r| r.width());
-        let reference = bounds(format!("refkit-m{i}-ref")).ok_or_else(|| {
+    fn read(
+        known: &HashMap<String, Option<(f32, f32, f32)>>,
+        b: &TextBox,
+    ) -> Result<Metrics, SvgError> {
+        let get = |w: &str| known.get(&key(b, w)).copied().flatten();
+        let width = |w: &str| get(w).map_or(0.0, |(width, _, _)| width);
+        let (_, top, bottom) = get(REFERENCE).ok_or_else(|| {
             SvgError::new("the text's font draws nothing: check `font-family` and `fill`")
         })?;
-        let mut ascent = -reference.top();
-        let mut descent = reference.bottom();
+        let mut ascent = -top;
+        let mut descent = bottom;
         let mut words = Vec::with_capacity(b.words.len());
-        for j in 0..b.words.len() {
-            let r = bounds(format!("refkit-m{i}-{j}"));
-            if let Some(r) = r {
-                ascent = ascent.max(-r.top());
-                descent = descent.max(r.bottom());
+        for w in &b.words {
+            if let Some((_, top, bottom)) = get(w) {
+                ascent = ascent.max(-top);
+                descent = descent.max(bottom);
             }
-            words.push(r.map_or(0.0, |r| r.width()));
+            words.push(width(w));
         }
-        let space = (width(format!("refkit-m{i}-h h")) - width(format!("refkit-m{i}-hh"))).max(0.0);
+        let space = (width("H H") - width("HH")).max(0.0);
         Ok(Metrics {
             words,
             space,

@@ -171,6 +171,8 @@ pub(crate) struct Studio<'a> {
     bases: Mutex<BTreeMap<(String, Size, String), Slot<Arc<Base>>>>,
     /// Photo name → decoded pixels.
     decoded: Mutex<BTreeMap<String, Slot<Arc<RgbImage>>>>,
+    /// Words measured for text boxes, shared by every layout.
+    measures: layout::Measures,
     /// (photo name, width, height) → the photo cropped around its focus, as PNG.
     cropped: Mutex<BTreeMap<(String, u32, u32), Slot<Arc<Vec<u8>>>>>,
 }
@@ -191,6 +193,7 @@ impl<'a> Studio<'a> {
             stories,
             bases: Mutex::default(),
             decoded: Mutex::default(),
+            measures: Mutex::default(),
             cropped: Mutex::default(),
         }
     }
@@ -457,7 +460,16 @@ impl<'a> Studio<'a> {
 
     fn lay_out(&self, what: &Target<'_>, svg: &str) -> Result<layout::Laid, Diagnostic> {
         let photo = |name: &str, w: u32, h: u32| self.photo(name, w, h);
-        layout::lay_out(svg, what.size.width, what.size.height, what.lang, &self.fonts, &photo).map_err(|e| match e {
+        layout::lay_out(
+            svg,
+            what.size.width,
+            what.size.height,
+            what.lang,
+            &self.fonts,
+            &photo,
+            &self.measures,
+        )
+        .map_err(|e| match e {
             LayoutError::Svg(e) => self.svg_error(what, e),
             LayoutError::Overflow(o) => self
                 .error(what, format!("the text «{}» overflows: {}", o.text, o.why), None)

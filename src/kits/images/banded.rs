@@ -173,12 +173,18 @@ fn deflate(data: &[u8], level: Compression, last: bool) -> Vec<u8> {
 fn filter_rows(pixels: &[u8], width: usize) -> Vec<u8> {
     let row_bytes = width * 3;
     let rows = pixels.len() / row_bytes.max(1);
-    let mut out = Vec::with_capacity(rows * (row_bytes + 1));
-    for row in pixels.chunks_exact(row_bytes) {
-        out.push(1);
-        out.extend_from_slice(&row[..3.min(row.len())]);
-        for i in 3..row.len() {
-            out.push(row[i].wrapping_sub(row[i - 3]));
+    let mut out = vec![0u8; rows * (row_bytes + 1)];
+    for (dst, row) in out
+        .chunks_exact_mut(row_bytes + 1)
+        .zip(pixels.chunks_exact(row_bytes))
+    {
+        dst[0] = 1;
+        let first = 3.min(row.len());
+        dst[1..1 + first].copy_from_slice(&row[..first]);
+        // Slices of equal length, so the compiler drops the bounds checks and
+        // vectorises the subtraction.
+        for ((d, now), left) in dst[1 + first..].iter_mut().zip(&row[first..]).zip(row) {
+            *d = now.wrapping_sub(*left);
         }
     }
     out
