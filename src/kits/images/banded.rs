@@ -76,7 +76,7 @@ impl BandedPng {
         above.update(&filtered);
         let mut idat = Vec::with_capacity(filtered.len() / 4 + 16);
         idat.extend_from_slice(&ZLIB_HEADER);
-        idat.extend_from_slice(&deflate(&filtered, Compression::best(), false));
+        idat.extend_from_slice(&deflate(&filtered, Compression::default(), false));
         let mut head = Vec::with_capacity(idat.len() + 64);
         head.extend_from_slice(SIGNATURE);
         let mut ihdr = Vec::with_capacity(13);
@@ -95,7 +95,7 @@ impl BandedPng {
             chunk(
                 &mut chunk_bytes,
                 b"IDAT",
-                &deflate(&filtered, Compression::best(), true),
+                &deflate(&filtered, Compression::default(), true),
             );
             Below {
                 chunk: chunk_bytes,
