@@ -39,6 +39,9 @@ const TOLERANCE: f32 = 1.0;
 /// Most lines a text box may ask for.
 const MAX_LINES: usize = 20;
 
+/// A change to the SVG text: this range becomes this text.
+type Edit = (Range<usize>, String);
+
 /// Where a photo is looked up: file name, target width and height in pixels → a PNG.
 pub(crate) type PhotoSource<'a> = dyn Fn(&str, u32, u32) -> Result<Arc<Vec<u8>>, String> + 'a;
 
@@ -311,7 +314,7 @@ pub(crate) fn lay_out(
         }
     }
 
-    let mut edits: Vec<(Range<usize>, String)> = Vec::new();
+    let mut edits: Vec<Edit> = Vec::new();
     let mut photos = Photos::new();
     let mut boxes = Vec::new();
     let mut slot_id = None;
@@ -561,7 +564,7 @@ fn place_photo(
     node: Node<'_, '_>,
     photo: &PhotoSource<'_>,
     photos: &mut Photos,
-) -> Result<Option<Vec<(Range<usize>, String)>>, SvgError> {
+) -> Result<Option<Vec<Edit>>, SvgError> {
     let Some(attr) = node
         .attributes()
         .find(|a| a.name() == "href" && !a.value().trim().starts_with("data:"))
@@ -712,7 +715,7 @@ fn text_box(
     let attributes: Vec<String> = node
         .attributes()
         .filter(|a| {
-            !a.name().starts_with("data-") && !(a.namespace().is_none() && skip.contains(&a.name()))
+            !(a.name().starts_with("data-") || a.namespace().is_none() && skip.contains(&a.name()))
         })
         .map(|a| input[a.range()].to_owned())
         .collect();
@@ -771,7 +774,7 @@ fn escape(text: &str) -> String {
     out
 }
 
-fn apply(svg: &str, mut edits: Vec<(Range<usize>, String)>) -> String {
+fn apply(svg: &str, mut edits: Vec<Edit>) -> String {
     edits.sort_by_key(|(r, _)| (r.start, r.end));
     let mut out = String::with_capacity(svg.len() + 256);
     let mut from = 0;

@@ -136,7 +136,7 @@ pub(crate) struct Base {
     /// The encoded image, as published and zipped when no partner layer is drawn over it.
     pub(crate) bytes: Arc<[u8]>,
     /// Compressed prefixes and suffixes, per band of rows (PNG).
-    bands: Mutex<Vec<((u32, u32), Arc<BandedPng>)>>,
+    bands: Mutex<Vec<Band>>,
     /// The block rows, encoded once (JPEG).
     jpeg: OnceLock<BandedJpeg>,
 }
@@ -160,6 +160,12 @@ impl Base {
 
 type Slot<T> = Arc<OnceLock<Result<T, Diagnostic>>>;
 
+/// A band of rows (top, bottom) and the PNG prepared around it.
+type Band = ((u32, u32), Arc<BandedPng>);
+
+/// Made once and shared, by key: each key's slot is filled by the first to ask.
+type Once<K, T> = Mutex<BTreeMap<K, Slot<T>>>;
+
 /// Renders banner templates and keeps what partners share.
 pub(crate) struct Studio<'a> {
     project: &'a Project,
@@ -168,13 +174,13 @@ pub(crate) struct Studio<'a> {
     /// Banner name → the story it illustrates (the first that names it).
     stories: BTreeMap<&'a str, &'a crate::model::documents::Story>,
     /// (banner, size, lang, rendered base) → the base.
-    bases: Mutex<BTreeMap<(String, Size, String), Slot<Arc<Base>>>>,
+    bases: Once<(String, Size, String), Arc<Base>>,
     /// Photo name → decoded pixels.
-    decoded: Mutex<BTreeMap<String, Slot<Arc<RgbImage>>>>,
+    decoded: Once<String, Arc<RgbImage>>,
     /// Words measured for text boxes, shared by every layout.
     measures: layout::Measures,
     /// (photo name, width, height) → the photo cropped around its focus, as PNG.
-    cropped: Mutex<BTreeMap<(String, u32, u32), Slot<Arc<Vec<u8>>>>>,
+    cropped: Once<(String, u32, u32), Arc<Vec<u8>>>,
 }
 
 impl<'a> Studio<'a> {
