@@ -447,3 +447,31 @@ fn sizes_over_the_limits_are_refused() {
         &["site.yaml"],
     );
 }
+
+#[test]
+fn a_photo_sidecar_with_a_bad_focus_fails_with_its_line() {
+    assert_refused(
+        |f| {
+            f.write(
+                "content/banners/wide.yaml",
+                "# where crops centre\nfocus: 150% 20%\n",
+            )
+        },
+        &[],
+        1,
+        &["content/banners/wide.yaml:2", "\"150%\" is outside"],
+    );
+}
+
+#[test]
+fn a_sidecar_without_its_photo_fails() {
+    assert_refused(
+        |f| f.write("content/banners/nothing.yaml", "focus: 50% 50%\n"),
+        &[],
+        1,
+        &[
+            "content/banners/nothing.yaml",
+            "no photo `nothing.png` or `nothing.jpg`",
+        ],
+    );
+}
