@@ -397,6 +397,7 @@ fn partner_kits<'a>(
     let mut values = Vec::new();
     // The template banners first (they are made for the partner), then the photos.
     let mut images = Vec::new();
+    let mut layers = banners::Layers::default();
     for lang in &settings.languages {
         let partner_values = PartnerValues::new(
             settings,
@@ -436,7 +437,10 @@ fn partner_kits<'a>(
         for banner in shared.studio.templates() {
             for &size in &shared.sizes {
                 let started = std::time::Instant::now();
-                let (bytes, format) = shared.studio.personal(banner, size, lang, partner, &qr)?;
+                let (bytes, format) =
+                    shared
+                        .studio
+                        .personal(banner, size, lang, partner, &qr, &mut layers)?;
                 image_time += started.elapsed();
                 let ext = format.extension();
                 let file = format!("{}-{size}.{ext}", banner.slug());

@@ -125,6 +125,21 @@ pub(crate) struct Card {
     message: Option<String>,
 }
 
+/// A partner layer laid out and rasterized over the rows it covers.
+struct DrawnLayer {
+    top: u32,
+    bottom: u32,
+    qr_slot: Option<(u32, u32, u32)>,
+    /// `None` when the layer draws nothing.
+    pixmap: Option<resvg::tiny_skia::Pixmap>,
+}
+
+/// One partner's layers drawn so far, by their SVG text and size: a layer that reads
+/// the same in every language (the name and the QR slot) is laid out and rasterized
+/// once. Keep one per partner: it holds pixels.
+#[derive(Default)]
+pub(crate) struct Layers(BTreeMap<(String, Size), Arc<DrawnLayer>>);
+
 /// A banner drawn without its partner layer: shared by every partner whose template
 /// rendered the same.
 pub(crate) struct Base {
@@ -249,16 +264,22 @@ impl<'a> Studio<'a> {
         lang: &str,
         partner: &Partner,
         qr: &Qr,
+        layers: &mut Layers,
     ) -> Result<(Arc<[u8]>, Format), Diagnostic> {
         let what = self.banner_target(banner, size, lang, Some(partner));
-        self.draw(&what, Some(qr))
+        self.draw(&what, Some(qr), layers)
     }
 
     /// Draws `what`: its base once for every partner that shares it, the partner
-    /// layer over it, and the QR code (when given) into its slot.
-    fn draw(&self, what: &Target<'_>, qr: Option<&Qr>) -> Result<(Arc<[u8]>, Format), Diagnostic> {
+    /// layer over it (drawn once for every language whose layer reads the same, kept
+    /// in `layers`), and the QR code (when given) into its slot.
+    fn draw(
+        &self,
+        what: &Target<'_>,
+        qr: Option<&Qr>,
+        layers: &mut Layers,
+    ) -> Result<(Arc<[u8]>, Format), Diagnostic> {
         let size = what.size;
-        let what = &what;
         let svg = self.render(what)?;
         let split = layout::split(&svg).map_err(|e| self.svg_error(what, e))?;
         let base = self.base(what, split.base)?;
@@ -266,33 +287,24 @@ impl<'a> Studio<'a> {
         let Some(layer) = split.layer else {
             return unchanged;
         };
-        let laid = self.lay_out(what, &layer)?;
-        let (w, h) = (size.width, size.height);
-        let mut top = h as f32;
-        let mut bottom = 0f32;
-        let drawn = laid.parsed.tree.root().abs_layer_bounding_box();
-        if laid.parsed.tree.root().has_children() {
-            top = top.min(drawn.top());
-            bottom = bottom.max(drawn.bottom());
-        }
-        if let Some((t, b)) = laid.boxes {
-            top = top.min(t);
-            bottom = bottom.max(b);
-        }
-        if let Some((_, t, side)) = laid.qr_slot {
-            top = top.min(t as f32);
-            bottom = bottom.max((t + side) as f32);
-        }
-        if bottom <= top {
+        let key = (layer, size);
+        let drawn = match layers.0.get(&key) {
+            Some(drawn) => drawn.clone(),
+            None => {
+                let drawn = Arc::new(self.draw_layer(what, &key.0)?);
+                layers.0.insert(key, drawn.clone());
+                drawn
+            }
+        };
+        let Some(pixmap) = &drawn.pixmap else {
             return unchanged;
-        }
-        let top = ((top.max(0.0) as u32) / BAND_ROWS * BAND_ROWS).min(h - 1);
-        let bottom = (((bottom.ceil() as u32).div_ceil(BAND_ROWS)) * BAND_ROWS).clamp(top + 1, h);
+        };
+        let (top, bottom) = (drawn.top, drawn.bottom);
+        let w = size.width;
         let row = w as usize * 3;
         let mut band = base.pixels[top as usize * row..bottom as usize * row].to_vec();
-        let layer = engine::rasterize_band(&laid.parsed, w, top, bottom);
-        engine::composite(&mut band, &layer);
-        if let (Some((left, t, side)), Some(qr)) = (laid.qr_slot, qr) {
+        engine::composite(&mut band, pixmap);
+        if let (Some((left, t, side)), Some(qr)) = (drawn.qr_slot, qr) {
             qr.paint(
                 &mut band,
                 w as usize,
@@ -314,6 +326,43 @@ impl<'a> Studio<'a> {
                 .encode(&band, top as usize, bottom as usize),
         };
         Ok((Arc::from(bytes), base.format))
+    }
+
+    /// Lays out and rasterizes a partner layer over the rows it covers.
+    fn draw_layer(&self, what: &Target<'_>, layer: &str) -> Result<DrawnLayer, Diagnostic> {
+        let laid = self.lay_out(what, layer)?;
+        let (w, h) = (what.size.width, what.size.height);
+        let mut top = h as f32;
+        let mut bottom = 0f32;
+        let drawn = laid.parsed.tree.root().abs_layer_bounding_box();
+        if laid.parsed.tree.root().has_children() {
+            top = top.min(drawn.top());
+            bottom = bottom.max(drawn.bottom());
+        }
+        if let Some((t, b)) = laid.boxes {
+            top = top.min(t);
+            bottom = bottom.max(b);
+        }
+        if let Some((_, t, side)) = laid.qr_slot {
+            top = top.min(t as f32);
+            bottom = bottom.max((t + side) as f32);
+        }
+        if bottom <= top {
+            return Ok(DrawnLayer {
+                top: 0,
+                bottom: 0,
+                qr_slot: None,
+                pixmap: None,
+            });
+        }
+        let top = ((top.max(0.0) as u32) / BAND_ROWS * BAND_ROWS).min(h - 1);
+        let bottom = (((bottom.ceil() as u32).div_ceil(BAND_ROWS)) * BAND_ROWS).clamp(top + 1, h);
+        Ok(DrawnLayer {
+            top,
+            bottom,
+            qr_slot: laid.qr_slot,
+            pixmap: Some(engine::rasterize_band(&laid.parsed, w, top, bottom)),
+        })
     }
 
     /// True when the theme (or the project) has a share-card template.
@@ -361,7 +410,7 @@ impl<'a> Studio<'a> {
             format,
         );
         what.story = Some(story);
-        self.draw(&what, None)
+        self.draw(&what, None, &mut Layers::default())
     }
 
     /// The share card of `partner`'s landing page in `lang`: the partner's name and
@@ -388,7 +437,7 @@ impl<'a> Studio<'a> {
             Format::Png,
         );
         what.partner = Some(partner);
-        self.draw(&what, None)
+        self.draw(&what, None, &mut Layers::default())
     }
 
     /// The share card of the kit pages in `lang`.
@@ -402,7 +451,7 @@ impl<'a> Studio<'a> {
             },
             Format::Png,
         );
-        self.draw(&what, None)
+        self.draw(&what, None, &mut Layers::default())
     }
 
     /// The base for `svg`, drawn once per distinct text.
