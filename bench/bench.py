@@ -196,35 +196,17 @@ def peer_corpus(pages):
     return hugo, refkit
 
 
-def own_corpus(partners, stories, banners, kind="template"):
-    """N partners x 2 languages x M stories with kits, on the harbor theme.
-
-    kind "template": the demo's banner templates (localized, naming the partner, the
-    photo they place kept out of the kits). kind "raster": the same banners as flat
-    images, the templates' brand images, cropped to each size and shared by every
-    partner (how kits were made before templates).
-    """
-    root = os.path.join(WORK, f"own-{partners}x{stories}x{banners}" + ("" if kind == "template" else f"-{kind}"))
-    if os.path.exists(os.path.join(root, "site.yaml")):
-        return root
-    shutil.rmtree(root, ignore_errors=True)
-    hugo, _ = peer_corpus(stories)
-    os.makedirs(os.path.join(root, "content", "stories"))
-    posts = os.path.join(hugo, "content", "posts")
-    for name in sorted(os.listdir(posts)):
-        m = re.match(r"(story-\d+)\.(en|ru)\.md$", name)
-        if m:
-            with open(os.path.join(posts, name), encoding="utf-8") as f:
-                text = convert_story(f.read(), m.group(2))
-            with open(os.path.join(root, "content", "stories", name), "w", encoding="utf-8") as f:
-                f.write(text)
-    shutil.copytree(os.path.join(REPO, "themes"), os.path.join(root, "themes"))
-    shutil.copytree(os.path.join(REPO, "locales"), os.path.join(root, "locales"))
-    shutil.copytree(os.path.join(REPO, "content", "pages"), os.path.join(root, "content", "pages"))
-    shutil.copytree(os.path.join(REPO, "content", "pitch"), os.path.join(root, "content", "pitch"))
+def copy_own_sources(root, partners, stories, banners, kind):
+    """Copies the repository's theme, locales, pages, pitch copy and banners into an
+    own-job corpus (kind "raster": the templates' brand images as flat banners)."""
+    shutil.copytree(os.path.join(REPO, "themes"), os.path.join(root, "themes"), dirs_exist_ok=True)
+    shutil.copytree(os.path.join(REPO, "locales"), os.path.join(root, "locales"), dirs_exist_ok=True)
+    shutil.copytree(os.path.join(REPO, "content", "pages"), os.path.join(root, "content", "pages"), dirs_exist_ok=True)
+    shutil.copytree(os.path.join(REPO, "content", "pitch"), os.path.join(root, "content", "pitch"), dirs_exist_ok=True)
     with open(os.path.join(root, "site.yaml"), "w") as f:
         f.write(SITE.format(theme="harbor"))
     target = os.path.join(root, "content", "banners")
+    shutil.rmtree(target, ignore_errors=True)
     os.makedirs(target)
     source = os.path.join(REPO, "content", "banners")
     templates = sorted(n for n in os.listdir(source) if n.endswith(".svg"))[:banners]
@@ -247,6 +229,34 @@ def own_corpus(partners, stories, banners, kind="template"):
                 image = os.path.join(out, "public", "banners", f"{slug}-en-1200x630.{ext}")
                 if os.path.exists(image):
                     shutil.copyfile(image, os.path.join(target, f"{slug}.{ext}"))
+
+
+def own_corpus(partners, stories, banners, kind="template"):
+    """N partners x 2 languages x M stories with kits, on the harbor theme.
+
+    kind "template": the demo's banner templates (localized, naming the partner, the
+    photo they place kept out of the kits). kind "raster": the same banners as flat
+    images, the templates' brand images, cropped to each size and shared by every
+    partner (how kits were made before templates).
+    """
+    root = os.path.join(WORK, f"own-{partners}x{stories}x{banners}" + ("" if kind == "template" else f"-{kind}"))
+    if os.path.exists(os.path.join(root, "site.yaml")):
+        # The stories and the registry are kept; what the repository holds is copied
+        # again, so a kept corpus never measures an old theme or old banners.
+        copy_own_sources(root, partners, stories, banners, kind)
+        return root
+    shutil.rmtree(root, ignore_errors=True)
+    hugo, _ = peer_corpus(stories)
+    os.makedirs(os.path.join(root, "content", "stories"))
+    posts = os.path.join(hugo, "content", "posts")
+    for name in sorted(os.listdir(posts)):
+        m = re.match(r"(story-\d+)\.(en|ru)\.md$", name)
+        if m:
+            with open(os.path.join(posts, name), encoding="utf-8") as f:
+                text = convert_story(f.read(), m.group(2))
+            with open(os.path.join(root, "content", "stories", name), "w", encoding="utf-8") as f:
+                f.write(text)
+    copy_own_sources(root, partners, stories, banners, kind)
     channels = ["email", "telegram", "linkedin", "x", "vk"]
     lines = ["partners:"]
     for i in range(partners):
