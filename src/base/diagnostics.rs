@@ -328,6 +328,20 @@ impl Report {
     pub(crate) fn into_diagnostics(self) -> Vec<Diagnostic> {
         self.diagnostics
     }
+
+    /// The values of `results` (parallel jobs of one stage), keeping every content
+    /// error in this report so all are reported at once; any other error ends it.
+    pub(crate) fn gather<T>(&mut self, results: Vec<Result<T>>) -> Result<Vec<T>> {
+        let mut values = Vec::with_capacity(results.len());
+        for result in results {
+            match result {
+                Ok(v) => values.push(v),
+                Err(Error::Content(d)) => self.extend(d),
+                Err(other) => return Err(other),
+            }
+        }
+        Ok(values)
+    }
 }
 
 /// Adds a stage error to `report`.

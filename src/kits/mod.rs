@@ -183,15 +183,8 @@ pub(crate) fn build(
             kits
         })
         .collect();
-    let mut records = Vec::new();
     let mut report = Report::default();
-    for result in results {
-        match result {
-            Ok(r) => records.extend(r),
-            Err(Error::Content(d)) => report.extend(d),
-            Err(other) => return Err(other),
-        }
-    }
+    let records: Vec<KitRecord> = report.gather(results)?.into_iter().flatten().collect();
     if report.has_errors() {
         return Err(Error::Content(first_per_file(report.into_diagnostics())));
     }

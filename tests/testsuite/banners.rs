@@ -252,13 +252,58 @@ fn brand_banners_are_published_for_the_story_pages_without_a_partner() {
     )
     .unwrap();
     assert!(
-        !story.contains(".svg\"") || !story.contains("banners/banner-trust.svg"),
-        "pages show the rendered banner, not its template"
+        story.contains("/banners/banner-trust-ru-1200x630.png\""),
+        "the Russian story page shows the Russian brand image of its banner"
+    );
+    assert!(
+        !story.contains("banner-trust.svg"),
+        "pages never point at the template itself"
     );
     assert!(
         !demo.public.join("banners/banner-trust.svg").exists(),
         "templates are not published"
     );
+}
+
+#[test]
+fn the_kit_page_shows_the_banners_of_its_own_language() {
+    let demo = demo();
+    let token = &demo.tokens["severny-uchet"];
+    // The market's language (Russian) at the kit's root, English under en/.
+    for (page, lang, other) in [("index.html", "ru", "en"), ("en/index.html", "en", "ru")] {
+        let html =
+            std::fs::read_to_string(demo.public.join(format!("kits/{token}/{page}"))).unwrap();
+        for slug in template_slugs() {
+            assert!(
+                html.contains(&format!("/images/{slug}-{lang}-1080x1920.")),
+                "{page} shows {slug} in {lang}"
+            );
+            assert!(
+                !html.contains(&format!("/images/{slug}-{other}-")),
+                "{page} shows no {other} {slug}"
+            );
+        }
+    }
+}
+
+#[test]
+fn share_cards_are_drawn_once_per_story_and_partner_and_name_the_partner() {
+    let demo = demo();
+    let project = refkit::load_project(&repo(), None).unwrap();
+    let count = |dir: &str| std::fs::read_dir(demo.public.join(dir)).unwrap().count();
+    // One card per story and language serves the brand page and every partner's copy.
+    assert_eq!(count("share/stories"), project.stories.len() * 2);
+    assert_eq!(count("share/p"), project.partners.len() * 2);
+    for lang in ["en", "ru"] {
+        assert!(demo.public.join(format!("share/kit-{lang}.png")).is_file());
+    }
+    let card = demo.public.join("share/p/severny-uchet-ru.png");
+    let image = image::open(&card).unwrap();
+    assert_eq!((image.width(), image.height()), (1200, 630));
+    let read = words(&ocr(&card));
+    for w in words("Рекомендует Бюро «Северный учёт»") {
+        assert!(read.contains(&w), "{w:?} missing from {read:?}");
+    }
 }
 
 /// A fixture project with the harbor fonts and a banner template.
@@ -414,6 +459,14 @@ fn base64(bytes: &[u8]) -> String {
         }
     }
     out
+}
+
+#[test]
+fn a_banner_template_cannot_place_a_template() {
+    refused(
+        &format!("{HEAD}\n<image href=\"card.svg@en\" width=\"10\" height=\"10\"/>\n</svg>\n"),
+        &["card.svg:2", "cannot place another template"],
+    );
 }
 
 #[test]

@@ -25,6 +25,7 @@ use std::sync::{Arc, Mutex};
 use resvg::usvg::roxmltree::{Document, Node};
 
 use super::engine::{self, Fonts, Parsed, Photos, SvgError};
+use crate::text::markdown::escape_html;
 use crate::text::typography;
 
 /// The attribute that marks a partner layer, and its value.
@@ -585,7 +586,7 @@ fn place_photo(
     let token = format!("refkit-photo:{name}:{w}x{h}");
     photos.insert(token.clone(), png);
     let qname = &doc.input_text()[attr.range_qname()];
-    let mut edits = vec![(attr.range(), format!("{qname}=\"{}\"", escape(&token)))];
+    let mut edits = vec![(attr.range(), format!("{qname}=\"{}\"", escape_html(&token)))];
     match node
         .attributes()
         .find(|a| a.name() == "preserveAspectRatio")
@@ -759,21 +760,6 @@ fn text_box(
     })
 }
 
-/// Escapes text for XML content and attribute values.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            other => out.push(other),
-        }
-    }
-    out
-}
-
 fn apply(svg: &str, mut edits: Vec<Edit>) -> String {
     edits.sort_by_key(|(r, _)| (r.start, r.end));
     let mut out = String::with_capacity(svg.len() + 256);
@@ -820,7 +806,7 @@ fn measuring_copies(b: &TextBox, i: usize, words: &[String]) -> String {
     let mut out = String::from("<g>");
     for (j, w) in words.iter().enumerate() {
         out.push_str(&start_tag(b, &format!("refkit-m{i}-{j}"), &size));
-        out.push_str(&escape(w));
+        out.push_str(&escape_html(w));
         out.push_str("</text>");
     }
     out.push_str("</g>");
@@ -888,7 +874,7 @@ impl Fitted {
                 "<tspan x=\"{}\" y=\"{}\">{}</tspan>",
                 num(x),
                 num(y),
-                escape(line)
+                escape_html(line)
             ));
         }
         out.push_str("</text>");

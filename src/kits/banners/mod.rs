@@ -514,7 +514,7 @@ impl<'a> Studio<'a> {
     }
 
     fn lay_out(&self, what: &Target<'_>, svg: &str) -> Result<layout::Laid, Diagnostic> {
-        let photo = |name: &str, w: u32, h: u32| self.photo(name, w, h);
+        let photo = |name: &str, w: u32, h: u32| self.photo(name, w, h, what.card.is_some());
         layout::lay_out(
             svg,
             what.size.width,
@@ -534,42 +534,28 @@ impl<'a> Studio<'a> {
 
     /// The photo `name` cropped around its focus to `w` × `h`, as PNG; for
     /// `<template>.svg@<lang>`, that template's brand image drawn at `w` × `h`.
-    fn photo(&self, name: &str, w: u32, h: u32) -> Result<Arc<Vec<u8>>, String> {
-        if let Some((template, lang)) = name.split_once('@') {
-            let banner = self
-                .templates()
-                .find(|b| {
-                    b.name == template && self.project.settings.languages.iter().any(|l| l == lang)
-                })
-                .ok_or_else(|| {
-                    format!(
-                        "`{name}` is not a banner template in {BANNERS_DIR}/ and a site language"
-                    )
-                })?;
-            let base = self
-                .brand(
-                    banner,
-                    Size {
-                        width: w,
-                        height: h,
-                    },
-                    lang,
-                )
-                .map_err(|d| d.message)?;
-            return Ok(Arc::new(images::encode(
-                &base.pixels,
-                base.size,
-                Format::Png,
-            )));
-        }
-        let Some(banner) = self
-            .project
-            .banners
-            .iter()
-            .find(|b| b.name == name && !b.is_template())
-        else {
+    fn photo(&self, name: &str, w: u32, h: u32, card: bool) -> Result<Arc<Vec<u8>>, String> {
+        // `<template>.svg@<lang>`: a template's brand image in that language. Only
+        // share cards place one, so no template can end up placing itself.
+        let template = name
+            .split_once('@')
+            .filter(|(_, lang)| self.project.settings.languages.iter().any(|l| l == lang));
+        if template.is_some() && !card {
             return Err(format!(
-                "`{name}` is not a PNG or JPEG photo in {BANNERS_DIR}/"
+                "`{name}`: a banner template cannot place another template's image (share cards can)"
+            ));
+        }
+        let found = match template {
+            Some((file, _)) => self.templates().find(|b| b.name == file),
+            None => self
+                .project
+                .banners
+                .iter()
+                .find(|b| b.name == name && !b.is_template()),
+        };
+        let Some(banner) = found else {
+            return Err(format!(
+                "`{name}` is neither a PNG or JPEG photo in {BANNERS_DIR}/ nor `<template>.svg@<language>`"
             ));
         };
         if w > images::MAX_SIDE || h > images::MAX_SIDE {
@@ -583,11 +569,15 @@ impl<'a> Studio<'a> {
             cropped.entry((name.to_owned(), w, h)).or_default().clone()
         };
         slot.get_or_init(|| {
-            let image = self.decoded(banner)?;
             let size = Size {
                 width: w,
                 height: h,
             };
+            if let Some((_, lang)) = template {
+                let base = self.brand(banner, size, lang)?;
+                return Ok(Arc::new(images::encode(&base.pixels, size, Format::Png)));
+            }
+            let image = self.decoded(banner)?;
             let pixels = images::resize_cover(&image, size, banner.focus);
             Ok(Arc::new(images::encode(&pixels, size, Format::Png)))
         })
@@ -700,13 +690,7 @@ pub(crate) fn publish_brand(
         })
         .collect();
     let mut report = crate::base::diagnostics::Report::default();
-    for result in results {
-        match result {
-            Ok(()) => {}
-            Err(crate::base::diagnostics::Error::Content(d)) => report.extend(d),
-            Err(other) => return Err(other),
-        }
-    }
+    report.gather(results)?;
     report.into_result().map(|_| ())
 }
 
@@ -760,12 +744,6 @@ pub(crate) fn publish_cards(
         })
         .collect();
     let mut report = crate::base::diagnostics::Report::default();
-    for result in results {
-        match result {
-            Ok(()) => {}
-            Err(crate::base::diagnostics::Error::Content(d)) => report.extend(d),
-            Err(other) => return Err(other),
-        }
-    }
+    report.gather(results)?;
     report.into_result().map(|_| ())
 }
