@@ -2,6 +2,8 @@
 //! the partner's name and links, standalone HTML files, the cadence and the READMEs,
 //! with the kit's template values ([`KitValues`]) they are made from.
 
+use rayon::prelude::*;
+
 use super::archive::Entry;
 use super::{cadence, text, Shared};
 use crate::base::diagnostics::{display_path, Diagnostic, Report, Result};
@@ -112,46 +114,58 @@ pub(super) fn kit_content(
         });
     }
 
-    let mut stories = Vec::new();
-    for story in project.stories_for_market(&partner.market) {
-        let t = story.text(lang);
-        let asset = format!("story-{}", story.slug);
-        let url = link(KIT, &asset)?;
-        let cta = locales
-            .format(lang, crate::base::vocab::messages::KIT_STORY_CTA, &[])
-            .map_err(Diagnostic::project)?;
-        let mut plain = format!("{}\n\n", t.title);
-        if let Some(summary) = &t.summary {
-            plain.push_str(&format!("{summary}\n\n"));
-        }
-        plain.push_str(&text::stamp_text(
-            &shared.story_text[&(story.slug.as_str(), lang)],
-            &partner.name,
-            &url,
-        ));
-        plain.push_str(&format!("\n{cta}: {url}\n"));
-        entries.push(Entry::text(format!("stories/{}.txt", story.slug), plain));
-        let html = text::stamp_html(&t.html, &partner.name, &url);
-        let document = render_document(
-            templates,
-            lang,
-            &t.title,
-            &html,
-            Some((&cta, &url)),
-            &t.file,
-        )?;
-        entries.push(Entry::text(
-            format!("stories/{}.html", story.slug),
-            document,
-        ));
-        links.push([KIT.to_owned(), asset.clone(), url.clone()]);
-        stories.push(KitStory {
-            slug: story.slug.clone(),
-            title: t.title.clone(),
-            summary: t.summary.clone(),
-            file: format!("stories/{}.txt", story.slug),
-            link: url,
-        });
+    // Every story is a text file and an HTML file of its own: made on every core.
+    let cta = locales
+        .format(lang, crate::base::vocab::messages::KIT_STORY_CTA, &[])
+        .map_err(Diagnostic::project)?;
+    let market_stories: Vec<_> = project.stories_for_market(&partner.market).collect();
+    let made: Vec<(Entry, Entry, KitStory)> = market_stories
+        .par_iter()
+        .map(|story| -> Result<(Entry, Entry, KitStory)> {
+            let t = story.text(lang);
+            let url = link(KIT, &format!("story-{}", story.slug))?;
+            let mut plain = format!("{}\n\n", t.title);
+            if let Some(summary) = &t.summary {
+                plain.push_str(&format!("{summary}\n\n"));
+            }
+            plain.push_str(&text::stamp_text(
+                &shared.story_text[&(story.slug.as_str(), lang)],
+                &partner.name,
+                &url,
+            ));
+            plain.push_str(&format!("\n{cta}: {url}\n"));
+            let html = text::stamp_html(&t.html, &partner.name, &url);
+            let document = render_document(
+                templates,
+                lang,
+                &t.title,
+                &html,
+                Some((&cta, &url)),
+                &t.file,
+            )?;
+            Ok((
+                Entry::text(format!("stories/{}.txt", story.slug), plain),
+                Entry::text(format!("stories/{}.html", story.slug), document),
+                KitStory {
+                    slug: story.slug.clone(),
+                    title: t.title.clone(),
+                    summary: t.summary.clone(),
+                    file: format!("stories/{}.txt", story.slug),
+                    link: url,
+                },
+            ))
+        })
+        .collect::<Result<_>>()?;
+    let mut stories = Vec::with_capacity(made.len());
+    for (plain, document, story) in made {
+        entries.push(plain);
+        entries.push(document);
+        links.push([
+            KIT.to_owned(),
+            format!("story-{}", story.slug),
+            story.link.clone(),
+        ]);
+        stories.push(story);
     }
     report.into_result()?;
 

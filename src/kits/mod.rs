@@ -108,7 +108,7 @@ struct Shared<'a> {
     sizes: Vec<Size>,
     /// Nanoseconds the partners' images took, summed over threads.
     image_time: std::sync::atomic::AtomicU64,
-    modified: zip::DateTime,
+    modified: archive::DosTime,
     /// Cadence start of partners whose registry entry sets none.
     default_start: Option<Date>,
     /// `SOURCE_DATE_EPOCH`, the stamp of calendars.
@@ -280,15 +280,20 @@ impl<'a> Shared<'a> {
             }
         }
         report.into_result()?;
-        let mut story_text = BTreeMap::new();
-        for story in &project.stories {
-            for t in &story.texts {
-                story_text.insert(
-                    (story.slug.as_str(), t.lang.as_str()),
-                    text::markdown_to_text(t.markdown(), &t.lang),
-                );
-            }
-        }
+        let story_text = project
+            .stories
+            .par_iter()
+            .flat_map_iter(|story| {
+                story.texts.iter().map(|t| {
+                    (
+                        (story.slug.as_str(), t.lang.as_str()),
+                        text::markdown_to_text(t.markdown(), &t.lang),
+                    )
+                })
+            })
+            .collect::<Vec<_>>()
+            .into_iter()
+            .collect();
         let pitch_text = project
             .pitches
             .iter()

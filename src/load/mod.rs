@@ -13,6 +13,7 @@ pub(crate) mod translations;
 
 use std::path::Path;
 
+use rayon::prelude::*;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
@@ -103,20 +104,28 @@ fn check_no_codes_in_shared_text(
         .iter()
         .map(|p| (p.code.as_str(), p.id.as_str()))
         .collect();
-    if codes.is_empty() {
+    let Some(shortest) = codes.keys().map(|c| c.len()).min() else {
         return;
-    }
-    let texts = stories
+    };
+    let longest = codes.keys().map(|c| c.len()).max().unwrap_or(shortest);
+    let texts: Vec<&Text> = stories
         .iter()
         .flat_map(|s| &s.texts)
-        .chain(pages.iter().flat_map(|p| &p.texts));
-    for text in texts {
-        let words = text
-            .html
-            .split(|c: char| !(c.is_ascii_uppercase() || c.is_ascii_digit()));
-        let Some((code, partner)) = words.filter_map(|w| codes.get_key_value(w)).next() else {
-            continue;
-        };
+        .chain(pages.iter().flat_map(|p| &p.texts))
+        .collect();
+    // Only words as long as some code are looked up: most words are not.
+    let found: Vec<(&Text, &str, &str)> = texts
+        .par_iter()
+        .filter_map(|text| {
+            let (code, partner) = text
+                .html
+                .split(|c: char| !(c.is_ascii_uppercase() || c.is_ascii_digit()))
+                .filter(|w| (shortest..=longest).contains(&w.len()))
+                .find_map(|w| codes.get_key_value(w))?;
+            Some((*text, *code, *partner))
+        })
+        .collect();
+    for (text, code, partner) in found {
         let mut d = Diagnostic::error(&text.file, format!("the text names referral code `{code}` of partner `{partner}`"))
             .help("stories and pages appear on every partner's microsite; refer to the partner by name and let refkit add the tracked links");
         if let Ok(source) = std::fs::read_to_string(root.join(&text.file)) {

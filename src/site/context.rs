@@ -480,3 +480,135 @@ impl<'a> Contexts<'a> {
         stories
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use tera::Value;
+
+    use super::*;
+
+    /// A project of `stories` stories in English and Russian with one US partner.
+    fn project(stories: usize) -> (tempfile::TempDir, Project) {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let write = |path: &str, text: &str| {
+            let path = root.join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        write(
+            "site.yaml",
+            "title: T\nbase_url: https://p.test\nlanguages: [en, ru]\nmarkets:\n  us: {landing: \"https://j.test\", language: en, currency: USD}\nreferral:\n  campaign: c\n",
+        );
+        write(
+            "content/partners.yaml",
+            "partners:\n  - id: acme\n    name: Acme\n    market: us\n    code: ACME1\n    stage: active\n    tier: small\n    channels: []\n",
+        );
+        write("content/playbooks/us.yaml", "lead: reward\nmessage: {en: Join, ru: Присоединяйтесь}\nincentives: {reward: 150, payout_days: 14}\nchannels: [email]\n");
+        for lang in ["en", "ru"] {
+            write(&format!("locales/{lang}/main.ftl"), "hello = Hello\n");
+        }
+        for i in 0..stories {
+            for lang in ["en", "ru"] {
+                write(
+                    &format!("content/stories/story-{i:04}.{lang}.md"),
+                    &format!("---\ntitle: Story {i}\nsummary: About {i}\ndate: 2026-01-01\n---\nText {i}.\n"),
+                );
+            }
+        }
+        let settings = crate::load::sources::settings(root).unwrap();
+        let project = crate::load::project(root, settings).unwrap();
+        (dir, project)
+    }
+
+    /// Arrays and maps reachable from `value`, by address: a shared value is one
+    /// allocation, whichever context holds it.
+    fn allocations(value: &Value, into: &mut BTreeSet<usize>) {
+        if let Some(items) = value.as_array() {
+            if into.insert(items.as_ptr() as usize) {
+                items.iter().for_each(|v| allocations(v, into));
+            }
+        } else if let Some(map) = value.as_map() {
+            if into.insert(std::ptr::from_ref(map) as usize) {
+                map.values().for_each(|v| allocations(v, into));
+            }
+        }
+    }
+
+    /// The values a context holds that are its own: everything but the allocations
+    /// it shares with `shared`.
+    fn own_values(value: &Value, shared: &BTreeSet<usize>) -> usize {
+        let address = value
+            .as_array()
+            .map(|a| a.as_ptr() as usize)
+            .or_else(|| value.as_map().map(|m| std::ptr::from_ref(m) as usize));
+        if address.is_some_and(|a| shared.contains(&a)) {
+            return 1;
+        }
+        let children: usize = match (value.as_array(), value.as_map()) {
+            (Some(items), _) => items.iter().map(|v| own_values(v, shared)).sum(),
+            (_, Some(map)) => map.values().map(|v| own_values(v, shared)).sum(),
+            _ => 0,
+        };
+        1 + children
+    }
+
+    /// Values built for one page (`job`) besides those it shares with another page
+    /// of the same site (`other`).
+    fn own_values_of(contexts: &Contexts<'_>, job: Job<'_>, other: Job<'_>) -> usize {
+        let page = |job: Job<'_>| {
+            let url = contexts.url_of(&job);
+            Value::try_from_serializable(&contexts.page_context(&job, &url)).unwrap()
+        };
+        let (page, other) = (page(job), page(other));
+        let (mut shared, mut mine) = (BTreeSet::new(), BTreeSet::new());
+        allocations(&other, &mut shared);
+        allocations(&page, &mut mine);
+        shared.retain(|a| mine.contains(a));
+        own_values(&page, &shared)
+    }
+
+    /// Values built for a partner's story page, a partner's landing page and a brand
+    /// story page, in a project of `stories` stories.
+    fn values_built(stories: usize) -> (usize, usize, usize) {
+        let (dir, project) = project(stories);
+        let locales = Locales::load(dir.path(), &project.settings).unwrap();
+        let contexts = Contexts::new(&project, &locales, false).unwrap();
+        let partner = Some(&project.partners[0]);
+        let story = |i: usize, partner| Job::Story {
+            lang: "ru",
+            story: &project.stories[i],
+            partner,
+        };
+        let home = Job::PartnerHome {
+            lang: "ru",
+            partner: &project.partners[0],
+        };
+        let url = contexts.url_of(&home);
+        let listed = Value::try_from_serializable(&contexts.page_context(&home, &url)).unwrap();
+        let listed = listed.get_from_path("stories").and_then(Value::as_array);
+        assert_eq!(listed.map(<[Value]>::len), Some(stories));
+        (
+            own_values_of(&contexts, story(0, partner), story(1, partner)),
+            own_values_of(&contexts, home, story(1, partner)),
+            own_values_of(&contexts, story(0, None), story(1, None)),
+        )
+    }
+
+    #[test]
+    fn a_partner_page_builds_the_same_values_whatever_the_number_of_stories() {
+        let (story_few, home_few, brand_few) = values_built(8);
+        let (story_many, home_many, brand_many) = values_built(300);
+        assert_eq!(story_few, story_many, "a partner's story page");
+        assert_eq!(home_few, home_many, "a partner's landing page");
+        assert_eq!(brand_few, brand_many, "a brand story page");
+        // A partner page holds what a brand page holds, with the partner's values
+        // shared: it builds no more than a brand page, within 20%.
+        assert!(
+            story_many * 5 <= brand_many * 6,
+            "partner page {story_many} values, brand page {brand_many}"
+        );
+    }
+}
