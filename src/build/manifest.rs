@@ -17,31 +17,36 @@ use crate::model::partners::{Stage, Tier};
 use crate::model::project::Project;
 use crate::model::selection::Selection;
 use crate::output::{csv, Staging};
-use crate::render::links::LinkRecord;
+use crate::render::links::{Attribution, LinkCounts};
 
 /// Writes the four manifest files: every tracked link, every kit, the partners for
 /// the CRM and the program's summary.
 pub(crate) fn write(
     staging: &Staging,
     project: &Project,
-    records: &[LinkRecord],
+    attribution: &Attribution,
+    links: &LinkCounts,
     kits: &[KitRecord],
     selection: &Selection,
 ) -> Result<()> {
-    let header = ["partner", "market", "lang", "channel", "asset", "url"]
-        .map(String::from)
-        .to_vec();
-    let rows = std::iter::once(header).chain(records.iter().map(|r| {
-        vec![
-            r.partner.clone(),
-            r.market.clone(),
-            r.lang.clone(),
-            r.channel.clone(),
-            r.asset.clone(),
-            r.url.clone(),
-        ]
-    }));
-    staging.write_manifest("links.csv", csv(rows).as_bytes())?;
+    // links.csv is written partner by partner: a large program has a million rows.
+    staging.write_manifest_with("links.csv", |file| {
+        let header = ["partner", "market", "lang", "channel", "asset", "url"].map(String::from);
+        file.write_all(csv([header.to_vec()]).as_bytes())?;
+        attribution.for_each_partner(|records| {
+            let rows = records.iter().map(|r| {
+                vec![
+                    r.partner.clone(),
+                    r.market.clone(),
+                    r.lang.clone(),
+                    r.channel.clone(),
+                    r.asset.clone(),
+                    r.url.clone(),
+                ]
+            });
+            file.write_all(csv(rows).as_bytes())
+        })
+    })?;
     let header = [
         "partner", "market", "lang", "kit_page", "zip", "bytes", "sha256",
     ]
@@ -61,17 +66,17 @@ pub(crate) fn write(
     staging.write_manifest("kits.csv", csv(rows).as_bytes())?;
     staging.write_manifest(
         "partners.csv",
-        partners_csv(project, records, kits).as_bytes(),
+        partners_csv(project, links, kits).as_bytes(),
     )?;
     staging.write_manifest(
         "summary.json",
-        summary_json(project, records, selection).as_bytes(),
+        summary_json(project, links, selection).as_bytes(),
     )?;
     Ok(())
 }
 
 /// `partners.csv`: one row per partner, with the CSV formula guard of [`crate::output::csv`].
-pub(crate) fn partners_csv(project: &Project, links: &[LinkRecord], kits: &[KitRecord]) -> String {
+pub(crate) fn partners_csv(project: &Project, links: &LinkCounts, kits: &[KitRecord]) -> String {
     let header = [
         "partner",
         "name",
@@ -87,6 +92,10 @@ pub(crate) fn partners_csv(project: &Project, links: &[LinkRecord], kits: &[KitR
     ]
     .map(String::from)
     .to_vec();
+    let kit_pages: BTreeMap<(&str, &str), &str> = kits
+        .iter()
+        .map(|k| ((k.partner.as_str(), k.lang.as_str()), k.page.as_str()))
+        .collect();
     let rows = project.partners.iter().map(|p| {
         let playbook = project.playbook(p);
         let ambassador = playbook
@@ -102,12 +111,11 @@ pub(crate) fn partners_csv(project: &Project, links: &[LinkRecord], kits: &[KitR
             .settings
             .market(&p.market)
             .map_or("", |m| m.language.as_str());
-        let kit_page = kits
-            .iter()
-            .find(|k| k.partner == p.id && k.lang == market_lang)
-            .map(|k| k.page.clone())
+        let kit_page = kit_pages
+            .get(&(p.id.as_str(), market_lang))
+            .map(|page| (*page).to_owned())
             .unwrap_or_default();
-        let count = links.iter().filter(|l| l.partner == p.id).count();
+        let count = links.by_partner.get(&p.id).copied().unwrap_or(0);
         vec![
             p.id.clone(),
             p.name.clone(),
@@ -127,11 +135,7 @@ pub(crate) fn partners_csv(project: &Project, links: &[LinkRecord], kits: &[KitR
 
 /// `summary.json`: per market, partners by stage and tier, partners per channel, the
 /// playbook's preferred channels and tracked links in total and per channel.
-pub(crate) fn summary_json(
-    project: &Project,
-    links: &[LinkRecord],
-    selection: &Selection,
-) -> String {
+pub(crate) fn summary_json(project: &Project, links: &LinkCounts, selection: &Selection) -> String {
     let mut markets = serde_json::Map::new();
     for market in &project.settings.markets {
         let partners: Vec<_> = project
@@ -151,12 +155,8 @@ pub(crate) fn summary_json(
                 *channels.entry(c.as_str()).or_default() += 1;
             }
         }
-        let mut by_channel: BTreeMap<&str, usize> = BTreeMap::new();
-        let mut total = 0;
-        for l in links.iter().filter(|l| l.market == market.id) {
-            *by_channel.entry(l.channel.as_str()).or_default() += 1;
-            total += 1;
-        }
+        let by_channel = links.by_market.get(&market.id).cloned().unwrap_or_default();
+        let total: usize = by_channel.values().sum();
         let preferred: Vec<&str> = project
             .playbooks
             .get(&market.id)

@@ -272,14 +272,21 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
     clock.laps.push(("kit images (cpu)", kits.image_seconds));
     let kits = kits.records;
 
-    let records = attribution.records();
-    manifest::write(&staging, &project, &records, &kits, &options.partners)?;
+    let links = attribution.counts();
+    manifest::write(
+        &staging,
+        &project,
+        &attribution,
+        &links,
+        &kits,
+        &options.partners,
+    )?;
 
-    let markets = summary::market_counts(&project, &jobs, &kits, &records);
+    let markets = summary::market_counts(&project, &jobs, &kits, &links);
     let summary = BuildSummary {
         pages,
         files: staging.public_files(),
-        links: records.len(),
+        links: links.total,
         markets,
         bytes: staging.public_bytes(),
         partners: project.partners.len(),

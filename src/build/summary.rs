@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use crate::kits::KitRecord;
 use crate::model::project::Project;
-use crate::render::links::LinkRecord;
+use crate::render::links::LinkCounts;
 use crate::site;
 
 /// What a build produced for one market.
@@ -154,7 +154,7 @@ pub(super) fn market_counts(
     project: &Project,
     jobs: &[site::Job<'_>],
     kits: &[KitRecord],
-    links: &[LinkRecord],
+    links: &LinkCounts,
 ) -> BTreeMap<String, MarketCounts> {
     let mut counts: BTreeMap<String, MarketCounts> = project
         .settings
@@ -177,8 +177,8 @@ pub(super) fn market_counts(
     for k in kits {
         entry(&mut counts, &k.market).kits += 1;
     }
-    for l in links {
-        entry(&mut counts, &l.market).links += 1;
+    for (market, channels) in &links.by_market {
+        entry(&mut counts, market).links += channels.values().sum::<usize>();
     }
     counts
 }

@@ -216,6 +216,22 @@ impl Staging {
         write_file(&self.manifest.staging_dir, rel, bytes)
     }
 
+    /// Writes `rel` in the manifest folder through `fill`, buffered: for files too
+    /// large to hold in memory at once.
+    pub(crate) fn write_manifest_with(
+        &self,
+        rel: &str,
+        fill: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+    ) -> Result<()> {
+        let path = self.manifest.staging_dir.join(rel);
+        create_parent(&path)?;
+        let file = fs::File::create(&path).map_err(|e| Error::io("write", &path, e))?;
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
+        fill(&mut out)
+            .and_then(|()| std::io::Write::flush(&mut out))
+            .map_err(|e| Error::io("write", &path, e))
+    }
+
     /// Bytes written to the public folder so far.
     pub(crate) fn public_bytes(&self) -> u64 {
         self.bytes.load(Ordering::Relaxed)

@@ -5,11 +5,15 @@
 //! channel and the asset it came from, so the agency can attribute every referral to
 //! its partner, market and channel. Every link emitted is recorded in a [`LinkLog`],
 //! which becomes `manifest/links.csv`.
+//!
+//! A program of 10,000 partners emits a million links, so the log holds each as three
+//! small numbers under its partner (the language, channel and asset, interned), and
+//! the URLs are built again, partner by partner, when the manifest is written.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::{Mutex, PoisonError, RwLock};
 
 use crate::model::scheme::{LinkParts, ReferralScheme};
-use std::sync::Mutex;
 
 /// One tracked link emitted somewhere in the output.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -28,39 +32,85 @@ pub(crate) struct LinkRecord {
     pub url: String,
 }
 
-/// Every link emitted during a build, collected from parallel renderers.
+/// Words (languages, channels, assets) as numbers: each is stored once for the
+/// whole build.
+#[derive(Debug, Default)]
+struct Interner {
+    ids: RwLock<(HashMap<Box<str>, u32>, Vec<Box<str>>)>,
+}
+
+impl Interner {
+    fn id(&self, word: &str) -> u32 {
+        if let Some(&id) = self
+            .ids
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .0
+            .get(word)
+        {
+            return id;
+        }
+        let mut ids = self.ids.write().unwrap_or_else(PoisonError::into_inner);
+        if let Some(&id) = ids.0.get(word) {
+            return id;
+        }
+        let id = u32::try_from(ids.1.len()).unwrap_or(u32::MAX);
+        ids.0.insert(word.into(), id);
+        ids.1.push(word.into());
+        id
+    }
+
+    fn words(&self) -> Vec<Box<str>> {
+        self.ids
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .1
+            .clone()
+    }
+}
+
+/// Every link emitted during a build, collected from parallel renderers: per
+/// partner, the (language, channel, asset) of each, interned.
 #[derive(Debug, Default)]
 pub(crate) struct LinkLog {
-    records: Mutex<BTreeSet<LinkRecord>>,
+    partners: Vec<Mutex<BTreeSet<[u32; 3]>>>,
+    words: Interner,
 }
 
 impl LinkLog {
-    /// Builds the link for `parts` with `scheme` and records it.
-    pub(crate) fn emit(&self, scheme: &ReferralScheme, parts: &LinkParts<'_>) -> String {
-        let url = scheme.link(parts);
-        let record = LinkRecord {
-            partner: parts.partner.to_owned(),
-            market: parts.market.to_owned(),
-            lang: parts.lang.to_owned(),
-            channel: parts.channel.to_owned(),
-            asset: parts.asset.to_owned(),
-            url: url.clone(),
-        };
-        self.records
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .insert(record);
-        url
+    fn with_partners(count: usize) -> LinkLog {
+        LinkLog {
+            partners: (0..count).map(|_| Mutex::default()).collect(),
+            words: Interner::default(),
+        }
     }
 
-    /// The recorded links in sorted order (partner, market, language, channel, asset).
-    pub(crate) fn sorted(&self) -> Vec<LinkRecord> {
-        self.records
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .iter()
-            .cloned()
-            .collect()
+    /// Records that partner number `index` emitted a link of `parts`.
+    fn record(&self, index: usize, parts: &LinkParts<'_>) {
+        let key = [
+            self.words.id(parts.lang),
+            self.words.id(parts.channel),
+            self.words.id(parts.asset),
+        ];
+        if let Some(set) = self.partners.get(index) {
+            set.lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .insert(key);
+        }
+    }
+
+    /// (language, channel, asset) of every link of partner number `index`, sorted.
+    fn keys_of<'w>(&self, index: usize, words: &'w [Box<str>]) -> Vec<[&'w str; 3]> {
+        let word = |id: u32| words.get(id as usize).map_or("", |w| &**w);
+        let mut keys: Vec<[&str; 3]> = self.partners.get(index).map_or_else(Vec::new, |set| {
+            set.lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .iter()
+                .map(|&[l, c, a]| [word(l), word(c), word(a)])
+                .collect()
+        });
+        keys.sort_unstable();
+        keys
     }
 }
 
@@ -73,6 +123,19 @@ pub(crate) struct PartnerRef {
     pub market: String,
     /// The market's landing URL.
     pub landing: String,
+    /// Where its links are kept in the log.
+    index: usize,
+}
+
+/// How many links a build emitted, for the manifest and the summary.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub(crate) struct LinkCounts {
+    /// Every link.
+    pub total: usize,
+    /// Partner id → its links.
+    pub by_partner: BTreeMap<String, usize>,
+    /// Market id → channel → links.
+    pub by_market: BTreeMap<String, BTreeMap<String, usize>>,
 }
 
 /// Builds and records every tracked link of a build: the referral scheme, what each
@@ -87,7 +150,7 @@ pub(crate) struct Attribution {
 impl Attribution {
     /// Prepares links for every partner of `project`.
     pub(crate) fn new(project: &crate::model::project::Project) -> Attribution {
-        let partners = project
+        let partners: BTreeMap<String, PartnerRef> = project
             .partners
             .iter()
             .filter_map(|p| {
@@ -98,14 +161,17 @@ impl Attribution {
                         code: p.code.clone(),
                         market: p.market.clone(),
                         landing: market.landing.clone(),
+                        index: 0,
                     },
                 ))
             })
+            .enumerate()
+            .map(|(index, (id, p))| (id, PartnerRef { index, ..p }))
             .collect();
         Attribution {
             scheme: project.settings.referral.clone(),
+            log: LinkLog::with_partners(partners.len()),
             partners,
-            log: LinkLog::default(),
         }
     }
 
@@ -115,6 +181,22 @@ impl Attribution {
             scheme: settings.referral.clone(),
             partners: BTreeMap::new(),
             log: LinkLog::default(),
+        }
+    }
+
+    fn parts<'a>(
+        partner: &'a str,
+        p: &'a PartnerRef,
+        [lang, channel, asset]: [&'a str; 3],
+    ) -> LinkParts<'a> {
+        LinkParts {
+            landing: &p.landing,
+            code: &p.code,
+            partner,
+            market: &p.market,
+            lang,
+            channel,
+            asset,
         }
     }
 
@@ -137,41 +219,113 @@ impl Attribution {
                 crate::base::slug::SLUG_HELP
             ));
         }
-        Ok(self.log.emit(
-            &self.scheme,
-            &LinkParts {
-                landing: &p.landing,
-                code: &p.code,
-                partner,
-                market: &p.market,
-                lang,
-                channel,
-                asset,
-            },
-        ))
+        let parts = Self::parts(partner, p, [lang, channel, asset]);
+        self.log.record(p.index, &parts);
+        Ok(self.scheme.link(&parts))
     }
 
-    /// Every link recorded so far, sorted.
+    /// Calls `each` with every partner's links in turn, by partner id, each list sorted
+    /// by language, channel and asset: only one partner's URLs exist at a time.
+    pub(crate) fn for_each_partner<E>(
+        &self,
+        mut each: impl FnMut(&[LinkRecord]) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let words = self.log.words.words();
+        let mut records = Vec::new();
+        for (id, p) in &self.partners {
+            records.clear();
+            records.extend(self.log.keys_of(p.index, &words).into_iter().map(|key| {
+                let [lang, channel, asset] = key;
+                LinkRecord {
+                    partner: id.clone(),
+                    market: p.market.clone(),
+                    lang: lang.to_owned(),
+                    channel: channel.to_owned(),
+                    asset: asset.to_owned(),
+                    url: self.scheme.link(&Self::parts(id, p, key)),
+                }
+            }));
+            each(&records)?;
+        }
+        Ok(())
+    }
+
+    /// Every link recorded so far, sorted (for tests and small builds: a large
+    /// build goes through [`Attribution::for_each_partner`]).
+    #[cfg(test)]
     pub(crate) fn records(&self) -> Vec<LinkRecord> {
-        self.log.sorted()
+        let mut all = Vec::new();
+        let _ = self.for_each_partner(|records| {
+            all.extend_from_slice(records);
+            Ok::<(), ()>(())
+        });
+        all
+    }
+
+    /// Links per partner, and per market and channel.
+    pub(crate) fn counts(&self) -> LinkCounts {
+        let words = self.log.words.words();
+        let mut counts = LinkCounts::default();
+        for (id, p) in &self.partners {
+            let keys = self.log.keys_of(p.index, &words);
+            counts.total += keys.len();
+            counts.by_partner.insert(id.clone(), keys.len());
+            let market = counts.by_market.entry(p.market.clone()).or_default();
+            for [_, channel, _] in keys {
+                *market.entry(channel.to_owned()).or_default() += 1;
+            }
+        }
+        counts
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::scheme::tests::parts;
     use crate::model::scheme::DEFAULT_SCHEME;
 
+    fn attribution() -> Attribution {
+        let p = |index| PartnerRef {
+            code: format!("C{index}"),
+            market: "us".into(),
+            landing: "https://j.test".into(),
+            index,
+        };
+        Attribution {
+            scheme: ReferralScheme::parse(DEFAULT_SCHEME, "c").unwrap(),
+            partners: [("a".to_owned(), p(0)), ("b".to_owned(), p(1))].into(),
+            log: LinkLog::with_partners(2),
+        }
+    }
+
     #[test]
-    fn log_records_each_link_once_in_sorted_order() {
-        let scheme = ReferralScheme::parse(DEFAULT_SCHEME, "c").unwrap();
-        let log = LinkLog::default();
-        log.emit(&scheme, &parts("b"));
-        log.emit(&scheme, &parts("a"));
-        log.emit(&scheme, &parts("b"));
-        let records = log.sorted();
-        assert_eq!(records.len(), 2);
-        assert_eq!(records[0].asset, "a");
+    fn log_records_each_link_once_in_sorted_order_with_its_url() {
+        let attribution = attribution();
+        let b = attribution.link("b", "ru", "email", "story-x").unwrap();
+        attribution.link("a", "en", "x", "landing").unwrap();
+        attribution.link("b", "en", "email", "story-x").unwrap();
+        attribution.link("b", "ru", "email", "story-x").unwrap();
+        attribution.link("b", "en", "email", "kit").unwrap();
+        let records = attribution.records();
+        let keys: Vec<[&str; 4]> = records
+            .iter()
+            .map(|r| [r.partner.as_str(), &r.lang, &r.channel, &r.asset])
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                ["a", "en", "x", "landing"],
+                ["b", "en", "email", "kit"],
+                ["b", "en", "email", "story-x"],
+                ["b", "ru", "email", "story-x"],
+            ]
+        );
+        assert_eq!(records[3].url, b, "the URL is built again, the same");
+        let counts = attribution.counts();
+        assert_eq!(counts.total, 4);
+        assert_eq!(counts.by_partner["b"], 3);
+        assert_eq!(counts.by_market["us"]["email"], 3);
+        assert!(attribution.link("nobody", "en", "x", "a").is_err());
+        assert!(attribution.link("a", "en", "x", "Not A Slug").is_err());
     }
 }

@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, OnceLock};
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 use tera::{Context, Value};
@@ -25,15 +25,48 @@ use crate::render::json_ld::{json_ld, ArticleFacts};
 use crate::render::locales::Locales;
 use crate::render::urls::Urls;
 
-/// A partner's shared values in one language, made when a page first needs them.
+/// A value made by the first page that needs it and freed after the last, so a build
+/// holds the values of the partners being rendered, not of every partner. A later
+/// render (the preview) makes it again.
 #[derive(Debug, Default)]
-struct PartnerCache {
-    values: OnceLock<PartnerValues>,
-    /// The story list, held only while pages that show it are still to come.
-    stories: Mutex<Option<Prepared<Vec<StoryCard>>>>,
-    /// How many planned pages still show the story list; at zero it is freed, so a
-    /// build holds the lists of the partners being rendered, not of every partner.
+struct Lent<T> {
+    held: Mutex<Option<T>>,
+    /// How many planned pages still need it.
     readers: AtomicUsize,
+}
+
+impl<T: Clone> Lent<T> {
+    fn new(readers: usize) -> Lent<T> {
+        Lent {
+            held: Mutex::new(None),
+            readers: AtomicUsize::new(readers),
+        }
+    }
+
+    fn get(&self, make: impl FnOnce() -> T) -> T {
+        let mut held = self
+            .held
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let value = held.get_or_insert_with(make).clone();
+        let before = self
+            .readers
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1));
+        if before == Ok(1) {
+            *held = None;
+        }
+        value
+    }
+}
+
+/// A partner's shared values in one language, made when a page first needs them.
+#[derive(Debug)]
+struct PartnerCache {
+    /// `partner`, `market` and `playbook`: on the landing page, the story pages and
+    /// the kit page.
+    values: Lent<PartnerValues>,
+    /// The story list: on the landing page and the story pages.
+    stories: Lent<Prepared<Vec<StoryCard>>>,
 }
 
 /// Prepared template values for one build.
@@ -89,11 +122,12 @@ impl<'a> Contexts<'a> {
                 .collect();
             brand_stories.insert(lang, Prepared::new(&cards));
             for p in &project.partners {
-                // The landing page and each story page of the microsite list them.
+                // The landing page and each story page of the microsite list the
+                // stories; the kit page shows the partner's values too.
                 let readers = 1 + project.stories_for_market(&p.market).count();
                 let cache = PartnerCache {
-                    readers: AtomicUsize::new(readers),
-                    ..PartnerCache::default()
+                    values: Lent::new(readers + 1),
+                    stories: Lent::new(readers),
                 };
                 partners
                     .entry(p.id.as_str())
@@ -438,7 +472,7 @@ impl<'a> Contexts<'a> {
             )
         };
         match self.cache(partner, lang) {
-            Some(cache) => cache.values.get_or_init(make).clone(),
+            Some(cache) => cache.values.get(make),
             None => make(),
         }
     }
@@ -462,22 +496,10 @@ impl<'a> Contexts<'a> {
                 .collect();
             Prepared::new(&cards)
         };
-        let Some(cache) = self.cache(partner, lang) else {
-            return make();
-        };
-        let mut held = cache
-            .stories
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let stories = held.get_or_insert_with(make).clone();
-        let before = cache
-            .readers
-            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1));
-        if before == Ok(1) {
-            // The last page that shows it: a later render (the preview) makes it again.
-            *held = None;
+        match self.cache(partner, lang) {
+            Some(cache) => cache.stories.get(make),
+            None => make(),
         }
-        stories
     }
 }
 

@@ -252,6 +252,7 @@ impl<'a> Studio<'a> {
             partner,
             story: self.stories.get(banner.name.as_str()).copied(),
             card: None,
+            keep_base: true,
         }
     }
 
@@ -379,6 +380,7 @@ impl<'a> Studio<'a> {
             partner: None,
             story: None,
             card: Some(card),
+            keep_base: true,
         }
     }
 
@@ -410,6 +412,7 @@ impl<'a> Studio<'a> {
             format,
         );
         what.story = Some(story);
+        what.keep_base = false;
         self.draw(&what, None, &mut Layers::default())
     }
 
@@ -457,9 +460,11 @@ impl<'a> Studio<'a> {
     /// The base for `svg`, drawn once per distinct text.
     fn base(&self, what: &Target<'_>, svg: String) -> Result<Arc<Base>, Diagnostic> {
         let key = (what.template.clone(), what.size, svg);
-        let slot = {
+        let slot = if what.keep_base {
             let mut bases = self.bases.lock().unwrap_or_else(|e| e.into_inner());
             bases.entry(key.clone()).or_default().clone()
+        } else {
+            Arc::default()
         };
         slot.get_or_init(|| {
             let laid = self.lay_out(what, &key.2)?;
@@ -641,6 +646,9 @@ struct Target<'b> {
     story: Option<&'b Story>,
     /// For a share card: what it shows.
     card: Option<Card>,
+    /// Whether its base is kept for other images: a story's share card is drawn once,
+    /// so keeping it would hold every story's pixels until the build ends.
+    keep_base: bool,
 }
 
 impl Target<'_> {
