@@ -36,8 +36,12 @@ pub(crate) struct LinkRecord {
 /// whole build.
 #[derive(Debug, Default)]
 struct Interner {
-    ids: RwLock<(HashMap<Box<str>, u32>, Vec<Box<str>>)>,
+    ids: RwLock<Words>,
 }
+
+/// Word → number, and number → word.
+#[derive(Debug, Default)]
+struct Words(HashMap<Box<str>, u32>, Vec<Box<str>>);
 
 impl Interner {
     fn id(&self, word: &str) -> u32 {
@@ -54,6 +58,7 @@ impl Interner {
         if let Some(&id) = ids.0.get(word) {
             return id;
         }
+        let ids = &mut *ids;
         let id = u32::try_from(ids.1.len()).unwrap_or(u32::MAX);
         ids.0.insert(word.into(), id);
         ids.1.push(word.into());
