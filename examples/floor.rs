@@ -20,18 +20,26 @@ fn main() -> Result<(), Box<dyn Error + Send + Sync>> {
     let [_, corpus, out] = &args[..] else {
         return Err("usage: floor CORPUS_DIR OUT_DIR".into());
     };
-    let mut stories: Vec<PathBuf> = fs::read_dir(Path::new(corpus).join("content").join("stories"))?
-        .map(|entry| entry.map(|e| e.path()))
-        .collect::<Result<_, _>>()?;
+    let mut stories: Vec<PathBuf> =
+        fs::read_dir(Path::new(corpus).join("content").join("stories"))?
+            .map(|entry| entry.map(|e| e.path()))
+            .collect::<Result<_, _>>()?;
     stories.retain(|p| p.extension().is_some_and(|e| e == "md"));
-    stories.par_iter().try_for_each(|path| render(path, Path::new(out)))?;
+    stories
+        .par_iter()
+        .try_for_each(|path| render(path, Path::new(out)))?;
     Ok(())
 }
 
 /// `story-0001.en.md` → `OUT/en/stories/story-0001/index.html`.
 fn render(path: &Path, out: &Path) -> Result<(), Box<dyn Error + Send + Sync>> {
-    let name = path.file_stem().and_then(|s| s.to_str()).ok_or("file name is not UTF-8")?;
-    let (slug, lang) = name.rsplit_once('.').ok_or_else(|| format!("{name}: no language in the file name"))?;
+    let name = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .ok_or("file name is not UTF-8")?;
+    let (slug, lang) = name
+        .rsplit_once('.')
+        .ok_or_else(|| format!("{name}: no language in the file name"))?;
     let text = fs::read_to_string(path)?;
     let (front, body) = split_front_matter(&text);
     let title = front
