@@ -3,7 +3,8 @@
 
     python3 bench/bench.py                       # everything, default sizes
     python3 bench/bench.py peer --pages 1000 5000 --fs disk tmpfs --runs 5
-    python3 bench/bench.py own --partners 1000 --stories 20 --banners 2 --runs 3
+    python3 bench/bench.py own --partners 1000 10000 --stories 20 --banners 3 --runs 3
+    python3 bench/bench.py own --partners 500 --stories 200 --runs 1   # a program-sized job
     python3 bench/bench.py scaling --pages 1000 5000
 
 Peer job (issue 16): the same N bilingual stories per language
@@ -586,29 +587,59 @@ def stage_times(root, out):
         return {}
 
 
-def own(partners, stories, banners, runs):
+def own(partners_list, stories, banners, runs):
+    """The own job at each size of partners_list; the preview edit is measured at the
+    first size only. The output of a size after the first is deleted once measured
+    (10,000 partners write about 50 GB), and a size whose projected output does not
+    fit on the disk is skipped, saying so."""
     ensure_tools(False)
-    root = own_corpus(partners, stories, banners)
-    aside = Aside(root)
-    out = os.path.join(root, "out")
-    full = []
-    for _ in range(runs):
-        aside.clear(out)
-        full.append(refkit_build(root, out))
-    noop = [refkit_build(root, out) for _ in range(runs)]
-    row = {
-        "partners": partners, "stories": stories, "banners": banners,
-        "full": summarize(full), "noop": summarize(noop),
-        "output_bytes": dir_bytes(out),
-    }
-    aside.clear(out)
-    row["stages"] = stage_times(root, out)
-    row["edit_served_s"] = edit_while_serving(root)
-    print(f"own {partners} partners x 2 x {stories} stories, {banners} banners: full {row['full']['wall']:.2f} s "
-          f"(cpu {row['full']['cpu']:.2f} s, {row['full']['rss_mib']:.0f} MiB), no-op {row['noop']['wall']:.2f} s, "
-          f"edit served {row['edit_served_s'] if row['edit_served_s'] is None else round(row['edit_served_s'], 3)} s, "
-          f"output {row['output_bytes'] / 2**30:.2f} GiB, stages {row['stages']}", flush=True)
-    return row
+    rows = []
+    for n, partners in enumerate(partners_list):
+        root = own_corpus(partners, stories, banners)
+        aside = Aside(root)
+        out = os.path.join(root, "out")
+        if rows:
+            per_partner = rows[0]["output_bytes"] / rows[0]["partners"]
+            need = per_partner * partners * 1.2 + 5 * 2**30
+            free = shutil.disk_usage(root).free
+            if free < need:
+                print(f"own {partners} partners: skipped, the output needs about {need / 2**30:.0f} GiB "
+                      f"and {free / 2**30:.0f} GiB are free", flush=True)
+                rows.append({"partners": partners, "skipped": f"needs {need / 2**30:.0f} GiB, {free / 2**30:.0f} GiB free"})
+                continue
+        full = []
+        for _ in range(runs if n == 0 else 1):
+            aside.clear(out)
+            full.append(refkit_build(root, out))
+        noop = [refkit_build(root, out) for _ in range(runs if n == 0 else 1)]
+        row = {
+            "partners": partners, "stories": stories, "banners": banners,
+            "full": summarize(full), "noop": summarize(noop),
+            "output_bytes": dir_bytes(out),
+        }
+        if n == 0:
+            aside.clear(out)
+            row["stages"] = stage_times(root, out)
+            row["edit_served_s"] = edit_while_serving(root)
+        else:
+            # Stages come from the one full build's JSON report: a second 50 GB build
+            # would not fit.
+            shutil.rmtree(out, ignore_errors=True)
+            row["stages"] = {}
+            row["edit_served_s"] = None
+        print(f"own {partners} partners x 2 x {stories} stories, {banners} banners: full {row['full']['wall']:.2f} s "
+              f"(cpu {row['full']['cpu']:.2f} s, {row['full']['rss_mib']:.0f} MiB), no-op {row['noop']['wall']:.2f} s, "
+              f"edit served {row['edit_served_s'] if row['edit_served_s'] is None else round(row['edit_served_s'], 3)} s, "
+              f"output {row['output_bytes'] / 2**30:.2f} GiB, stages {row['stages']}", flush=True)
+        rows.append(row)
+    measured = [r for r in rows if "full" in r]
+    if len(measured) > 1:
+        first, last = measured[0], measured[-1]
+        growth = last["full"]["wall"] / first["full"]["wall"]
+        print(f"own: {last['partners']} / {first['partners']} partners: time x{growth:.2f} "
+              f"(linear: x{last['partners'] / first['partners']:.0f}), peak RSS {first['full']['rss_mib']:.0f} -> "
+              f"{last['full']['rss_mib']:.0f} MiB", flush=True)
+    return rows
 
 
 def banners_job(partners, stories, banners, runs):
@@ -681,7 +712,7 @@ def main():
     p.add_argument("--fs", nargs="+", choices=["disk", "tmpfs"], default=["disk", "tmpfs"])
     p.add_argument("--runs", type=int, default=5)
     o = sub.add_parser("own")
-    o.add_argument("--partners", type=int, default=1000)
+    o.add_argument("--partners", type=int, nargs="+", default=[1000])
     o.add_argument("--stories", type=int, default=20)
     o.add_argument("--banners", type=int, default=3)
     o.add_argument("--runs", type=int, default=3)
@@ -703,7 +734,9 @@ def main():
     if args.job == "banners":
         save("banners", banners_job(args.partners, args.stories, args.banners, args.runs))
     if args.job in (None, "own"):
-        save("own", own(getattr(args, "partners", 1000), getattr(args, "stories", 20), getattr(args, "banners", 3), getattr(args, "runs", 3)))
+        rows = own(getattr(args, "partners", [1000]), getattr(args, "stories", 20), getattr(args, "banners", 3), getattr(args, "runs", 3))
+        name = "own" if getattr(args, "stories", 20) == 20 else f"own-{args.stories}-stories"
+        save(name, rows)
 
 
 if __name__ == "__main__":

@@ -100,7 +100,7 @@ struct Shared<'a> {
     /// `images` of every kit page: the photo banners and their QR variants.
     images: Vec<KitImage>,
     /// (slug, lang) → the story as plain text, placeholders kept.
-    story_text: BTreeMap<(&'a str, &'a str), String>,
+    story_text: BTreeMap<(&'a str, &'a str), std::borrow::Cow<'a, str>>,
     /// Index in `project.pitches` → the pitch as plain text, placeholders kept.
     pitch_text: Vec<String>,
     /// The template banners and their sizes, drawn per partner by the studio.
@@ -287,7 +287,10 @@ impl<'a> Shared<'a> {
                 story.texts.iter().map(|t| {
                     (
                         (story.slug.as_str(), t.lang.as_str()),
-                        text::markdown_to_text(t.markdown(), &t.lang),
+                        t.plain.as_deref().map_or_else(
+                            || text::markdown_to_text(t.markdown(), &t.lang).into(),
+                            std::borrow::Cow::Borrowed,
+                        ),
                     )
                 })
             })

@@ -35,6 +35,8 @@ pub(crate) struct Parsed<F> {
     pub html: Html,
     /// Heading ids in the body.
     pub anchors: Vec<String>,
+    /// The body as plain text, when asked for.
+    pub plain: Option<String>,
     /// Line of the file where the front matter's YAML starts.
     pub front_line: usize,
 }
@@ -100,6 +102,7 @@ pub(super) fn parse_document<F: DeserializeOwned>(
     path: &Path,
     file: &Path,
     lang: &str,
+    plain: bool,
 ) -> Result<Parsed<F>, Error> {
     let text = files::read_text(path, file)?;
     let split = front_matter::split(&text).map_err(|e| {
@@ -108,7 +111,7 @@ pub(super) fn parse_document<F: DeserializeOwned>(
             .help("start the file with `---`, the YAML front matter, and another `---` line")
     })?;
     let front: F = crate::base::yaml::parse(file, &text, split.yaml, split.yaml_line)?;
-    let (html, anchors) = markdown::render_shared(split.body, lang);
+    let (html, anchors, plain) = markdown::render_shared(split.body, lang, plain);
     let body_start = text.len() - split.body.len();
     let front_line = split.yaml_line;
     Ok(Parsed {
@@ -118,6 +121,7 @@ pub(super) fn parse_document<F: DeserializeOwned>(
         front,
         html,
         anchors,
+        plain,
         text,
         front_line,
     })
@@ -131,6 +135,7 @@ pub(super) fn load_translated<F: DeserializeOwned + Send>(
     folder: &str,
     kind: &str,
     settings: &Settings,
+    plain: bool,
     report: &mut Report,
 ) -> BTreeMap<String, Vec<Parsed<F>>> {
     let expected = format!("{kind} files are named `<slug>.<lang>.md` directly in {folder}/");
@@ -157,7 +162,7 @@ pub(super) fn load_translated<F: DeserializeOwned + Send>(
     }
     let parsed: Vec<_> = named
         .into_par_iter()
-        .map(|(path, shown, slug, lang)| (slug, parse_document::<F>(&path, &shown, &lang)))
+        .map(|(path, shown, slug, lang)| (slug, parse_document::<F>(&path, &shown, &lang, plain)))
         .collect();
 
     let mut groups: BTreeMap<String, Vec<Parsed<F>>> = BTreeMap::new();

@@ -60,10 +60,14 @@ struct PageFront {
 pub(crate) fn project(root: &Path, settings: Settings) -> Result<Project> {
     let mut report = Report::default();
     let banners = load_banners(root, &mut report);
-    let stories = load_stories(root, &settings, &banners, &mut report);
+    // Kits hold each story as plain text: with partners, it is made from the same
+    // parse as the story's HTML.
+    let partners = sources::partners(root, &settings);
+    let kits = partners.as_ref().is_ok_and(|p| !p.is_empty());
+    let stories = load_stories(root, &settings, &banners, kits, &mut report);
     let pages = load_pages(root, &settings, &mut report);
     let pitches = pitch::load(root, &settings, &mut report);
-    let partners = match sources::partners(root, &settings) {
+    let partners = match partners {
         Ok(p) => p,
         Err(err) => {
             push_error(&mut report, err);
@@ -237,14 +241,22 @@ fn read_sidecar(path: &Path, shown: &Path) -> std::result::Result<((f32, f32), b
     }
 }
 
+/// The stories; `plain` makes each one's plain text too (see [`Text::plain`]).
 fn load_stories(
     root: &Path,
     settings: &Settings,
     banners: &[Banner],
+    plain: bool,
     report: &mut Report,
 ) -> Vec<Story> {
-    let groups =
-        documents::load_translated::<StoryFront>(root, STORIES_DIR, "story", settings, report);
+    let groups = documents::load_translated::<StoryFront>(
+        root,
+        STORIES_DIR,
+        "story",
+        settings,
+        plain,
+        report,
+    );
     let mut stories = Vec::with_capacity(groups.len());
     for (slug, versions) in groups {
         let first = &versions[0];
@@ -411,6 +423,7 @@ fn texts<F: TextFront>(versions: Vec<Parsed<F>>) -> Vec<Text> {
             body_start: v.body_start,
             html: v.html,
             anchors: v.anchors,
+            plain: v.plain,
         })
         .collect()
 }
@@ -425,7 +438,8 @@ fn values(markets: &Option<Vec<Spanned<String>>>) -> Option<Vec<&str>> {
 }
 
 fn load_pages(root: &Path, settings: &Settings, report: &mut Report) -> Vec<Page> {
-    let groups = documents::load_translated::<PageFront>(root, PAGES_DIR, "page", settings, report);
+    let groups =
+        documents::load_translated::<PageFront>(root, PAGES_DIR, "page", settings, false, report);
     let mut pages: Vec<Page> = groups
         .into_iter()
         .map(|(slug, versions)| Page {

@@ -28,6 +28,9 @@ pub struct Text {
     pub html: Html,
     /// Heading ids in the body.
     pub anchors: Vec<String>,
+    /// The body as plain text, from the same parse as the HTML: made for stories when
+    /// the project has partners, whose kits hold it.
+    pub plain: Option<String>,
     /// A translation whose recorded `source_hash` no longer matches its source.
     pub stale: bool,
 }

@@ -45,7 +45,8 @@ impl std::ops::Deref for Html {
     }
 }
 
-fn options() -> Options {
+/// The Markdown extensions refkit reads, for HTML and plain text alike.
+pub(crate) fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
@@ -55,14 +56,25 @@ fn options() -> Options {
 /// Renders `markdown`, written in `lang`, to an HTML fragment.
 pub(crate) fn render(markdown: &str, lang: &str) -> Rendered {
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
-    let anchors = render_into(markdown, lang, &mut html);
+    let anchors = render_into(markdown, lang, &mut html, None);
     Rendered { html, anchors }
 }
 
+/// The plain text of `markdown`, written in `lang` (see [`crate::text::plain`]).
+pub(crate) fn plain(markdown: &str, lang: &str) -> String {
+    let events = Parser::new_ext(markdown, options()).collect();
+    crate::text::plain::from_events(&crate::text::typography::typeset_events(events, lang))
+}
+
 /// Renders `markdown` as [`render`] does, into shared [`Html`], and returns it with
-/// the heading ids. The HTML is built in a buffer each thread reuses, so what stays
-/// in memory is exactly its size.
-pub(crate) fn render_shared(markdown: &str, lang: &str) -> (Html, Vec<String>) {
+/// the heading ids and, when `plain` is asked for, the text as [`crate::text::plain`]
+/// makes it, from the same parse. The HTML is built in a buffer each thread reuses, so
+/// what stays in memory is exactly its size.
+pub(crate) fn render_shared(
+    markdown: &str,
+    lang: &str,
+    plain: bool,
+) -> (Html, Vec<String>, Option<String>) {
     thread_local! {
         static BUFFER: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
     }
@@ -70,18 +82,26 @@ pub(crate) fn render_shared(markdown: &str, lang: &str) -> (Html, Vec<String>) {
     // would borrow the buffer twice.
     BUFFER.with_borrow_mut(|html| {
         html.clear();
-        let anchors = render_into(markdown, lang, html);
-        (Html::new(html), anchors)
+        let mut text = plain.then(String::new);
+        let anchors = render_into(markdown, lang, html, text.as_mut());
+        (Html::new(html), anchors, text)
     })
 }
 
-/// Renders `markdown` onto `html`; returns the heading ids.
-fn render_into(markdown: &str, lang: &str, html: &mut String) -> Vec<String> {
+/// Renders `markdown` onto `html`, and its plain text onto `plain` when given;
+/// returns the heading ids.
+fn render_into(
+    markdown: &str,
+    lang: &str,
+    html: &mut String,
+    plain: Option<&mut String>,
+) -> Vec<String> {
     let events: Vec<Event<'_>> = Parser::new_ext(markdown, options()).collect();
-    let mut events: Vec<Event<'_>> = crate::text::typography::typeset_events(events, lang)
-        .into_iter()
-        .map(neutralise)
-        .collect();
+    let events = crate::text::typography::typeset_events(events, lang);
+    if let Some(plain) = plain {
+        *plain = crate::text::plain::from_events(&events);
+    }
+    let mut events: Vec<Event<'_>> = events.into_iter().map(neutralise).collect();
     let anchors = assign_heading_ids(&mut events);
     pulldown_cmark::html::push_html(html, events.into_iter());
     anchors

@@ -3,4 +3,5 @@
 
 pub(crate) mod l10n;
 pub(crate) mod markdown;
+pub(crate) mod plain;
 pub(crate) mod typography;
