@@ -89,13 +89,19 @@ impl Stages {
 
 /// Loads the project at `root` and applies command-line overrides to its settings.
 pub fn load_project(root: &Path, base_url: Option<&str>) -> Result<Project> {
+    load_project_with(root, base_url, true)
+}
+
+/// [`load_project`]; without `keep_source`, the Markdown sources are dropped once
+/// rendered (see `load::project_with`).
+fn load_project_with(root: &Path, base_url: Option<&str>, keep_source: bool) -> Result<Project> {
     let mut settings = crate::load::sources::settings(root)?;
     if let Some(url) = base_url {
         settings
             .set_base_url(url)
             .map_err(|why| Error::Usage(format!("--base-url: {why}")))?;
     }
-    crate::load::project(root, settings)
+    crate::load::project_with(root, settings, keep_source)
 }
 
 /// Loads the project and keeps the partners `selection` matches; a selection naming
@@ -105,7 +111,8 @@ pub(crate) fn load_selected(
     base_url: Option<&str>,
     selection: &Selection,
 ) -> Result<Project> {
-    let mut project = load_project(root, base_url)?;
+    // A build reads no source again once rendered.
+    let mut project = load_project_with(root, base_url, false)?;
     if !selection.is_all() {
         selection
             .check(&project.settings, &project.partners)
@@ -153,8 +160,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
             ..summary
         });
     }
-    let mut project = load_selected(root, options.base_url.as_deref(), &options.partners)?;
-    project.release_sources();
+    let project = load_selected(root, options.base_url.as_deref(), &options.partners)?;
     let default_start = options.start.or_else(|| options.env.source_date());
     let locales = Arc::new(Locales::load(root, &project.settings)?);
     let attribution = Arc::new(Attribution::new(&project));

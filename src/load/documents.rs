@@ -37,6 +37,8 @@ pub(crate) struct Parsed<F> {
     pub anchors: Vec<String>,
     /// The body as plain text, when asked for.
     pub plain: Option<String>,
+    /// The body's translation hash, when `text` was cut to the front matter.
+    pub body_hash: Option<String>,
     /// Line of the file where the front matter's YAML starts.
     pub front_line: usize,
 }
@@ -103,8 +105,9 @@ pub(super) fn parse_document<F: DeserializeOwned>(
     file: &Path,
     lang: &str,
     plain: bool,
+    keep_source: bool,
 ) -> Result<Parsed<F>, Error> {
-    let text = files::read_text(path, file)?;
+    let mut text = files::read_text(path, file)?;
     let split = front_matter::split(&text).map_err(|e| {
         Diagnostic::error(file, e.message)
             .at(&text, e.line, 1)
@@ -114,6 +117,14 @@ pub(super) fn parse_document<F: DeserializeOwned>(
     let (html, anchors, plain) = markdown::render_shared(split.body, lang, plain);
     let body_start = text.len() - split.body.len();
     let front_line = split.yaml_line;
+    // A build needs only the front matter afterwards (errors point into it): the
+    // body goes, its translation hash kept.
+    let body_hash = (!keep_source).then(|| {
+        let hash = crate::load::translations::source_hash(&text[body_start..]);
+        text.truncate(body_start);
+        text.shrink_to_fit();
+        hash
+    });
     Ok(Parsed {
         body_start,
         lang: lang.to_owned(),
@@ -122,6 +133,7 @@ pub(super) fn parse_document<F: DeserializeOwned>(
         html,
         anchors,
         plain,
+        body_hash,
         text,
         front_line,
     })
@@ -136,6 +148,7 @@ pub(super) fn load_translated<F: DeserializeOwned + Send>(
     kind: &str,
     settings: &Settings,
     plain: bool,
+    keep_source: bool,
     report: &mut Report,
 ) -> BTreeMap<String, Vec<Parsed<F>>> {
     let expected = format!("{kind} files are named `<slug>.<lang>.md` directly in {folder}/");
@@ -162,7 +175,12 @@ pub(super) fn load_translated<F: DeserializeOwned + Send>(
     }
     let parsed: Vec<_> = named
         .into_par_iter()
-        .map(|(path, shown, slug, lang)| (slug, parse_document::<F>(&path, &shown, &lang, plain)))
+        .map(|(path, shown, slug, lang)| {
+            (
+                slug,
+                parse_document::<F>(&path, &shown, &lang, plain, keep_source),
+            )
+        })
         .collect();
 
     let mut groups: BTreeMap<String, Vec<Parsed<F>>> = BTreeMap::new();

@@ -58,14 +58,21 @@ struct PageFront {
 
 /// Loads the content of the project at `root`, reporting every problem at once.
 pub(crate) fn project(root: &Path, settings: Settings) -> Result<Project> {
+    project_with(root, settings, true)
+}
+
+/// Loads the project as [`project`] does; without `keep_source`, each story's and
+/// page's Markdown is dropped once rendered (a build needs only its HTML, plain text
+/// and front matter), so a large site's sources and HTML are never all in memory.
+pub(crate) fn project_with(root: &Path, settings: Settings, keep_source: bool) -> Result<Project> {
     let mut report = Report::default();
     let banners = load_banners(root, &mut report);
     // Kits hold each story as plain text: with partners, it is made from the same
     // parse as the story's HTML.
     let partners = sources::partners(root, &settings);
     let kits = partners.as_ref().is_ok_and(|p| !p.is_empty());
-    let stories = load_stories(root, &settings, &banners, kits, &mut report);
-    let pages = load_pages(root, &settings, &mut report);
+    let stories = load_stories(root, &settings, &banners, kits, keep_source, &mut report);
+    let pages = load_pages(root, &settings, keep_source, &mut report);
     let pitches = pitch::load(root, &settings, &mut report);
     let partners = match partners {
         Ok(p) => p,
@@ -247,6 +254,7 @@ fn load_stories(
     settings: &Settings,
     banners: &[Banner],
     plain: bool,
+    keep_source: bool,
     report: &mut Report,
 ) -> Vec<Story> {
     let groups = documents::load_translated::<StoryFront>(
@@ -255,6 +263,7 @@ fn load_stories(
         "story",
         settings,
         plain,
+        keep_source,
         report,
     );
     let mut stories = Vec::with_capacity(groups.len());
@@ -407,7 +416,10 @@ impl TextFront for PageFront {
 /// (the source is hashed only when some translation records a version).
 fn texts<F: TextFront>(versions: Vec<Parsed<F>>) -> Vec<Text> {
     let current = if versions.iter().any(|v| v.front.source_hash().is_some()) {
-        crate::load::translations::source_hash(versions[0].body())
+        versions[0]
+            .body_hash
+            .clone()
+            .unwrap_or_else(|| crate::load::translations::source_hash(versions[0].body()))
     } else {
         String::new()
     };
@@ -437,9 +449,21 @@ fn values(markets: &Option<Vec<Spanned<String>>>) -> Option<Vec<&str>> {
     })
 }
 
-fn load_pages(root: &Path, settings: &Settings, report: &mut Report) -> Vec<Page> {
-    let groups =
-        documents::load_translated::<PageFront>(root, PAGES_DIR, "page", settings, false, report);
+fn load_pages(
+    root: &Path,
+    settings: &Settings,
+    keep_source: bool,
+    report: &mut Report,
+) -> Vec<Page> {
+    let groups = documents::load_translated::<PageFront>(
+        root,
+        PAGES_DIR,
+        "page",
+        settings,
+        false,
+        keep_source,
+        report,
+    );
     let mut pages: Vec<Page> = groups
         .into_iter()
         .map(|(slug, versions)| Page {

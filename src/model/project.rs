@@ -34,30 +34,6 @@ pub struct Project {
 }
 
 impl Project {
-    /// Frees the Markdown sources of stories and pages, which only `check` reads
-    /// again: a build has rendered them, and a story's plain text for kits was made
-    /// from the same parse. Saves their size in memory for the rest of the build.
-    pub(crate) fn release_sources(&mut self) {
-        // Kits would have nothing to read a story's text from.
-        debug_assert!(
-            self.partners.is_empty()
-                || self
-                    .stories
-                    .iter()
-                    .flat_map(|s| &s.texts)
-                    .all(|t| t.plain.is_some())
-        );
-        let texts = self
-            .stories
-            .iter_mut()
-            .flat_map(|s| &mut s.texts)
-            .chain(self.pages.iter_mut().flat_map(|p| &mut p.texts));
-        for text in texts {
-            text.source = String::new();
-            text.body_start = 0;
-        }
-    }
-
     /// The public path of `story`'s share card in `lang`: JPEG when its banner is a
     /// photo or places one, PNG otherwise.
     pub(crate) fn story_card(&self, story: &crate::model::documents::Story, lang: &str) -> String {
