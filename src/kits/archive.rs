@@ -21,8 +21,9 @@ use rayon::prelude::*;
 
 use crate::base::dates::civil_date;
 
-/// The deflate level of text entries. Level 6 made kit zips 12% smaller than level 2
-/// and took twice as long; kits are built on every publish and downloaded once.
+/// The deflate level of text entries. On a kit of 1,000 stories, level 2 made the zip
+/// 14% larger than level 6 in half the time; kits are built on every publish and
+/// downloaded once.
 const LEVEL: u32 = 2;
 
 /// One file in a kit.
