@@ -68,6 +68,7 @@ pub(crate) fn check(root: &Path, env: &Environment) -> Result<Vec<Diagnostic>> {
     }
     if let Some(project) = &project {
         report.extend(markdown_link_findings(project));
+        report.extend(pitch_limit_findings(project));
     }
 
     if !report.has_errors() && project.is_some() && templates.is_some() {
@@ -244,6 +245,85 @@ fn locale_findings(
         }
     }
     Ok(out)
+}
+
+/// The partner-name length a pitch is measured with in a market that has no
+/// partner yet: longer than most company names, so copy that fits it fits them.
+pub(crate) const NOMINAL_NAME_LENGTH: usize = 40;
+
+/// Every pitch file measured against its channel's limit, whether or not a partner
+/// of its market posts there today: stamped with the longest partner name of the
+/// market (or a name of [`NOMINAL_NAME_LENGTH`] characters) and that partner's
+/// tracked link (or one with a code as long as the longest in the registry), so the
+/// first partner to add a channel cannot be the one who breaks the build.
+fn pitch_limit_findings(project: &Project) -> Vec<Diagnostic> {
+    let settings = &project.settings;
+    let scheme = &settings.referral;
+    let longest_code = project
+        .partners
+        .iter()
+        .map(|p| p.code.as_str())
+        .max_by_key(|c| c.chars().count())
+        .unwrap_or("PARTNER0001");
+    let mut findings = Vec::new();
+    for pitch in &project.pitches {
+        let Some(limit) = settings.channel(&pitch.channel).and_then(|c| c.limit) else {
+            continue;
+        };
+        let Some(market) = settings.market(&pitch.market) else {
+            continue;
+        };
+        let longest = project
+            .partners
+            .iter()
+            .filter(|p| p.market == pitch.market)
+            .max_by_key(|p| (p.name.chars().count(), std::cmp::Reverse(p.id.as_str())));
+        let nominal = "N".repeat(NOMINAL_NAME_LENGTH);
+        let (name, code, id) = match longest {
+            Some(p) => (p.name.as_str(), p.code.as_str(), p.id.as_str()),
+            None => (nominal.as_str(), longest_code, "partner"),
+        };
+        let link = scheme.link(&crate::model::scheme::LinkParts {
+            landing: &market.landing,
+            code,
+            partner: id,
+            market: &market.id,
+            lang: &pitch.lang,
+            channel: &pitch.channel,
+            asset: &pitch.asset,
+        });
+        let text = crate::kits::text::markdown_to_text(&pitch.body, &pitch.lang);
+        let body = crate::kits::text::stamp_text(&text, name, &link);
+        let x = pitch.channel == crate::base::vocab::channels::X;
+        let link_length = x.then_some(crate::kits::text::X_LINK_LENGTH);
+        let length = crate::kits::text::post_length(&body, &[link.as_str()], link_length);
+        if length <= limit {
+            continue;
+        }
+        let with = match longest {
+            Some(p) => format!(
+                "the longest partner name of market `{}` (`{}`)",
+                pitch.market, p.name
+            ),
+            None => format!(
+                "a {NOMINAL_NAME_LENGTH}-character partner name (market `{}` has no partner yet)",
+                pitch.market
+            ),
+        };
+        findings.push(
+            Diagnostic::error(
+                &pitch.file,
+                format!(
+                    "the {} post is {length} characters with {with}: {} over the limit of {limit}{}",
+                    pitch.channel,
+                    length - limit,
+                    if x { " (each link counts as 23)" } else { "" }
+                ),
+            )
+            .help("shorten the copy; the partner's name and link are part of the count"),
+        );
+    }
+    findings
 }
 
 /// Links in stories and pages to other pages of the site, and to anchors in them.

@@ -472,3 +472,49 @@ fn demo_qr_codes_decode_to_the_partners_qr_link_byte_for_byte() {
         );
     }
 }
+
+#[test]
+fn check_measures_a_pitch_no_partner_posts_yet_with_the_longest_name() {
+    let f = Fixture::minimal();
+    // Nobody in the Russian market posts on X: the build is fine, check is not.
+    // "Бета" plus 262 characters and a 23-character link is 290 on X.
+    f.write(
+        "content/pitch/ru/x.en.md",
+        &format!("---\n---\n{{partner}} {} {{link}}\n", "a".repeat(261)),
+    );
+    f.write("content/pitch/ru/x.ru.md", "---\n---\n{partner}: {link}\n");
+    f.build().unwrap();
+    let out = f.run(&["check"]);
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.status.code(), Some(1), "{all}");
+    assert!(all.contains("content/pitch/ru/x.en.md"), "{all}");
+    assert!(
+        all.contains("the x post is 290 characters with the longest partner name of market `ru` (`Бета`): 10 over the limit of 280"),
+        "{all}"
+    );
+    assert!(!all.contains("x.ru.md"), "the short copy fits: {all}");
+
+    // A market with no partner is measured with a 40-character name.
+    f.write(
+        "content/partners.yaml",
+        &common::PARTNERS.replace("market: ru", "market: us"),
+    );
+    f.write(
+        "content/pitch/ru/x.en.md",
+        &format!("---\n---\n{{partner}} {} {{link}}\n", "a".repeat(220)),
+    );
+    let out = f.run(&["check"]);
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        all.contains("the x post is 285 characters with a 40-character partner name (market `ru` has no partner yet): 5 over the limit of 280"),
+        "{all}"
+    );
+}
