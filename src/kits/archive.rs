@@ -146,7 +146,11 @@ const FILE_MODE: u32 = 0o100_644 << 16;
 
 fn pack(entry: &Entry) -> Result<Packed<'_>, String> {
     let too_big = || format!("the kit entry `{}` is over 4 GiB", entry.name);
-    let size = u32::try_from(entry.bytes.len()).map_err(|_| too_big())?;
+    let fits = |n: usize| u32::try_from(n).ok().filter(|&n| n < u32::MAX);
+    let size = fits(entry.bytes.len()).ok_or_else(too_big)?;
+    if u16::try_from(entry.name.len()).is_err() {
+        return Err(format!("the kit entry name `{}` is too long", entry.name));
+    }
     let mut crc = crc32fast::Hasher::new();
     crc.update(&entry.bytes);
     let (method, data) = if entry.compress {
@@ -162,7 +166,7 @@ fn pack(entry: &Entry) -> Result<Packed<'_>, String> {
     } else {
         (STORED, Cow::Borrowed(&entry.bytes[..]))
     };
-    u32::try_from(data.len()).map_err(|_| too_big())?;
+    fits(data.len()).ok_or_else(too_big)?;
     Ok(Packed {
         name: &entry.name,
         crc: crc.finalize(),
@@ -181,21 +185,24 @@ pub(super) fn write(mut entries: Vec<Entry>, modified: DosTime) -> Result<Vec<u8
     if let Some(bad) = entries.iter().find(|e| !is_safe_name(&e.name)) {
         return Err(format!("refusing the unsafe kit entry name `{}`", bad.name));
     }
+    // 0xFFFF and 0xFFFF_FFFF mean "see the zip64 record", which refkit does not write.
     let count = u16::try_from(entries.len())
-        .map_err(|_| format!("a kit cannot hold {} files", entries.len()))?;
-    let packed: Vec<Packed<'_>> = entries
-        .par_iter()
-        .with_min_len(8)
-        .map(pack)
-        .collect::<Result<_, _>>()?;
+        .ok()
+        .filter(|&n| n < u16::MAX)
+        .ok_or_else(|| format!("a kit cannot hold {} files", entries.len()))?;
+    let packed: Vec<Result<Packed<'_>, String>> =
+        entries.par_iter().with_min_len(8).map(pack).collect();
+    // The first failure in name order, whichever thread met it first.
+    let packed: Vec<Packed<'_>> = packed.into_iter().collect::<Result<_, _>>()?;
 
     let header_bytes: usize = packed.iter().map(|p| 30 + 46 + 2 * p.name.len()).sum();
     let data_bytes: usize = packed.iter().map(|p| p.data.len()).sum();
     let mut out = Vec::with_capacity(header_bytes + data_bytes + 22);
     let offset_error = || "a kit over 4 GiB cannot be zipped".to_owned();
+    let offset = |n: usize| u32::try_from(n).ok().filter(|&n| n < u32::MAX);
     let mut offsets = Vec::with_capacity(packed.len());
     for p in &packed {
-        offsets.push(u32::try_from(out.len()).map_err(|_| offset_error())?);
+        offsets.push(offset(out.len()).ok_or_else(offset_error)?);
         put32(&mut out, 0x0403_4b50);
         put16(&mut out, VERSION);
         common_fields(&mut out, p, modified);
@@ -203,7 +210,7 @@ pub(super) fn write(mut entries: Vec<Entry>, modified: DosTime) -> Result<Vec<u8
         out.extend_from_slice(p.name.as_bytes());
         out.extend_from_slice(&p.data);
     }
-    let directory = u32::try_from(out.len()).map_err(|_| offset_error())?;
+    let directory = offset(out.len()).ok_or_else(offset_error)?;
     for (p, offset) in packed.iter().zip(offsets) {
         put32(&mut out, 0x0201_4b50);
         put16(&mut out, MADE_BY_UNIX);
@@ -217,7 +224,7 @@ pub(super) fn write(mut entries: Vec<Entry>, modified: DosTime) -> Result<Vec<u8
         put32(&mut out, offset);
         out.extend_from_slice(p.name.as_bytes());
     }
-    let directory_size = u32::try_from(out.len()).map_err(|_| offset_error())? - directory;
+    let directory_size = offset(out.len()).ok_or_else(offset_error)? - directory;
     put32(&mut out, 0x0605_4b50);
     put16(&mut out, 0); // this disk
     put16(&mut out, 0); // the directory's disk
@@ -237,7 +244,7 @@ fn common_fields(out: &mut Vec<u8>, p: &Packed<'_>, modified: DosTime) {
     put16(out, modified.time);
     put16(out, modified.date);
     put32(out, p.crc);
-    // Both fit: `pack` checked them.
+    // All three fit: `pack` checked them.
     put32(out, p.data.len() as u32);
     put32(out, p.size);
     put16(out, p.name.len() as u16);

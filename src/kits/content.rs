@@ -119,7 +119,7 @@ pub(super) fn kit_content(
         .format(lang, crate::base::vocab::messages::KIT_STORY_CTA, &[])
         .map_err(Diagnostic::project)?;
     let market_stories: Vec<_> = project.stories_for_market(&partner.market).collect();
-    let made: Vec<(Entry, Entry, KitStory)> = market_stories
+    let made: Vec<Result<(Entry, Entry, KitStory)>> = market_stories
         .par_iter()
         .map(|story| -> Result<(Entry, Entry, KitStory)> {
             let t = story.text(lang);
@@ -155,9 +155,11 @@ pub(super) fn kit_content(
                 },
             ))
         })
-        .collect::<Result<_>>()?;
+        .collect();
     let mut stories = Vec::with_capacity(made.len());
-    for (plain, document, story) in made {
+    // The first failure in story order, whichever thread met it first.
+    for made in made {
+        let (plain, document, story) = made?;
         entries.push(plain);
         entries.push(document);
         links.push([

@@ -106,6 +106,7 @@ pub(super) fn parse_document<F: DeserializeOwned>(
     lang: &str,
     plain: bool,
     keep_source: bool,
+    hash: bool,
 ) -> Result<Parsed<F>, Error> {
     let mut text = files::read_text(path, file)?;
     let split = front_matter::split(&text).map_err(|e| {
@@ -118,13 +119,13 @@ pub(super) fn parse_document<F: DeserializeOwned>(
     let body_start = text.len() - split.body.len();
     let front_line = split.yaml_line;
     // A build needs only the front matter afterwards (errors point into it): the
-    // body goes, its translation hash kept.
-    let body_hash = (!keep_source).then(|| {
-        let hash = crate::load::translations::source_hash(&text[body_start..]);
+    // body goes, with the translation hash of a source (`hash`) kept.
+    let body_hash =
+        (!keep_source && hash).then(|| crate::load::translations::source_hash(&text[body_start..]));
+    if !keep_source {
         text.truncate(body_start);
         text.shrink_to_fit();
-        hash
-    });
+    }
     Ok(Parsed {
         body_start,
         lang: lang.to_owned(),
@@ -176,10 +177,10 @@ pub(super) fn load_translated<F: DeserializeOwned + Send>(
     let parsed: Vec<_> = named
         .into_par_iter()
         .map(|(path, shown, slug, lang)| {
-            (
-                slug,
-                parse_document::<F>(&path, &shown, &lang, plain, keep_source),
-            )
+            // Translations are compared with the default language's version.
+            let source = settings.languages.first() == Some(&lang);
+            let parsed = parse_document::<F>(&path, &shown, &lang, plain, keep_source, source);
+            (slug, parsed)
         })
         .collect();
 

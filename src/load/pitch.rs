@@ -81,7 +81,7 @@ pub(super) fn load(root: &Path, settings: &Settings, report: &mut Report) -> Vec
             );
             continue;
         }
-        let doc = match parse_document::<PitchFront>(&path, &shown, &lang, false, true) {
+        let doc = match parse_document::<PitchFront>(&path, &shown, &lang, false, true, false) {
             Ok(d) => d,
             Err(err) => {
                 push_error(report, err);

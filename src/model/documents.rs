@@ -21,6 +21,8 @@ pub struct Text {
     pub summary: Option<String>,
     /// The whole source file as read (front matter included, a byte-order mark
     /// dropped); the body is its tail, and offsets into the file count in this text.
+    /// A build keeps only the front matter once the body is rendered (the body is
+    /// then empty); `refkit check` keeps it all.
     pub source: String,
     /// Where the body starts in `source`.
     pub body_start: usize,

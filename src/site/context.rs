@@ -62,8 +62,7 @@ impl<T: Clone> Lent<T> {
 /// A partner's shared values in one language, made when a page first needs them.
 #[derive(Debug)]
 struct PartnerCache {
-    /// `partner`, `market` and `playbook`: on the landing page, the story pages and
-    /// the kit page.
+    /// `partner`, `market` and `playbook`: on the landing page and the story pages.
     values: Lent<PartnerValues>,
     /// The story list: on the landing page and the story pages.
     stories: Lent<Prepared<Vec<StoryCard>>>,
@@ -122,11 +121,11 @@ impl<'a> Contexts<'a> {
                 .collect();
             brand_stories.insert(lang, Prepared::new(&cards));
             for p in &project.partners {
-                // The landing page and each story page of the microsite list the
-                // stories; the kit page shows the partner's values too.
+                // The landing page and each story page of the microsite show both;
+                // the kit page, rendered later with the kits, makes its own values.
                 let readers = 1 + project.stories_for_market(&p.market).count();
                 let cache = PartnerCache {
-                    values: Lent::new(readers + 1),
+                    values: Lent::new(readers),
                     stories: Lent::new(readers),
                 };
                 partners
@@ -284,7 +283,10 @@ impl<'a> Contexts<'a> {
                     Job::Kit { .. } => self.no_stories.clone(),
                     _ => self.partner_stories(p, lang),
                 },
-                Some(self.partner_values(p, lang)),
+                Some(match job {
+                    Job::Kit { .. } => self.make_partner_values(p, lang),
+                    _ => self.partner_values(p, lang),
+                }),
             ),
         };
         PageContext {
@@ -460,17 +462,20 @@ impl<'a> Contexts<'a> {
         self.partners.get(partner.id.as_str())?.get(lang)
     }
 
-    /// `partner`, `market` and `playbook` of `partner` in `lang`, made once.
+    /// `partner`, `market` and `playbook` of `partner` in `lang`.
+    fn make_partner_values(&self, partner: &Partner, lang: &str) -> PartnerValues {
+        PartnerValues::new(
+            &self.project.settings,
+            partner,
+            self.project.playbook(partner),
+            lang,
+            self.locales.formatter(lang).ok(),
+        )
+    }
+
+    /// [`Contexts::make_partner_values`], made once for the partner's microsite.
     fn partner_values(&self, partner: &Partner, lang: &str) -> PartnerValues {
-        let make = || {
-            PartnerValues::new(
-                &self.project.settings,
-                partner,
-                self.project.playbook(partner),
-                lang,
-                self.locales.formatter(lang).ok(),
-            )
-        };
+        let make = || self.make_partner_values(partner, lang);
         match self.cache(partner, lang) {
             Some(cache) => cache.values.get(make),
             None => make(),

@@ -61,8 +61,12 @@ pub(crate) fn render(markdown: &str, lang: &str) -> Rendered {
 }
 
 /// The plain text of `markdown`, written in `lang` (see [`crate::text::plain`]).
+///
+/// Heading attributes stay off here: a heading ending in `{partner}` keeps its
+/// placeholder.
 pub(crate) fn plain(markdown: &str, lang: &str) -> String {
-    let events = Parser::new_ext(markdown, options()).collect();
+    let options = options() - Options::ENABLE_HEADING_ATTRIBUTES;
+    let events = Parser::new_ext(markdown, options).collect();
     crate::text::plain::from_events(&crate::text::typography::typeset_events(events, lang))
 }
 
@@ -98,8 +102,17 @@ fn render_into(
 ) -> Vec<String> {
     let events: Vec<Event<'_>> = Parser::new_ext(markdown, options()).collect();
     let events = crate::text::typography::typeset_events(events, lang);
-    if let Some(plain) = plain {
-        *plain = crate::text::plain::from_events(&events);
+    if let Some(text) = plain {
+        // A heading ending in `{…}` (a placeholder) lost it to heading attributes in
+        // this parse; the plain text reads the Markdown without them.
+        let attributes = markdown
+            .lines()
+            .any(|l| l.trim_start().starts_with('#') && l.trim_end().ends_with('}'));
+        *text = if attributes {
+            self::plain(markdown, lang)
+        } else {
+            crate::text::plain::from_events(&events)
+        };
     }
     let mut events: Vec<Event<'_>> = events.into_iter().map(neutralise).collect();
     let anchors = assign_heading_ids(&mut events);
@@ -233,6 +246,23 @@ pub(crate) fn escape_html(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_text_keeps_a_placeholder_ending_a_heading_and_numbers_footnotes() {
+        let markdown = "## A word from {partner}\n\nJoin us[^1].\n\n[^1]: Terms apply.\n";
+        let (_, _, shared) = render_shared(markdown, "en", true);
+        for text in [plain(markdown, "en"), shared.unwrap()] {
+            assert!(text.contains("A word from {partner}"), "{text}");
+            assert!(text.contains("Join us[1]."), "{text}");
+        }
+        assert!(plain(markdown, "en").contains("[1]: Terms apply."));
+        // Without such a heading, the shared parse gives the same text.
+        let simple = "## Hello\n\nSome *text* with a [link](https://x.test).\n";
+        assert_eq!(
+            render_shared(simple, "en", true).2.unwrap(),
+            plain(simple, "en")
+        );
+    }
 
     fn render_en(markdown: &str) -> Rendered {
         render(markdown, "en")

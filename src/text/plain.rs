@@ -11,9 +11,15 @@ pub(crate) fn from_events(events: &[Event<'_>]) -> String {
     let mut link_stack: Vec<(String, usize)> = Vec::new();
     let mut lists: Vec<Option<u64>> = Vec::new();
     let mut quote_depth = 0usize;
+    let mut footnote: Option<String> = None;
     for event in events {
         match event {
-            Event::Start(Tag::Paragraph | Tag::Heading { .. }) => start_line(&mut out, quote_depth),
+            Event::Start(Tag::Paragraph | Tag::Heading { .. }) => {
+                start_line(&mut out, quote_depth);
+                if let Some(label) = footnote.take() {
+                    out.push_str(&format!("[{label}]: "));
+                }
+            }
             Event::End(TagEnd::Paragraph | TagEnd::Heading(_)) => out.push_str("\n\n"),
             Event::Start(Tag::BlockQuote(_)) => quote_depth += 1,
             Event::End(TagEnd::BlockQuote(_)) => quote_depth = quote_depth.saturating_sub(1),
@@ -70,6 +76,13 @@ pub(crate) fn from_events(events: &[Event<'_>]) -> String {
             }
             Event::End(TagEnd::Table) => out.push('\n'),
             Event::Html(t) | Event::InlineHtml(t) => out.push_str(t),
+            Event::FootnoteReference(label) => {
+                out.push('[');
+                out.push_str(label);
+                out.push(']');
+            }
+            // The label goes before the definition's first paragraph.
+            Event::Start(Tag::FootnoteDefinition(label)) => footnote = Some(label.to_string()),
             _ => {}
         }
     }
