@@ -293,7 +293,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
     let summary = BuildSummary {
         pages,
         files: staging.public_files(),
-        links: links.total,
+        links: links.total(),
         markets,
         bytes: staging.public_bytes(),
         partners: project.partners.len(),

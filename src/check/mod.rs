@@ -267,9 +267,6 @@ fn pitch_limit_findings(project: &Project) -> Vec<Diagnostic> {
         .unwrap_or("PARTNER0001");
     let mut findings = Vec::new();
     for pitch in &project.pitches {
-        let Some(limit) = settings.channel(&pitch.channel).and_then(|c| c.limit) else {
-            continue;
-        };
         let Some(market) = settings.market(&pitch.market) else {
             continue;
         };
@@ -294,12 +291,9 @@ fn pitch_limit_findings(project: &Project) -> Vec<Diagnostic> {
         });
         let text = crate::kits::text::markdown_to_text(&pitch.body, &pitch.lang);
         let body = crate::kits::text::stamp_text(&text, name, &link);
-        let x = pitch.channel == crate::base::vocab::channels::X;
-        let link_length = x.then_some(crate::kits::text::X_LINK_LENGTH);
-        let length = crate::kits::text::post_length(&body, &[link.as_str()], link_length);
-        if length <= limit {
+        let Some(over) = crate::kits::text::overrun(settings, &pitch.channel, &body, &link) else {
             continue;
-        }
+        };
         let with = match longest {
             Some(p) => format!(
                 "the longest partner name of market `{}` (`{}`)",
@@ -314,10 +308,12 @@ fn pitch_limit_findings(project: &Project) -> Vec<Diagnostic> {
             Diagnostic::error(
                 &pitch.file,
                 format!(
-                    "the {} post is {length} characters with {with}: {} over the limit of {limit}{}",
+                    "the {} post is {} characters with {with}: {} over the limit of {}{}",
                     pitch.channel,
-                    length - limit,
-                    if x { " (each link counts as 23)" } else { "" }
+                    over.length,
+                    over.length - over.limit,
+                    over.limit,
+                    over.note
                 ),
             )
             .help("shorten the copy; the partner's name and link are part of the count"),

@@ -146,8 +146,7 @@ const FILE_MODE: u32 = 0o100_644 << 16;
 
 fn pack(entry: &Entry) -> Result<Packed<'_>, String> {
     let too_big = || format!("the kit entry `{}` is over 4 GiB", entry.name);
-    let fits = |n: usize| u32::try_from(n).ok().filter(|&n| n < u32::MAX);
-    let size = fits(entry.bytes.len()).ok_or_else(too_big)?;
+    let size = below_zip64(entry.bytes.len()).ok_or_else(too_big)?;
     if u16::try_from(entry.name.len()).is_err() {
         return Err(format!("the kit entry name `{}` is too long", entry.name));
     }
@@ -166,7 +165,7 @@ fn pack(entry: &Entry) -> Result<Packed<'_>, String> {
     } else {
         (STORED, Cow::Borrowed(&entry.bytes[..]))
     };
-    fits(data.len()).ok_or_else(too_big)?;
+    below_zip64(data.len()).ok_or_else(too_big)?;
     Ok(Packed {
         name: &entry.name,
         crc: crc.finalize(),
@@ -174,6 +173,12 @@ fn pack(entry: &Entry) -> Result<Packed<'_>, String> {
         size,
         data,
     })
+}
+
+/// `n` as a size or offset field; `None` from 0xFFFF_FFFF up, which means "see the
+/// zip64 record" (refkit does not write one).
+fn below_zip64(n: usize) -> Option<u32> {
+    u32::try_from(n).ok().filter(|&n| n < u32::MAX)
 }
 
 /// Writes `entries` into a zip, sorted by name, deflating text entries in parallel.
@@ -199,7 +204,7 @@ pub(super) fn write(mut entries: Vec<Entry>, modified: DosTime) -> Result<Vec<u8
     let data_bytes: usize = packed.iter().map(|p| p.data.len()).sum();
     let mut out = Vec::with_capacity(header_bytes + data_bytes + 22);
     let offset_error = || "a kit over 4 GiB cannot be zipped".to_owned();
-    let offset = |n: usize| u32::try_from(n).ok().filter(|&n| n < u32::MAX);
+    let offset = below_zip64;
     let mut offsets = Vec::with_capacity(packed.len());
     for p in &packed {
         offsets.push(offset(out.len()).ok_or_else(offset_error)?);

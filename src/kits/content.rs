@@ -253,18 +253,11 @@ fn check_limit(
     body: &str,
     url: &str,
 ) -> Option<Diagnostic> {
-    let limit = project.settings.channel(&pitch.channel)?.limit?;
-    let link_length =
-        (pitch.channel == crate::base::vocab::channels::X).then_some(text::X_LINK_LENGTH);
-    let length = text::post_length(body, &[url], link_length);
-    if length <= limit {
-        return None;
-    }
-    let how = if link_length.is_some() {
-        " (each link counts as 23)"
-    } else {
-        ""
-    };
+    let text::Overrun {
+        length,
+        limit,
+        note: how,
+    } = text::overrun(&project.settings, &pitch.channel, body, url)?;
     Some(
         Diagnostic::error(
             &pitch.file,

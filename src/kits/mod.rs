@@ -280,30 +280,24 @@ impl<'a> Shared<'a> {
             }
         }
         report.into_result()?;
-        // Made at load from the same parse as the HTML whenever there are partners;
-        // a loader that kept the source but not the text gets it made here.
-        let story_text: Vec<_> = project
+        // The loader makes each story's text whenever the registry has partners, so a
+        // build (which drops the source) always has it; the source is read only for a
+        // project loaded some other way.
+        let story_text = project
             .stories
             .par_iter()
             .flat_map_iter(|story| {
                 story.texts.iter().map(|t| {
-                    let text = match (&t.plain, t.markdown()) {
-                        (Some(plain), _) => Ok(std::borrow::Cow::Borrowed(plain.as_str())),
-                        (None, "") => Err(Diagnostic::project(format!(
-                            "internal error: the text of {} was not kept for the kits",
-                            t.file.display()
-                        ))),
-                        (None, markdown) => Ok(text::markdown_to_text(markdown, &t.lang).into()),
+                    let text = match &t.plain {
+                        Some(plain) => std::borrow::Cow::Borrowed(plain.as_str()),
+                        None => text::markdown_to_text(t.markdown(), &t.lang).into(),
                     };
                     ((story.slug.as_str(), t.lang.as_str()), text)
                 })
             })
+            .collect::<Vec<_>>()
+            .into_iter()
             .collect();
-        let mut texts = BTreeMap::new();
-        for (key, text) in story_text {
-            texts.insert(key, text?);
-        }
-        let story_text = texts;
         let pitch_text = project
             .pitches
             .iter()

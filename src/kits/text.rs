@@ -36,6 +36,36 @@ pub(crate) fn stamp_html(html: &str, partner: &str, link: &str) -> String {
         .replace(LINK_PLACEHOLDER_ENCODED, &link)
 }
 
+/// A stamped post longer than its channel allows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Overrun {
+    /// Characters as the platform counts them.
+    pub length: usize,
+    /// The channel's limit.
+    pub limit: usize,
+    /// How links were counted, for the message: empty, or " (each link counts as 23)".
+    pub note: &'static str,
+}
+
+/// Measures `body`, holding `link`, against the limit of `channel` in `settings`;
+/// `None` when the channel has no limit or the post fits. X counts every link as
+/// [`X_LINK_LENGTH`].
+pub(crate) fn overrun(
+    settings: &crate::model::settings::Settings,
+    channel: &str,
+    body: &str,
+    link: &str,
+) -> Option<Overrun> {
+    let limit = settings.channel(channel)?.limit?;
+    let x = channel == crate::base::vocab::channels::X;
+    let length = post_length(body, &[link], x.then_some(X_LINK_LENGTH));
+    (length > limit).then_some(Overrun {
+        length,
+        limit,
+        note: if x { " (each link counts as 23)" } else { "" },
+    })
+}
+
 /// Length of a post as a platform counts it: characters, with every link counted as
 /// `link_length` when given (X counts each link as 23).
 pub(crate) fn post_length(text: &str, links: &[&str], link_length: Option<usize>) -> usize {

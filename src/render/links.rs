@@ -135,12 +135,17 @@ pub(crate) struct PartnerRef {
 /// How many links a build emitted, for the manifest and the summary.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub(crate) struct LinkCounts {
-    /// Every link.
-    pub total: usize,
     /// Partner id → its links.
     pub by_partner: BTreeMap<String, usize>,
     /// Market id → channel → links.
     pub by_market: BTreeMap<String, BTreeMap<String, usize>>,
+}
+
+impl LinkCounts {
+    /// Every link.
+    pub(crate) fn total(&self) -> usize {
+        self.by_partner.values().sum()
+    }
 }
 
 /// Builds and records every tracked link of a build: the referral scheme, what each
@@ -273,7 +278,6 @@ impl Attribution {
         let mut counts = LinkCounts::default();
         for (id, p) in &self.partners {
             let keys = self.log.keys_of(p.index, &words);
-            counts.total += keys.len();
             counts.by_partner.insert(id.clone(), keys.len());
             let market = counts.by_market.entry(p.market.clone()).or_default();
             for [_, channel, _] in keys {
@@ -327,7 +331,7 @@ mod tests {
         );
         assert_eq!(records[3].url, b, "the URL is built again, the same");
         let counts = attribution.counts();
-        assert_eq!(counts.total, 4);
+        assert_eq!(counts.total(), 4);
         assert_eq!(counts.by_partner["b"], 3);
         assert_eq!(counts.by_market["us"]["email"], 3);
         assert!(attribution.link("nobody", "en", "x", "a").is_err());

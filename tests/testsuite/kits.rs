@@ -484,13 +484,18 @@ fn check_measures_a_pitch_no_partner_posts_yet_with_the_longest_name() {
     );
     f.write("content/pitch/ru/x.ru.md", "---\n---\n{partner}: {link}\n");
     f.build().unwrap();
-    let out = f.run(&["check"]);
-    let all = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_eq!(out.status.code(), Some(1), "{all}");
+    // `refkit check`'s exit code and everything it printed.
+    let check = || {
+        let out = f.run(&["check"]);
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        (out.status.code(), all)
+    };
+    let (code, all) = check();
+    assert_eq!(code, Some(1), "{all}");
     assert!(all.contains("content/pitch/ru/x.en.md"), "{all}");
     assert!(
         all.contains("the x post is 290 characters with the longest partner name of market `ru` (`Бета`): 10 over the limit of 280"),
@@ -507,12 +512,8 @@ fn check_measures_a_pitch_no_partner_posts_yet_with_the_longest_name() {
         "content/pitch/ru/x.en.md",
         &format!("---\n---\n{{partner}} {} {{link}}\n", "a".repeat(220)),
     );
-    let out = f.run(&["check"]);
-    let all = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let (code, all) = check();
+    assert_eq!(code, Some(1), "{all}");
     assert!(
         all.contains("the x post is 285 characters with a 40-character partner name (market `ru` has no partner yet): 5 over the limit of 280"),
         "{all}"
