@@ -133,11 +133,14 @@ kit-file = File
 kit-language = Language
 kit-size = Size
 kit-links-title = Your tracked links
-kit-links-text = Use the link made for each channel: that is how we see which channels bring your referrals. Please don’t shorten or edit the links.
+kit-links-text = Use the link made for each channel: that is how we see which channels bring your referrals. Please don’t edit the links; where one is too long, use its short link above.
 kit-channel = Channel
 kit-asset = Asset
 kit-link = Link
 kit-copy = Copy
+kit-short-title = Short links
+kit-short-text = Easy to say in a video, print on a flyer or fit into a post. Each one leads to your full tracked link, so every referral still counts for you and its channel.
+kit-full-title = Full tracked links
 kit-microsite = Your personal page:
 kit-pitch-title = Ready-to-paste copy
 kit-subject = Subject:
@@ -151,6 +154,9 @@ kit-contents-pitch = copy for each of your channels, with your link already in p
 kit-contents-stories = partner stories as text and HTML, with your link
 kit-contents-images = banners in standard sizes, the same banners with your QR code, and the QR code as PNG and SVG
 kit-contents-links = every link in this kit, by channel
+# A short link's page: shown for a moment while it forwards to the full link.
+short-link-title = { $brand } × { $partner }
+short-link-continue = Continue to { $brand }
 kit-story-cta = Join through my link
 channel-email = E-mail
 channel-telegram = Telegram
@@ -158,6 +164,7 @@ channel-linkedin = LinkedIn
 channel-x = X
 channel-vk = VK
 channel-kit = Stories
+channel-link = Your own link
 channel-qr = QR code
 
 ## Not-found page (404.html): one page in every language, each part in its own.
@@ -201,5 +208,6 @@ preview-stale = Preview: this translation was made from an older version of the 
 
 banner-recommended-by = Recommended by
 banner-join = Become a partner
+share-site-title = The { $brand } partner network
 share-kit-title = Your partner kit
 share-kit-line = Copy, banners and links with your name on them, ready to post.

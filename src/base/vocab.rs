@@ -70,7 +70,7 @@ pub(crate) const KIT: &str = "kit";
 /// `utm_medium` of links on a partner's microsite.
 pub(crate) const MICROSITE: &str = "microsite";
 /// Mediums refkit sets itself, so no channel may be called so.
-pub(crate) const RESERVED_MEDIUMS: &[&str] = &[MICROSITE, QR, KIT];
+pub(crate) const RESERVED_MEDIUMS: &[&str] = &[MICROSITE, QR, KIT, short_links::MEDIUM];
 
 /// Channels refkit treats specially, and the channels a project has when `site.yaml`
 /// lists none.
@@ -95,6 +95,40 @@ pub(crate) mod channels {
     ];
 }
 
+/// The robots names of the search engines that partner pages, kits and short links
+/// are kept from, each addressed on its own so that link-preview bots, which read
+/// the generic `robots`, still show a preview (`site::deploy` says why).
+pub(crate) const SEARCH_ENGINES: [&str; 3] = ["googlebot", "bingbot", "yandex"];
+
+/// Short links: `<base>/r/<code>/`, one per channel below it, and the QR code's.
+pub(crate) mod short_links {
+    /// The folder of every short link in the output.
+    pub(crate) const DIR: &str = "r";
+    /// The QR code's segment: `/r/<code>/q/`.
+    pub(crate) const QR_SEGMENT: &str = "q";
+    /// Segments no channel may take.
+    pub(crate) const RESERVED: &[&str] = &[QR_SEGMENT];
+    /// `utm_medium` of a partner's own short link, `/r/<code>/`: for places no
+    /// channel names (said aloud, printed, pasted anywhere).
+    pub(crate) const MEDIUM: &str = "link";
+    /// `utm_content` of the links short links lead to.
+    pub(crate) const ASSET: &str = "short-link";
+
+    /// The segment of channel `id` when `site.yaml` sets none: a short, familiar
+    /// abbreviation for the usual channels, the id itself for any other.
+    pub(crate) fn segment(id: &str) -> &str {
+        match id {
+            "email" => "e",
+            "telegram" => "t",
+            "linkedin" => "in",
+            "whatsapp" => "wa",
+            "facebook" => "fb",
+            "instagram" => "ig",
+            other => other,
+        }
+    }
+}
+
 /// Fluent message ids refkit looks up itself, beside the ones templates name. `check`
 /// reads [`messages::ENGINE`] and [`messages::ENGINE_PREFIXES`], so a message the
 /// engine needs is never reported as unused.
@@ -113,6 +147,11 @@ pub(crate) mod messages {
     pub(crate) const CADENCE_COPY: &str = "cadence-copy";
     /// The label before the touch's tracked link.
     pub(crate) const CADENCE_LINK: &str = "cadence-link";
+    /// The title of a short-link page (`$partner`, `$brand`).
+    pub(crate) const SHORT_LINK_TITLE: &str = "short-link-title";
+    /// The link on a short-link page for browsers that neither refresh nor run
+    /// scripts (`$partner`, `$brand`).
+    pub(crate) const SHORT_LINK_CONTINUE: &str = "short-link-continue";
     /// Prefix of a channel's display name (`channel-email`), used in cadences when the
     /// language defines it.
     pub(crate) const CHANNEL_PREFIX: &str = "channel-";
@@ -126,6 +165,8 @@ pub(crate) mod messages {
         CADENCE_DAY,
         CADENCE_COPY,
         CADENCE_LINK,
+        SHORT_LINK_TITLE,
+        SHORT_LINK_CONTINUE,
     ];
     /// Every prefix of ids the engine builds.
     pub(crate) const ENGINE_PREFIXES: &[&str] = &[CHANNEL_PREFIX];

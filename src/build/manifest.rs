@@ -31,7 +31,16 @@ pub(crate) fn write(
 ) -> Result<()> {
     // links.csv is written partner by partner: a large program has a million rows.
     staging.write_manifest_with("links.csv", |file| {
-        let header = ["partner", "market", "lang", "channel", "asset", "url"].map(String::from);
+        let header = [
+            "partner",
+            "market",
+            "lang",
+            "channel",
+            "asset",
+            "url",
+            "short_url",
+        ]
+        .map(String::from);
         file.write_all(csv([header.to_vec()]).as_bytes())?;
         attribution.for_each_partner(|records| {
             let rows = records.iter().map(|r| {
@@ -42,6 +51,7 @@ pub(crate) fn write(
                     r.channel.clone(),
                     r.asset.clone(),
                     r.url.clone(),
+                    r.short.clone().unwrap_or_default(),
                 ]
             });
             file.write_all(csv(rows).as_bytes())

@@ -170,9 +170,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
         locales.clone(),
         attribution.clone(),
     )?;
-    let warnings: Vec<String> = secret_warning(&secret, project.partners.len(), options.skip_kits)
-        .into_iter()
-        .collect();
+    let mut warnings: Vec<String> =
+        secret_warning(&secret, project.partners.len(), options.skip_kits)
+            .into_iter()
+            .collect();
     let undated = if default_start.is_none() && !options.skip_kits {
         project
             .partners
@@ -243,6 +244,13 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
     site::copy_files(&static_files, &staging)?;
     let pages = site::render_pages(&jobs, &contexts, &templates, &staging, &bar)?;
     site::deploy::write(&project, &jobs, &contexts, &staging)?;
+    warnings.extend(site::short::write(
+        &project,
+        &attribution,
+        &locales,
+        templates.has(kits::banners::SHARE_TEMPLATE),
+        &staging,
+    )?);
     clock.lap("pages");
     kits::banners::publish_brand(&studio, &staging)?;
     kits::banners::publish_cards(&studio, &staging)?;

@@ -30,7 +30,8 @@ use crate::model::partners::Partner;
 use crate::model::project::Project;
 use crate::output::{self, Staging};
 use crate::render::contract::{
-    Corner, Download, KitImage, KitPageValues, KitValues, PartnerValues, Prepared, Qr, Site,
+    Corner, Download, KitImage, KitPageValues, KitValues, PartnerValues, Prepared, Qr, ShortLink,
+    Site,
 };
 use crate::render::links::Attribution;
 use crate::render::locales::Locales;
@@ -372,8 +373,27 @@ fn partner_kits<'a>(
     let qr_link = attribution
         .link(&partner.id, market_lang, QR, "qr")
         .map_err(Diagnostic::project)?;
-    let qr = images::Qr::new(&qr_link)
+    // The code encodes the QR code's short link, which leads to `qr_link`: fewer
+    // modules, so it prints smaller and scans more easily.
+    let shorts = attribution.shorts();
+    let qr_short = shorts
+        .permalink(&partner.code, QR, QR)
+        .unwrap_or_else(|| qr_link.clone());
+    let qr = images::Qr::new(&qr_short)
         .map_err(|why| Diagnostic::error(crate::base::vocab::SETTINGS_FILE, why))?;
+    // The partner's short links and the tracked links they lead to, for the kit's
+    // links.csv and its page.
+    let mut short_links = Vec::new();
+    for short in shorts.of(partner) {
+        let url = attribution
+            .link(&partner.id, market_lang, &short.channel, short.asset)
+            .map_err(Diagnostic::project)?;
+        short_links.push(ShortLink {
+            channel: short.channel,
+            short: urls.permalink(&short.url),
+            url,
+        });
+    }
     let started = std::time::Instant::now();
     let qr_png: Arc<[u8]> = Arc::from(qr.png(10));
     let qr_svg = qr.svg();
@@ -466,13 +486,37 @@ fn partner_kits<'a>(
                 });
             }
         }
-        let mut links_rows = vec![vec![
-            "channel".to_owned(),
-            "asset".to_owned(),
-            "url".to_owned(),
-        ]];
-        links_rows.push(vec![QR.to_owned(), "qr".to_owned(), qr_link.clone()]);
-        links_rows.extend(content.links.iter().map(|l| l.to_vec()));
+        // Every tracked link of the kit, and the short link that leads to it if any.
+        let mut links_rows = vec![["channel", "asset", "url", "short_url"]
+            .map(String::from)
+            .to_vec()];
+        let short_of = |channel: &str, asset: &str| {
+            shorts
+                .permalink(&partner.code, channel, asset)
+                .unwrap_or_default()
+        };
+        links_rows.push(vec![
+            QR.to_owned(),
+            QR.to_owned(),
+            qr_link.clone(),
+            qr_short.clone(),
+        ]);
+        links_rows.extend(short_links.iter().filter(|s| s.channel != QR).map(|s| {
+            vec![
+                s.channel.clone(),
+                crate::base::vocab::short_links::ASSET.to_owned(),
+                s.url.clone(),
+                s.short.clone(),
+            ]
+        }));
+        links_rows.extend(content.links.iter().map(|[channel, asset, url]| {
+            vec![
+                channel.clone(),
+                asset.clone(),
+                url.clone(),
+                short_of(channel, asset),
+            ]
+        }));
         content
             .entries
             .push(Entry::text("links.csv", output::csv(links_rows)));
@@ -525,7 +569,9 @@ fn partner_kits<'a>(
                 png: urls.file(&format!("{dir}/images/qr.png")),
                 svg: urls.file(&format!("{dir}/images/qr.svg")),
                 link: qr_link,
+                short: qr_short,
             },
+            short_links,
         },
     };
     Ok((records, kit))

@@ -55,6 +55,12 @@ impl Project {
         format!("share/kit-{lang}.png")
     }
 
+    /// The public path of the share card of the brand's home and content pages in
+    /// `lang`.
+    pub(crate) fn site_card(&self, lang: &str) -> String {
+        format!("share/site-{lang}.png")
+    }
+
     /// The public path of the image that shows banner `name` on pages in `lang`.
     pub(crate) fn banner_image(&self, name: &str, lang: &str) -> Option<String> {
         let banner = self.banners.iter().find(|b| b.name == name)?;

@@ -47,6 +47,8 @@ struct RawMarket {
     landing: Spanned<String>,
     language: Spanned<String>,
     currency: Spanned<String>,
+    #[serde(default)]
+    region: Option<Spanned<String>>,
     // Incentives moved to the market's playbook; these are read only to say so.
     #[serde(default)]
     lead: Option<serde::de::IgnoredAny>,
@@ -69,6 +71,8 @@ struct RawReferral {
 struct RawChannel {
     #[serde(default)]
     limit: Option<usize>,
+    #[serde(default)]
+    short: Option<String>,
 }
 
 /// One market of the network: where its links point, its language and currency. Its
@@ -84,6 +88,9 @@ pub struct Market {
     pub language: String,
     /// ISO 4217 currency code of rewards.
     pub currency: String,
+    /// ISO 3166-1 region of its audience (`US`), for `og:locale`: `region` in
+    /// `site.yaml`, else the market id in capitals when it is two letters.
+    pub region: Option<String>,
 }
 
 /// A channel partners share through, with its length limit for posts.
@@ -93,6 +100,8 @@ pub struct Channel {
     pub id: String,
     /// Maximum post length in characters, if the platform has one.
     pub limit: Option<usize>,
+    /// The channel's segment in a partner's short link (`/r/<code>/<short>/`).
+    pub short: String,
 }
 
 /// Checked site settings.
@@ -119,6 +128,24 @@ pub struct Settings {
 }
 
 impl Settings {
+    /// The Open Graph locale of a page in `lang` (`en_US`, `ru_RU`): the language
+    /// with the region of the market that speaks it, `market` (a partner's) first,
+    /// then the first market by id; a language no market speaks takes
+    /// `market`'s region, else the first market's. `None` when no market has a region.
+    /// A US partner's Russian page is `ru_RU`: a locale the platforms know, and the
+    /// readers it was written for.
+    pub fn og_locale(&self, lang: &str, market: Option<&str>) -> Option<String> {
+        let market = market.and_then(|m| self.market(m));
+        let speaks = |m: &&Market| m.language == lang && m.region.is_some();
+        let region = market
+            .filter(speaks)
+            .or_else(|| self.markets.iter().find(speaks))
+            .or(market.filter(|m| m.region.is_some()))
+            .or_else(|| self.markets.iter().find(|m| m.region.is_some()))
+            .and_then(|m| m.region.as_deref())?;
+        Some(format!("{lang}_{region}"))
+    }
+
     /// The default language: the first one listed.
     pub fn default_language(&self) -> &str {
         &self.languages[0]
@@ -281,11 +308,28 @@ impl Settings {
                     )),
                 );
             }
+            let region = match &m.region {
+                Some(r) if is_region(&r.value) => Some(r.value.clone()),
+                Some(r) => {
+                    let ll = r.referenced;
+                    report.push(
+                        at(
+                            ll.line(),
+                            ll.column(),
+                            format!("`{}` is not a region code", r.value),
+                        )
+                        .help("use the two capital letters of ISO 3166-1, e.g. US or RU"),
+                    );
+                    None
+                }
+                None => Some(id.to_ascii_uppercase()).filter(|r| is_region(r)),
+            };
             markets.push(Market {
                 id: id.clone(),
                 landing: m.landing.value.clone(),
                 language: m.language.value.clone(),
                 currency: currency.clone(),
+                region,
             });
         }
         if markets.is_empty() {
@@ -304,11 +348,27 @@ impl Settings {
                         || crate::base::vocab::RESERVED_MEDIUMS.contains(&id.as_str())
                     {
                         report.push(Diagnostic::error(file, format!("`{id}` cannot be a channel id"))
-                            .help("use lowercase ASCII letters, digits and hyphens; `microsite`, `qr` and `kit` are reserved"));
+                            .help("use lowercase ASCII letters, digits and hyphens; `microsite`, `qr`, `kit` and `link` are reserved"));
+                    }
+                    let short = channel
+                        .short
+                        .clone()
+                        .unwrap_or_else(|| crate::base::vocab::short_links::segment(id).to_owned());
+                    if !slug::is_slug(&short)
+                        || crate::base::vocab::short_links::RESERVED.contains(&short.as_str())
+                    {
+                        report.push(Diagnostic::error(file, format!("`{short}` cannot be the short-link segment of channel `{id}`"))
+                            .help(format!("set `short:` to lowercase ASCII letters, digits and hyphens, other than {}", crate::base::vocab::short_links::RESERVED.join(", "))));
+                    } else if let Some(other) =
+                        channels.iter().find(|c: &&Channel| c.short == short)
+                    {
+                        report.push(Diagnostic::error(file, format!("channels `{}` and `{id}` both have the short-link segment `{short}`", other.id))
+                            .help(format!("give one of them its own `short:` under `channels:` in {SETTINGS_FILE}")));
                     }
                     channels.push(Channel {
                         id: id.clone(),
                         limit: channel.limit,
+                        short,
                     });
                 }
                 channels
@@ -422,8 +482,14 @@ fn default_channels() -> Vec<Channel> {
         .map(|(id, limit)| Channel {
             id: id.to_owned(),
             limit,
+            short: crate::base::vocab::short_links::segment(id).to_owned(),
         })
         .collect()
+}
+
+/// Two capital ASCII letters, as ISO 3166-1 region codes are.
+fn is_region(code: &str) -> bool {
+    code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase())
 }
 
 fn is_language_code(code: &str) -> bool {
@@ -459,6 +525,27 @@ mod tests {
         assert_eq!(s.default_language(), "en");
         assert_eq!(s.theme, "harbor");
         assert!(s.channel("x").is_some_and(|c| c.limit == Some(280)));
+    }
+
+    #[test]
+    fn open_graph_locales_pair_a_language_with_the_region_of_a_market_speaking_it() {
+        let text = format!("{MINIMAL}  ru:\n    landing: https://example.com/ru\n    language: ru\n    currency: RUB\n  cis:\n    landing: https://example.com/cis\n    language: ru\n    currency: RUB\n    region: KZ\n");
+        let s = Settings::parse(&text).unwrap();
+        assert_eq!(s.og_locale("en", None).as_deref(), Some("en_US"));
+        assert_eq!(s.og_locale("en", Some("ru")).as_deref(), Some("en_US"));
+        assert_eq!(s.og_locale("ru", Some("ru")).as_deref(), Some("ru_RU"));
+        assert_eq!(s.og_locale("ru", Some("cis")).as_deref(), Some("ru_KZ"));
+        // A US partner's Russian page: the first market by id that speaks Russian.
+        assert_eq!(s.og_locale("ru", Some("us")).as_deref(), Some("ru_KZ"));
+        let bad = format!("{MINIMAL}    region: usa\n");
+        let Err(crate::base::diagnostics::Error::Content(d)) = Settings::parse(&bad) else {
+            panic!("expected a content error");
+        };
+        assert!(
+            d[0].message.contains("`usa` is not a region code"),
+            "{}",
+            d[0]
+        );
     }
 
     #[test]

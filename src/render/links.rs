@@ -14,6 +14,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Mutex, PoisonError, RwLock};
 
 use crate::model::scheme::{LinkParts, ReferralScheme};
+use crate::render::short::Shorts;
 
 /// One tracked link emitted somewhere in the output.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -30,6 +31,8 @@ pub(crate) struct LinkRecord {
     pub asset: String,
     /// The full link.
     pub url: String,
+    /// The short link that leads to it, absolute, if there is one.
+    pub short: Option<String>,
 }
 
 /// Words (languages, channels, assets) as numbers: each is stored once for the
@@ -155,6 +158,7 @@ pub(crate) struct Attribution {
     scheme: ReferralScheme,
     partners: BTreeMap<String, PartnerRef>,
     log: LinkLog,
+    shorts: Shorts,
 }
 
 impl Attribution {
@@ -182,6 +186,7 @@ impl Attribution {
             scheme: project.settings.referral.clone(),
             log: LinkLog::with_partners(partners.len()),
             partners,
+            shorts: Shorts::new(&project.settings),
         }
     }
 
@@ -191,6 +196,7 @@ impl Attribution {
             scheme: settings.referral.clone(),
             partners: BTreeMap::new(),
             log: LinkLog::default(),
+            shorts: Shorts::new(settings),
         }
     }
 
@@ -234,6 +240,11 @@ impl Attribution {
         Ok(self.scheme.link(&parts))
     }
 
+    /// Where short links live.
+    pub(crate) fn shorts(&self) -> &Shorts {
+        &self.shorts
+    }
+
     /// Calls `each` with every partner's links in turn, by partner id, each list sorted
     /// by language, channel and asset: only one partner's URLs exist at a time.
     pub(crate) fn for_each_partner<E>(
@@ -253,6 +264,7 @@ impl Attribution {
                     channel: channel.to_owned(),
                     asset: asset.to_owned(),
                     url: self.scheme.link(&Self::parts(id, p, key)),
+                    short: self.shorts.permalink(&p.code, channel, asset),
                 }
             }));
             each(&records)?;
@@ -304,6 +316,9 @@ mod tests {
             scheme: ReferralScheme::parse(DEFAULT_SCHEME, "c").unwrap(),
             partners: [("a".to_owned(), p(0)), ("b".to_owned(), p(1))].into(),
             log: LinkLog::with_partners(2),
+            shorts: Shorts::new(
+                &crate::model::settings::Settings::parse("title: T\nbase_url: https://p.test\nlanguages: [en]\nmarkets:\n  us: {landing: 'https://j.test', language: en, currency: USD}\n").unwrap(),
+            ),
         }
     }
 
@@ -330,10 +345,23 @@ mod tests {
             ]
         );
         assert_eq!(records[3].url, b, "the URL is built again, the same");
+        assert_eq!(
+            records[3].short, None,
+            "no short link leads to a story's link"
+        );
         let counts = attribution.counts();
         assert_eq!(counts.total(), 4);
         assert_eq!(counts.by_partner["b"], 3);
         assert_eq!(counts.by_market["us"]["email"], 3);
+        attribution.link("a", "en", "qr", "qr").unwrap();
+        let qr = attribution
+            .records()
+            .into_iter()
+            .find(|r| r.channel == "qr");
+        assert_eq!(
+            qr.and_then(|r| r.short).as_deref(),
+            Some("https://p.test/r/c0/q/")
+        );
         assert!(attribution.link("nobody", "en", "x", "a").is_err());
         assert!(attribution.link("a", "en", "x", "Not A Slug").is_err());
     }

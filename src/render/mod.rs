@@ -1,12 +1,13 @@
 //! Rendering: from the model to what a reader sees.
 //!
 //! Where pages live ([`urls`]), tracked referral links ([`links`]), interface
-//! messages ([`locales`]), compiled templates ([`templates`]), the typed values
+//! messages ([`locales`]), short links ([`short`]), compiled templates ([`templates`]), the typed values
 //! templates are given ([`contract`]) and story pages' structured data ([`json_ld`]).
 
 pub(crate) mod contract;
 pub(crate) mod json_ld;
 pub(crate) mod links;
 pub(crate) mod locales;
+pub(crate) mod short;
 pub(crate) mod templates;
 pub(crate) mod urls;

@@ -19,7 +19,7 @@ use crate::model::partners::Partner;
 use crate::model::project::Project;
 use crate::render::contract::{
     context_of, Alternate, NavItem, NotFoundValues, Page, PageContext, PartnerValues, Prepared,
-    Site, StoryCard, Translation,
+    Share, Site, StoryCard, Translation,
 };
 use crate::render::json_ld::{json_ld, ArticleFacts};
 use crate::render::locales::Locales;
@@ -289,17 +289,20 @@ impl<'a> Contexts<'a> {
                 }),
             ),
         };
+        let page = self.page_value(job, lang, url);
+        let share = self.share(&page, lang, partner.map(|p| p.market.as_str()));
         PageContext {
             lang: lang.to_owned(),
             // Kits are private pages, never shown with authoring hints.
             preview: self.preview && !matches!(job, Job::Kit { .. }),
             site: self.site.clone(),
-            page: self.page_value(job, lang, url),
+            page,
             alternates: self.alternates(&url_in),
             translations: self.translations(lang, &url_in),
             x_default: Some(urls.permalink(&x_default)),
             canonical: Some(urls.permalink(&canonical)),
             noindex: partner.is_some(),
+            share,
             json_ld,
             home_url,
             nav,
@@ -346,16 +349,19 @@ impl<'a> Contexts<'a> {
     fn not_found(&self, url: String) -> Context {
         let urls = &self.urls;
         let settings = &self.project.settings;
+        let page = self.page_value(&Job::NotFound, settings.default_language(), &url);
+        let share = self.share(&page, settings.default_language(), None);
         let page = PageContext {
             lang: settings.default_language().to_owned(),
             preview: self.preview,
             site: self.site.clone(),
-            page: self.page_value(&Job::NotFound, settings.default_language(), &url),
+            page,
             alternates: Vec::new(),
             translations: Vec::new(),
             x_default: None,
             canonical: None,
             noindex: true,
+            share,
             json_ld: None,
             home_url: urls.entry(),
             nav: self.no_nav.clone(),
@@ -439,7 +445,8 @@ impl<'a> Contexts<'a> {
             Job::Story { story, .. } => Some(self.project.story_card(story, lang)),
             Job::PartnerHome { partner, .. } => Some(self.project.partner_card(partner, lang)),
             Job::Kit { .. } => Some(self.project.kit_card(lang)),
-            _ => None,
+            Job::Entry | Job::Home { .. } | Job::Page { .. } => Some(self.project.site_card(lang)),
+            Job::NotFound => None,
         };
         Page {
             kind,
@@ -455,6 +462,35 @@ impl<'a> Contexts<'a> {
                 .and_then(|b| self.project.banner_image(b, lang))
                 .map(|path| self.urls.file(&path)),
             share_image: card.map(|path| self.urls.file(&path)),
+        }
+    }
+
+    /// What a link preview shows of `page`, in `lang`, of a partner of `market`.
+    fn share(&self, page: &Page, lang: &str, market: Option<&str>) -> Share {
+        let settings = &self.project.settings;
+        let size = crate::kits::banners::SHARE_SIZE;
+        let image_type = page.share_image.as_deref().map(|url| {
+            if url.ends_with(".jpg") {
+                "image/jpeg"
+            } else {
+                "image/png"
+            }
+        });
+        Share {
+            image: page
+                .share_image
+                .as_deref()
+                .map(|url| self.urls.permalink(url)),
+            image_type,
+            image_width: size.width,
+            image_height: size.height,
+            locale: settings.og_locale(lang, market),
+            locale_alternates: settings
+                .languages
+                .iter()
+                .filter(|l| l.as_str() != lang)
+                .filter_map(|l| settings.og_locale(l, market))
+                .collect(),
         }
     }
 

@@ -1,5 +1,5 @@
-//! Files a static host expects beside the pages: `sitemap.xml`, `robots.txt` and
-//! `404.html`.
+//! Files a static host expects beside the pages: `sitemap.xml`, `robots.txt`,
+//! `_headers` and `404.html`.
 //!
 //! They are made from the same plan and URLs as the pages, so they can never
 //! disagree with the site. The sitemap lists brand pages only, each with its
@@ -10,6 +10,18 @@
 //! site at any depth; its links are therefore rooted at the base URL, never relative.
 //! A file of the same name in the project's or the theme's `static/` replaces the
 //! generated one.
+//!
+//! Partner microsites, kits and short links must stay out of search results and
+//! still be previewed when a partner pastes a link into a chat. The generic
+//! `<meta name="robots" content="noindex">` does the first but not the second:
+//! Telegram's preview bot is reported to honour it (and to remember it), and other
+//! preview bots may too. So those pages name each search engine's own crawler
+//! instead ([`SEARCH_ENGINES`]: Google, Bing, Yandex), in a meta tag per engine and,
+//! for hosts that read a `_headers` file (Netlify, Cloudflare Pages), in an
+//! `X-Robots-Tag` header per engine on their paths, which also covers the kits'
+//! images and zips. `robots.txt` blocks nothing: a crawler that may not fetch a page
+//! never sees its `noindex`, and X's bot, which obeys `robots.txt`, could not build
+//! a card.
 
 use std::fmt::Write as _;
 
@@ -27,6 +39,12 @@ pub(crate) const SITEMAP: &str = "sitemap.xml";
 pub(crate) const ROBOTS: &str = "robots.txt";
 /// The not-found page's file name in the output, and its template's name.
 pub(crate) const NOT_FOUND: &str = "404.html";
+/// The headers file's name in the output.
+pub(crate) const HEADERS: &str = "_headers";
+pub(crate) use crate::base::vocab::SEARCH_ENGINES;
+/// The folders, under the base path, whose pages search engines are asked not to
+/// list: partner microsites, kits and short links.
+pub(crate) const UNLISTED: [&str; 3] = ["p", "kits", crate::base::vocab::short_links::DIR];
 
 /// Writes the sitemap and robots.txt, skipping any that a static file provides (so
 /// it runs after [`super::copy_files`]). The not-found page is a planned page
@@ -47,7 +65,26 @@ pub(crate) fn write(
     if !staging.has_public(ROBOTS) {
         staging.write_public(ROBOTS, robots(contexts).as_bytes(), "robots.txt")?;
     }
+    if !project.partners.is_empty() && !staging.has_public(HEADERS) {
+        staging.write_public(HEADERS, headers(contexts).as_bytes(), "the headers file")?;
+    }
     Ok(())
+}
+
+/// `_headers` (Netlify, Cloudflare Pages): on every unlisted folder, an
+/// `X-Robots-Tag` for each search engine by name.
+pub(crate) fn headers(contexts: &Contexts<'_>) -> String {
+    let urls = contexts.urls();
+    let mut text = String::from(
+        "# Partner pages, kits and short links: out of search results, still previewed.\n",
+    );
+    for folder in UNLISTED {
+        let _ = writeln!(text, "{}{folder}/*", urls.file(""));
+        for engine in SEARCH_ENGINES {
+            let _ = writeln!(text, "  X-Robots-Tag: {engine}: noindex");
+        }
+    }
+    text
 }
 
 /// Whether to plan the not-found page: the theme has its template and no static

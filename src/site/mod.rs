@@ -9,6 +9,7 @@
 pub(crate) mod context;
 pub(crate) mod deploy;
 pub(crate) mod incremental;
+pub(crate) mod short;
 
 use rayon::prelude::*;
 

@@ -116,7 +116,7 @@ struct BannerStory<'a> {
 /// `card` in the share-card template.
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct Card {
-    /// `story`, `partner` or `kit`.
+    /// `story`, `partner`, `kit` or `site` (the brand's home and content pages).
     kind: &'static str,
     /// For a story: its banner as an `href` for `<image>` (a photo's file name, or a
     /// template's brand image at the size the `<image>` asks for).
@@ -457,6 +457,20 @@ impl<'a> Studio<'a> {
         self.draw(&what, None, &mut Layers::default())
     }
 
+    /// The share card of the brand's home and content pages in `lang`.
+    pub(crate) fn site_card(&self, lang: &str) -> Result<(Arc<[u8]>, Format), Diagnostic> {
+        let what = self.card_target(
+            lang,
+            Card {
+                kind: "site",
+                banner: None,
+                message: None,
+            },
+            Format::Png,
+        );
+        self.draw(&what, None, &mut Layers::default())
+    }
+
     /// The base for `svg`, drawn once per distinct text.
     fn base(&self, what: &Target<'_>, svg: String) -> Result<Arc<Base>, Diagnostic> {
         let key = (what.template.clone(), what.size, svg);
@@ -705,7 +719,7 @@ pub(crate) fn publish_brand(
 /// Draws the share cards (when the theme has a share-card template) and publishes
 /// them under `share/`: one per story and language, shared by the brand story page
 /// and every partner's copy of it; one per partner landing page and language; one
-/// for the kit pages in each language.
+/// for the kit pages and one for the brand's other pages in each language.
 pub(crate) fn publish_cards(
     studio: &Studio<'_>,
     staging: &crate::output::Staging,
@@ -720,9 +734,11 @@ pub(crate) fn publish_cards(
         Story(&'j Story),
         Partner(&'j Partner),
         Kit,
+        Site,
     }
     let mut jobs: Vec<(Job<'_>, &str)> = Vec::new();
     for lang in languages {
+        jobs.push((Job::Site, lang.as_str()));
         jobs.extend(
             project
                 .stories
@@ -746,6 +762,7 @@ pub(crate) fn publish_cards(
                 Job::Story(s) => (project.story_card(s, lang), studio.story_card(s, lang)),
                 Job::Partner(p) => (project.partner_card(p, lang), studio.partner_card(p, lang)),
                 Job::Kit => (project.kit_card(lang), studio.kit_card(lang)),
+                Job::Site => (project.site_card(lang), studio.site_card(lang)),
             };
             let (bytes, _) = drawn?;
             staging.write_public(&path, &bytes, SHARE_TEMPLATE)

@@ -94,6 +94,8 @@ pub(crate) struct KitPageValues {
     pub images: Prepared<Vec<KitImage>>,
     /// The partner's QR code.
     pub qr: Qr,
+    /// The partner's short links: its own, the QR code's, then one per channel.
+    pub short_links: Vec<ShortLink>,
 }
 
 /// One entry of `downloads`.
@@ -152,8 +154,22 @@ pub(crate) struct Qr {
     pub png: String,
     /// Root-relative URL of the SVG.
     pub svg: String,
-    /// The link it encodes.
+    /// The tracked link it leads to.
     pub link: String,
+    /// The short link it encodes, which redirects to `link`.
+    pub short: String,
+}
+
+/// One entry of `short_links`: a short link of the partner and where it leads.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct ShortLink {
+    /// `utm_medium` of the tracked link: a channel, `link` for the partner's own
+    /// short link or `qr` for the QR code's.
+    pub channel: String,
+    /// The short link, absolute (`https://…/r/harbor26/t/`).
+    pub short: String,
+    /// The tracked link it leads to.
+    pub url: String,
 }
 
 /// What `kit-readme.html` and `kit-readme.txt` get besides [`KitValues`].

@@ -26,7 +26,7 @@ use crate::render::urls::Urls;
 
 pub(crate) use kit::{
     Corner, Cta, DocumentContext, Download, KitImage, KitLink, KitPageValues, KitReadme, KitStory,
-    KitTouch, KitValues, Pitch, Qr,
+    KitTouch, KitValues, Pitch, Qr, ShortLink,
 };
 pub(crate) use partner::{Market, Partner, PartnerValues, Playbook};
 
@@ -84,6 +84,9 @@ pub(crate) struct Site {
     pub base_url: String,
     /// The path part of the base URL; ends with `/`.
     pub base_path: String,
+    /// The robots names of the search engines a `noindex` page asks, each in a meta
+    /// tag of its own, not to list it (`googlebot`, `bingbot`, `yandex`).
+    pub search_engines: Vec<&'static str>,
 }
 
 impl Site {
@@ -93,6 +96,7 @@ impl Site {
             title: settings.title.clone(),
             base_url: settings.base_url.clone(),
             base_path: settings.base_path.clone(),
+            search_engines: crate::base::vocab::SEARCH_ENGINES.to_vec(),
         }
     }
 }
@@ -120,9 +124,29 @@ pub(crate) struct Page {
     pub slug: String,
     /// URL of the story's banner.
     pub banner: Option<String>,
-    /// Root-relative URL of the page's share card (1200×630): on stories, partner
-    /// landing pages and kit pages, when the theme has `share.svg`.
+    /// Root-relative URL of the page's share card (1200×630), when the theme has
+    /// `share.svg`: a story's own, a partner landing page's, the kit pages', or the
+    /// brand's (entry, home and content pages); none on the not-found page.
     pub share_image: Option<String>,
+}
+
+/// `share`: what a link preview shows of the page, for its Open Graph and X card
+/// tags. Every URL in it is absolute.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Share {
+    /// Absolute URL of the page's share card; none on the not-found page and where
+    /// the theme draws no cards.
+    pub image: Option<String>,
+    /// The card's media type (`image/png` or `image/jpeg`).
+    pub image_type: Option<&'static str>,
+    /// The card's width in pixels.
+    pub image_width: u32,
+    /// The card's height in pixels.
+    pub image_height: u32,
+    /// `og:locale`: the page's language and its market's region (`en_US`, `ru_RU`).
+    pub locale: Option<String>,
+    /// `og:locale:alternate`: the page's other languages, in the same form.
+    pub locale_alternates: Vec<String>,
 }
 
 /// One entry of `alternates`: the same page in a language, this one included.
@@ -216,8 +240,11 @@ pub(crate) struct PageContext {
     pub x_default: Option<String>,
     /// Absolute canonical URL.
     pub canonical: Option<String>,
-    /// True on partner, kit and not-found pages.
+    /// True on partner, kit and not-found pages: search engines are asked, each by
+    /// its name in `site.search_engines`, not to list them.
     pub noindex: bool,
+    /// What a link preview shows.
+    pub share: Share,
     /// schema.org data of a story page, escaped for a script element.
     pub json_ld: Option<String>,
     /// The brand home, or the partner's landing page.

@@ -198,6 +198,7 @@ fn site() -> Prepared<Site> {
         title: s("t"),
         base_url: s("u"),
         base_path: s("/"),
+        search_engines: vec!["googlebot"],
     })
 }
 
@@ -294,6 +295,14 @@ fn samples() -> Vec<(&'static str, Shape)> {
         x_default: Some(s("u")),
         canonical: Some(s("u")),
         noindex: false,
+        share: Share {
+            image: Some(s("u")),
+            image_type: Some("image/png"),
+            image_width: 1,
+            image_height: 1,
+            locale: Some(s("en_US")),
+            locale_alternates: vec![s("ru_RU")],
+        },
         json_ld: Some(s("{}")),
         home_url: s("/"),
         nav: Prepared::new(&vec![NavItem {
@@ -370,7 +379,13 @@ fn samples() -> Vec<(&'static str, Shape)> {
             png: s("p"),
             svg: s("s"),
             link: s("l"),
+            short: s("s"),
         },
+        short_links: vec![ShortLink {
+            channel: s("c"),
+            short: s("s"),
+            url: s("u"),
+        }],
     };
     let readme = KitReadme {
         lang: s("en"),
