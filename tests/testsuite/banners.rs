@@ -53,7 +53,8 @@ fn demo() -> &'static Demo {
         let links = std::fs::read_to_string(dir.path().join("manifest/links.csv")).unwrap();
         let header: Vec<&str> = links.lines().next().unwrap().split(',').collect();
         let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
-        let (partner, channel, url) = (col("partner"), col("channel"), col("url"));
+        // A QR code encodes its short link, which leads to the tracked QR link.
+        let (partner, channel, url) = (col("partner"), col("channel"), col("short_url"));
         let mut qr_links = BTreeMap::new();
         for line in links.lines().skip(1) {
             let cells: Vec<&str> = line.split(',').collect();

@@ -103,6 +103,8 @@ cadence-no-start = No start date yet
 cadence-day = Day { $day }
 cadence-copy = Copy:
 cadence-link = Link:
+short-link-title = { $brand } × { $partner }
+short-link-continue = Continue to { $brand }
 ";
 
 pub(crate) const RU_FTL: &str = "\
@@ -124,6 +126,8 @@ cadence-no-start = Дата начала не задана
 cadence-day = День { $day }
 cadence-copy = Текст:
 cadence-link = Ссылка:
+short-link-title = { $brand } × { $partner }
+short-link-continue = Перейти на сайт { $brand }
 ";
 
 pub(crate) const PARTNERS: &str = "\
@@ -416,8 +420,12 @@ pub(crate) fn hrefs(html: &str) -> Vec<String> {
 pub(crate) fn assert_alternates_resolve(public: &Path, base: &str) {
     let mut checked = 0;
     for (rel, bytes) in snapshot(public) {
-        // The 404 page is every language at once and is never indexed: no alternates.
-        if rel.extension().is_none_or(|e| e != "html") || rel == Path::new("404.html") {
+        // The 404 page is every language at once and is never indexed, and a short
+        // link's page only redirects: no alternates.
+        if rel.extension().is_none_or(|e| e != "html")
+            || rel == Path::new("404.html")
+            || rel.starts_with("r")
+        {
             continue;
         }
         let html = String::from_utf8(bytes).unwrap();

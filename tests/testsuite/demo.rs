@@ -98,6 +98,7 @@ fn demo_partner_pages_carry_only_their_own_code() {
     for (rel, bytes) in snapshot(&public) {
         if rel.starts_with("p")
             || rel.starts_with("kits")
+            || rel.starts_with("r")
             || rel.extension().is_none_or(|e| e != "html")
         {
             continue;

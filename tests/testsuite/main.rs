@@ -21,4 +21,5 @@ mod microsite;
 mod playbooks;
 mod publish;
 mod serve;
+mod sharing;
 mod typography;

@@ -141,13 +141,18 @@ fn manifest_lists_every_emitted_link_once() {
     let summary = f.build().unwrap();
     let csv = f.read("manifest/links.csv");
     let mut lines = csv.lines();
-    assert_eq!(lines.next(), Some("partner,market,lang,channel,asset,url"));
+    assert_eq!(
+        lines.next(),
+        Some("partner,market,lang,channel,asset,url,short_url")
+    );
     let rows: Vec<&str> = lines.collect();
     assert_eq!(summary.links, rows.len());
     // Per partner and language: landing-hero, landing-footer, story-first.
     let microsite: Vec<&&str> = rows.iter().filter(|r| r.contains(",microsite,")).collect();
     assert_eq!(microsite.len(), 2 * 2 * 3);
-    assert!(rows.contains(&"alpha,us,ru,microsite,story-first,https://join.test/us?ref=ALPHA26&utm_source=partner&utm_medium=microsite&utm_campaign=test&utm_content=story-first"), "{csv}");
+    assert!(rows.contains(&"alpha,us,ru,microsite,story-first,https://join.test/us?ref=ALPHA26&utm_source=partner&utm_medium=microsite&utm_campaign=test&utm_content=story-first,"), "{csv}");
+    // A short link's target is listed with it.
+    assert!(rows.contains(&"alpha,us,en,x,short-link,https://join.test/us?ref=ALPHA26&utm_source=partner&utm_medium=x&utm_campaign=test&utm_content=short-link,https://partners.test/r/alpha26/x/"), "{csv}");
     // Every link on a page is in the manifest.
     let page = f.read("public/p/beta/en/index.html");
     for href in hrefs(&page).into_iter().filter(|h| h.contains("ref=")) {

@@ -451,7 +451,10 @@ fn the_404_page_links_from_the_base_path_and_speaks_every_language() {
     assert!(html.contains("Page not found"), "{html}");
     assert!(html.contains("Страница не найдена"), "{html}");
     assert!(html.contains("«Истории партнёров»"), "{html}");
-    assert!(html.contains("name=\"robots\" content=\"noindex\""));
+    for engine in ["googlebot", "bingbot", "yandex"] {
+        assert!(html.contains(&format!("name=\"{engine}\" content=\"noindex\"")));
+    }
+    assert!(!html.contains("name=\"robots\""));
     assert!(!html.contains("rel=\"canonical\""));
 }
 
