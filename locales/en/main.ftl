@@ -154,6 +154,9 @@ kit-contents-pitch = copy for each of your channels, with your link already in p
 kit-contents-stories = partner stories as text and HTML, with your link
 kit-contents-images = banners in standard sizes, the same banners with your QR code, and the QR code as PNG and SVG
 kit-contents-links = every link in this kit, by channel
+kit-contents-draft = a ready draft of the e-mail, with its subject, HTML and plain text. Open it in Outlook, Apple Mail or Thunderbird, add the recipient and send
+kit-draft = Download the draft (.eml)
+kit-draft-hint = Outlook opens it as a new message with the subject and text in place: add the recipient and send. In Apple Mail choose Message › Send Again, in Thunderbird Message › Edit as New Message. The same file is in the zip: pitch/email.eml.
 # A short link's page: shown for a moment while it forwards to the full link.
 short-link-title = { $brand } × { $partner }
 short-link-continue = Continue to { $brand }

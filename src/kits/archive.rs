@@ -47,6 +47,15 @@ impl Entry {
         }
     }
 
+    /// A file deflated, its bytes shared with another use (a file also published).
+    pub(super) fn deflated(name: impl Into<String>, bytes: Arc<[u8]>) -> Entry {
+        Entry {
+            name: name.into(),
+            bytes,
+            compress: true,
+        }
+    }
+
     /// An already compressed file (PNG, JPEG), stored.
     pub(super) fn stored(name: impl Into<String>, bytes: Arc<[u8]>) -> Entry {
         Entry {

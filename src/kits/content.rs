@@ -2,10 +2,12 @@
 //! the partner's name and links, standalone HTML files, the cadence and the READMEs,
 //! with the kit's template values ([`KitValues`]) they are made from.
 
+use std::sync::Arc;
+
 use rayon::prelude::*;
 
 use super::archive::Entry;
-use super::{cadence, text, Shared};
+use super::{cadence, eml, text, Shared};
 use crate::base::diagnostics::{display_path, Diagnostic, Report, Result};
 use crate::base::vocab::KIT;
 use crate::model::documents::Pitch as PitchCopy;
@@ -24,6 +26,8 @@ pub(super) struct KitContent {
     pub(super) kit: KitValues,
     /// (channel, asset, url) of every tracked link in the kit.
     pub(super) links: Vec<[String; 3]>,
+    /// The e-mail as a ready draft (`pitch/email.eml`), when the partner has e-mail.
+    pub(super) draft: Option<Arc<[u8]>>,
 }
 
 /// The text files of one partner's kit in one language, and their template values;
@@ -52,6 +56,7 @@ pub(super) fn kit_content(
     let microsite = urls.permalink(&urls.partner_home(&partner.id, lang));
 
     let mut pitches = Vec::new();
+    let mut draft = None;
     for channel in &partner.channels {
         let Some((index, pitch)) =
             project.pitches.iter().enumerate().find(|(_, p)| {
@@ -93,16 +98,26 @@ pub(super) fn kit_content(
         file_text.push_str(&body);
         entries.push(Entry::text(format!("pitch/{channel}.txt"), file_text));
         if channel == crate::base::vocab::channels::EMAIL {
-            let html = text::stamp_html(&pitch.html, &partner.name, &url);
-            let document = render_document(
-                templates,
-                lang,
-                subject.as_deref().unwrap_or(""),
-                &html,
-                None,
-                &pitch.file,
-            )?;
-            entries.push(Entry::text(format!("pitch/{channel}.html"), document));
+            let Some(document) = shared.emails.get(index).and_then(Option::as_deref) else {
+                return Err(Diagnostic::project(format!(
+                    "internal error: the e-mail made from {} was not prepared",
+                    display_path(&pitch.file)
+                ))
+                .into());
+            };
+            let html = text::stamp_html(document, &partner.name, &url);
+            let message = eml::write(&eml::Draft {
+                subject: subject.as_deref(),
+                text: &body,
+                html: &html,
+            });
+            let message: Arc<[u8]> = Arc::from(message.into_bytes());
+            entries.push(Entry::text(format!("pitch/{channel}.html"), html));
+            entries.push(Entry::deflated(
+                format!("pitch/{channel}.eml"),
+                message.clone(),
+            ));
+            draft = Some(message);
         }
         links.push([channel.clone(), pitch.asset.clone(), url.clone()]);
         pitches.push(Pitch {
@@ -111,6 +126,7 @@ pub(super) fn kit_content(
             subject,
             text: body,
             link: url,
+            draft: None,
         });
     }
 
@@ -135,14 +151,7 @@ pub(super) fn kit_content(
             ));
             plain.push_str(&format!("\n{cta}: {url}\n"));
             let html = text::stamp_html(&t.html, &partner.name, &url);
-            let document = render_document(
-                templates,
-                lang,
-                &t.title,
-                &html,
-                Some((&cta, &url)),
-                &t.file,
-            )?;
+            let document = render_story(templates, lang, &t.title, &html, (&cta, &url), &t.file)?;
             Ok((
                 Entry::text(format!("stories/{}.txt", story.slug), plain),
                 Entry::text(format!("stories/{}.html", story.slug), document),
@@ -221,26 +230,31 @@ pub(super) fn kit_content(
         entries,
         kit,
         links,
+        draft,
     })
 }
 
-/// A standalone HTML file of the kit (an e-mail, a story) through `kit-document.html`.
-fn render_document(
+/// A story of the kit as a standalone HTML file, through `kit-document.html`. Unlike
+/// the e-mail, it keeps its `<style>` block: it is read in a browser or posted to a
+/// blog, never sent from a mail client.
+fn render_story(
     templates: &Templates,
     lang: &str,
     title: &str,
     html: &str,
-    cta: Option<(&str, &str)>,
+    (text, url): (&str, &str),
     source: &std::path::Path,
 ) -> Result<String> {
     let context = context_of(&DocumentContext {
+        kind: "story".to_owned(),
         lang: lang.to_owned(),
         title: title.to_owned(),
         content: html.to_owned(),
-        cta: cta.map(|(text, url)| Cta {
+        cta: Some(Cta {
             text: text.to_owned(),
             url: url.to_owned(),
         }),
+        after: String::new(),
     });
     Ok(templates.render("kit-document.html", &context, &display_path(source))?)
 }
@@ -268,6 +282,6 @@ fn check_limit(
 }
 
 /// Subjects are one line: line breaks would split an e-mail header.
-fn one_line(text: &str) -> String {
+pub(super) fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }

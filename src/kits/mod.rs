@@ -14,6 +14,8 @@ mod archive;
 pub(crate) mod banners;
 pub(crate) mod cadence;
 mod content;
+mod email;
+mod eml;
 pub(crate) mod images;
 pub(crate) mod text;
 pub(crate) mod token;
@@ -104,6 +106,9 @@ struct Shared<'a> {
     story_text: BTreeMap<(&'a str, &'a str), std::borrow::Cow<'a, str>>,
     /// Index in `project.pitches` → the pitch as plain text, placeholders kept.
     pitch_text: Vec<String>,
+    /// Index in `project.pitches` → for e-mail copy, its HTML document with the CSS
+    /// inlined, placeholders kept (see [`email`]).
+    emails: Vec<Option<String>>,
     /// The template banners and their sizes, drawn per partner by the studio.
     studio: &'a banners::Studio<'a>,
     sizes: Vec<Size>,
@@ -158,7 +163,7 @@ pub(crate) fn build(
     if project.partners.is_empty() {
         return Ok(Built::default());
     }
-    let shared = Shared::prepare(project, options, studio)?;
+    let shared = Shared::prepare(project, options, studio, templates, locales)?;
     for banner in &shared.banners {
         staging.write_public(
             &format!("kits/assets/{}", banner.file_name()),
@@ -227,6 +232,8 @@ impl<'a> Shared<'a> {
         project: &'a Project,
         options: &KitOptions,
         studio: &'a banners::Studio<'a>,
+        templates: &Templates,
+        locales: &Locales,
     ) -> Result<Shared<'a>> {
         let sizes: Vec<Size> = project
             .settings
@@ -304,6 +311,19 @@ impl<'a> Shared<'a> {
             .iter()
             .map(|p| text::markdown_to_text(&p.body, &p.lang))
             .collect();
+        let emails = project
+            .pitches
+            .par_iter()
+            .map(|p| {
+                if p.channel != crate::base::vocab::channels::EMAIL {
+                    return Ok(None);
+                }
+                let subject = content::one_line(p.subject.as_deref().unwrap_or(""));
+                email::document(templates, locales, p, &subject).map(Some)
+            })
+            .collect::<Vec<Result<Option<String>>>>()
+            .into_iter()
+            .collect::<Result<Vec<_>>>()?;
         let urls = Urls::new(&project.settings);
         let settings = &project.settings;
         let site = Prepared::new(&Site::new(settings));
@@ -338,6 +358,7 @@ impl<'a> Shared<'a> {
             images,
             story_text,
             pitch_text,
+            emails,
             studio,
             sizes,
             image_time: std::sync::atomic::AtomicU64::new(0),
@@ -521,6 +542,18 @@ fn partner_kits<'a>(
             .entries
             .push(Entry::text("links.csv", output::csv(links_rows)));
 
+        // The e-mail draft is published beside the zips, so the kit page can offer it
+        // without a download and an unzip.
+        if let Some(draft) = &content.draft {
+            let public = format!("{dir}/{}-email-{lang}.eml", partner.id);
+            staging.write_public(&public, draft, &source)?;
+            let url = urls.file(&public);
+            for pitch in &mut content.kit.pitches {
+                if pitch.channel == crate::base::vocab::channels::EMAIL {
+                    pitch.draft = Some(url.clone());
+                }
+            }
+        }
         let file = format!("{}-{lang}.zip", partner.id);
         let zip = archive::write(content.entries, shared.modified)
             .map_err(|why| Diagnostic::project(format!("{source}: {why}")))?;

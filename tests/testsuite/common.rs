@@ -79,7 +79,7 @@ pub(crate) const TEMPLATES: &[(&str, &str)] = &[
     ("kit.html", r#"{% extends "base.html" %}{% block main %}{% for d in downloads %}<a class="zip" href="{{ d.url }}">{{ d.file }}</a> {{ d.bytes }} {{ d.sha256 }}{% endfor %}{% for p in pitches %}<pre>{{ p.text }}</pre>{% endfor %}{% for i in images %}<img src="{{ i.url }}">{% endfor %}<img src="{{ qr.png }}">{% endblock main %}"#),
     ("kit-readme.html", r#"<html lang="{{ lang }}"><h1>{{ partner.name }}</h1>{% for l in links %}<p>{{ l.channel }}: {{ l.url }}</p>{% endfor %}</html>"#),
     ("kit-readme.txt", "{{ partner.name }}\n{% for l in links %}{{ l.channel }}: {{ l.url }}\n{% endfor %}QR: {{ qr_link }}\n"),
-    ("kit-document.html", r#"<html lang="{{ lang }}"><title>{{ title }}</title>{{ content | safe }}{% if cta %}<a href="{{ cta.url }}">{{ cta.text }}</a>{% endif %}</html>"#),
+    ("kit-document.html", r#"<html lang="{{ lang }}"><title>{{ title }}</title>{{ content | safe }}{% if cta %}<a href="{{ cta.url }}">{{ cta.text }}</a>{% endif %}{{ after | safe }}</html>"#),
     (
         "partner.html",
         r#"{% extends "base.html" %}{% block main %}<h1>{{ partner.name }}</h1>{% if market.lead == "reward" %}<p class="lead">{{ t(key="lead-reward", reward=market.reward) }}</p>{% else %}<p class="lead">{{ t(key="lead-trust") }}</p>{% endif %}<a class="cta" href="{{ referral_link(asset="landing-hero") }}">{{ t(key="join") }}</a>{% for s in stories %}<a href="{{ s.url }}">{{ s.title }}</a>{% endfor %}<a class="cta" href="{{ referral_link(asset="landing-footer") }}">{{ t(key="join") }}</a>{% endblock main %}"#,

@@ -36,6 +36,9 @@ pub(crate) struct Pitch {
     pub text: String,
     /// The tracked link in it.
     pub link: String,
+    /// Root-relative URL of the e-mail as a ready draft (`.eml`), published beside
+    /// the kit page; `None` for other channels.
+    pub draft: Option<String>,
 }
 
 /// One entry of `kit_stories`.
@@ -194,14 +197,19 @@ pub(crate) struct KitReadme {
 /// What `kit-document.html` (an e-mail or a story inside a kit) gets.
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct DocumentContext {
+    /// `email` or `story`.
+    pub kind: String,
     /// The document's language.
     pub lang: String,
     /// Its title.
     pub title: String,
     /// Its body as HTML.
     pub content: String,
-    /// A call to action after the body.
+    /// A call to action after `content`.
     pub cta: Option<Cta>,
+    /// The body after the call to action, when the copy had it in the middle (an
+    /// e-mail's link paragraph); empty otherwise.
+    pub after: String,
 }
 
 /// `cta`: a call to action.

@@ -328,6 +328,7 @@ fn samples() -> Vec<(&'static str, Shape)> {
             subject: Some(s("s")),
             text: s("t"),
             link: s("l"),
+            draft: Some(s("d")),
         }],
         kit_stories: vec![KitStory {
             slug: s("s"),
@@ -397,6 +398,7 @@ fn samples() -> Vec<(&'static str, Shape)> {
         qr_link: s("l"),
     };
     let document = DocumentContext {
+        kind: s("email"),
         lang: s("en"),
         title: s("t"),
         content: s("<p>"),
@@ -404,6 +406,7 @@ fn samples() -> Vec<(&'static str, Shape)> {
             text: s("t"),
             url: s("u"),
         }),
+        after: s("<p>"),
     };
     vec![
         ("PageContext", shape_of(&page)),
