@@ -5,7 +5,7 @@
 use rayon::prelude::*;
 
 use super::archive::Entry;
-use super::{cadence, text, Shared};
+use super::{cadence, share, text, Shared};
 use crate::base::diagnostics::{display_path, Diagnostic, Report, Result};
 use crate::base::vocab::KIT;
 use crate::model::documents::Pitch as PitchCopy;
@@ -105,12 +105,24 @@ pub(super) fn kit_content(
             entries.push(Entry::text(format!("pitch/{channel}.html"), document));
         }
         links.push([channel.clone(), pitch.asset.clone(), url.clone()]);
+        // Shown on the kit page only: their links are in the manifest, not the zip.
+        let share = share::buttons(
+            &project.settings,
+            &share::Copy {
+                channel,
+                text: &shared.pitch_text[index],
+                subject: pitch.subject.as_deref(),
+                partner: &partner.name,
+            },
+            |channel, asset| link(channel, asset),
+        )?;
         pitches.push(Pitch {
             channel: channel.clone(),
             file: format!("pitch/{channel}.txt"),
             subject,
             text: body,
             link: url,
+            share,
         });
     }
 

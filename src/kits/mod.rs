@@ -15,6 +15,7 @@ pub(crate) mod banners;
 pub(crate) mod cadence;
 mod content;
 pub(crate) mod images;
+mod share;
 pub(crate) mod text;
 pub(crate) mod token;
 

@@ -319,6 +319,13 @@ fn samples() -> Vec<(&'static str, Shape)> {
             subject: Some(s("s")),
             text: s("t"),
             link: s("l"),
+            share: vec![ShareLink {
+                channel: s("telegram"),
+                service: s("telegram"),
+                url: s("u"),
+                link: s("l"),
+                with_copy: true,
+            }],
         }],
         kit_stories: vec![KitStory {
             slug: s("s"),
