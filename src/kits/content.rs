@@ -279,7 +279,8 @@ fn check_limit(
     )
 }
 
-/// Subjects are one line: line breaks would split an e-mail header.
-fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+/// Subjects are one line: line breaks would split an e-mail header. Only ASCII
+/// whitespace is folded, so the typesetter's no-break spaces stay.
+pub(super) fn one_line(text: &str) -> String {
+    text.split_ascii_whitespace().collect::<Vec<_>>().join(" ")
 }

@@ -18,6 +18,7 @@
 //! `share.php` (`url`, `title`), LinkedIn's `share-offsite`, X's post web intent,
 //! WhatsApp's click-to-chat and RFC 6068 `mailto:` (line breaks as `%0D%0A`).
 
+use super::content::one_line;
 use super::text;
 use crate::base::diagnostics::Result;
 use crate::base::vocab::{channels, LINK_PLACEHOLDER, PARTNER_PLACEHOLDER};
@@ -222,11 +223,6 @@ fn join_around(line: &str, gap: &str) -> String {
     out
 }
 
-/// Words separated by single spaces: a subject or title is one line.
-fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 /// The share buttons of `copy`: one per channel of `settings` that has a share
 /// service, in the settings' order, each with the tracked link `link` makes for
 /// (its channel, its asset).
@@ -405,6 +401,9 @@ mod tests {
             copy("x\n{link}", Some("Multi\n  line")).headline(LINK),
             "Multi line"
         );
+        // Folding a headline to one line keeps the typesetter's no-break spaces.
+        let spaced = copy("Скидка 50\u{a0}% на\u{a0}3 месяца.\n{link}\n", None);
+        assert_eq!(spaced.headline(LINK), "Скидка 50\u{a0}% на\u{a0}3 месяца.");
     }
 
     #[test]
