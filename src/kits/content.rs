@@ -85,7 +85,7 @@ pub(super) fn kit_content(
         let subject = pitch
             .subject
             .as_deref()
-            .map(|s| one_line(&text::stamp_text(s, &partner.name, &url)));
+            .map(|s| text::one_line(&text::stamp_text(s, &partner.name, &url)));
         let mut file_text = String::new();
         if let Some(subject) = &subject {
             file_text.push_str(&format!("Subject: {subject}\n\n"));
@@ -277,10 +277,4 @@ fn check_limit(
         )
         .help("shorten the copy; the partner's name and link are part of the count"),
     )
-}
-
-/// Subjects are one line: line breaks would split an e-mail header. Only ASCII
-/// whitespace is folded, so the typesetter's no-break spaces stay.
-pub(super) fn one_line(text: &str) -> String {
-    text.split_ascii_whitespace().collect::<Vec<_>>().join(" ")
 }

@@ -18,7 +18,6 @@
 //! `share.php` (`url`, `title`), LinkedIn's `share-offsite`, X's post web intent,
 //! WhatsApp's click-to-chat and RFC 6068 `mailto:` (line breaks as `%0D%0A`).
 
-use super::content::one_line;
 use super::text;
 use crate::base::diagnostics::Result;
 use crate::base::vocab::{channels, LINK_PLACEHOLDER, PARTNER_PLACEHOLDER};
@@ -178,13 +177,13 @@ impl Copy<'_> {
     /// cut to its first sentence when the line is long.
     fn headline(&self, link: &str) -> String {
         if let Some(subject) = self.subject {
-            return one_line(&text::stamp_text(subject, self.partner, link));
+            return text::one_line(&text::stamp_text(subject, self.partner, link));
         }
         let first = self
             .without_link()
             .lines()
             .find(|l| !l.trim().is_empty())
-            .map(one_line)
+            .map(text::one_line)
             .unwrap_or_default();
         if first.chars().count() <= HEADLINE_LENGTH {
             return first;
