@@ -161,11 +161,20 @@ kit-draft-hint = Outlook opens it as a new message with the subject and text in 
 short-link-title = { $brand } × { $partner }
 short-link-continue = Continue to { $brand }
 kit-story-cta = Join through my link
+kit-share-title = Share this copy
+kit-share-text = The share buttons under each copy open the service with the text and your link for that service already in place, so we see which channel brought each referral.
+kit-share-link-only = { $count ->
+        [one] { $services } takes only the link: paste the copy there yourself.
+       *[other] { $services } take only the link: paste the copy there yourself.
+    }
+kit-share-label = { $service }: share the { $copy } copy
+kit-share-and = and
 channel-email = E-mail
 channel-telegram = Telegram
 channel-linkedin = LinkedIn
 channel-x = X
 channel-vk = VK
+channel-whatsapp = WhatsApp
 channel-kit = Stories
 channel-link = Your own link
 channel-qr = QR code

@@ -169,11 +169,22 @@ kit-draft-hint = Outlook откроет его как новое письмо с
 short-link-title = { $brand } × { $partner }
 short-link-continue = Перейти на сайт { $brand }
 kit-story-cta = Присоединиться по моей ссылке
+kit-share-title = Поделиться текстом
+kit-share-text = Кнопки под каждым текстом открывают сервис, где уже вставлены текст и ваша ссылка для этого сервиса: так мы увидим, через какой канал пришёл клиент.
+kit-share-link-only = { $count ->
+        [one] { $services } принимает только ссылку: текст вставьте туда сами.
+        [few] { $services } принимают только ссылку: текст вставьте туда сами.
+        [many] { $services } принимают только ссылку: текст вставьте туда сами.
+       *[other] { $services } принимают только ссылку: текст вставьте туда сами.
+    }
+kit-share-label = { $service }: поделиться текстом «{ $copy }»
+kit-share-and = и
 channel-email = Электронная почта
 channel-telegram = Telegram
 channel-linkedin = LinkedIn
 channel-x = X
 channel-vk = ВКонтакте
+channel-whatsapp = WhatsApp
 channel-kit = Истории
 channel-link = Ваша ссылка
 channel-qr = QR-код

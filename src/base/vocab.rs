@@ -73,7 +73,7 @@ pub(crate) const MICROSITE: &str = "microsite";
 pub(crate) const RESERVED_MEDIUMS: &[&str] = &[MICROSITE, QR, KIT, short_links::MEDIUM];
 
 /// Channels refkit treats specially, and the channels a project has when `site.yaml`
-/// lists none.
+/// lists none. Each of them also has a share button on the kit page (`kits::share`).
 pub(crate) mod channels {
     /// E-mail: its pitch copy has a subject and an HTML version.
     pub(crate) const EMAIL: &str = "email";
@@ -85,6 +85,9 @@ pub(crate) mod channels {
     pub(crate) const VK: &str = "vk";
     /// X: it counts every link as 23 characters, whatever its length.
     pub(crate) const X: &str = "x";
+    /// WhatsApp: not a default channel, but a project that lists it gets a share
+    /// button for it on the kit page.
+    pub(crate) const WHATSAPP: &str = "whatsapp";
     /// The channels, with their length limits, of a project whose `site.yaml` lists none.
     pub(crate) const DEFAULTS: [(&str, Option<usize>); 5] = [
         (EMAIL, None),
@@ -222,14 +225,22 @@ mod tests {
     }
 
     #[test]
-    fn every_named_channel_is_a_default_channel() {
+    fn every_named_channel_is_a_default_channel_but_whatsapp() {
         let consts = string_consts("channels");
-        assert_eq!(consts.len(), super::channels::DEFAULTS.len(), "{consts:?}");
+        assert_eq!(
+            consts.len(),
+            super::channels::DEFAULTS.len() + 1,
+            "{consts:?}"
+        );
         for (name, id) in consts {
             assert!(
-                super::channels::DEFAULTS.iter().any(|(c, _)| *c == id),
+                id == super::channels::WHATSAPP
+                    || super::channels::DEFAULTS.iter().any(|(c, _)| *c == id),
                 "{name}"
             );
         }
+        assert!(!super::channels::DEFAULTS
+            .iter()
+            .any(|(c, _)| *c == super::channels::WHATSAPP));
     }
 }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::archive::Entry;
-use super::{cadence, eml, text, Shared};
+use super::{cadence, eml, share, text, Shared};
 use crate::base::diagnostics::{display_path, Diagnostic, Report, Result};
 use crate::base::vocab::KIT;
 use crate::model::documents::Pitch as PitchCopy;
@@ -90,7 +90,7 @@ pub(super) fn kit_content(
         let subject = pitch
             .subject
             .as_deref()
-            .map(|s| one_line(&text::stamp_text(s, &partner.name, &url)));
+            .map(|s| text::one_line(&text::stamp_text(s, &partner.name, &url)));
         let mut file_text = String::new();
         if let Some(subject) = &subject {
             file_text.push_str(&format!("Subject: {subject}\n\n"));
@@ -120,6 +120,17 @@ pub(super) fn kit_content(
             draft = Some(message);
         }
         links.push([channel.clone(), pitch.asset.clone(), url.clone()]);
+        // Shown on the kit page only: their links are in the manifest, not the zip.
+        let share = share::buttons(
+            &project.settings,
+            &share::Copy {
+                channel,
+                text: &shared.pitch_text[index],
+                subject: pitch.subject.as_deref(),
+                partner: &partner.name,
+            },
+            |channel, asset| link(channel, asset),
+        )?;
         pitches.push(Pitch {
             channel: channel.clone(),
             file: format!("pitch/{channel}.txt"),
@@ -127,6 +138,7 @@ pub(super) fn kit_content(
             text: body,
             link: url,
             draft: None,
+            share,
         });
     }
 
@@ -279,9 +291,4 @@ fn check_limit(
         )
         .help("shorten the copy; the partner's name and link are part of the count"),
     )
-}
-
-/// Subjects are one line: line breaks would split an e-mail header.
-pub(super) fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }

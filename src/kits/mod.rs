@@ -17,6 +17,7 @@ mod content;
 mod email;
 mod eml;
 pub(crate) mod images;
+mod share;
 pub(crate) mod text;
 pub(crate) mod token;
 
@@ -318,7 +319,7 @@ impl<'a> Shared<'a> {
                 if p.channel != crate::base::vocab::channels::EMAIL {
                     return Ok(None);
                 }
-                let subject = content::one_line(p.subject.as_deref().unwrap_or(""));
+                let subject = text::one_line(p.subject.as_deref().unwrap_or(""));
                 email::document(templates, locales, p, &subject).map(Some)
             })
             .collect::<Vec<Result<Option<String>>>>()

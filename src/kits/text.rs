@@ -36,6 +36,13 @@ pub(crate) fn stamp_html(html: &str, partner: &str, link: &str) -> String {
         .replace(LINK_PLACEHOLDER_ENCODED, &link)
 }
 
+/// Text folded to one line, as subjects and titles are: line breaks would split an
+/// e-mail header. Only ASCII whitespace is folded, so the typesetter's no-break
+/// spaces stay.
+pub(crate) fn one_line(text: &str) -> String {
+    text.split_ascii_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// A stamped post longer than its channel allows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Overrun {

@@ -316,8 +316,8 @@ fn crm_export_has_one_row_per_partner_and_a_summary_per_market() {
     assert_eq!(us["preferred_channels"], serde_json::json!(["email", "x"]));
     assert_eq!(us["links"]["total"], alpha_links);
     assert_eq!(
-        us["links"]["by_channel"]["x"], 5,
-        "pitch and cadence, in two languages, and the short link"
+        us["links"]["by_channel"]["x"], 9,
+        "pitch, cadence and the X share buttons under the e-mail and X copy, in two languages, and the short link"
     );
     assert!(summary["selection"].is_null());
 }

@@ -39,6 +39,25 @@ pub(crate) struct Pitch {
     /// Root-relative URL of the e-mail as a ready draft (`.eml`), published beside
     /// the kit page; `None` for other channels.
     pub draft: Option<String>,
+    /// Share buttons for this copy, one per configured channel with a share service.
+    pub share: Vec<ShareLink>,
+}
+
+/// One entry of a pitch's `share`: a service opened with the copy and that
+/// channel's own tracked link.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct ShareLink {
+    /// `utm_medium` of its tracked link: the channel the copy is shared on.
+    pub channel: String,
+    /// The share service (`telegram`, `vk`, `linkedin`, `x`, `whatsapp`, `email`).
+    pub service: String,
+    /// The address that opens the service, prefilled.
+    pub url: String,
+    /// The tracked link it carries.
+    pub link: String,
+    /// True when the service is handed the copy itself; false when it takes only the
+    /// link (and, for VK, a title), so the partner pastes the copy.
+    pub with_copy: bool,
 }
 
 /// One entry of `kit_stories`.

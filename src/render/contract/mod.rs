@@ -26,7 +26,7 @@ use crate::render::urls::Urls;
 
 pub(crate) use kit::{
     Corner, Cta, DocumentContext, Download, KitImage, KitLink, KitPageValues, KitReadme, KitStory,
-    KitTouch, KitValues, Pitch, Qr, ShortLink,
+    KitTouch, KitValues, Pitch, Qr, ShareLink, ShortLink,
 };
 pub(crate) use partner::{Market, Partner, PartnerValues, Playbook};
 

@@ -329,6 +329,13 @@ fn samples() -> Vec<(&'static str, Shape)> {
             text: s("t"),
             link: s("l"),
             draft: Some(s("d")),
+            share: vec![ShareLink {
+                channel: s("telegram"),
+                service: s("telegram"),
+                url: s("u"),
+                link: s("l"),
+                with_copy: true,
+            }],
         }],
         kit_stories: vec![KitStory {
             slug: s("s"),
