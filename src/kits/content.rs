@@ -14,7 +14,8 @@ use crate::model::documents::Pitch as PitchCopy;
 use crate::model::partners::Partner;
 use crate::model::project::Project;
 use crate::render::contract::{
-    context_of, Cta, DocumentContext, KitLink, KitReadme, KitStory, KitValues, PartnerValues, Pitch,
+    context_of, Cta, DocumentContext, KitLink, KitReadme, KitStory, KitValues, PartnerValues,
+    Pitch, ShortLink,
 };
 use crate::render::links::Attribution;
 use crate::render::locales::Locales;
@@ -42,6 +43,7 @@ pub(super) fn kit_content(
     locales: &Locales,
     attribution: &Attribution,
     qr_link: &str,
+    short_links: &[ShortLink],
 ) -> Result<KitContent> {
     let project = shared.project;
     let urls = &shared.urls;
@@ -227,6 +229,7 @@ pub(super) fn kit_content(
         market: values.market.clone(),
         playbook: values.playbook.clone(),
         qr_link: qr_link.to_owned(),
+        short_links: short_links.to_vec(),
     });
     readme_context.extend(context_of(&kit));
     let describe = format!("the {lang} kit README of partner `{}`", partner.id);

@@ -459,6 +459,7 @@ fn partner_kits<'a>(
             locales,
             attribution,
             &qr_link,
+            &short_links,
         )?;
         content
             .entries

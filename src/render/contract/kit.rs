@@ -209,8 +209,10 @@ pub(crate) struct KitReadme {
     pub market: Option<Prepared<Market>>,
     /// The partner's resolved playbook.
     pub playbook: Option<Prepared<Playbook>>,
-    /// The QR code's link.
+    /// The tracked link behind the QR code (the code encodes its short link).
     pub qr_link: String,
+    /// The partner's short links, as on the kit page.
+    pub short_links: Vec<ShortLink>,
 }
 
 /// What `kit-document.html` (an e-mail or a story inside a kit) gets.

@@ -403,6 +403,11 @@ fn samples() -> Vec<(&'static str, Shape)> {
         market: Some(market()),
         playbook: Some(playbook()),
         qr_link: s("l"),
+        short_links: vec![ShortLink {
+            channel: s("c"),
+            short: s("s"),
+            url: s("u"),
+        }],
     };
     let document = DocumentContext {
         kind: s("email"),
