@@ -15,6 +15,8 @@ mod demo;
 mod errors;
 mod fuzz_regressions;
 mod hostile;
+mod kit_email;
+mod kit_share;
 mod kits;
 mod layers;
 mod microsite;
