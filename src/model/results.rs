@@ -13,7 +13,7 @@ use crate::base::dates::Date;
 
 /// What happened, in funnel order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum EventKind {
+pub(crate) enum EventKind {
     /// A visit through a tracked link.
     Click,
     /// An account opened (a trial, a lead).
@@ -28,7 +28,7 @@ pub enum EventKind {
 
 impl EventKind {
     /// Every kind, in funnel order.
-    pub const ALL: [EventKind; 5] = [
+    pub(crate) const ALL: [EventKind; 5] = [
         EventKind::Click,
         EventKind::Signup,
         EventKind::Customer,
@@ -37,7 +37,7 @@ impl EventKind {
     ];
 
     /// The word refkit's own format spells it with.
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             EventKind::Click => "click",
             EventKind::Signup => "signup",
@@ -48,7 +48,7 @@ impl EventKind {
     }
 
     /// The kind spelled `word` in refkit's own format.
-    pub fn parse(word: &str) -> Option<EventKind> {
+    pub(crate) fn parse(word: &str) -> Option<EventKind> {
         EventKind::ALL.into_iter().find(|k| k.name() == word)
     }
 }
@@ -56,56 +56,56 @@ impl EventKind {
 /// Where an event was read: the file (relative to the project root) and the line and
 /// column of each field, for errors that point at the cell.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Origin {
+pub(crate) struct Origin {
     /// The result file, relative to the project root.
-    pub file: PathBuf,
+    pub(crate) file: PathBuf,
     /// 1-based line of the row.
-    pub line: usize,
+    pub(crate) line: usize,
     /// 1-based column (in characters) of the currency cell, for currency errors.
-    pub currency_column: usize,
+    pub(crate) currency_column: usize,
     /// 1-based column of the referral code cell.
-    pub code_column: usize,
+    pub(crate) code_column: usize,
 }
 
 /// An amount of money in minor units of `currency` (cents, kopecks).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Money {
+pub(crate) struct Money {
     /// Minor units; positive for payments and refunds alike (the kind says which).
-    pub minor: i64,
+    pub(crate) minor: i64,
     /// ISO 4217 code, as the file gives it (or the mapping's default).
-    pub currency: String,
+    pub(crate) currency: String,
 }
 
 /// One event, read and checked for shape (a real date, a known kind, a number where
 /// a number belongs). Whether its code, channel and asset were issued, its currency
 /// is the market's and it falls in the attribution window is for `results` to say.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Event {
+pub(crate) struct Event {
     /// The day it happened (UTC).
-    pub day: Date,
+    pub(crate) day: Date,
     /// The referral code, in capitals.
-    pub code: String,
+    pub(crate) code: String,
     /// `utm_medium`, when the file gives it.
-    pub channel: Option<String>,
+    pub(crate) channel: Option<String>,
     /// `utm_content`, when the file gives it.
-    pub asset: Option<String>,
+    pub(crate) asset: Option<String>,
     /// What happened.
-    pub kind: EventKind,
+    pub(crate) kind: EventKind,
     /// The tracking side's customer (or visitor) id; events of one customer are tied
     /// by it. Clicks may have none.
-    pub customer: Option<String>,
+    pub(crate) customer: Option<String>,
     /// For payments and refunds: how much.
-    pub amount: Option<Money>,
+    pub(crate) amount: Option<Money>,
     /// How many events this row stands for (an analytics export aggregates clicks by
     /// day); 1 for a row of single events.
-    pub count: u64,
+    pub(crate) count: u64,
     /// Where it was read.
-    pub origin: Origin,
+    pub(crate) origin: Origin,
 }
 
 /// The layout of a result file.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Format {
+pub(crate) enum Format {
     /// refkit's own: `date, code, channel, asset, event, customer, amount, currency`.
     Refkit,
     /// A platform's documented export, by its preset name (e.g. `rewardful`).
@@ -117,42 +117,42 @@ pub enum Format {
 /// For a mapped CSV: the header of the column holding each field; `None` when the
 /// file has no such column.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ColumnMap {
+pub(crate) struct ColumnMap {
     /// The date column (required).
-    pub date: String,
+    pub(crate) date: String,
     /// The referral code column (required).
-    pub code: String,
+    pub(crate) code: String,
     /// The `utm_medium` column.
-    pub channel: Option<String>,
+    pub(crate) channel: Option<String>,
     /// The `utm_content` column.
-    pub asset: Option<String>,
+    pub(crate) asset: Option<String>,
     /// The event column (required unless `event_default` is set).
-    pub event: Option<String>,
+    pub(crate) event: Option<String>,
     /// The event every row stands for when the file has no event column.
-    pub event_default: Option<EventKind>,
+    pub(crate) event_default: Option<EventKind>,
     /// The file's own words for each event (`Оплата` → payment).
-    pub event_names: BTreeMap<String, EventKind>,
+    pub(crate) event_names: BTreeMap<String, EventKind>,
     /// The customer id column.
-    pub customer: Option<String>,
+    pub(crate) customer: Option<String>,
     /// The amount column.
-    pub amount: Option<String>,
+    pub(crate) amount: Option<String>,
     /// The currency column.
-    pub currency: Option<String>,
+    pub(crate) currency: Option<String>,
     /// The count column (rows that aggregate events).
-    pub count: Option<String>,
+    pub(crate) count: Option<String>,
 }
 
 /// One entry of `results:` in `site.yaml`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ResultsFile {
+pub(crate) struct ResultsFile {
     /// The file, relative to the project root (under `results/`).
-    pub path: PathBuf,
+    pub(crate) path: PathBuf,
     /// Its layout.
-    pub format: Format,
+    pub(crate) format: Format,
     /// The currency of amounts when the file names none.
-    pub currency: Option<String>,
+    pub(crate) currency: Option<String>,
     /// Exchange rates into market currencies: `EUR → (USD → 1.08)` reads "1 EUR is
     /// 1.08 USD". A payment in a currency that is not its market's is an error unless
     /// a rate converts it.
-    pub rates: BTreeMap<String, BTreeMap<String, f64>>,
+    pub(crate) rates: BTreeMap<String, BTreeMap<String, f64>>,
 }
