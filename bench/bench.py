@@ -6,6 +6,7 @@
     python3 bench/bench.py own --partners 1000 10000 --stories 20 --banners 3 --runs 3
     python3 bench/bench.py own --partners 500 --stories 200 --runs 1   # a program-sized job
     python3 bench/bench.py scaling --pages 1000 5000
+    python3 bench/bench.py results --partners 1000 --events 1000000 --runs 2
 
 Peer job (issue 16): the same N bilingual stories per language
 (../shared/bench/gen_corpus.py, 2N pages) built in one run by refkit without a partner
@@ -27,7 +28,9 @@ outputs first and waits seven minutes. Own job: N partners x 2 languages x M sto
 with kits and banners: the full build, a no-op rebuild, one story edited while
 `refkit serve` runs (seconds until the changed page is served), per-stage times, peak
 RSS and output bytes. Scaling: refkit on the peer corpus (no partner) with 1 thread and
-with all cores. Wall time and CPU time (user + system) come from wait4(2) on the child,
+with all cores. Results (issue 18; only when asked, and skipped by a refkit that does
+not read result files yet): the own job's project with a million events to attribute
+(bench/gen-results.py), built with and without them. Wall time and CPU time (user + system) come from wait4(2) on the child,
 peak RSS from GNU time (/usr/bin/time) around it. Prints a table and writes
 bench/results/<job>.json.
 
@@ -56,6 +59,7 @@ REPO = os.path.dirname(HERE)
 SHARED = os.path.join(os.path.dirname(REPO), "shared", "bench", "gen_corpus.py")
 WORK = os.environ.get("REFKIT_BENCH_DIR", "/tmp/refkit-bench")
 REFKIT = os.path.join(REPO, "target", "release", "refkit")
+GEN_RESULTS = os.path.join(HERE, "gen-results.py")
 FLOOR = os.path.join(REPO, "target", "release", "examples", "floor")
 VENV = os.path.join(WORK, ".venv")
 # The peer job's outputs on tmpfs (the corpora stay on the disk, under WORK).
@@ -374,6 +378,15 @@ def own_corpus(partners, stories, banners, kind="template"):
         copy_own_sources(root, partners, stories, banners, kind)
         return root
     shutil.rmtree(root, ignore_errors=True)
+    write_own_project(root, partners, stories, banners, kind)
+    return root
+
+
+def write_own_project(root, partners, stories, banners, kind="template"):
+    """Writes the own job's project into root (an empty or new folder): the peer
+    corpus's stories, the repository's theme, pages, pitch copy and banners, a
+    registry of N partners whose shape repeats every 12 (market, stage, tier and
+    channels cycle by partner number) and the demo's playbooks."""
     hugo, _ = peer_corpus(stories)
     os.makedirs(os.path.join(root, "content", "stories"))
     posts = os.path.join(hugo, "content", "posts")
@@ -402,7 +415,6 @@ def own_corpus(partners, stories, banners, kind="template"):
         f.write("\n".join(lines) + "\n")
     # The demo's playbooks, each naming one of the many generated ambassadors.
     write_playbooks(root, {"us": "partner-00002", "ru": "partner-00005"})
-    return root
 
 
 def write_playbooks(root, ambassadors=None):
@@ -696,6 +708,75 @@ def scaling(pages_list, runs):
     return rows
 
 
+def results_corpus(partners, events):
+    """bench/gen-results.py's project under WORK: the own job's project (one banner)
+    with `events` events through the links refkit issues, named under `results:`."""
+    root = os.path.join(WORK, f"results-{partners}x{events}")
+    if not os.path.exists(os.path.join(root, "results", "events.csv")):
+        shutil.rmtree(root, ignore_errors=True)
+        sh(sys.executable, GEN_RESULTS, "--partners", str(partners), "--events", str(events), "--out", root,
+           "--refkit", REFKIT, stdout=subprocess.DEVNULL)
+    return root
+
+
+def reads_results(root):
+    """None when refkit builds a project that names result files, else why not. A
+    refkit without the importer rejects the key (`unknown field `results``)."""
+    with tempfile.TemporaryDirectory(prefix="refkit-bench-probe-") as out:
+        p = subprocess.run([REFKIT, "build", "--root", root, "--out", os.path.join(out, "public"), "--manifest",
+                            os.path.join(out, "manifest"), "--partners", "id=partner-00000"],
+                           capture_output=True, text=True, env=dict(os.environ, REFKIT_SECRET="bench"))
+    if p.returncode == 0:
+        return None
+    if "unknown field `results`" in p.stderr:
+        return p.stderr.strip().splitlines()[0]
+    raise SystemExit(f"refkit could not build {root}:\n{p.stderr}")
+
+
+def results_job(partners, events, runs):
+    """The own job's build with and without `events` events to attribute (issue 18),
+    alternating on the same project (site.yaml with and without its `results:`
+    entry); the difference is what reading and attributing them costs. Skipped, saying
+    why, by a refkit that does not read results."""
+    ensure_tools(False)
+    why = reads_results(results_corpus(12, 1000))
+    if why is not None:
+        print(f"results: skipped, {REFKIT} does not read result files yet ({why})", flush=True)
+        return {"partners": partners, "events": events, "skipped": why}
+    root = results_corpus(partners, events)
+    site = os.path.join(root, "site.yaml")
+    with open(site, encoding="utf-8") as f:
+        with_results = f.read()
+    # gen-results.py appends the entry last.
+    variants = {"without": with_results[: with_results.index("\nresults:\n") + 1], "with": with_results}
+    aside = Aside(root)
+    out = os.path.join(root, "out")
+    runs_by = {name: [] for name in variants}
+    try:
+        for i in range(runs + 1):
+            for name, text in variants.items():
+                with open(site, "w", encoding="utf-8") as f:
+                    f.write(text)
+                aside.clear(out)
+                result = refkit_build(root, out)
+                if i > 0:  # the first round warms the page cache
+                    runs_by[name].append(result)
+        aside.clear(out)
+        stages = stage_times(root, out)
+    finally:
+        with open(site, "w", encoding="utf-8") as f:
+            f.write(with_results)
+    row = {"partners": partners, "events": events, "events_bytes": os.path.getsize(os.path.join(root, "results", "events.csv")),
+           "with": summarize(runs_by["with"]), "without": summarize(runs_by["without"]), "stages": stages}
+    row["results_wall"] = row["with"]["wall"] - row["without"]["wall"]
+    row["results_rss_mib"] = row["with"]["rss_mib"] - row["without"]["rss_mib"]
+    print(f"results {partners} partners, {events} events ({row['events_bytes'] / 2**20:.0f} MiB): "
+          f"with {row['with']['wall']:.2f} s ({row['with']['rss_mib']:.0f} MiB), without {row['without']['wall']:.2f} s "
+          f"({row['without']['rss_mib']:.0f} MiB): results {row['results_wall']:+.2f} s, {row['results_rss_mib']:+.0f} MiB; "
+          f"stages {stages}", flush=True)
+    return row
+
+
 def save(name, data):
     os.makedirs(os.path.join(HERE, "results"), exist_ok=True)
     path = os.path.join(HERE, "results", f"{name}.json")
@@ -721,6 +802,10 @@ def main():
     b.add_argument("--stories", type=int, default=20)
     b.add_argument("--banners", type=int, default=3)
     b.add_argument("--runs", type=int, default=3)
+    r = sub.add_parser("results")
+    r.add_argument("--partners", type=int, default=1000)
+    r.add_argument("--events", type=int, default=1_000_000)
+    r.add_argument("--runs", type=int, default=2)
     s = sub.add_parser("scaling")
     s.add_argument("--pages", type=int, nargs="+", default=[1000, 5000])
     s.add_argument("--runs", type=int, default=5)
@@ -731,6 +816,8 @@ def main():
     # server stops, and builds right after a mass delete are slow (see Aside).
     if args.job in (None, "scaling"):
         save("scaling", scaling(getattr(args, "pages", [1000, 5000]) if args.job else [1000, 5000], getattr(args, "runs", 5)))
+    if args.job == "results":
+        save("results", results_job(args.partners, args.events, args.runs))
     if args.job == "banners":
         save("banners", banners_job(args.partners, args.stories, args.banners, args.runs))
     if args.job in (None, "own"):
