@@ -15,6 +15,7 @@ use crate::base::diagnostics::{Diagnostic, Report, Result};
 use crate::base::slug;
 use crate::base::vocab::SETTINGS_FILE;
 use crate::base::yaml;
+use crate::model::results::{check_entries, RawResultsFile, ResultsFile};
 use crate::model::scheme::{check_absolute_url, ReferralScheme};
 
 #[derive(Debug, Deserialize)]
@@ -32,6 +33,8 @@ struct RawSettings {
     theme: Option<Spanned<String>>,
     #[serde(default)]
     kits: Option<RawKits>,
+    #[serde(default)]
+    results: Option<Vec<Spanned<RawResultsFile>>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -125,6 +128,8 @@ pub struct Settings {
     pub theme: String,
     /// Banner sizes in kits, as (width, height).
     pub kit_sizes: Vec<(u32, u32)>,
+    /// The tracking side's exports to read back (`results:`), in the order listed.
+    pub(crate) results: Vec<ResultsFile>,
 }
 
 impl Settings {
@@ -449,6 +454,12 @@ impl Settings {
             }
         }
 
+        let results = check_entries(
+            raw.results.as_deref().unwrap_or_default(),
+            text,
+            &mut report,
+        );
+
         report.into_result()?;
         Ok(Settings {
             title: raw.title,
@@ -460,6 +471,7 @@ impl Settings {
             referral: referral.expect("a scheme error is reported above"),
             theme,
             kit_sizes,
+            results,
         })
     }
 }
