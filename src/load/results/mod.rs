@@ -45,7 +45,12 @@ const MAX_PROBLEMS: usize = 200;
 /// trustworthy then, so callers drop what they were handed.
 pub(crate) fn read(root: &Path, file: &ResultsFile, each: &mut dyn FnMut(Event)) -> Result<Stats> {
     let shown = file.path.as_path();
-    let handle = match File::open(root.join(shown)) {
+    let path = root.join(shown);
+    if path.exists() {
+        // `results/` or the file may be a link; neither may lead out of the project.
+        crate::base::files::check_symlink(root, &path, shown)?;
+    }
+    let handle = match File::open(&path) {
         Ok(f) if f.metadata().is_ok_and(|m| m.is_file()) => f,
         Ok(_) => return Err(missing(file, "is not a file").into()),
         Err(e) if e.kind() == ErrorKind::NotFound => {

@@ -147,3 +147,22 @@ fn problems_past_the_cap_are_counted_not_kept() {
     assert_eq!(d.len(), MAX_PROBLEMS + 1);
     assert!(d.iter().any(|d| d.message.contains("50 more problems")));
 }
+
+#[cfg(unix)]
+#[test]
+fn a_result_file_linked_from_outside_the_project_is_refused() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("x.csv"), "date,code\n").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("results")).unwrap();
+    std::os::unix::fs::symlink(
+        outside.path().join("x.csv"),
+        dir.path().join("results/x.csv"),
+    )
+    .unwrap();
+    let err = read(dir.path(), &entry("x.csv", Format::Refkit), &mut |_| {}).unwrap_err();
+    assert!(
+        err.to_string().contains("points outside the project"),
+        "{err}"
+    );
+}
