@@ -48,7 +48,7 @@ def _load_demo():
 demo = _load_demo()
 
 # What site.yaml gains once the events are written.
-RESULTS_ENTRY = "results:\n  - path: results/events.csv\n    format: refkit\n"
+RESULTS_ENTRY = "results:\n  - file: results/events.csv\n    format: refkit\n"
 
 
 def shape(partner):

@@ -124,8 +124,9 @@ pub(crate) fn files_under(root: &Path, dir: &Path) -> Result<Vec<(PathBuf, PathB
     Ok(files)
 }
 
-/// A symlink is accepted only when it resolves inside the project.
-fn check_symlink(root: &Path, path: &Path, shown: &Path) -> Result<()> {
+/// A path that is, or passes through, a symlink is accepted only when it resolves
+/// inside the project.
+pub(crate) fn check_symlink(root: &Path, path: &Path, shown: &Path) -> Result<()> {
     let target = fs::canonicalize(path).map_err(|e| Error::io("resolve", shown, e))?;
     let root = fs::canonicalize(root).map_err(|e| Error::io("resolve", root, e))?;
     if target.starts_with(&root) {

@@ -33,14 +33,17 @@ pub(crate) const PITCH_DIR: &str = "content/pitch";
 pub(crate) const BANNERS_DIR: &str = "content/banners";
 /// Folder of the markets' playbooks.
 pub(crate) const PLAYBOOKS_DIR: &str = "content/playbooks";
+/// Where the exports of the tracking side live (`results:` in `site.yaml`).
+pub(crate) const RESULTS_DIR: &str = "results";
 /// Every folder a build reads (beside [`SETTINGS_FILE`]): what the fingerprint hashes,
 /// the preview watches and an output folder may never be inside.
-pub(crate) const SOURCE_FOLDERS: [&str; 5] = [
+pub(crate) const SOURCE_FOLDERS: [&str; 6] = [
     CONTENT_DIR,
     TEMPLATES_DIR,
     THEMES_DIR,
     LOCALES_DIR,
     STATIC_DIR,
+    RESULTS_DIR,
 ];
 
 /// Page slugs the site's own paths use under `/<lang>/`.

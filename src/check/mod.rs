@@ -58,6 +58,12 @@ pub(crate) fn check(root: &Path, env: &Environment) -> Result<Vec<Diagnostic>> {
     });
 
     report.extend(translation_findings(root, &settings)?);
+    for file in &settings.results {
+        collect(
+            &mut report,
+            crate::load::results::read(root, file, &mut |_| {}),
+        );
+    }
     if let Some(locales) = &locales {
         report.extend(locale_findings(
             root,

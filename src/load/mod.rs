@@ -8,6 +8,7 @@
 mod documents;
 pub(crate) mod front_matter;
 pub(crate) mod pitch;
+pub(crate) mod results;
 pub(crate) mod sources;
 pub(crate) mod translations;
 

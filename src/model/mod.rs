@@ -8,8 +8,6 @@ pub(crate) mod documents;
 pub(crate) mod partners;
 pub(crate) mod playbooks;
 pub(crate) mod project;
-// Read by load::results and results (issue 18), which are being built.
-#[allow(dead_code)]
 pub(crate) mod results;
 pub(crate) mod scheme;
 pub(crate) mod selection;

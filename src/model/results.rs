@@ -6,10 +6,15 @@
 //! customers a program has, never with the rows of its files; `results` attributes
 //! them and computes the metrics. This module holds only the checked data.
 
-use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Component, Path, PathBuf};
+
+use serde::Deserialize;
+use serde_saphyr::{Location, Spanned};
 
 use crate::base::dates::Date;
+use crate::base::diagnostics::{Diagnostic, Report};
+use crate::base::vocab::SETTINGS_FILE;
 
 /// What happened, in funnel order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -104,6 +109,9 @@ pub(crate) struct Event {
 }
 
 /// The layout of a result file.
+// A site lists a handful of files; boxing the map would only cost the reader a
+// dereference and the other side a changed pattern.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Format {
     /// refkit's own: `date, code, channel, asset, event, customer, amount, currency`.
@@ -140,6 +148,12 @@ pub(crate) struct ColumnMap {
     pub(crate) currency: Option<String>,
     /// The count column (rows that aggregate events).
     pub(crate) count: Option<String>,
+    /// When the code column holds an address (a landing page with its query string):
+    /// the query parameter that carries the code (`ref`).
+    pub(crate) code_param: Option<String>,
+    /// Event words whose rows are not events refkit counts (a referral `denied` or
+    /// `moved`): read, checked for shape, and passed over.
+    pub(crate) event_skip: BTreeSet<String>,
 }
 
 /// One entry of `results:` in `site.yaml`.
@@ -155,4 +169,301 @@ pub(crate) struct ResultsFile {
     /// 1.08 USD". A payment in a currency that is not its market's is an error unless
     /// a rate converts it.
     pub(crate) rates: BTreeMap<String, BTreeMap<String, f64>>,
+    /// 1-based line of the entry in `site.yaml`, for errors about the entry itself
+    /// (a file that does not exist).
+    pub(crate) line: usize,
+}
+
+/// The platform exports refkit reads by name (`format:` in `site.yaml`); the columns
+/// each one reads are in `load::results` and the README ("Results").
+pub(crate) const PRESETS: [&str; 2] = ["firstpromoter", "ga4"];
+
+/// Where result files live, relative to the project root.
+pub(crate) const RESULTS_DIR: &str = crate::base::vocab::RESULTS_DIR;
+
+/// One entry of `results:` as `site.yaml` spells it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawResultsFile {
+    file: Spanned<String>,
+    format: Spanned<String>,
+    #[serde(default)]
+    currency: Option<Spanned<String>>,
+    #[serde(default)]
+    rates: Option<Spanned<BTreeMap<String, BTreeMap<String, f64>>>>,
+    #[serde(default)]
+    columns: Option<Spanned<RawColumns>>,
+    #[serde(default)]
+    events: Option<BTreeMap<String, Spanned<String>>>,
+}
+
+/// `columns:` of a mapped entry.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawColumns {
+    date: String,
+    code: String,
+    #[serde(default)]
+    code_param: Option<String>,
+    #[serde(default)]
+    channel: Option<String>,
+    #[serde(default)]
+    asset: Option<String>,
+    #[serde(default)]
+    event: Option<String>,
+    #[serde(default)]
+    event_default: Option<Spanned<String>>,
+    #[serde(default)]
+    customer: Option<String>,
+    #[serde(default)]
+    amount: Option<String>,
+    #[serde(default)]
+    currency: Option<String>,
+    #[serde(default)]
+    count: Option<String>,
+}
+
+/// Three capital letters, as ISO 4217 codes are.
+pub(crate) fn is_currency(code: &str) -> bool {
+    code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase())
+}
+
+/// Checks the entries of `results:` in `site.yaml` (whose text is `text`), reporting
+/// every problem in `report`.
+pub(crate) fn check_entries(
+    raw: &[Spanned<RawResultsFile>],
+    text: &str,
+    report: &mut Report,
+) -> Vec<ResultsFile> {
+    let file = Path::new(SETTINGS_FILE);
+    let at = |l: &Location, message: String| {
+        Diagnostic::error(file, message).at(text, l.line() as usize, l.column() as usize)
+    };
+    let mut entries: Vec<ResultsFile> = Vec::new();
+    for entry in raw {
+        let e = &entry.value;
+        let mut ok = true;
+        let path = PathBuf::from(&e.file.value);
+        if !is_results_path(&path) {
+            report.push(
+                at(
+                    &e.file.referenced,
+                    format!(
+                        "result file `{}` is not a file under {RESULTS_DIR}/",
+                        e.file.value
+                    ),
+                )
+                .help(format!(
+                    "put the export in {RESULTS_DIR}/ and name it relative to the project root, e.g. {RESULTS_DIR}/events.csv (no `..`, no absolute path)"
+                )),
+            );
+            ok = false;
+        } else if entries.iter().any(|r| r.path == path) {
+            report.push(
+                at(
+                    &e.file.referenced,
+                    format!("result file `{}` is listed twice", e.file.value),
+                )
+                .help("list each file once; its events would be counted twice"),
+            );
+            ok = false;
+        }
+        let format = match e.format.value.as_str() {
+            "refkit" => Some(Format::Refkit),
+            "mapped" => None,
+            name if PRESETS.contains(&name) => Some(Format::Preset(name.to_owned())),
+            other => {
+                report.push(
+                    at(
+                        &e.format.referenced,
+                        format!("`{other}` is not a results format refkit reads"),
+                    )
+                    .help(format!(
+                        "use `refkit`, `mapped` or a platform's export: {}",
+                        PRESETS.join(", ")
+                    )),
+                );
+                continue;
+            }
+        };
+        let format = match (format, &e.columns) {
+            (Some(f), None) => {
+                if let Some((word, _)) = e.events.as_ref().and_then(|m| m.iter().next()) {
+                    report.push(
+                        at(
+                            &e.format.referenced,
+                            format!("`events:` (`{word}`) is only for `format: mapped`"),
+                        )
+                        .help("refkit's format and the platforms' exports have their own event words; remove `events:`"),
+                    );
+                    ok = false;
+                }
+                f
+            }
+            (Some(_), Some(c)) => {
+                report.push(
+                    at(
+                        &c.referenced,
+                        "`columns:` is only for `format: mapped`".to_owned(),
+                    )
+                    .help("remove `columns:`, or set `format: mapped`"),
+                );
+                continue;
+            }
+            (None, None) => {
+                report.push(
+                    at(
+                        &e.format.referenced,
+                        "`format: mapped` needs `columns:`".to_owned(),
+                    )
+                    .help("name the file's column for each field, e.g. `columns: { date: Date, code: Code, event: Event }`"),
+                );
+                continue;
+            }
+            (None, Some(c)) => match mapped(c, e.events.as_ref(), &at, report) {
+                Some(map) => Format::Mapped(map),
+                None => {
+                    continue;
+                }
+            },
+        };
+        let currency = e.currency.as_ref().and_then(|c| {
+            if is_currency(&c.value) {
+                Some(c.value.clone())
+            } else {
+                report.push(
+                    at(
+                        &c.referenced,
+                        format!("`{}` is not an ISO 4217 currency code", c.value),
+                    )
+                    .help("use three capital letters, e.g. USD or RUB"),
+                );
+                ok = false;
+                None
+            }
+        });
+        let rates = e
+            .rates
+            .as_ref()
+            .map(|r| r.value.clone())
+            .unwrap_or_default();
+        if let Some(r) = &e.rates {
+            for (from, to) in &r.value {
+                for (into, rate) in to {
+                    if !(is_currency(from) && is_currency(into) && rate.is_finite() && *rate > 0.0)
+                    {
+                        report.push(
+                            at(&r.referenced, format!("rate `{from}` → `{into}`: {rate} is not an exchange rate refkit can use"))
+                                .help("write `rates: { EUR: { USD: 1.08 } }`: ISO 4217 codes and a positive number, read as 1 EUR = 1.08 USD"),
+                        );
+                        ok = false;
+                    }
+                }
+            }
+        }
+        if ok {
+            entries.push(ResultsFile {
+                path,
+                format,
+                currency,
+                rates,
+                line: entry.referenced.line() as usize,
+            });
+        }
+    }
+    entries
+}
+
+/// A relative path whose first folder is [`RESULTS_DIR`], with no `..`.
+fn is_results_path(path: &Path) -> bool {
+    let mut parts = path.components();
+    let first_is_results = matches!(parts.next(), Some(Component::Normal(p)) if p == RESULTS_DIR);
+    let rest: Vec<Component<'_>> = parts.collect();
+    first_is_results && !rest.is_empty() && rest.iter().all(|c| matches!(c, Component::Normal(_)))
+}
+
+/// The checked column map of a mapped entry.
+fn mapped(
+    columns: &Spanned<RawColumns>,
+    events: Option<&BTreeMap<String, Spanned<String>>>,
+    at: &dyn Fn(&Location, String) -> Diagnostic,
+    report: &mut Report,
+) -> Option<ColumnMap> {
+    let c = &columns.value;
+    let mut ok = true;
+    let words = || {
+        EventKind::ALL
+            .iter()
+            .map(|k| k.name())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let event_default = match &c.event_default {
+        None => None,
+        Some(word) => {
+            let kind = EventKind::parse(&word.value);
+            if kind.is_none() {
+                report.push(
+                    at(
+                        &word.referenced,
+                        format!("`{}` is not an event", word.value),
+                    )
+                    .help(format!("use one of: {}", words())),
+                );
+                ok = false;
+            }
+            kind
+        }
+    };
+    if c.event.is_none() && c.event_default.is_none() {
+        report.push(
+            at(
+                &columns.referenced,
+                "`columns:` names no `event` column and no `event_default`".to_owned(),
+            )
+            .help("name the column that says what happened, or set `event_default: click` when every row is one kind"),
+        );
+        ok = false;
+    }
+    let mut event_names = BTreeMap::new();
+    let mut event_skip = BTreeSet::new();
+    for (word, kind) in events.into_iter().flatten() {
+        if kind.value == "skip" {
+            event_skip.insert(word.clone());
+            continue;
+        }
+        match EventKind::parse(&kind.value) {
+            Some(k) => {
+                event_names.insert(word.clone(), k);
+            }
+            None => {
+                report.push(
+                    at(
+                        &kind.referenced,
+                        format!("`{}` is not an event", kind.value),
+                    )
+                    .help(format!(
+                        "use one of: {}, or `skip` for rows that are not events",
+                        words()
+                    )),
+                );
+                ok = false;
+            }
+        }
+    }
+    ok.then(|| ColumnMap {
+        date: c.date.clone(),
+        code: c.code.clone(),
+        channel: c.channel.clone(),
+        asset: c.asset.clone(),
+        event: c.event.clone(),
+        event_default,
+        event_names,
+        customer: c.customer.clone(),
+        amount: c.amount.clone(),
+        currency: c.currency.clone(),
+        count: c.count.clone(),
+        code_param: c.code_param.clone(),
+        event_skip,
+    })
 }

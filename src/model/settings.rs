@@ -15,6 +15,7 @@ use crate::base::diagnostics::{Diagnostic, Report, Result};
 use crate::base::slug;
 use crate::base::vocab::SETTINGS_FILE;
 use crate::base::yaml;
+use crate::model::results::{check_entries, RawResultsFile, ResultsFile};
 use crate::model::scheme::{check_absolute_url, ReferralScheme};
 
 #[derive(Debug, Deserialize)]
@@ -32,6 +33,8 @@ struct RawSettings {
     theme: Option<Spanned<String>>,
     #[serde(default)]
     kits: Option<RawKits>,
+    #[serde(default)]
+    results: Option<Vec<Spanned<RawResultsFile>>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -125,6 +128,8 @@ pub struct Settings {
     pub theme: String,
     /// Banner sizes in kits, as (width, height).
     pub kit_sizes: Vec<(u32, u32)>,
+    /// The tracking side's exports to read back (`results:`), in the order listed.
+    pub(crate) results: Vec<ResultsFile>,
 }
 
 impl Settings {
@@ -449,6 +454,12 @@ impl Settings {
             }
         }
 
+        let results = check_entries(
+            raw.results.as_deref().unwrap_or_default(),
+            text,
+            &mut report,
+        );
+
         report.into_result()?;
         Ok(Settings {
             title: raw.title,
@@ -460,6 +471,7 @@ impl Settings {
             referral: referral.expect("a scheme error is reported above"),
             theme,
             kit_sizes,
+            results,
         })
     }
 }
@@ -583,5 +595,40 @@ mod tests {
             "{}",
             d[0]
         );
+    }
+
+    #[test]
+    fn results_entries_are_checked_into_formats_with_their_lines() {
+        let text = format!(
+            "{MINIMAL}results:\n  - {{ file: results/a.csv, format: refkit, currency: USD }}\n  - file: results/crm.csv\n    format: mapped\n    columns: {{ date: Дата, code: Код, event: Событие }}\n    events: {{ Оплата: payment, Отказ: skip }}\n"
+        );
+        let s = Settings::parse(&text).unwrap();
+        assert_eq!(s.results.len(), 2);
+        assert_eq!(s.results[0].format, crate::model::results::Format::Refkit);
+        assert_eq!(s.results[0].currency.as_deref(), Some("USD"));
+        assert_eq!(s.results[0].line, 10);
+        let crate::model::results::Format::Mapped(map) = &s.results[1].format else {
+            panic!("{:?}", s.results[1].format);
+        };
+        assert_eq!(map.date, "Дата");
+        assert_eq!(
+            map.event_names.get("Оплата"),
+            Some(&crate::model::results::EventKind::Payment)
+        );
+        assert!(map.event_skip.contains("Отказ"));
+    }
+
+    #[test]
+    fn results_entries_outside_results_or_with_unknown_words_are_errors_at_their_line() {
+        let text = format!(
+            "{MINIMAL}results:\n  - {{ file: /etc/passwd, format: refkit }}\n  - {{ file: results/../x.csv, format: refkit }}\n  - {{ file: results/b.csv, format: mapped, columns: {{ date: D, code: C, event: E }}, events: {{ Paid: paid }} }}\n  - {{ file: results/c.csv, format: refkit, currency: usd }}\n"
+        );
+        let Err(crate::base::diagnostics::Error::Content(d)) = Settings::parse(&text) else {
+            panic!("expected a content error");
+        };
+        let lines: Vec<Option<usize>> = d.iter().map(|d| d.line).collect();
+        assert_eq!(lines, [Some(10), Some(11), Some(12), Some(13)], "{d:#?}");
+        assert!(d[2].message.contains("`paid` is not an event"), "{}", d[2]);
+        assert!(d[3].message.contains("`usd`"), "{}", d[3]);
     }
 }
