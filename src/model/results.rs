@@ -104,6 +104,9 @@ pub(crate) struct Event {
 }
 
 /// The layout of a result file.
+// One per result file, read once: its size does not matter, and boxing the map would
+// change the type the reader builds.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Format {
     /// refkit's own: `date, code, channel, asset, event, customer, amount, currency`.
