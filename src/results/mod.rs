@@ -96,47 +96,67 @@ pub(crate) struct Unattributed {
 /// What the ledger needs of one partner, resolved once.
 #[derive(Debug)]
 struct PartnerInfo {
+    /// Partner id.
     id: String,
+    /// Market id.
     market: String,
+    /// The market's currency.
     currency: String,
+    /// Relationship stage.
     stage: Stage,
+    /// Deal-size tier.
     tier: Tier,
+    /// The resolved playbook's attribution window, in days.
     attribution_days: u32,
     /// The reward in minor units of the market's currency.
     reward: i64,
+    /// Days from qualification to payout.
     payout_days: u32,
+    /// Long-term bonus steps, ascending.
     bonuses: Vec<Bonus>,
     /// The registry's `start`, else (at the end) the partner's first attributed event.
     start: Option<Date>,
+    /// The day of its earliest attributed event so far.
     first_day: Option<Date>,
 }
 
 /// One dated touch of a customer: its day, channel, asset and where it was read.
 #[derive(Debug, Clone, Copy)]
 struct Touch {
+    /// The day of the row.
     day: Date,
+    /// Its channel, interned in the ledger.
     channel: Option<u32>,
+    /// Its asset, interned in the ledger.
     asset: Option<u32>,
+    /// Its file, by number in the ledger.
     file: u32,
+    /// Its line.
     line: u32,
 }
 
 /// What is kept per customer: the first touch of each kind and net money by month.
 #[derive(Debug, Default)]
 struct Customer {
+    /// The first click.
     click: Option<Touch>,
+    /// The first sign-up.
     signup: Option<Touch>,
+    /// The first `customer` event.
     conversion: Option<Touch>,
+    /// The first payment.
     payment: Option<Touch>,
+    /// The first refund.
     refund: Option<Touch>,
     /// (YYYYMM, payments − refunds in minor units of the market's currency), by month.
     money: Vec<(u32, i64)>,
 }
 
 impl Customer {
+    /// Adds `minor` to the net money of `month`, saturating.
     fn add_money(&mut self, month: u32, minor: i64) {
         match self.money.binary_search_by_key(&month, |&(m, _)| m) {
-            Ok(i) => self.money[i].1 += minor,
+            Ok(i) => self.money[i].1 = self.money[i].1.saturating_add(minor),
             Err(i) => self.money.insert(i, (month, minor)),
         }
     }
@@ -168,17 +188,27 @@ pub(crate) fn minor_digits(currency: &str) -> u32 {
 /// Reads events one at a time and keeps what the metrics need.
 #[derive(Debug)]
 pub(crate) struct Ledger {
+    /// What this build issued.
     issued: Issued,
+    /// The project's partners, by number (sorted by id).
     partners: Vec<PartnerInfo>,
+    /// Partner id → number.
     by_id: HashMap<String, usize>,
+    /// Channel and asset words → numbers.
     words: HashMap<Box<str>, u32>,
+    /// Numbers → words.
     word_list: Vec<Box<str>>,
+    /// Result files seen, by number.
     files: Vec<PathBuf>,
+    /// The number of the file of the last event.
     file: u32,
+    /// The current file's exchange rates.
     rates: BTreeMap<String, BTreeMap<String, f64>>,
     /// (partner, channel, asset, YYYYMM) → clicks.
     clicks: HashMap<(usize, Option<u32>, Option<u32>, u32), u64>,
+    /// (partner, customer id) → what is kept of it.
     customers: HashMap<(usize, Box<str>), Customer>,
+    /// Rows not credited, by cause.
     unattributed: BTreeMap<Cause, Unattributed>,
 }
 
@@ -263,7 +293,7 @@ impl Ledger {
             EventKind::Payment | EventKind::Refund => {
                 let minor = self.market_money(number, event)?;
                 Some(if event.kind == EventKind::Refund {
-                    -minor
+                    minor.saturating_neg()
                 } else {
                     minor
                 })
@@ -287,10 +317,11 @@ impl Ledger {
             partner.first_day = Some(event.day);
         }
         if event.kind == EventKind::Click {
-            *self
+            let clicks = self
                 .clicks
                 .entry((number, touch.channel, touch.asset, month_of(event.day)))
-                .or_default() += event.count;
+                .or_default();
+            *clicks = clicks.saturating_add(event.count);
         }
         let Some(customer_id) = customer_id else {
             return Ok(());
@@ -350,6 +381,7 @@ impl Ledger {
         })
     }
 
+    /// The number of `origin`'s file, numbering it on first sight.
     fn file_number(&mut self, origin: &Origin) -> u32 {
         if let Some(current) = self.files.get(self.file as usize) {
             if *current == origin.file {
@@ -364,6 +396,7 @@ impl Ledger {
         u32::try_from(n).unwrap_or(u32::MAX)
     }
 
+    /// The number of `word`, interning it on first sight.
     fn word(&mut self, word: &str) -> u32 {
         if let Some(&n) = self.words.get(word) {
             return n;
@@ -374,6 +407,7 @@ impl Ledger {
         n
     }
 
+    /// Counts the row at `origin` as unattributed for `cause`.
     fn unattributed(&mut self, cause: Cause, origin: &Origin, count: u64) {
         let place = Place {
             file: crate::base::diagnostics::display_path(&origin.file),
@@ -391,8 +425,8 @@ impl Ledger {
 /// Counts one unattributed row, keeping the first [`LISTED_PER_CAUSE`] places in
 /// file and line order.
 fn note(entry: &mut Unattributed, place: Place, count: u64) {
-    entry.rows += 1;
-    entry.events += count;
+    entry.rows = entry.rows.saturating_add(1);
+    entry.events = entry.events.saturating_add(count);
     let at = entry.first.binary_search(&place).unwrap_or_else(|i| i);
     if at < LISTED_PER_CAUSE {
         entry.first.insert(at, place);

@@ -38,6 +38,7 @@ const METRIC_HEADER: [&str; 16] = [
     "roi",
 ];
 
+/// The cells of [`METRIC_HEADER`] for `m`.
 fn metric_cells(m: &Metrics) -> Vec<String> {
     let q = m.decide_days;
     vec![

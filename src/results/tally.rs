@@ -181,16 +181,24 @@ pub(crate) struct Results {
 /// Sums for one row, before the arithmetic.
 #[derive(Debug, Default)]
 struct Tally {
+    /// Clicks.
     clicks: u64,
+    /// Customers with a sign-up.
     signups: u64,
+    /// Credited conversions.
     customers: u64,
+    /// Conversions outside the window.
     outside_window: u64,
+    /// Net money of credited customers, minor units.
     revenue: i64,
+    /// Rewards owed, minor units.
     rewards: i64,
+    /// Days from first click to first payment, one per customer measured.
     decide_days: Vec<i64>,
 }
 
 impl Tally {
+    /// The row's figures, the ratios computed.
     fn metrics(self) -> Metrics {
         #[allow(clippy::cast_precision_loss)]
         let ratio = |a: i64, b: i64| (b != 0).then(|| a as f64 / b as f64);
@@ -209,11 +217,12 @@ impl Tally {
             lifetime_value: per(self.revenue, self.customers),
             rewards: self.rewards,
             revenue_per_referred: per(self.revenue, self.signups),
-            roi: ratio(self.revenue - self.rewards, self.rewards),
+            roi: ratio(self.revenue.saturating_sub(self.rewards), self.rewards),
         }
     }
 }
 
+/// `n` as a signed count (saturating).
 fn to_i64(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
@@ -243,7 +252,9 @@ fn months_between(start: Date, day: Date) -> u32 {
 
 /// The tables being summed: (dimension, market, key) → sums.
 struct Tables<'a> {
+    /// (dimension, market, key) → sums.
     sums: BTreeMap<(Dimension, &'a str, String), Tally>,
+    /// Channel and asset words, by number.
     words: &'a [Box<str>],
 }
 
@@ -313,7 +324,7 @@ pub(super) fn finish(mut ledger: Ledger) -> Results {
     };
     for ((number, channel, asset, month), count) in clicks {
         tables.credit(&partners[number], channel, asset, month, |t| {
-            t.clicks += count;
+            t.clicks = t.clicks.saturating_add(count);
         });
     }
     let place = |touch: &Touch| Place {
@@ -385,12 +396,12 @@ pub(super) fn finish(mut ledger: Ledger) -> Results {
         );
         tables.credit(partner, channel, asset, month, |t| {
             t.customers += 1;
-            t.rewards += reward;
+            t.rewards = t.rewards.saturating_add(reward);
             t.decide_days.extend(decide);
         });
         for (money_month, minor) in money {
             tables.credit(partner, channel, asset, money_month, |t| {
-                t.revenue += minor;
+                t.revenue = t.revenue.saturating_add(minor);
             });
         }
         payouts.push(Payout {

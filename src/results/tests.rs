@@ -575,3 +575,51 @@ fn memory_is_kept_per_customer_not_per_event() {
         (1_000, 5, 100_000)
     );
 }
+
+#[test]
+fn extreme_amounts_saturate_instead_of_panicking() {
+    let (_dir, project) = project();
+    let attribution = attribution(&project);
+    let mut ledger = Ledger::new(&project, &attribution);
+    let mut rows = Rows {
+        file: "results/odd.csv",
+        line: 1,
+    };
+    let events = [
+        rows.event("2026-01-01", "ACME1", KIT, Click, Some("z"), None, u64::MAX),
+        rows.event("2026-01-01", "ACME1", KIT, Click, None, None, u64::MAX),
+        rows.event(
+            "2026-01-02",
+            "ACME1",
+            None,
+            Payment,
+            Some("z"),
+            Some((i64::MAX, "USD")),
+            1,
+        ),
+        rows.event(
+            "2026-01-02",
+            "ACME1",
+            None,
+            Payment,
+            Some("z"),
+            Some((i64::MAX, "USD")),
+            1,
+        ),
+        rows.event(
+            "2026-01-03",
+            "ACME1",
+            None,
+            Refund,
+            Some("y"),
+            Some((i64::MIN, "USD")),
+            1,
+        ),
+    ];
+    for event in &events {
+        ledger.add(event).unwrap();
+    }
+    let results = ledger.finish();
+    let acme = row(&results, Dimension::Partner, "us", "acme");
+    assert_eq!((acme.clicks, acme.revenue), (u64::MAX, i64::MAX));
+}
