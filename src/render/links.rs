@@ -273,7 +273,12 @@ impl Attribution {
             ids.push(id.clone());
             codes.insert(p.code.clone().into_boxed_str(), number);
             indexes.insert(id.clone().into_boxed_str(), number);
-            links.push(self.log.channel_assets(p.index));
+            let pairs = self.log.channel_assets(p.index);
+            links.push(IssuedLinks {
+                channels: pairs.iter().map(|&(c, _)| c).collect(),
+                assets: pairs.iter().map(|&(_, a)| a).collect(),
+                pairs,
+            });
         }
         Issued {
             words: self.log.words.numbers(),
@@ -356,8 +361,20 @@ pub(crate) struct Issued {
     codes: HashMap<Box<str>, usize>,
     /// Partner id → partner number.
     indexes: HashMap<Box<str>, usize>,
-    /// Per partner number: every (channel, asset) it has a link for.
-    links: Vec<HashSet<(u32, u32)>>,
+    /// Per partner number: what it has links for.
+    links: Vec<IssuedLinks>,
+}
+
+/// One partner's issued links: the (channel, asset) pairs, and each side alone so
+/// that a question naming one is a single lookup too.
+#[derive(Debug, Default)]
+struct IssuedLinks {
+    /// Every (channel, asset) pair.
+    pairs: HashSet<(u32, u32)>,
+    /// Every channel.
+    channels: HashSet<u32>,
+    /// Every asset.
+    assets: HashSet<u32>,
 }
 
 impl Issued {
@@ -385,9 +402,9 @@ impl Issued {
             return false;
         };
         match (channel, asset) {
-            (Some(c), Some(a)) => links.contains(&(c, a)),
-            (Some(c), None) => links.iter().any(|&(lc, _)| lc == c),
-            (None, Some(a)) => links.iter().any(|&(_, la)| la == a),
+            (Some(c), Some(a)) => links.pairs.contains(&(c, a)),
+            (Some(c), None) => links.channels.contains(&c),
+            (None, Some(a)) => links.assets.contains(&a),
             (None, None) => true,
         }
     }

@@ -119,15 +119,12 @@ const KIT: Option<(&str, &str)> = Some(("email", "kit"));
 const STORY_A: Option<(&str, &str)> = Some(("x", "story-a"));
 const STORY_X: Option<(&str, &str)> = Some(("telegram", "story-x"));
 
-/// Feeds the whole fixture; returns the results and the errors `add` gave.
-fn run() -> (Results, Vec<Diagnostic>) {
-    let (_dir, project) = project();
-    let attribution = attribution(&project);
-    let mut ledger = Ledger::new(&project, &attribution);
-    let mut errors = Vec::new();
+/// The fixture's result files and their events, in file order.
+fn fixture() -> Vec<(ResultsFile, Vec<Event>)> {
+    let mut files = Vec::new();
 
     // results/us.csv, no rates.
-    ledger.begin_file(&file("results/us.csv", &[]));
+    let us_file = file("results/us.csv", &[]);
     let mut us = Rows {
         file: "results/us.csv",
         line: 1,
@@ -228,14 +225,10 @@ fn run() -> (Results, Vec<Diagnostic>) {
             1,
         ),
     ];
-    for event in &events {
-        if let Err(d) = ledger.add(event) {
-            errors.push(d);
-        }
-    }
+    files.push((us_file, events.to_vec()));
 
     // results/eu.csv converts euros: 1 EUR is 1.1 USD.
-    ledger.begin_file(&file("results/eu.csv", &[("EUR", "USD", 1.1)]));
+    let eu_file = file("results/eu.csv", &[("EUR", "USD", 1.1)]);
     let mut eu = Rows {
         file: "results/eu.csv",
         line: 1,
@@ -255,12 +248,10 @@ fn run() -> (Results, Vec<Diagnostic>) {
             1,
         ),
     ];
-    for event in &events {
-        ledger.add(event).unwrap();
-    }
+    files.push((eu_file, events.to_vec()));
 
     // results/ru.csv: anna's partnership started 2026-01-15.
-    ledger.begin_file(&file("results/ru.csv", &[]));
+    let ru_file = file("results/ru.csv", &[]);
     let mut ru = Rows {
         file: "results/ru.csv",
         line: 1,
@@ -297,10 +288,44 @@ fn run() -> (Results, Vec<Diagnostic>) {
             1,
         ),
     ];
-    for event in &events {
-        ledger.add(event).unwrap();
+    files.push((ru_file, events.to_vec()));
+    files
+}
+
+/// Feeds `files` to a ledger; returns the results and the errors `add` gave.
+fn feed(files: &[(ResultsFile, Vec<Event>)]) -> (Results, Vec<Diagnostic>) {
+    let (_dir, project) = project();
+    let attribution = attribution(&project);
+    let mut ledger = Ledger::new(&project, &attribution);
+    let mut errors = Vec::new();
+    for (file, events) in files {
+        ledger.begin_file(file);
+        for event in events {
+            if let Err(d) = ledger.add(event) {
+                errors.push(d);
+            }
+        }
     }
     (ledger.finish(), errors)
+}
+
+/// The whole fixture, in order.
+fn run() -> (Results, Vec<Diagnostic>) {
+    feed(&fixture())
+}
+
+#[test]
+fn results_do_not_depend_on_the_order_of_files_or_rows() {
+    let (forward, _) = run();
+    let mut files = fixture();
+    files.reverse();
+    for (_, events) in &mut files {
+        events.reverse();
+    }
+    let (backward, errors) = feed(&files);
+    assert_eq!(errors.len(), 1);
+    assert_eq!(forward, backward);
+    assert_eq!(csv_tables(&forward), csv_tables(&backward));
 }
 
 fn row<'a>(results: &'a Results, dimension: Dimension, market: &str, key: &str) -> &'a Metrics {
