@@ -289,6 +289,11 @@ impl Ledger {
             self.unattributed(Cause::Asset, &event.origin, event.count);
             return Ok(());
         }
+        let customer_id = event.customer.as_deref().filter(|c| !c.is_empty());
+        if event.kind != EventKind::Click && customer_id.is_none() {
+            self.unattributed(Cause::Customer, &event.origin, event.count);
+            return Ok(());
+        }
         let money = match event.kind {
             EventKind::Payment | EventKind::Refund => {
                 let minor = self.market_money(number, event)?;
@@ -307,11 +312,6 @@ impl Ledger {
             file: self.file,
             line: u32::try_from(event.origin.line).unwrap_or(u32::MAX),
         };
-        let customer_id = event.customer.as_deref().filter(|c| !c.is_empty());
-        if event.kind != EventKind::Click && customer_id.is_none() {
-            self.unattributed(Cause::Customer, &event.origin, event.count);
-            return Ok(());
-        }
         let partner = &mut self.partners[number];
         if partner.first_day.is_none_or(|d| event.day < d) {
             partner.first_day = Some(event.day);

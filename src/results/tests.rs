@@ -648,3 +648,26 @@ fn extreme_amounts_saturate_instead_of_panicking() {
     let acme = row(&results, Dimension::Partner, "us", "acme");
     assert_eq!((acme.clicks, acme.revenue), (u64::MAX, i64::MAX));
 }
+
+#[test]
+fn a_payment_naming_no_customer_is_unattributed_before_its_currency_is_checked() {
+    let (_dir, project) = project();
+    let attribution = attribution(&project);
+    let mut ledger = Ledger::new(&project, &attribution);
+    let mut rows = Rows {
+        file: "results/x.csv",
+        line: 1,
+    };
+    let event = rows.event(
+        "2026-01-01",
+        "ACME1",
+        None,
+        Payment,
+        None,
+        Some((5, "GBP")),
+        1,
+    );
+    assert_eq!(ledger.add(&event), Ok(()));
+    let results = ledger.finish();
+    assert_eq!(results.unattributed[&Cause::Customer].first[0].line, 2);
+}
