@@ -224,3 +224,14 @@ fn demo_builds_to_the_same_bytes_across_threads_time_zones_and_locales() {
     assert_eq!(a.0, b.0, "public/ differs between the two environments");
     assert_eq!(a.1, b.1, "manifest/ differs between the two environments");
 }
+
+#[test]
+fn demo_playbooks_keep_the_attribution_window_their_stories_promise() {
+    let project = refkit::load_project(&root(), None).unwrap();
+    let days = |market: &str| project.playbooks[market].base.incentives.attribution_days;
+    assert_eq!((days("ru"), days("us")), (180, 90));
+    let story =
+        std::fs::read_to_string(root().join("content/stories/tsifry-bez-paniki-trust-first.en.md"))
+            .unwrap();
+    assert!(story.contains("is 180 days"), "the story's promise moved");
+}

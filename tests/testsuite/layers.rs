@@ -19,6 +19,7 @@ const LAYERS: &[&[&str]] = &[
     &["render"],
     &["output"],
     &["kits"],
+    &["results"],
     &["site"],
     &["build"],
     &["check", "serve"],

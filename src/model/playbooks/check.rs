@@ -27,6 +27,8 @@ struct RawPlaybook {
 struct RawIncentives {
     reward: u64,
     payout_days: u32,
+    #[serde(default = "default_attribution_days")]
+    attribution_days: u32,
     #[serde(default)]
     dashboard: bool,
     #[serde(default)]
@@ -44,6 +46,8 @@ struct RawIncentivesPatch {
     reward: Option<u64>,
     #[serde(default)]
     payout_days: Option<u32>,
+    #[serde(default)]
+    attribution_days: Option<u32>,
     #[serde(default)]
     dashboard: Option<bool>,
     #[serde(default)]
@@ -80,6 +84,11 @@ struct RawTouch {
     title: Spanned<BTreeMap<String, String>>,
 }
 
+/// `attribution_days` when a playbook leaves it out.
+fn default_attribution_days() -> u32 {
+    DEFAULT_ATTRIBUTION_DAYS
+}
+
 /// Checks the text of one market's playbook; `None` when it has errors (reported).
 pub(crate) fn parse(
     file: &Path,
@@ -112,6 +121,7 @@ pub(crate) fn parse(
         incentives: Incentives {
             reward: raw.incentives.reward,
             payout_days: raw.incentives.payout_days,
+            attribution_days: raw.incentives.attribution_days,
             dashboard: raw.incentives.dashboard,
             exclusive: raw.incentives.exclusive,
             co_marketing: raw.incentives.co_marketing,
@@ -301,6 +311,7 @@ impl Checker<'_> {
                 .map(|m| self.languages(m, "message", report)),
             reward: i.reward,
             payout_days: i.payout_days,
+            attribution_days: i.attribution_days,
             dashboard: i.dashboard,
             exclusive: i.exclusive,
             co_marketing: i.co_marketing,

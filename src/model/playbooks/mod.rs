@@ -56,6 +56,9 @@ pub struct Bonus {
     pub percent: u32,
 }
 
+/// The attribution window when a playbook names none, in days.
+pub(crate) const DEFAULT_ATTRIBUTION_DAYS: u32 = 90;
+
 /// What a partner earns and what comes with the partnership.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Incentives {
@@ -64,6 +67,9 @@ pub struct Incentives {
     pub reward: u64,
     /// Days from qualification to payout.
     pub payout_days: u32,
+    /// Days after a customer's first click (or sign-up, without a click) within which
+    /// its conversion is credited to the partner.
+    pub attribution_days: u32,
     /// Partners follow clicks, sign-ups and payouts on a live dashboard.
     pub dashboard: bool,
     /// Partners join by invitation and hold exclusive partner status.
@@ -119,6 +125,7 @@ pub struct Override {
     message: Option<BTreeMap<String, String>>,
     reward: Option<u64>,
     payout_days: Option<u32>,
+    attribution_days: Option<u32>,
     dashboard: Option<bool>,
     exclusive: Option<bool>,
     co_marketing: Option<bool>,
@@ -143,6 +150,7 @@ impl Override {
         let i = &mut terms.incentives;
         set(&mut i.reward, &self.reward);
         set(&mut i.payout_days, &self.payout_days);
+        set(&mut i.attribution_days, &self.attribution_days);
         set(&mut i.dashboard, &self.dashboard);
         set(&mut i.exclusive, &self.exclusive);
         set(&mut i.co_marketing, &self.co_marketing);

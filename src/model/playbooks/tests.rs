@@ -186,3 +186,33 @@ fn two_ambassadors_need_the_playbook_to_name_one() {
     let (_, d) = parse_with(&format!("{BASE}ambassador: nobody\n"), &partners);
     assert!(d[0].message.contains("no partner `nobody`"), "{d:?}");
 }
+
+#[test]
+fn attribution_days_default_to_ninety_and_segments_may_override_them() {
+    let (p, d) = parse_with(BASE, &[]);
+    let p = p.unwrap_or_else(|| panic!("{d:?}"));
+    let active = p.resolve(&partner("a", Stage::Active, Tier::Small));
+    assert_eq!(active.terms.incentives.attribution_days, 90);
+
+    let text = BASE
+        .replace(
+            "  payout_days: 14\n",
+            "  payout_days: 14\n  attribution_days: 180\n",
+        )
+        .replace(
+            "incentives: {reward: 300}",
+            "incentives: {reward: 300, attribution_days: 365}",
+        );
+    let (p, d) = parse_with(&text, &[]);
+    let p = p.unwrap_or_else(|| panic!("{d:?}"));
+    let active = p.resolve(&partner("a", Stage::Active, Tier::Small));
+    assert_eq!(
+        active.terms.incentives.attribution_days, 180,
+        "the market's"
+    );
+    let ambassador = p.resolve(&partner("b", Stage::Ambassador, Tier::Small));
+    assert_eq!(
+        ambassador.terms.incentives.attribution_days, 365,
+        "the stage's"
+    );
+}
