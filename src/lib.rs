@@ -24,8 +24,6 @@ mod load;
 mod model;
 mod output;
 mod render;
-// Attribution and metrics (issue 18); the integrator wires it into the build.
-#[allow(dead_code)]
 mod results;
 mod serve;
 mod site;

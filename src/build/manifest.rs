@@ -18,6 +18,7 @@ use crate::model::project::Project;
 use crate::model::selection::Selection;
 use crate::output::{csv, Staging};
 use crate::render::links::{Attribution, LinkCounts};
+use crate::results::Results;
 
 /// Writes the four manifest files: every tracked link, every kit, the partners for
 /// the CRM and the program's summary.
@@ -28,6 +29,7 @@ pub(crate) fn write(
     links: &LinkCounts,
     kits: &[KitRecord],
     selection: &Selection,
+    results: Option<&Results>,
 ) -> Result<()> {
     // links.csv is written partner by partner: a large program has a million rows.
     staging.write_manifest_with("links.csv", |file| {
@@ -80,8 +82,14 @@ pub(crate) fn write(
     )?;
     staging.write_manifest(
         "summary.json",
-        summary_json(project, links, selection).as_bytes(),
+        summary_json(project, links, selection, results).as_bytes(),
     )?;
+    // The results' tables: one CSV each, beside the other manifest files.
+    if let Some(results) = results {
+        for (name, text) in crate::results::csv_tables(results) {
+            staging.write_manifest(&format!("results/{name}.csv"), text.as_bytes())?;
+        }
+    }
     Ok(())
 }
 
@@ -145,7 +153,12 @@ pub(crate) fn partners_csv(project: &Project, links: &LinkCounts, kits: &[KitRec
 
 /// `summary.json`: per market, partners by stage and tier, partners per channel, the
 /// playbook's preferred channels and tracked links in total and per channel.
-pub(crate) fn summary_json(project: &Project, links: &LinkCounts, selection: &Selection) -> String {
+pub(crate) fn summary_json(
+    project: &Project,
+    links: &LinkCounts,
+    selection: &Selection,
+    results: Option<&Results>,
+) -> String {
     let mut markets = serde_json::Map::new();
     for market in &project.settings.markets {
         let partners: Vec<_> = project
@@ -189,6 +202,7 @@ pub(crate) fn summary_json(project: &Project, links: &LinkCounts, selection: &Se
         "partners": project.partners.len(),
         "registry": project.registry_size,
         "markets": markets,
+        "results": results.map(crate::results::summary),
     });
     let mut text = serde_json::to_string_pretty(&report).unwrap_or_default();
     text.push('\n');

@@ -288,6 +288,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
     let kits = kits.records;
 
     let links = attribution.counts();
+    let results = read_results(root, &project, &attribution)?;
+    clock.lap("results");
     manifest::write(
         &staging,
         &project,
@@ -295,6 +297,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
         &links,
         &kits,
         &options.partners,
+        results.as_ref(),
     )?;
 
     let markets = summary::market_counts(&project, &jobs, &kits, &links);
@@ -325,6 +328,53 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
         stages: clock.laps,
         ..summary
     })
+}
+
+/// Problems reported for one result file before the rest are only counted.
+const RESULT_PROBLEMS_SHOWN: usize = 200;
+
+/// Reads every result file `site.yaml` lists, one event at a time, into the ledger
+/// that attributes them through the links this build issued; `None` when it lists
+/// none. Every problem of every file is reported at once (the first
+/// [`RESULT_PROBLEMS_SHOWN`] of a file, then a count).
+fn read_results(
+    root: &Path,
+    project: &Project,
+    attribution: &Attribution,
+) -> Result<Option<crate::results::Results>> {
+    let files = &project.settings.results;
+    if files.is_empty() {
+        return Ok(None);
+    }
+    let mut ledger = crate::results::Ledger::new(project, attribution);
+    let mut report = crate::base::diagnostics::Report::default();
+    for file in files {
+        ledger.begin_file(file);
+        let (mut shown, mut more) = (Vec::new(), 0usize);
+        let read = crate::load::results::read(root, file, &mut |event| {
+            if let Err(problem) = ledger.add(&event) {
+                if shown.len() < RESULT_PROBLEMS_SHOWN {
+                    shown.push(problem);
+                } else {
+                    more += 1;
+                }
+            }
+        });
+        match read {
+            Ok(_) => {}
+            Err(Error::Content(problems)) => report.extend(problems),
+            Err(other) => return Err(other),
+        }
+        report.extend(shown);
+        if more > 0 {
+            report.push(Diagnostic::error(
+                &file.path,
+                format!("{more} more rows of this file have the same kinds of problems"),
+            ));
+        }
+    }
+    report.into_result()?;
+    Ok(Some(ledger.finish()))
 }
 
 /// A progress bar on stderr, or a hidden one that costs nothing.

@@ -11,8 +11,20 @@ pub(crate) fn csv(rows: impl IntoIterator<Item = Vec<String>>) -> String {
     out
 }
 
+/// True for a plain decimal number such as `-900` or `-0.4789`: a spreadsheet reads it
+/// as the number it is, never as a formula, so it needs no guard.
+fn is_plain_number(cell: &str) -> bool {
+    let digits = cell.strip_prefix('-').unwrap_or(cell);
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, "0"));
+    !whole.is_empty()
+        && !fraction.is_empty()
+        && whole.bytes().all(|b| b.is_ascii_digit())
+        && fraction.bytes().all(|b| b.is_ascii_digit())
+}
+
 fn csv_cell(cell: &str) -> String {
-    let guarded = if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    let formula = cell.starts_with(['=', '+', '-', '@', '\t', '\r']) && !is_plain_number(cell);
+    let guarded = if formula {
         format!("'{cell}")
     } else {
         cell.to_owned()
@@ -36,5 +48,17 @@ mod tests {
             "plain".into(),
         ]]);
         assert_eq!(text, "\"'=HYPERLINK(\"\"x\"\")\",\"a,b\",plain\r\n");
+    }
+
+    #[test]
+    fn negative_numbers_stay_numbers_but_a_dash_formula_is_guarded() {
+        let text = csv([vec![
+            "-900".into(),
+            "-0.4789".into(),
+            "-1+2".into(),
+            "-".into(),
+            "-.5".into(),
+        ]]);
+        assert_eq!(text, "-900,-0.4789,'-1+2,'-,'-.5\r\n");
     }
 }

@@ -110,6 +110,7 @@ fn file(path: &str, rates: &[(&str, &str, f64)]) -> ResultsFile {
         format: Format::Refkit,
         currency: None,
         rates: map,
+        line: 1,
     }
 }
 
@@ -561,9 +562,9 @@ fn tables_are_csv_with_a_header_and_sorted_rows() {
         partner[2].split(',').take(3).collect::<Vec<_>>(),
         ["us", "USD", "acme"]
     );
-    // A negative figure is neutralised for spreadsheets like any cell starting with `-`.
+    // A negative figure stays a number: only a cell a spreadsheet would run is guarded.
     assert!(
-        tables["by_month"].contains(",'-900,"),
+        tables["by_month"].contains(",-900,"),
         "{}",
         tables["by_month"]
     );

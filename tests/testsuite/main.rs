@@ -22,6 +22,7 @@ mod layers;
 mod microsite;
 mod playbooks;
 mod publish;
+mod results_build;
 mod results_import;
 mod serve;
 mod sharing;
