@@ -210,6 +210,8 @@ pub(crate) struct Ledger {
     customers: HashMap<(usize, Box<str>), Customer>,
     /// Rows not credited, by cause.
     unattributed: BTreeMap<Cause, Unattributed>,
+    /// The day of the latest event read, credited or not: where the data ends.
+    last_day: Option<Date>,
 }
 
 impl Ledger {
@@ -257,6 +259,7 @@ impl Ledger {
             clicks: HashMap::new(),
             customers: HashMap::new(),
             unattributed: BTreeMap::new(),
+            last_day: None,
         }
     }
 
@@ -270,6 +273,7 @@ impl Ledger {
     /// not counted; every other event is either credited or counted as unattributed.
     pub(crate) fn add(&mut self, event: &Event) -> Result<(), Diagnostic> {
         self.file = self.file_number(&event.origin);
+        self.last_day = self.last_day.max(Some(event.day));
         let Some(number) = self
             .issued
             .partner(&event.code)

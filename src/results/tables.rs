@@ -192,5 +192,9 @@ pub(crate) fn summary(results: &Results) -> Value {
         .iter()
         .map(|(cause, u)| (cause.name().to_owned(), json!(u.rows)))
         .collect();
-    json!({ "markets": markets, "unattributed": unattributed })
+    json!({
+        "data_end": results.data_end.map(|d| d.to_string()),
+        "markets": markets,
+        "unattributed": unattributed,
+    })
 }

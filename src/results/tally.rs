@@ -176,6 +176,17 @@ pub(crate) struct Results {
     pub(crate) payouts: Vec<Payout>,
     /// What was not credited, by cause.
     pub(crate) unattributed: BTreeMap<Cause, Unattributed>,
+    /// The day of the latest event in the files: the data ends there.
+    #[serde(serialize_with = "as_optional_text")]
+    pub(crate) data_end: Option<Date>,
+}
+
+/// An optional day as `YYYY-MM-DD`, or `null`.
+fn as_optional_text<S: serde::Serializer>(day: &Option<Date>, to: S) -> Result<S::Ok, S::Error> {
+    match day {
+        Some(day) => to.collect_str(day),
+        None => to.serialize_none(),
+    }
 }
 
 /// Sums for one row, before the arithmetic.
@@ -435,5 +446,6 @@ pub(super) fn finish(mut ledger: Ledger) -> Results {
         tables: out,
         payouts,
         unattributed,
+        data_end: ledger.last_day,
     }
 }
