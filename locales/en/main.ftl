@@ -223,3 +223,58 @@ banner-join = Become a partner
 share-site-title = The { $brand } partner network
 share-kit-title = Your partner kit
 share-kit-line = Copy, banners and links with your name on them, ready to post.
+
+## A partner's results page (below the kit page)
+
+results-page-title = Your results with { $brand } — { $partner }
+results-eyebrow = { $brand } partner results
+results-title = Results for { $partner }
+results-data-end = Figures up to { $date }, from the events the program's tracking reported.
+results-no-data = No events have been reported for your links yet.
+results-back-to-kit = Back to your kit
+results-numbers-title = Your links in numbers
+results-clicks = { $count ->
+        [one] { $count } click
+       *[other] { $count } clicks
+    }
+results-clicks-text = on your tracked and short links
+results-signups = { $count ->
+        [one] { $count } sign-up
+       *[other] { $count } sign-ups
+    }
+results-signups-text = accounts opened after a click
+results-customers = { $count ->
+        [one] { $count } paying customer
+       *[other] { $count } paying customers
+    }
+results-customers-text = credited to you
+results-rate = { $rate } of clicks became paying customers
+results-percent = { $value }%
+results-earned = earned so far, bonuses included
+results-next-payout = next payout, on { $date }, for { $count ->
+        [one] { $count } customer
+       *[other] { $count } customers
+    }
+results-no-payout-title = No payout due yet
+results-no-payout = Rewards fall due after a customer's first payment and the payout period.
+results-relationship-title = You and { $brand }
+results-months = { $count ->
+        [one] { $count } month together
+       *[other] { $count } months together
+    }
+results-months-text = since your partnership with { $brand } began
+results-bonus-reached = { $percent }% long-term bonus
+results-bonus-none = No long-term bonus yet
+results-bonus-next = { $percent }% from the next step, in { $count ->
+        [one] { $count } month
+       *[other] { $count } months
+    }
+results-bonus-top = You have reached the top bonus step.
+results-staying = { $count ->
+        [one] { $count } customer stayed
+       *[other] { $count } customers stayed
+    }
+results-staying-text = still paying { $brand } this month
+results-exclusive-title = Exclusive partner
+results-exclusive-text = You hold exclusive partner status with { $brand }.
+kit-results-link = Your results

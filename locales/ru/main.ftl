@@ -235,3 +235,70 @@ banner-join = Станьте нашим партнёром
 share-site-title = Партнёрская сеть { $brand }
 share-kit-title = Ваш набор партнёра
 share-kit-line = Тексты, баннеры и ссылки с вашим именем — готовы к публикации.
+
+## Страница результатов партнёра (под страницей комплекта)
+
+results-page-title = Ваши результаты с { $brand } — { $partner }
+results-eyebrow = Результаты партнёра { $brand }
+results-title = Результаты: { $partner }
+results-data-end = Данные по { $date } включительно, по событиям, которые передала система учёта программы.
+results-no-data = По вашим ссылкам пока нет ни одного события.
+results-back-to-kit = Вернуться к комплекту
+results-numbers-title = Ваши ссылки в цифрах
+results-clicks = { $count ->
+        [one] { $count } переход
+        [few] { $count } перехода
+        [many] { $count } переходов
+       *[other] { $count } перехода
+    }
+results-clicks-text = по вашим полным и коротким ссылкам
+results-signups = { $count ->
+        [one] { $count } регистрация
+        [few] { $count } регистрации
+        [many] { $count } регистраций
+       *[other] { $count } регистрации
+    }
+results-signups-text = после перехода по ссылке
+results-customers = { $count ->
+        [one] { $count } платящий клиент
+        [few] { $count } платящих клиента
+        [many] { $count } платящих клиентов
+       *[other] { $count } платящего клиента
+    }
+results-customers-text = засчитаны вам
+results-rate = { $rate } переходов закончились оплатой
+results-percent = { $value } %
+results-earned = заработано на сегодня, с учётом бонусов
+results-next-payout = следующая выплата — { $date }, за { $count ->
+        [one] { $count } клиента
+       *[other] { $count } клиентов
+    }
+results-no-payout-title = Выплат к сроку пока нет
+results-no-payout = Вознаграждение начисляется после первой оплаты клиента и выплачивается в срок по условиям программы.
+results-relationship-title = Вы и { $brand }
+results-months = { $count ->
+        [one] { $count } месяц вместе
+        [few] { $count } месяца вместе
+        [many] { $count } месяцев вместе
+       *[other] { $count } месяца вместе
+    }
+results-months-text = с начала партнёрства с { $brand }
+results-bonus-reached = Бонус за долгосрочное партнёрство: { $percent } %
+results-bonus-none = Бонус за долгосрочное партнёрство ещё впереди
+results-bonus-next = { $percent } % со следующей ступени — через { $count ->
+        [one] { $count } месяц
+        [few] { $count } месяца
+        [many] { $count } месяцев
+       *[other] { $count } месяца
+    }
+results-bonus-top = Вы на высшей ступени бонуса.
+results-staying = { $count ->
+        [one] { $count } клиент остаётся с нами
+        [few] { $count } клиента остаются с нами
+        [many] { $count } клиентов остаются с нами
+       *[other] { $count } клиента остаются с нами
+    }
+results-staying-text = продолжают платить { $brand } в этом месяце
+results-exclusive-title = Эксклюзивный партнёр
+results-exclusive-text = У вас статус эксклюзивного партнёра { $brand }.
+kit-results-link = Ваши результаты

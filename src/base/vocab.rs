@@ -49,6 +49,10 @@ pub(crate) const SOURCE_FOLDERS: [&str; 6] = [
 /// Page slugs the site's own paths use under `/<lang>/`.
 pub(crate) const RESERVED_PAGE_SLUGS: &[&str] = &["stories"];
 
+/// The template of a partner's results page: a theme needs it when `site.yaml` lists
+/// result files.
+pub(crate) const RESULTS_TEMPLATE: &str = "results.html";
+
 /// Templates a theme needs for kits.
 pub(crate) const KIT_TEMPLATES: &[&str] = &[
     "kit.html",

@@ -170,6 +170,21 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
         locales.clone(),
         attribution.clone(),
     )?;
+    if !project.settings.results.is_empty()
+        && !options.skip_kits
+        && !templates.has(crate::base::vocab::RESULTS_TEMPLATE)
+    {
+        return Err(Diagnostic::error(
+            crate::base::vocab::SETTINGS_FILE,
+            format!(
+                "`results:` lists result files, but theme `{}` has no {}",
+                project.settings.theme,
+                crate::base::vocab::RESULTS_TEMPLATE
+            ),
+        )
+        .help("add the partners' results page template to the theme's templates/ (the harbor theme has one), or remove `results:`")
+        .into());
+    }
     let mut warnings: Vec<String> =
         secret_warning(&secret, project.partners.len(), options.skip_kits)
             .into_iter()
@@ -289,6 +304,19 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
 
     let links = attribution.counts();
     let results = read_results(root, &project, &attribution)?;
+    if let Some(results) = results.as_ref().filter(|_| !options.skip_kits) {
+        // Each partner's results page, below its kit page.
+        let pages = crate::results::partner_pages(&project, results, &locales, &secret)
+            .map_err(Diagnostic::project)?;
+        let jobs = site::plan_results(&project, &pages);
+        site::render_pages(
+            &jobs,
+            &contexts,
+            &templates,
+            &staging,
+            &ProgressBar::hidden(),
+        )?;
+    }
     clock.lap("results");
     manifest::write(
         &staging,

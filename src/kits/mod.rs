@@ -34,7 +34,7 @@ use crate::model::project::Project;
 use crate::output::{self, Staging};
 use crate::render::contract::{
     Corner, Download, KitImage, KitPageValues, KitValues, PartnerValues, Prepared, Qr, ShortLink,
-    Site,
+    Site, Translation,
 };
 use crate::render::links::Attribution;
 use crate::render::locales::Locales;
@@ -370,6 +370,27 @@ impl<'a> Shared<'a> {
     }
 }
 
+/// The root-relative URL of the kit page in `lang` of the kit at `token`: the
+/// market's language at the kit's root, the others below it.
+pub(crate) fn page_url(urls: &Urls, token: &str, lang: &str, market_lang: &str) -> String {
+    if lang == market_lang {
+        urls.file(&format!("kits/{token}/"))
+    } else {
+        urls.file(&format!("kits/{token}/{lang}/"))
+    }
+}
+
+/// The root-relative URL of the partner's results page in `lang`, below its kit page.
+pub(crate) fn results_url(urls: &Urls, token: &str, lang: &str, market_lang: &str) -> String {
+    format!(
+        "{}{RESULTS_FOLDER}/",
+        page_url(urls, token, lang, market_lang)
+    )
+}
+
+/// The folder of a partner's results page, below each kit page.
+pub(crate) const RESULTS_FOLDER: &str = "results";
+
 /// One partner's kits: the zips and QR code written to `staging`, their records, and
 /// what the partner's kit page shows.
 fn partner_kits<'a>(
@@ -428,13 +449,7 @@ fn partner_kits<'a>(
     staging.write_public(&format!("{dir}/images/qr.png"), &qr_png, &source)?;
     staging.write_public(&format!("{dir}/images/qr.svg"), qr_svg.as_bytes(), &source)?;
 
-    let page_url = |lang: &str| -> String {
-        if lang == market_lang {
-            urls.file(&format!("{dir}/"))
-        } else {
-            urls.file(&format!("{dir}/{lang}/"))
-        }
-    };
+    let page_url = |lang: &str| page_url(urls, &token, lang, market_lang);
 
     let mut records = Vec::new();
     let mut downloads = Vec::new();
@@ -596,6 +611,20 @@ fn partner_kits<'a>(
         values,
         page: KitPageValues {
             downloads,
+            results: if settings.results.is_empty()
+                || !templates.has(crate::base::vocab::RESULTS_TEMPLATE)
+            {
+                Vec::new()
+            } else {
+                settings
+                    .languages
+                    .iter()
+                    .map(|l| Translation {
+                        lang: l.clone(),
+                        url: results_url(urls, &token, l, market_lang),
+                    })
+                    .collect()
+            },
             images: Prepared::new(&{
                 images.extend(shared.images.iter().cloned());
                 images

@@ -24,13 +24,13 @@ use crate::model::project::Project;
 use crate::model::results::{Event, EventKind, Money, Origin, ResultsFile};
 use crate::render::links::{Attribution, Issued};
 
+mod pages;
 mod tables;
 mod tally;
 #[cfg(test)]
 mod tests;
 
-// The integrator's API: not all of it is used until the build writes the tables.
-#[allow(unused_imports)]
+pub(crate) use pages::{partner_pages, PartnerPage};
 pub(crate) use tables::{csv_tables, summary};
 #[allow(unused_imports)]
 pub(crate) use tally::{Dimension, Metrics, Payout, Quartiles, Results, Row};

@@ -176,9 +176,23 @@ pub(crate) struct Results {
     pub(crate) payouts: Vec<Payout>,
     /// What was not credited, by cause.
     pub(crate) unattributed: BTreeMap<Cause, Unattributed>,
+    /// Per partner id: what its results page shows besides its table rows.
+    pub(crate) partners: BTreeMap<String, PartnerFacts>,
     /// The day of the latest event in the files: the data ends there.
     #[serde(serialize_with = "as_optional_text")]
     pub(crate) data_end: Option<Date>,
+}
+
+/// What a partner's results page needs beyond its rows and payouts.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub(crate) struct PartnerFacts {
+    /// The day the partnership counts from: the registry's `start`, else the partner's
+    /// first attributed event.
+    #[serde(serialize_with = "as_optional_text")]
+    pub(crate) start: Option<Date>,
+    /// Credited customers who still pay: net money above zero in the month the data
+    /// ends.
+    pub(crate) staying: u64,
 }
 
 /// An optional day as `YYYY-MM-DD`, or `null`.
@@ -254,7 +268,7 @@ fn days_between(from: Date, to: Date) -> i64 {
 }
 
 /// Whole months from `start` to `day` (0 when `day` is earlier).
-fn months_between(start: Date, day: Date) -> u32 {
+pub(super) fn months_between(start: Date, day: Date) -> u32 {
     let (y1, m1, d1) = start.parts();
     let (y2, m2, d2) = day.parts();
     let months = (y2 - y1) * 12 + (m2 - m1) - i64::from(d2 < d1);
@@ -320,6 +334,7 @@ pub(super) fn finish(mut ledger: Ledger) -> Results {
     for p in &mut ledger.partners {
         p.start = p.start.or(p.first_day);
     }
+    let ledger_last = ledger.last_day;
     let Ledger {
         partners,
         word_list,
@@ -345,6 +360,17 @@ pub(super) fn finish(mut ledger: Ledger) -> Results {
             .unwrap_or_default(),
         line: touch.line as usize,
     };
+    let last_month = ledger_last.map(super::month_of);
+    let mut facts: BTreeMap<String, PartnerFacts> = partners
+        .iter()
+        .map(|p| {
+            let facts = PartnerFacts {
+                start: p.start,
+                staying: 0,
+            };
+            (p.id.clone(), facts)
+        })
+        .collect();
     let mut payouts = Vec::new();
     for ((number, id), customer) in customers {
         let partner = &partners[number];
@@ -410,6 +436,14 @@ pub(super) fn finish(mut ledger: Ledger) -> Results {
             t.rewards = t.rewards.saturating_add(reward);
             t.decide_days.extend(decide);
         });
+        let pays_still = money
+            .last()
+            .is_some_and(|&(m, net)| Some(m) == last_month && net > 0);
+        if pays_still {
+            if let Some(f) = facts.get_mut(&partner.id) {
+                f.staying += 1;
+            }
+        }
         for (money_month, minor) in money {
             tables.credit(partner, channel, asset, money_month, |t| {
                 t.revenue = t.revenue.saturating_add(minor);
@@ -446,6 +480,7 @@ pub(super) fn finish(mut ledger: Ledger) -> Results {
         tables: out,
         payouts,
         unattributed,
-        data_end: ledger.last_day,
+        partners: facts,
+        data_end: ledger_last,
     }
 }

@@ -24,6 +24,7 @@ use crate::render::contract::{
 use crate::render::json_ld::{json_ld, ArticleFacts};
 use crate::render::locales::Locales;
 use crate::render::urls::Urls;
+use crate::results::PartnerPage;
 
 /// A value made by the first page that needs it and freed after the last, so a build
 /// holds the values of the partners being rendered, not of every partner. A later
@@ -170,7 +171,8 @@ impl<'a> Contexts<'a> {
             | Job::Page { lang, .. }
             | Job::Story { lang, .. }
             | Job::PartnerHome { lang, .. }
-            | Job::Kit { lang, .. } => self.url_in(job, lang),
+            | Job::Kit { lang, .. }
+            | Job::Results { lang, .. } => self.url_in(job, lang),
         }
     }
 
@@ -202,6 +204,7 @@ impl<'a> Contexts<'a> {
             } => urls.partner_story(&p.id, lang, &story.slug),
             Job::PartnerHome { partner, .. } => urls.partner_home(&partner.id, lang),
             Job::Kit { kit, .. } => kit.page_url(lang).to_owned(),
+            Job::Results { page, .. } => page.url(lang).to_owned(),
         }
     }
 
@@ -217,6 +220,13 @@ impl<'a> Contexts<'a> {
                     context.extend(context_of(values));
                 }
                 context.extend(context_of(&kit.page));
+                context
+            }
+            Job::Results { lang, page } => {
+                let mut context = context_of(&self.page_context(job, &url));
+                if let Some(values) = page.values(lang) {
+                    context.extend(context_of(values));
+                }
                 context
             }
             _ => context_of(&self.page_context(job, &url)),
@@ -235,6 +245,10 @@ impl<'a> Contexts<'a> {
             | Job::Kit {
                 lang,
                 kit: &PartnerKit { partner, .. },
+            }
+            | Job::Results {
+                lang,
+                page: &PartnerPage { partner, .. },
             } => (lang, Some(partner)),
         };
         // The same page in another language, and the brand page it repeats.
@@ -253,6 +267,7 @@ impl<'a> Contexts<'a> {
         let x_default = match job {
             Job::Entry => urls.entry(),
             Job::Kit { kit, .. } => kit.page_url(kit.market_lang).to_owned(),
+            Job::Results { page, .. } => page.url(page.market_lang).to_owned(),
             _ => url_in(settings.default_language()),
         };
         let json_ld = match *job {
@@ -280,11 +295,11 @@ impl<'a> Contexts<'a> {
                 urls.partner_home(&p.id, lang),
                 self.no_nav.clone(),
                 match job {
-                    Job::Kit { .. } => self.no_stories.clone(),
+                    Job::Kit { .. } | Job::Results { .. } => self.no_stories.clone(),
                     _ => self.partner_stories(p, lang),
                 },
                 Some(match job {
-                    Job::Kit { .. } => self.make_partner_values(p, lang),
+                    Job::Kit { .. } | Job::Results { .. } => self.make_partner_values(p, lang),
                     _ => self.partner_values(p, lang),
                 }),
             ),
@@ -294,7 +309,7 @@ impl<'a> Contexts<'a> {
         PageContext {
             lang: lang.to_owned(),
             // Kits are private pages, never shown with authoring hints.
-            preview: self.preview && !matches!(job, Job::Kit { .. }),
+            preview: self.preview && !matches!(job, Job::Kit { .. } | Job::Results { .. }),
             site: self.site.clone(),
             page,
             alternates: self.alternates(&url_in),
@@ -431,6 +446,15 @@ impl<'a> Contexts<'a> {
                 Value::from(""),
                 None,
             ),
+            Job::Results { page, .. } => (
+                "results",
+                "",
+                page.partner.name.as_str(),
+                None,
+                None,
+                Value::from(""),
+                None,
+            ),
         };
         let stale = match *job {
             Job::Page { page, .. } => page.text(lang).stale,
@@ -444,7 +468,7 @@ impl<'a> Contexts<'a> {
             _ if !self.cards => None,
             Job::Story { story, .. } => Some(self.project.story_card(story, lang)),
             Job::PartnerHome { partner, .. } => Some(self.project.partner_card(partner, lang)),
-            Job::Kit { .. } => Some(self.project.kit_card(lang)),
+            Job::Kit { .. } | Job::Results { .. } => Some(self.project.kit_card(lang)),
             Job::Entry | Job::Home { .. } | Job::Page { .. } => Some(self.project.site_card(lang)),
             Job::NotFound => None,
         };

@@ -20,6 +20,7 @@ use crate::model::partners::Partner;
 use crate::model::project::Project;
 use crate::output::Staging;
 use crate::render::templates::Templates;
+use crate::results::PartnerPage;
 
 pub(crate) use context::Contexts;
 
@@ -65,6 +66,13 @@ pub(crate) enum Job<'a> {
         /// The partner's kit.
         kit: &'a PartnerKit<'a>,
     },
+    /// A partner's private results page, below its kit page.
+    Results {
+        /// Language.
+        lang: &'a str,
+        /// The partner's results.
+        page: &'a PartnerPage<'a>,
+    },
 }
 
 impl Job<'_> {
@@ -78,6 +86,7 @@ impl Job<'_> {
             Job::PartnerHome { .. } => "partner.html",
             Job::NotFound => deploy::NOT_FOUND,
             Job::Kit { .. } => "kit.html",
+            Job::Results { .. } => RESULTS_TEMPLATE,
         }
     }
 
@@ -119,6 +128,9 @@ impl Job<'_> {
             Job::NotFound => "the not-found page (404.html)".to_owned(),
             Job::Kit { lang, kit } => {
                 format!("the {lang} kit page of partner `{}`", kit.partner.id)
+            }
+            Job::Results { lang, page } => {
+                format!("the {lang} results page of partner `{}`", page.partner.id)
             }
         }
     }
@@ -171,6 +183,22 @@ pub(crate) fn plan_kits<'a>(project: &'a Project, kits: &'a [PartnerKit<'a>]) ->
         })
         .collect()
 }
+
+/// The results pages of `pages`, one per partner and language.
+pub(crate) fn plan_results<'a>(project: &'a Project, pages: &'a [PartnerPage<'a>]) -> Vec<Job<'a>> {
+    pages
+        .iter()
+        .flat_map(|page| {
+            project
+                .settings
+                .languages
+                .iter()
+                .map(move |lang| Job::Results { lang, page })
+        })
+        .collect()
+}
+
+pub(crate) use crate::base::vocab::RESULTS_TEMPLATE;
 
 /// Renders every planned page into `staging`, in parallel, reporting every failure.
 pub(crate) fn render_pages(

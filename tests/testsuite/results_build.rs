@@ -61,8 +61,31 @@ fn the_demo_report_shows_russian_partners_converting_better_and_deciding_slower(
 }
 
 #[test]
+fn a_theme_without_a_results_page_fails_a_build_that_lists_result_files() {
+    let f = Fixture::minimal();
+    f.write(
+        "results/events.csv",
+        "date,code,channel,asset,event,customer,amount,currency\n",
+    );
+    f.write(
+        "site.yaml",
+        &format!(
+            "{}results:\n  - file: results/events.csv\n    format: refkit\n",
+            common::SITE
+        ),
+    );
+    let (code, stderr) = common::failing_build(&f);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("has no results.html"), "{stderr}");
+}
+
+#[test]
 fn a_payment_in_another_markets_currency_fails_the_build_naming_the_cell() {
     let f = Fixture::minimal();
+    f.write(
+        "themes/harbor/templates/results.html",
+        r#"{% extends "base.html" %}{% block main %}{{ results.clicks }}{% endblock main %}"#,
+    );
     f.build().unwrap();
     let before = common::snapshot(&f.root().join("public"));
     f.write(
@@ -88,4 +111,103 @@ fn a_payment_in_another_markets_currency_fails_the_build_naming_the_cell() {
         before,
         "a failed build leaves the previous output as it was"
     );
+}
+
+/// The demo built with results into a temporary folder: (folder, kits.csv rows as
+/// partner → (lang → kit page URL)).
+fn demo_with_results() -> (
+    tempfile::TempDir,
+    std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
+) {
+    let out = tempfile::tempdir().unwrap();
+    build(&BuildOptions {
+        root: PathBuf::from(env!("CARGO_MANIFEST_DIR")),
+        out: Some(out.path().join("public")),
+        manifest: Some(out.path().join("manifest")),
+        env: refkit::Environment::default().with_secret(TEST_SECRET),
+        ..BuildOptions::default()
+    })
+    .unwrap_or_else(|e| panic!("the demo must build:\n{e}"));
+    let kits = std::fs::read_to_string(out.path().join("manifest/kits.csv")).unwrap();
+    let mut pages: std::collections::BTreeMap<_, std::collections::BTreeMap<_, _>> =
+        std::collections::BTreeMap::new();
+    for row in kits.lines().skip(1) {
+        let cells: Vec<&str> = row.split(',').collect();
+        pages
+            .entry(cells[0].to_owned())
+            .or_default()
+            .insert(cells[2].to_owned(), cells[3].to_owned());
+    }
+    (out, pages)
+}
+
+#[test]
+fn each_partner_has_a_results_page_in_both_languages_leading_as_its_market_leads() {
+    let (out, kits) = demo_with_results();
+    let public = out.path().join("public");
+    let base = "https://partners.polarledger.example/";
+    let page = |partner: &str, lang: &str| {
+        let kit = &kits[partner][lang];
+        let rel = kit.strip_prefix(base).unwrap();
+        let html = std::fs::read_to_string(public.join(rel).join("results/index.html"))
+            .unwrap_or_else(|e| panic!("{partner} {lang}: {e}"));
+        let kit_page = std::fs::read_to_string(public.join(rel).join("index.html")).unwrap();
+        assert!(
+            kit_page.contains(&format!("href=\"/{rel}results/\"")),
+            "{partner} {lang}: the kit page links its results page"
+        );
+        html
+    };
+    // A US partner: the numbers first, in dollars; a Russian-market partner: the
+    // relationship first, in roubles; both in both languages.
+    let us_en = page("harbor-accounting", "en");
+    let us_ru = page("harbor-accounting", "ru");
+    let ru_ru = page("severny-uchet", "ru");
+    let ru_en = page("severny-uchet", "en");
+    let before = |html: &str, a: &str, b: &str| {
+        html.find(a).unwrap_or_else(|| panic!("no {a}"))
+            < html.find(b).unwrap_or_else(|| panic!("no {b}"))
+    };
+    for html in [&us_en, &us_ru] {
+        assert!(before(html, "results-numbers", "results-relationship"));
+        assert!(html.contains('$'), "US amounts are in dollars");
+        assert!(!html.contains('₽'));
+    }
+    for html in [&ru_ru, &ru_en] {
+        assert!(before(html, "results-relationship", "results-numbers"));
+        assert!(html.contains('₽'), "Russian-market amounts are in roubles");
+    }
+    assert!(us_en.contains("Figures up to November 30, 2026"), "{us_en}");
+    assert!(ru_ru.contains("Данные по\u{a0}30 ноября 2026"), "{ru_ru}");
+    // Counts through Fluent plurals.
+    assert!(
+        ["переход", "перехода", "переходов"]
+            .iter()
+            .any(|w| ru_ru.contains(&format!("\u{a0}{w}<"))),
+        "{ru_ru}"
+    );
+    assert!(
+        us_en.contains(" clicks<") || us_en.contains(" click<"),
+        "{us_en}"
+    );
+    // Private: kept from search engines by name, never the generic robots.
+    for html in [&us_en, &ru_ru] {
+        assert!(html.contains("<meta name=\"googlebot\" content=\"noindex\">"));
+        assert!(!html.contains("name=\"robots\""));
+    }
+    // Nothing of one partner on another's page.
+    let project = refkit::load_project(&PathBuf::from(env!("CARGO_MANIFEST_DIR")), None).unwrap();
+    for partner in &project.partners {
+        for lang in ["en", "ru"] {
+            let html = page(&partner.id, lang);
+            for other in project.partners.iter().filter(|o| o.id != partner.id) {
+                assert!(
+                    !html.contains(&other.name) && !html.contains(&other.code),
+                    "{} {lang} names {}",
+                    partner.id,
+                    other.id
+                );
+            }
+        }
+    }
 }

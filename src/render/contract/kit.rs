@@ -112,6 +112,9 @@ pub(crate) struct KitTouch {
 pub(crate) struct KitPageValues {
     /// The zips, one per language.
     pub downloads: Vec<Download>,
+    /// The partner's results page in every language, when `site.yaml` lists result
+    /// files; empty otherwise.
+    pub results: Vec<super::Translation>,
     /// Every image in the zips.
     pub images: Prepared<Vec<KitImage>>,
     /// The partner's QR code.

@@ -15,6 +15,7 @@ mod kit;
 mod partner;
 #[cfg(test)]
 mod readme;
+mod results;
 
 use std::marker::PhantomData;
 
@@ -29,6 +30,7 @@ pub(crate) use kit::{
     KitTouch, KitValues, Pitch, Qr, ShareLink, ShortLink,
 };
 pub(crate) use partner::{Market, Partner, PartnerValues, Playbook};
+pub(crate) use results::{BonusStep, NextPayout, PartnerResults, ResultsValues};
 
 /// A template value of type `T`, serialised once and shared: cloning it or putting it
 /// into a context copies a reference, not the data.

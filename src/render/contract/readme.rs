@@ -267,6 +267,38 @@ fn translation() -> Translation {
     }
 }
 
+/// `ResultsValues` with every optional value set.
+fn results_values() -> ResultsValues {
+    let step = || BonusStep {
+        after_months: 1,
+        percent: 1,
+    };
+    ResultsValues {
+        results: PartnerResults {
+            data_end: Some(s("d")),
+            data_end_text: Some(s("d")),
+            clicks: 1,
+            signups: 1,
+            customers: 1,
+            staying: 1,
+            click_to_customer: Some(s("1")),
+            earned: s("$1"),
+            next_payout: Some(NextPayout {
+                date: s("d"),
+                date_text: s("d"),
+                amount: s("$1"),
+                customers: 1,
+            }),
+            months: 1,
+            bonus: Some(step()),
+            next_bonus: Some(step()),
+            months_to_next_bonus: Some(1),
+            exclusive: true,
+            kit_url: s("/"),
+        },
+    }
+}
+
 /// Each documented struct, with every optional value set.
 fn samples() -> Vec<(&'static str, Shape)> {
     let page = PageContext {
@@ -362,6 +394,7 @@ fn samples() -> Vec<(&'static str, Shape)> {
         }],
     };
     let kit_page = KitPageValues {
+        results: vec![translation()],
         downloads: vec![Download {
             lang: s("en"),
             file: s("f"),
@@ -432,6 +465,7 @@ fn samples() -> Vec<(&'static str, Shape)> {
         ("KitPageValues", shape_of(&kit_page)),
         ("KitReadme", shape_of(&readme)),
         ("DocumentContext", shape_of(&document)),
+        ("ResultsValues", shape_of(&results_values())),
     ]
 }
 
