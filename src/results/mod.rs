@@ -24,12 +24,15 @@ use crate::model::project::Project;
 use crate::model::results::{Event, EventKind, Money, Origin, ResultsFile};
 use crate::render::links::{Attribution, Issued};
 
+mod report;
 mod tables;
 mod tally;
 #[cfg(test)]
 mod tests;
 
 // The integrator's API: not all of it is used until the build writes the tables.
+#[allow(unused_imports)]
+pub(crate) use report::report;
 #[allow(unused_imports)]
 pub(crate) use tables::{csv_tables, summary};
 #[allow(unused_imports)]
