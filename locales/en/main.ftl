@@ -278,3 +278,76 @@ results-staying-text = still paying { $brand } this month
 results-exclusive-title = Exclusive partner
 results-exclusive-text = You hold exclusive partner status with { $brand }.
 kit-results-link = Your results
+## The agency's report (manifest/results/report.html)
+report-title = Referral program results
+report-data-end = The data ends on { $date }.
+report-no-data = No events have been read yet.
+report-market = Market { $market } ({ $currency })
+report-clicks = Clicks
+report-signups = Sign-ups
+report-customers = Customers
+report-click-to-customer = Click to customer
+report-of-previous = { $rate } of the step before
+report-decide = Time to decide (median)
+report-decide-quartiles = quartiles { $q1 }–{ $q3 } days, { $count ->
+    [one] { $count } customer
+   *[other] { $count } customers
+}
+report-decide-median = Median time to decide
+report-decide-measured = { $count ->
+    [one] { $count } customer measured, first click to first payment
+   *[other] { $count } customers measured, first click to first payment
+}
+report-days = { $count ->
+    [one] { $count } day
+   *[other] { $count } days
+}
+report-revenue = Revenue
+report-lifetime-value = Lifetime value
+report-rewards = Rewards
+report-revenue-per-referred = Revenue per referred customer
+report-roi = ROI
+report-chart-funnel = Funnel: clicks, sign-ups, customers
+report-chart-channels = Customers by channel
+report-chart-decide = Time to decide, in days
+report-chart-pilot = Pilot partners and the rest: click to customer
+report-median = median
+report-q1 = Q1
+report-q3 = Q3
+report-by-channel = By channel
+report-by-asset = By asset
+report-by-partner = By partner
+report-by-stage = By stage
+report-by-tier = By tier
+report-by-pilot = Pilot and the rest
+report-by-month = By month
+report-dimension-market = Market
+report-dimension-channel = Channel
+report-dimension-asset = Asset
+report-dimension-partner = Partner
+report-dimension-stage = Stage
+report-dimension-tier = Tier
+report-dimension-pilot = Group
+report-dimension-month = Month
+report-pilot-pilot = Pilot
+report-pilot-rest = Rest
+report-none = (none)
+report-payouts = Payouts due
+report-no-payouts = No rewards are owed yet.
+report-due = Due
+report-customer = Customer
+report-qualified = Qualified
+report-bonus = Bonus
+report-amount = Amount
+report-unattributed = Not attributed
+report-all-attributed = Every event was attributed to a partner.
+report-cause = Cause
+report-rows = Rows
+report-events = Events
+report-first-places = First places (file:line)
+report-cause-code = Unknown referral code
+report-cause-channel = Channel never issued to the partner
+report-cause-asset = Asset never issued to the partner
+report-cause-customer = No customer id
+report-cause-window = Converted outside the attribution window
+report-cause-conversion = Money without a conversion

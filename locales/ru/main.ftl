@@ -302,3 +302,82 @@ results-staying-text = продолжают платить { $brand } в это
 results-exclusive-title = Эксклюзивный партнёр
 results-exclusive-text = У вас статус эксклюзивного партнёра { $brand }.
 kit-results-link = Ваши результаты
+## Отчёт для агентства (manifest/results/report.ru.html)
+report-title = Итоги партнёрской программы
+report-data-end = Данные по { $date } включительно.
+report-no-data = Событий пока нет.
+report-market = Рынок { $market } ({ $currency })
+report-clicks = Переходы
+report-signups = Регистрации
+report-customers = Клиенты
+report-click-to-customer = Из перехода в клиента
+report-of-previous = { $rate } от предыдущего шага
+report-decide = Время на решение (медиана)
+report-decide-quartiles = квартили { $q1 }–{ $q3 } дн., { $count ->
+    [one] { $count } клиент
+    [few] { $count } клиента
+    [many] { $count } клиентов
+   *[other] { $count } клиента
+}
+report-decide-median = Медиана времени на решение
+report-decide-measured = { $count ->
+    [one] Измерен { $count } клиент: от первого перехода до первой оплаты
+    [few] Измерено { $count } клиента: от первого перехода до первой оплаты
+    [many] Измерено { $count } клиентов: от первого перехода до первой оплаты
+   *[other] Измерено { $count } клиента: от первого перехода до первой оплаты
+}
+report-days = { $count ->
+    [one] { $count } день
+    [few] { $count } дня
+    [many] { $count } дней
+   *[other] { $count } дня
+}
+report-revenue = Выручка
+report-lifetime-value = Ценность клиента (LTV)
+report-rewards = Вознаграждения
+report-revenue-per-referred = Выручка на приведённого клиента
+report-roi = Окупаемость (ROI)
+report-chart-funnel = Воронка: переходы, регистрации, клиенты
+report-chart-channels = Клиенты по каналам
+report-chart-decide = Время на решение, в днях
+report-chart-pilot = Пилотные партнёры и остальные: из перехода в клиента
+report-median = медиана
+report-q1 = Q1
+report-q3 = Q3
+report-by-channel = По каналам
+report-by-asset = По материалам
+report-by-partner = По партнёрам
+report-by-stage = По этапам
+report-by-tier = По уровням
+report-by-pilot = «Пилот» и остальные
+report-by-month = По месяцам
+report-dimension-market = Рынок
+report-dimension-channel = Канал
+report-dimension-asset = Материал
+report-dimension-partner = Партнёр
+report-dimension-stage = Этап
+report-dimension-tier = Уровень
+report-dimension-pilot = Группа
+report-dimension-month = Месяц
+report-pilot-pilot = Пилот
+report-pilot-rest = Остальные
+report-none = (нет)
+report-payouts = Выплаты к оплате
+report-no-payouts = Вознаграждений к выплате пока нет.
+report-due = Срок
+report-customer = Клиент
+report-qualified = Засчитан
+report-bonus = Бонус
+report-amount = Сумма
+report-unattributed = Не отнесено к партнёрам
+report-all-attributed = Все события отнесены к партнёрам.
+report-cause = Причина
+report-rows = Строки
+report-events = События
+report-first-places = Первые места (файл:строка)
+report-cause-code = Неизвестный реферальный код
+report-cause-channel = Канал, не выданный партнёру
+report-cause-asset = Материал, не выданный партнёру
+report-cause-customer = Нет идентификатора клиента
+report-cause-window = Покупка вне окна атрибуции
+report-cause-conversion = Деньги без конверсии

@@ -165,6 +165,9 @@ pub(crate) mod messages {
     /// Prefix of a channel's display name (`channel-email`), used in cadences when the
     /// language defines it.
     pub(crate) const CHANNEL_PREFIX: &str = "channel-";
+    /// Prefix of the agency report's words (`report-title`, `report-by-channel`, …);
+    /// a missing one shows as its id in the report.
+    pub(crate) const REPORT_PREFIX: &str = "report-";
 
     /// Every id the engine looks up.
     pub(crate) const ENGINE: &[&str] = &[
@@ -179,7 +182,7 @@ pub(crate) mod messages {
         SHORT_LINK_CONTINUE,
     ];
     /// Every prefix of ids the engine builds.
-    pub(crate) const ENGINE_PREFIXES: &[&str] = &[CHANNEL_PREFIX];
+    pub(crate) const ENGINE_PREFIXES: &[&str] = &[CHANNEL_PREFIX, REPORT_PREFIX];
 }
 
 #[cfg(test)]

@@ -1,4 +1,5 @@
-//! The CRM export: `manifest/partners.csv` and `manifest/summary.json`.
+//! The CRM export: `manifest/partners.csv` and `manifest/summary.json`; with results,
+//! their tables and the agency's report under `manifest/results/`.
 //!
 //! Beside every tracked link (`links.csv`) and every kit (`kits.csv`), the agency
 //! imports one row per partner into its CRM and reads a per-market summary: partners
@@ -10,7 +11,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
-use crate::base::diagnostics::Result;
+use crate::base::diagnostics::{Diagnostic, Result};
 use crate::base::named::Named;
 use crate::kits::KitRecord;
 use crate::model::partners::{Stage, Tier};
@@ -18,6 +19,7 @@ use crate::model::project::Project;
 use crate::model::selection::Selection;
 use crate::output::{csv, Staging};
 use crate::render::links::{Attribution, LinkCounts};
+use crate::render::locales::Locales;
 use crate::results::Results;
 
 /// Writes the four manifest files: every tracked link, every kit, the partners for
@@ -89,6 +91,25 @@ pub(crate) fn write(
         for (name, text) in crate::results::csv_tables(results) {
             staging.write_manifest(&format!("results/{name}.csv"), text.as_bytes())?;
         }
+    }
+    Ok(())
+}
+
+/// Writes the agency's report, `results/report.<lang>.html` for every language of the
+/// site and the first language's again as `results/report.html`, into the manifest
+/// (never the public folder).
+pub(crate) fn write_report(
+    staging: &Staging,
+    project: &Project,
+    results: &Results,
+    locales: &Locales,
+) -> Result<()> {
+    for (n, lang) in project.settings.languages.iter().enumerate() {
+        let page = crate::results::report(results, locales, lang).map_err(Diagnostic::project)?;
+        if n == 0 {
+            staging.write_manifest("results/report.html", page.as_bytes())?;
+        }
+        staging.write_manifest(&format!("results/report.{lang}.html"), page.as_bytes())?;
     }
     Ok(())
 }

@@ -327,6 +327,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
         &options.partners,
         results.as_ref(),
     )?;
+    if let Some(results) = &results {
+        manifest::write_report(&staging, &project, results, &locales)?;
+    }
 
     let markets = summary::market_counts(&project, &jobs, &kits, &links);
     let summary = BuildSummary {

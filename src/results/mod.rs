@@ -25,12 +25,14 @@ use crate::model::results::{Event, EventKind, Money, Origin, ResultsFile};
 use crate::render::links::{Attribution, Issued};
 
 mod pages;
+mod report;
 mod tables;
 mod tally;
 #[cfg(test)]
 mod tests;
 
 pub(crate) use pages::{partner_pages, PartnerPage};
+pub(crate) use report::report;
 pub(crate) use tables::{csv_tables, summary};
 #[allow(unused_imports)]
 pub(crate) use tally::{Dimension, Metrics, Payout, Quartiles, Results, Row};

@@ -311,7 +311,7 @@ fn feed(files: &[(ResultsFile, Vec<Event>)]) -> (Results, Vec<Diagnostic>) {
 }
 
 /// The whole fixture, in order.
-fn run() -> (Results, Vec<Diagnostic>) {
+pub(super) fn run() -> (Results, Vec<Diagnostic>) {
     feed(&fixture())
 }
 

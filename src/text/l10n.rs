@@ -129,6 +129,27 @@ impl Formatter {
         }
     }
 
+    /// `minor` units of `currency`, whose minor unit has `digits` decimals (2 for
+    /// cents and kopecks), as [`Formatter::money`] writes it: the results' sums.
+    pub(crate) fn money_minor(&self, minor: i64, digits: u32, currency: &str) -> String {
+        let mut value = Decimal::from(minor);
+        value
+            .absolute
+            .multiply_pow10(-i16::try_from(digits).unwrap_or(0));
+        self.money(&value, currency)
+    }
+
+    /// `ratio` (0.125) as a percentage with `fraction` decimals: `12.5%` in English,
+    /// `12,5 %` (a no-break space) where CLDR's percent pattern puts a space.
+    pub(crate) fn percent(&self, ratio: f64, fraction: u8) -> String {
+        let number = self.number(ratio * 100.0, Some(fraction), Some(fraction));
+        if self.sign_first() {
+            format!("{number}%")
+        } else {
+            format!("{number}\u{a0}%")
+        }
+    }
+
     /// A `YYYY-MM-DD` date in the language's long form: `November 24, 2026`,
     /// `24 ноября 2026 г.`.
     pub(crate) fn date(&self, iso: &str) -> Result<String, String> {
@@ -240,6 +261,16 @@ mod tests {
             );
         }
         assert_eq!(ru().money_units(12000, "RUB"), nb("12~000~₽"));
+    }
+
+    #[test]
+    fn minor_units_and_percentages_read_as_each_language_expects() {
+        assert_eq!(en().money_minor(123_450, 2, "USD"), "$1,234.50");
+        assert_eq!(en().money_minor(-15_000, 2, "USD"), "-$150");
+        assert_eq!(ru().money_minor(1_200_000, 2, "RUB"), nb("12~000~₽"));
+        assert_eq!(en().money_minor(500, 0, "CHF"), nb("CHF~500"));
+        assert_eq!(en().percent(0.125, 1), "12.5%");
+        assert_eq!(ru().percent(0.125, 1), nb("12,5~%"));
     }
 
     #[test]

@@ -25,7 +25,7 @@ const PATIENCE = 15_000;
 /** Copies the repository's demo project (sources only) into a fresh temp folder. */
 function copyDemo() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "refkit-browser-"));
-  for (const name of ["site.yaml", "content", "templates", "themes", "locales", "static"]) {
+  for (const name of ["site.yaml", "content", "templates", "themes", "locales", "static", "results"]) {
     const from = path.join(repoRoot, name);
     if (fs.existsSync(from)) {
       fs.cpSync(from, path.join(dir, name), { recursive: true });

