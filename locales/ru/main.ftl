@@ -271,7 +271,9 @@ results-percent = { $value } %
 results-earned = заработано на сегодня, с учётом бонусов
 results-next-payout = следующая выплата — { $date }, за { $count ->
         [one] { $count } клиента
-       *[other] { $count } клиентов
+        [few] { $count } клиентов
+        [many] { $count } клиентов
+       *[other] { $count } клиента
     }
 results-no-payout-title = Выплат к сроку пока нет
 results-no-payout = Вознаграждение начисляется после первой оплаты клиента и выплачивается в срок по условиям программы.

@@ -162,6 +162,9 @@ pub(crate) mod messages {
     /// The link on a short-link page for browsers that neither refresh nor run
     /// scripts (`$partner`, `$brand`).
     pub(crate) const SHORT_LINK_CONTINUE: &str = "short-link-continue";
+    /// A percentage on a partner's results page (`$value`, a number already
+    /// formatted for the language).
+    pub(crate) const RESULTS_PERCENT: &str = "results-percent";
     /// Prefix of a channel's display name (`channel-email`), used in cadences when the
     /// language defines it.
     pub(crate) const CHANNEL_PREFIX: &str = "channel-";
@@ -180,6 +183,7 @@ pub(crate) mod messages {
         CADENCE_LINK,
         SHORT_LINK_TITLE,
         SHORT_LINK_CONTINUE,
+        RESULTS_PERCENT,
     ];
     /// Every prefix of ids the engine builds.
     pub(crate) const ENGINE_PREFIXES: &[&str] = &[CHANNEL_PREFIX, REPORT_PREFIX];

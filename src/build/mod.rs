@@ -304,6 +304,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
 
     let links = attribution.counts();
     let results = read_results(root, &project, &attribution)?;
+    if let Some(results) = &results {
+        warnings.extend(unattributed_warning(results));
+    }
     if let Some(results) = results.as_ref().filter(|_| !options.skip_kits) {
         // Each partner's results page, below its kit page.
         let pages = crate::results::partner_pages(&project, results, &locales, &secret)
@@ -358,6 +361,22 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
     Ok(BuildSummary {
         stages: clock.laps,
         ..summary
+    })
+}
+
+/// The warning for result rows no partner was credited with, by cause; `None` when
+/// every row was credited.
+fn unattributed_warning(results: &crate::results::Results) -> Option<String> {
+    let causes: Vec<String> = results
+        .unattributed
+        .iter()
+        .map(|(cause, u)| format!("{} {}", u.rows, cause.name()))
+        .collect();
+    (!causes.is_empty()).then(|| {
+        format!(
+            "warning: result rows not credited to any partner, by cause: {}; manifest/results/unattributed.csv lists where",
+            causes.join(", ")
+        )
     })
 }
 

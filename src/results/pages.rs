@@ -148,7 +148,7 @@ fn partner_results(
     let percent = match row.and_then(|m| m.click_to_customer) {
         Some(rate) => Some(locales.format(
             lang,
-            "results-percent",
+            crate::base::vocab::messages::RESULTS_PERCENT,
             &[(
                 "value",
                 Arg::Text(formatter.number(rate * 100.0, Some(1), Some(1))),

@@ -81,6 +81,10 @@ pub(crate) const TEMPLATES: &[(&str, &str)] = &[
     ("kit-readme.txt", "{{ partner.name }}\n{% for l in links %}{{ l.channel }}: {{ l.url }}\n{% endfor %}QR: {{ qr_link }}\n"),
     ("kit-document.html", r#"<html lang="{{ lang }}"><title>{{ title }}</title>{{ content | safe }}{% if cta %}<a href="{{ cta.url }}">{{ cta.text }}</a>{% endif %}{{ after | safe }}</html>"#),
     (
+        "results.html",
+        r#"{% extends "base.html" %}{% block main %}<p class="clicks">{{ results.clicks }}</p><a href="{{ results.kit_url }}">kit</a>{% endblock main %}"#,
+    ),
+    (
         "partner.html",
         r#"{% extends "base.html" %}{% block main %}<h1>{{ partner.name }}</h1>{% if market.lead == "reward" %}<p class="lead">{{ t(key="lead-reward", reward=market.reward) }}</p>{% else %}<p class="lead">{{ t(key="lead-trust") }}</p>{% endif %}<a class="cta" href="{{ referral_link(asset="landing-hero") }}">{{ t(key="join") }}</a>{% for s in stories %}<a href="{{ s.url }}">{{ s.title }}</a>{% endfor %}<a class="cta" href="{{ referral_link(asset="landing-footer") }}">{{ t(key="join") }}</a>{% endblock main %}"#,
     ),
@@ -105,6 +109,7 @@ cadence-copy = Copy:
 cadence-link = Link:
 short-link-title = { $brand } × { $partner }
 short-link-continue = Continue to { $brand }
+results-percent = { $value }%
 ";
 
 pub(crate) const RU_FTL: &str = "\
@@ -128,6 +133,7 @@ cadence-copy = Текст:
 cadence-link = Ссылка:
 short-link-title = { $brand } × { $partner }
 short-link-continue = Перейти на сайт { $brand }
+results-percent = { $value } %
 ";
 
 pub(crate) const PARTNERS: &str = "\

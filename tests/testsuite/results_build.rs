@@ -63,6 +63,7 @@ fn the_demo_report_shows_russian_partners_converting_better_and_deciding_slower(
 #[test]
 fn a_theme_without_a_results_page_fails_a_build_that_lists_result_files() {
     let f = Fixture::minimal();
+    f.remove("themes/harbor/templates/results.html");
     f.write(
         "results/events.csv",
         "date,code,channel,asset,event,customer,amount,currency\n",
@@ -248,4 +249,38 @@ fn each_partner_has_a_results_page_in_both_languages_leading_as_its_market_leads
             }
         }
     }
+}
+
+#[test]
+fn rows_no_partner_is_credited_with_are_counted_by_cause_and_the_build_says_so() {
+    let f = Fixture::minimal();
+    f.write(
+        "themes/harbor/templates/results.html",
+        r#"{% extends "base.html" %}{% block main %}{{ results.clicks }}{% endblock main %}"#,
+    );
+    f.write(
+        "results/events.csv",
+        "date,code,channel,asset,event,customer,amount,currency\n\
+         2026-06-01,NOSUCH1,,,click,c1,,\n\
+         2026-06-01,ALPHA26,fax,,click,c2,,\n\
+         2026-06-02,ALPHA26,email,nothing-issued,click,c3,,\n\
+         2026-06-02,NOSUCH2,,,click,c4,,\n",
+    );
+    f.write(
+        "site.yaml",
+        &format!(
+            "{}results:\n  - file: results/events.csv\n    format: refkit\n",
+            common::SITE
+        ),
+    );
+    let summary = f.build().unwrap();
+    let warning = summary
+        .warnings
+        .iter()
+        .find(|w| w.contains("not credited"))
+        .unwrap_or_else(|| panic!("{:?}", summary.warnings));
+    assert!(warning.contains("2 code, 1 channel, 1 asset"), "{warning}");
+    let listed = f.read("manifest/results/unattributed.csv");
+    assert!(listed.contains("code,,,results/events.csv,2"), "{listed}");
+    assert!(listed.contains("asset,,,results/events.csv,4"), "{listed}");
 }

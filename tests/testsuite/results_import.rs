@@ -144,6 +144,10 @@ fn a_changed_result_file_rebuilds_and_an_unchanged_one_does_not() {
         &format!("{REFKIT_HEADER}\n2026-06-01,ANNA10,telegram,x,click,,,\n"),
     );
     with_results(&f, "  - { file: results/events.csv, format: refkit }\n");
+    f.write(
+        "themes/harbor/templates/results.html",
+        r#"{% extends "base.html" %}{% block main %}{{ results.clicks }}{% endblock main %}"#,
+    );
     f.build().unwrap();
     let unchanged = |s: &refkit::BuildSummary| s.stages.iter().any(|s| s.0 == "unchanged");
     assert!(unchanged(&f.build().unwrap()));
