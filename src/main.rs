@@ -19,7 +19,11 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("{err}");
+            // An error whose findings were already printed (check's report) has
+            // nothing more to say; the exit code says it failed.
+            if !matches!(&err, refkit::Error::Content(found) if found.is_empty()) {
+                eprintln!("{err}");
+            }
             ExitCode::from(u8::try_from(err.exit_code()).unwrap_or(2))
         }
     }

@@ -19,6 +19,8 @@ fn check(f: &Fixture) -> (Option<i32>, String) {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(!all.contains("panicked"), "{all}");
+    // The report's own count is the last word: no "0 errors" line after it.
+    assert!(!all.contains("0 errors in the project"), "{all}");
     (out.status.code(), all)
 }
 
