@@ -48,17 +48,11 @@ h2{break-before:page;page-break-before:always}h2.first{break-before:auto;\
 page-break-before:auto}.scroll{overflow:visible}\
 table,figure,.headline div{break-inside:avoid;page-break-inside:avoid}}";
 
-/// The dimensions listed as tables under each market, in order.
-const TABLES: [Dimension; 7] = [
-    Dimension::Channel,
-    Dimension::Asset,
-    Dimension::Partner,
-    Dimension::Stage,
-    Dimension::Tier,
-    Dimension::Pilot,
-    Dimension::Month,
-];
-
+/// The dimensions listed as tables under each market, in order: all but the market
+/// itself, whose figures head the section.
+fn tables() -> &'static [Dimension] {
+    &Dimension::ALL[1..]
+}
 /// One language's words and number formats.
 struct Words<'a> {
     /// The project's messages.
@@ -264,7 +258,7 @@ fn market(html: &mut String, w: &Words<'_>, results: &Results, row: &Row, first:
     charts::decide(html, w, row);
     charts::pilot(html, w, &rows(results, Dimension::Pilot, &row.market));
     html.push_str("</div>\n");
-    for dimension in TABLES {
+    for &dimension in tables() {
         table(
             html,
             w,

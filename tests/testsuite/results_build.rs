@@ -8,8 +8,8 @@ use refkit::{build, BuildOptions};
 
 use crate::common::{self, Fixture, TEST_SECRET};
 
-#[test]
-fn the_demo_report_shows_russian_partners_converting_better_and_deciding_slower() {
+/// The demo, with its result files, built into a temporary folder.
+fn build_demo() -> tempfile::TempDir {
     let out = tempfile::tempdir().unwrap();
     build(&BuildOptions {
         root: PathBuf::from(env!("CARGO_MANIFEST_DIR")),
@@ -19,6 +19,12 @@ fn the_demo_report_shows_russian_partners_converting_better_and_deciding_slower(
         ..BuildOptions::default()
     })
     .unwrap_or_else(|e| panic!("the demo must build:\n{e}"));
+    out
+}
+
+#[test]
+fn the_demo_report_shows_russian_partners_converting_better_and_deciding_slower() {
+    let out = build_demo();
     let manifest = out.path().join("manifest");
     for table in [
         "by_market",
@@ -82,15 +88,7 @@ fn a_theme_without_a_results_page_fails_a_build_that_lists_result_files() {
 
 #[test]
 fn the_demo_report_is_private_valid_html_in_each_language() {
-    let out = tempfile::tempdir().unwrap();
-    build(&BuildOptions {
-        root: PathBuf::from(env!("CARGO_MANIFEST_DIR")),
-        out: Some(out.path().join("public")),
-        manifest: Some(out.path().join("manifest")),
-        env: refkit::Environment::default().with_secret(TEST_SECRET),
-        ..BuildOptions::default()
-    })
-    .unwrap_or_else(|e| panic!("the demo must build:\n{e}"));
+    let out = build_demo();
     let results = out.path().join("manifest/results");
     let read = |name: &str| {
         std::fs::read_to_string(results.join(name))
@@ -158,15 +156,7 @@ fn demo_with_results() -> (
     tempfile::TempDir,
     std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
 ) {
-    let out = tempfile::tempdir().unwrap();
-    build(&BuildOptions {
-        root: PathBuf::from(env!("CARGO_MANIFEST_DIR")),
-        out: Some(out.path().join("public")),
-        manifest: Some(out.path().join("manifest")),
-        env: refkit::Environment::default().with_secret(TEST_SECRET),
-        ..BuildOptions::default()
-    })
-    .unwrap_or_else(|e| panic!("the demo must build:\n{e}"));
+    let out = build_demo();
     let kits = std::fs::read_to_string(out.path().join("manifest/kits.csv")).unwrap();
     let mut pages: std::collections::BTreeMap<_, std::collections::BTreeMap<_, _>> =
         std::collections::BTreeMap::new();
