@@ -22,6 +22,9 @@ pub enum Command {
     Serve(ServeArgs),
     /// Validate the project without writing anything; non-zero exit on errors.
     Check(CheckArgs),
+    /// Publish the last build's public/ to S3-compatible storage, uploading only what
+    /// changed (or gather a host's files into a folder with --folder).
+    Deploy(DeployArgs),
     /// List every translation pair's state, or mark a translation as up to date.
     Translations(TranslationsArgs),
     /// Scaffold a story or a partner.
@@ -37,6 +40,43 @@ pub struct RootArg {
     /// The project folder (holds site.yaml).
     #[arg(long, default_value = ".")]
     pub root: PathBuf,
+}
+
+/// Options of `refkit deploy`.
+#[derive(Debug, clap::Args)]
+pub struct DeployArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub root: RootArg,
+    /// The target under `deploy:` in site.yaml; may be left out when there is one.
+    #[arg(long)]
+    pub target: Option<String>,
+    /// Gather the files into this folder instead of a bucket (e.g. the GitHub Pages
+    /// artifact); with kits_base_url set, the site's files without the kit files.
+    #[arg(long, conflicts_with = "target", value_name = "DIR")]
+    pub folder: Option<PathBuf>,
+    /// Which files: all, site (all but kit files) or kits (kit files alone)
+    /// [default: the target's `files:`].
+    #[arg(long, value_name = "all|site|kits")]
+    pub files: Option<String>,
+    /// The built site to publish [default: <root>/public].
+    #[arg(long, value_name = "DIR")]
+    pub public: Option<PathBuf>,
+    /// List what would be uploaded and deleted; change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Delete objects under the target's prefix that the build no longer makes.
+    #[arg(long)]
+    pub delete: bool,
+    /// Uploads at once.
+    #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub jobs: u16,
+    /// Fail when the files come to more than this (e.g. 1GB, GitHub Pages' limit).
+    #[arg(long, value_name = "SIZE")]
+    pub max_size: Option<String>,
+    /// Print a JSON report on stdout (objects and bytes uploaded, unchanged, deleted).
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Options of `refkit build`.

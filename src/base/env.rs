@@ -18,6 +18,10 @@ pub(crate) const SOURCE_DATE_EPOCH_VAR: &str = "SOURCE_DATE_EPOCH";
 pub(crate) const SECRET_VAR: &str = "REFKIT_SECRET";
 /// The variable naming the user's home folder, which no output folder may be.
 pub(crate) const HOME_VAR: &str = "HOME";
+/// The standard variables of S3-compatible storage credentials, for `refkit deploy`.
+pub(crate) const ACCESS_KEY_ID_VAR: &str = "AWS_ACCESS_KEY_ID";
+pub(crate) const SECRET_ACCESS_KEY_VAR: &str = "AWS_SECRET_ACCESS_KEY";
+pub(crate) const SESSION_TOKEN_VAR: &str = "AWS_SESSION_TOKEN";
 
 /// What refkit takes from the environment. The default has nothing set: no fixed
 /// epoch, the development secret, no home folder.
@@ -29,6 +33,52 @@ pub struct Environment {
     pub secret: Option<String>,
     /// `HOME`, as it is set.
     pub home: Option<PathBuf>,
+    /// Storage credentials for `refkit deploy`; never printed.
+    pub storage: StorageCredentials,
+}
+
+/// `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN`, each `None`
+/// when unset or empty. `Debug` shows only which are set.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct StorageCredentials {
+    /// `AWS_ACCESS_KEY_ID`.
+    pub access_key_id: Option<String>,
+    /// `AWS_SECRET_ACCESS_KEY`.
+    pub secret_access_key: Option<String>,
+    /// `AWS_SESSION_TOKEN` (temporary credentials, e.g. from an assumed role).
+    pub session_token: Option<String>,
+}
+
+impl fmt::Debug for StorageCredentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let set = |v: &Option<String>| v.as_ref().map(|_| "…");
+        f.debug_struct("StorageCredentials")
+            .field("access_key_id", &set(&self.access_key_id))
+            .field("secret_access_key", &set(&self.secret_access_key))
+            .field("session_token", &set(&self.session_token))
+            .finish()
+    }
+}
+
+impl StorageCredentials {
+    /// `text` with every credential replaced by `***`, for anything printed.
+    pub(crate) fn redact(&self, text: &str) -> String {
+        let mut text = text.to_owned();
+        for secret in [
+            &self.access_key_id,
+            &self.secret_access_key,
+            &self.session_token,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            // A very short value could match ordinary words; real keys are longer.
+            if secret.len() >= 4 {
+                text = text.replace(secret.as_str(), "***");
+            }
+        }
+        text
+    }
 }
 
 impl fmt::Debug for Environment {
@@ -38,6 +88,7 @@ impl fmt::Debug for Environment {
             .field("source_date_epoch", &self.source_date_epoch)
             .field("secret", &self.secret.as_ref().map(|_| "…"))
             .field("home", &self.home)
+            .field("storage", &self.storage)
             .finish()
     }
 }
@@ -58,6 +109,11 @@ impl Environment {
                 .and_then(|s| s.trim().parse::<i64>().ok()),
             secret: text(SECRET_VAR).filter(|s| !s.is_empty()),
             home: var(HOME_VAR).map(PathBuf::from),
+            storage: StorageCredentials {
+                access_key_id: text(ACCESS_KEY_ID_VAR).filter(|s| !s.is_empty()),
+                secret_access_key: text(SECRET_ACCESS_KEY_VAR).filter(|s| !s.is_empty()),
+                session_token: text(SESSION_TOKEN_VAR).filter(|s| !s.is_empty()),
+            },
         }
     }
 

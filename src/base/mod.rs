@@ -8,6 +8,7 @@ pub(crate) mod dates;
 pub(crate) mod diagnostics;
 pub(crate) mod env;
 pub(crate) mod files;
+pub(crate) mod media;
 pub(crate) mod named;
 pub(crate) mod slug;
 pub(crate) mod vocab;

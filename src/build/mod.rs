@@ -160,7 +160,11 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
             ..summary
         });
     }
-    let project = load_selected(root, options.base_url.as_deref(), &options.partners)?;
+    let mut project = load_selected(root, options.base_url.as_deref(), &options.partners)?;
+    if options.preview {
+        // The preview serves kit files itself, wherever they are published.
+        project.settings.keep_kits_beside_site();
+    }
     let default_start = options.start.or_else(|| options.env.source_date());
     let locales = Arc::new(Locales::load(root, &project.settings)?);
     let attribution = Arc::new(Attribution::new(&project));

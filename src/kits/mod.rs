@@ -334,7 +334,7 @@ impl<'a> Shared<'a> {
             let corner = images::QrCorner::of(banner.size);
             KitImage {
                 file,
-                url: urls.file(&format!("kits/assets/{}", banner.file_name())),
+                url: urls.kit_file(&format!("kits/assets/{}", banner.file_name())),
                 width: banner.size.width,
                 height: banner.size.height,
                 qr,
@@ -511,7 +511,7 @@ fn partner_kits<'a>(
                     .push(Entry::stored(format!("images/{file}"), bytes));
                 images.push(KitImage {
                     file,
-                    url: urls.file(&public),
+                    url: urls.kit_file(&public),
                     width: size.width,
                     height: size.height,
                     qr: false,
@@ -564,7 +564,7 @@ fn partner_kits<'a>(
         if let Some(draft) = &content.draft {
             let public = format!("{dir}/{}-email-{lang}.eml", partner.id);
             staging.write_public(&public, draft, &source)?;
-            let url = urls.file(&public);
+            let url = urls.kit_file(&public);
             for pitch in &mut content.kit.pitches {
                 if pitch.channel == crate::base::vocab::channels::EMAIL {
                     pitch.draft = Some(url.clone());
@@ -576,7 +576,7 @@ fn partner_kits<'a>(
             .map_err(|why| Diagnostic::project(format!("{source}: {why}")))?;
         let sha256 = token::sha256_hex(&zip);
         staging.write_public(&format!("{dir}/{file}"), &zip, &source)?;
-        let zip_url = urls.file(&format!("{dir}/{file}"));
+        let zip_url = urls.kit_file(&format!("{dir}/{file}"));
         downloads.push(Download {
             lang: lang.clone(),
             file,
@@ -630,8 +630,8 @@ fn partner_kits<'a>(
                 images
             }),
             qr: Qr {
-                png: urls.file(&format!("{dir}/images/qr.png")),
-                svg: urls.file(&format!("{dir}/images/qr.svg")),
+                png: urls.kit_file(&format!("{dir}/images/qr.png")),
+                svg: urls.kit_file(&format!("{dir}/images/qr.svg")),
                 link: qr_link,
                 short: qr_short,
             },

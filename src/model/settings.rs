@@ -15,6 +15,7 @@ use crate::base::diagnostics::{Diagnostic, Report, Result};
 use crate::base::slug;
 use crate::base::vocab::SETTINGS_FILE;
 use crate::base::yaml;
+use crate::model::deploy::{check_kits_base_url, check_targets, RawTarget, Target};
 use crate::model::results::{check_entries, RawResultsFile, ResultsFile};
 use crate::model::scheme::{check_absolute_url, ReferralScheme};
 
@@ -35,6 +36,10 @@ struct RawSettings {
     kits: Option<RawKits>,
     #[serde(default)]
     results: Option<Vec<Spanned<RawResultsFile>>>,
+    #[serde(default)]
+    kits_base_url: Option<Spanned<String>>,
+    #[serde(default)]
+    deploy: Option<BTreeMap<String, Spanned<RawTarget>>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -130,6 +135,11 @@ pub struct Settings {
     pub kit_sizes: Vec<(u32, u32)>,
     /// The tracking side's exports to read back (`results:`), in the order listed.
     pub(crate) results: Vec<ResultsFile>,
+    /// Where kit files (zips, drafts, images) are served when not beside the site,
+    /// without a trailing slash: `kits_base_url`.
+    pub kits_base_url: Option<String>,
+    /// `refkit deploy`'s targets, sorted by name.
+    pub deploy: Vec<Target>,
 }
 
 impl Settings {
@@ -190,6 +200,11 @@ impl Settings {
         self.base_url = base_url;
         self.base_path = base_path;
         Ok(())
+    }
+
+    /// Serves kit files beside the site (for the preview, which serves them itself).
+    pub fn keep_kits_beside_site(&mut self) {
+        self.kits_base_url = None;
     }
 
     /// Checks the text of a `site.yaml`.
@@ -460,6 +475,26 @@ impl Settings {
             &mut report,
         );
 
+        let kits_base_url = match &raw.kits_base_url {
+            None => None,
+            Some(u) => match check_kits_base_url(&u.value) {
+                Ok(url) => Some(url),
+                Err(why) => {
+                    let l = u.referenced;
+                    report.push(at(l.line(), l.column(), why).help(
+                        "write the absolute address the kits' storage is served at, e.g. https://kits.example.com",
+                    ));
+                    None
+                }
+            },
+        };
+        let deploy = check_targets(
+            raw.deploy.as_ref().unwrap_or(&BTreeMap::new()),
+            raw.kits_base_url.is_some(),
+            text,
+            &mut report,
+        );
+
         report.into_result()?;
         Ok(Settings {
             title: raw.title,
@@ -472,6 +507,8 @@ impl Settings {
             theme,
             kit_sizes,
             results,
+            kits_base_url,
+            deploy,
         })
     }
 }

@@ -11,6 +11,8 @@ use crate::model::settings::Settings;
 pub(crate) struct Urls {
     base_path: String,
     origin: String,
+    /// `kits_base_url`: where kit files are served when not beside the site.
+    kits: Option<String>,
 }
 
 impl Urls {
@@ -24,6 +26,7 @@ impl Urls {
         Urls {
             base_path: settings.base_path.clone(),
             origin,
+            kits: settings.kits_base_url.clone(),
         }
     }
 
@@ -62,8 +65,21 @@ impl Urls {
         format!("{}{rel}", self.base_path)
     }
 
-    /// The absolute URL of root-relative `url`.
+    /// A kit file (zip, e-mail draft, image; `rel` under `public/`): beside the site,
+    /// or absolute on the kits' host when `kits_base_url` is set.
+    pub(crate) fn kit_file(&self, rel: &str) -> String {
+        match &self.kits {
+            Some(kits) => format!("{kits}/{rel}"),
+            None => self.file(rel),
+        }
+    }
+
+    /// The absolute URL of root-relative `url`; an absolute `url` (a kit file on its
+    /// own host) is returned as it is.
     pub(crate) fn permalink(&self, url: &str) -> String {
+        if url.starts_with("https://") || url.starts_with("http://") {
+            return url.to_owned();
+        }
         format!("{}{url}", self.origin)
     }
 
@@ -111,5 +127,16 @@ mod tests {
         s.set_base_url("https://x.org/").unwrap();
         let u = Urls::new(&s);
         assert_eq!(u.permalink(&u.home("ru")), "https://x.org/ru/");
+        assert_eq!(u.kit_file("kits/t/a.zip"), "/kits/t/a.zip");
+    }
+
+    #[test]
+    fn kit_files_go_to_their_own_host_when_split() {
+        let s = crate::model::settings::Settings::parse("title: T\nbase_url: https://e.com/kit\nkits_base_url: https://kits.e.com/p/\nlanguages: [en]\nmarkets:\n  us: {landing: 'https://e.com/us', language: en, currency: USD}\n").unwrap();
+        let u = Urls::new(&s);
+        let zip = u.kit_file("kits/t/a.zip");
+        assert_eq!(zip, "https://kits.e.com/p/kits/t/a.zip");
+        assert_eq!(u.permalink(&zip), zip);
+        assert_eq!(u.file("kits/t/"), "/kit/kits/t/");
     }
 }

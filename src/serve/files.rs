@@ -124,36 +124,7 @@ pub(crate) fn resolve(root: &Path, raw: &str) -> Resolved {
 
 /// The `Content-Type` for a file, from its extension.
 pub(crate) fn content_type(path: &Path) -> &'static str {
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .unwrap_or_default();
-    match ext.as_str() {
-        "html" | "htm" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" | "mjs" => "text/javascript; charset=utf-8",
-        "json" | "map" => "application/json",
-        "txt" | "csv" => "text/plain; charset=utf-8",
-        "xml" => "application/xml",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "avif" => "image/avif",
-        "ico" => "image/x-icon",
-        "woff" => "font/woff",
-        "woff2" => "font/woff2",
-        "ttf" => "font/ttf",
-        "otf" => "font/otf",
-        "pdf" => "application/pdf",
-        "zip" => "application/zip",
-        "webmanifest" => "application/manifest+json",
-        "mp4" => "video/mp4",
-        "webm" => "video/webm",
-        _ => "application/octet-stream",
-    }
+    crate::base::media::content_type(&path.to_string_lossy())
 }
 
 /// True for content types that get the live-reload script.
@@ -263,17 +234,5 @@ mod tests {
             SafePath::parse("/a%20b.png").unwrap().segments,
             vec!["a b.png".to_string()]
         );
-    }
-
-    #[test]
-    fn content_types_follow_the_extension() {
-        assert_eq!(
-            content_type(Path::new("a/index.html")),
-            "text/html; charset=utf-8"
-        );
-        assert_eq!(content_type(Path::new("x.CSS")), "text/css; charset=utf-8");
-        assert_eq!(content_type(Path::new("k.zip")), "application/zip");
-        assert_eq!(content_type(Path::new("qr.svg")), "image/svg+xml");
-        assert_eq!(content_type(Path::new("noext")), "application/octet-stream");
     }
 }

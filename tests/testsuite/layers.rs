@@ -22,7 +22,7 @@ const LAYERS: &[&[&str]] = &[
     &["results"],
     &["site"],
     &["build"],
-    &["check", "serve"],
+    &["check", "deploy", "serve"],
     &["cli", "cmd", "fuzzing"],
 ];
 

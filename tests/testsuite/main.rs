@@ -12,6 +12,7 @@ mod common;
 mod authoring;
 mod banners;
 mod demo;
+mod deploy;
 mod errors;
 mod fuzz_regressions;
 mod hostile;

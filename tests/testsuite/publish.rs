@@ -222,6 +222,13 @@ fn workflow_steps_check_build_and_report_on_the_demo_in_order() {
     assert!(position("Build the site") < position("leaky"));
     assert!(project.join("public/index.html").is_file());
     assert!(project.join("public/404.html").is_file());
+    // The Pages artifact: the demo keeps its kits beside the site, so all of public/.
+    assert!(position("Build the site") < position("Gather"));
+    assert!(position("Gather") < position("leaky"));
+    assert_eq!(
+        snapshot(&project.join("_site")).len(),
+        snapshot(&project.join("public")).len()
+    );
     assert!(project.join("manifest/links.csv").is_file());
 
     let report = fs::read_to_string(run.runner_temp.join("refkit-build.json")).unwrap();
@@ -311,8 +318,21 @@ fn workflow_deploys_public_and_keeps_the_manifest_private() {
     uses("actions/configure-pages@");
     assert_eq!(
         uses("actions/upload-pages-artifact@").with["path"],
-        serde_json::json!("public/")
+        serde_json::json!("_site/")
     );
+    // Object storage, when a target is configured: `refkit deploy` with the
+    // repository's secrets, before Pages goes live.
+    let storage = &workflow.jobs["storage"];
+    assert!(storage.steps.iter().any(|s| s
+        .run
+        .as_deref()
+        .is_some_and(|r| r.contains("refkit deploy --target"))));
+    for secret in ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"] {
+        assert!(
+            storage.env[secret].contains("secrets."),
+            "{secret} must come from the repository's secrets"
+        );
+    }
     let manifest = uses("actions/upload-artifact@");
     assert_eq!(manifest.with["path"], serde_json::json!("manifest/"));
     assert!(manifest.with.contains_key("retention-days"));
