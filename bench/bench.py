@@ -7,6 +7,7 @@
     python3 bench/bench.py own --partners 500 --stories 200 --runs 1   # a program-sized job
     python3 bench/bench.py scaling --pages 1000 5000
     python3 bench/bench.py results --partners 1000 --events 1000000 --runs 2
+    python3 bench/bench.py deploy --partners 1000 --stories 20 --banners 2
 
 Peer job (issue 16): the same N bilingual stories per language
 (../shared/bench/gen_corpus.py, 2N pages) built in one run by refkit without a partner
@@ -125,8 +126,9 @@ def ensure_tools(peers):
     return tools
 
 
-def measure(cmd, cwd, env=None):
-    """Runs cmd; returns wall seconds, CPU seconds and peak RSS in MiB."""
+def measure(cmd, cwd, env=None, capture=False):
+    """Runs cmd; returns wall seconds, CPU seconds and peak RSS in MiB (and, with
+    capture, what it printed on stdout)."""
     full_env = dict(os.environ, **(env or {}))
     shown = " ".join(cmd)
     rss_file = None
@@ -135,11 +137,17 @@ def measure(cmd, cwd, env=None):
         os.close(fd)
         cmd = [GNU_TIME, "-f", "%M", "-o", rss_file, *cmd]
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, env=full_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    out_file = tempfile.TemporaryFile() if capture else subprocess.DEVNULL
+    proc = subprocess.Popen(cmd, cwd=cwd, env=full_env, stdout=out_file, stderr=subprocess.PIPE)
+    stderr = proc.stderr.read().decode(errors="replace")
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
-    stderr = proc.stderr.read().decode(errors="replace")
     proc.stderr.close()
+    stdout = None
+    if capture:
+        out_file.seek(0)
+        stdout = out_file.read().decode(errors="replace")
+        out_file.close()
     rss_kib = usage.ru_maxrss
     if rss_file:
         with open(rss_file) as f:
@@ -147,7 +155,10 @@ def measure(cmd, cwd, env=None):
         os.unlink(rss_file)
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"{shown} failed:\n{stderr}")
-    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss_mib": rss_kib / 1024}
+    result = {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss_mib": rss_kib / 1024}
+    if capture:
+        result["stdout"] = stdout
+    return result
 
 
 class Aside:
@@ -777,6 +788,112 @@ def results_job(partners, events, runs):
     return row
 
 
+S3S_FS = os.path.join(REPO, ".tools", "s3s-fs", "bin", "s3s-fs")
+AWSCLI_VERSION = "1.44.11"
+
+
+def awscli():
+    """The AWS CLI (v1, from PyPI) in WORK/.venv: the peer of `refkit deploy`."""
+    aws = os.path.join(VENV, "bin", "aws")
+    if not os.path.exists(aws):
+        if not os.path.exists(os.path.join(VENV, "bin", "python")):
+            sh(sys.executable, "-m", "venv", VENV)
+        sh(os.path.join(VENV, "bin", "python"), "-m", "pip", "install", "--quiet", f"awscli=={AWSCLI_VERSION}")
+    return aws
+
+
+def deploy_job(partners, stories, banners, jobs):
+    """Issue 19: the own job's output published to a local S3-compatible server
+    (s3s-fs on loopback, its objects on the same disk) by `refkit deploy` and, into a
+    second bucket, by `aws s3 sync` (the AWS CLI, which compares sizes and
+    modification times). Three rounds each: the first deploy to an empty bucket, a
+    deploy of the same build, and a deploy after one story is edited and the project
+    rebuilt. Objects and bytes uploaded come from refkit's --json report and from the
+    CLI's `upload:` lines."""
+    ensure_tools(False)
+    sh("bash", os.path.join(REPO, "scripts", "install-s3-server.sh"))
+    aws = awscli()
+    root = own_corpus(partners, stories, banners)
+    aside = Aside(root)
+    out = os.path.join(root, "out")
+    public = os.path.join(out, "public")
+    store = os.path.join(root, "s3")
+    aside.clear(out, store)
+    for bucket in ("refkit", "peer"):
+        os.makedirs(os.path.join(store, bucket))
+    refkit_build(root, out)
+    output_bytes = dir_bytes(public)
+    output_objects = sum(len(fs) for _, _, fs in os.walk(public))
+    need = 2 * output_bytes + 2 * 2**30
+    free = shutil.disk_usage(root).free
+    if free < need:
+        raise SystemExit(f"deploy: two buckets of {output_bytes / 2**30:.2f} GiB need about {need / 2**30:.0f} GiB; "
+                         f"{free / 2**30:.0f} GiB are free")
+    port = free_port()
+    server = subprocess.Popen([S3S_FS, "--host", "127.0.0.1", "--port", str(port), "--access-key", "bench",
+                               "--secret-key", "bench-secret-key", store],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    site = os.path.join(root, "site.yaml")
+    with open(site, encoding="utf-8") as f:
+        original = f.read()
+    story = os.path.join(root, "content", "stories", "story-0001.en.md")
+    with open(story, encoding="utf-8") as f:
+        story_text = f.read()
+    config = os.path.join(root, "aws-config")
+    with open(config, "w") as f:
+        f.write("[default]\nregion = us-east-1\ns3 =\n  addressing_style = path\n")
+    env = {"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench-secret-key", "AWS_CONFIG_FILE": config,
+           "AWS_DEFAULT_REGION": "us-east-1"}
+    rounds = []
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        with open(site, "w", encoding="utf-8") as f:
+            f.write(original + f"deploy:\n  bench:\n    endpoint: http://127.0.0.1:{port}\n    bucket: refkit\n    path_style: true\n")
+
+        def refkit_deploy():
+            r = measure([REFKIT, "deploy", "--root", root, "--public", public, "--json", "--jobs", str(jobs)],
+                        cwd=root, env=env, capture=True)
+            report = json.loads(r.pop("stdout"))
+            r.update(objects=report["uploaded"]["objects"], bytes=report["uploaded"]["bytes"],
+                     unchanged=report["unchanged"]["objects"])
+            return r
+
+        def peer_deploy():
+            r = measure([aws, "s3", "sync", public, "s3://peer", "--endpoint-url", f"http://127.0.0.1:{port}",
+                         "--no-progress"], cwd=root, env=env, capture=True)
+            uploads = [l.split(" to ")[0][len("upload: "):] for l in r.pop("stdout").splitlines() if l.startswith("upload: ")]
+            r.update(objects=len(uploads), bytes=sum(os.path.getsize(p) for p in uploads))
+            return r
+
+        for name in ("first", "same build", "one story edited"):
+            if name == "one story edited":
+                with open(story, "w", encoding="utf-8") as f:
+                    f.write(story_text + "\nOne sentence added for the deploy benchmark.\n")
+                refkit_build(root, out)
+            mine, theirs = refkit_deploy(), peer_deploy()
+            rounds.append({"round": name, "refkit": mine, "aws_s3_sync": theirs})
+            print(f"deploy {partners} partners, {name}: refkit {mine['objects']} objects ({mine['bytes'] / 2**20:.1f} MiB) "
+                  f"in {mine['wall']:.2f} s ({mine['rss_mib']:.0f} MiB); aws s3 sync {theirs['objects']} objects "
+                  f"({theirs['bytes'] / 2**20:.1f} MiB) in {theirs['wall']:.2f} s ({theirs['rss_mib']:.0f} MiB); "
+                  f"wall ratio {mine['wall'] / theirs['wall']:.2f}", flush=True)
+    finally:
+        server.terminate()
+        server.wait()
+        with open(site, "w", encoding="utf-8") as f:
+            f.write(original)
+        with open(story, "w", encoding="utf-8") as f:
+            f.write(story_text)
+        aside.clear(out, store)
+    return {"partners": partners, "stories": stories, "banners": banners, "jobs": jobs,
+            "output_bytes": output_bytes, "output_files": output_objects,
+            "rounds": rounds}
+
+
 def save(name, data):
     os.makedirs(os.path.join(HERE, "results"), exist_ok=True)
     path = os.path.join(HERE, "results", f"{name}.json")
@@ -806,6 +923,11 @@ def main():
     r.add_argument("--partners", type=int, default=1000)
     r.add_argument("--events", type=int, default=1_000_000)
     r.add_argument("--runs", type=int, default=2)
+    d = sub.add_parser("deploy")
+    d.add_argument("--partners", type=int, default=1000)
+    d.add_argument("--stories", type=int, default=20)
+    d.add_argument("--banners", type=int, default=2)
+    d.add_argument("--jobs", type=int, default=16)
     s = sub.add_parser("scaling")
     s.add_argument("--pages", type=int, nargs="+", default=[1000, 5000])
     s.add_argument("--runs", type=int, default=5)
@@ -818,6 +940,8 @@ def main():
         save("scaling", scaling(getattr(args, "pages", [1000, 5000]) if args.job else [1000, 5000], getattr(args, "runs", 5)))
     if args.job == "results":
         save("results", results_job(args.partners, args.events, args.runs))
+    if args.job == "deploy":
+        save("deploy", deploy_job(args.partners, args.stories, args.banners, args.jobs))
     if args.job == "banners":
         save("banners", banners_job(args.partners, args.stories, args.banners, args.runs))
     if args.job in (None, "own"):

@@ -344,6 +344,31 @@ impl Target {
     }
 }
 
+/// Replaces `folder` with the files `rels` of the built folder `from` (hard links
+/// where the file system allows, else copies), staged beside it and swapped in whole:
+/// `refkit deploy --folder`. `folder` is replaced only if refkit wrote it (its
+/// marker) or it is empty.
+pub(crate) fn gather(folder: &Path, from: &Path, rels: &[String]) -> Result<()> {
+    let target = Target::new(folder)?;
+    let staged = (|| {
+        for rel in rels {
+            let source = from.join(rel);
+            let to = target.staging_dir.join(rel);
+            if let Some(dir) = to.parent() {
+                fs::create_dir_all(dir).map_err(|e| Error::io("create", dir, e))?;
+            }
+            if fs::hard_link(&source, &to).is_err() {
+                fs::copy(&source, &to).map_err(|e| Error::io("copy", &source, e))?;
+            }
+        }
+        target.swap()
+    })();
+    if staged.is_err() {
+        let _ = fs::remove_dir_all(&target.staging_dir);
+    }
+    staged
+}
+
 /// The summary recorded by the build that wrote `public` and `manifest`, when both
 /// were written by one build of inputs with `fingerprint`.
 pub(crate) fn previous_build(public: &Path, manifest: &Path, fingerprint: &str) -> Option<String> {
