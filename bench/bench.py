@@ -867,7 +867,7 @@ def deploy_job(partners, stories, banners, jobs):
             r = measure([aws, "s3", "sync", public, "s3://peer", "--endpoint-url", f"http://127.0.0.1:{port}",
                          "--no-progress"], cwd=root, env=env, capture=True)
             uploads = [l.split(" to ")[0][len("upload: "):] for l in r.pop("stdout").splitlines() if l.startswith("upload: ")]
-            r.update(objects=len(uploads), bytes=sum(os.path.getsize(p) for p in uploads))
+            r.update(objects=len(uploads), bytes=sum(os.path.getsize(os.path.join(root, p)) for p in uploads))
             return r
 
         for name in ("first", "same build", "one story edited"):
