@@ -17,6 +17,7 @@ mod build;
 mod check;
 pub mod cli;
 pub mod cmd;
+mod cms;
 #[doc(hidden)]
 pub mod fuzzing;
 mod kits;

@@ -15,6 +15,7 @@ use crate::base::diagnostics::{Diagnostic, Report, Result};
 use crate::base::slug;
 use crate::base::vocab::SETTINGS_FILE;
 use crate::base::yaml;
+use crate::model::cms::{Cms, RawCms};
 use crate::model::results::{check_entries, RawResultsFile, ResultsFile};
 use crate::model::scheme::{check_absolute_url, ReferralScheme};
 
@@ -35,6 +36,8 @@ struct RawSettings {
     kits: Option<RawKits>,
     #[serde(default)]
     results: Option<Vec<Spanned<RawResultsFile>>>,
+    #[serde(default)]
+    cms: Option<RawCms>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -130,6 +133,8 @@ pub struct Settings {
     pub kit_sizes: Vec<(u32, u32)>,
     /// The tracking side's exports to read back (`results:`), in the order listed.
     pub(crate) results: Vec<ResultsFile>,
+    /// Where the browser editor saves (`cms:`), if the project uses it.
+    pub(crate) cms: Option<Cms>,
 }
 
 impl Settings {
@@ -459,6 +464,10 @@ impl Settings {
             text,
             &mut report,
         );
+        let cms = raw
+            .cms
+            .as_ref()
+            .and_then(|c| crate::model::cms::check(c, text, &mut report));
 
         report.into_result()?;
         Ok(Settings {
@@ -472,6 +481,7 @@ impl Settings {
             theme,
             kit_sizes,
             results,
+            cms,
         })
     }
 }
