@@ -139,7 +139,6 @@ fn index_html(settings: &Settings, found: &config::Found) -> String {
     <meta name="viewport" content="width=device-width, initial-scale=1">
     <meta name="robots" content="noindex">
     <title>{title}: editor</title>
-    <link href="{config}" type="text/yaml" rel="cms-config-url">
   </head>
   <body>
     <script src="{url}" integrity="{integrity}" crossorigin="anonymous"></script>
@@ -150,7 +149,6 @@ fn index_html(settings: &Settings, found: &config::Found) -> String {
 "#,
         lang = escape(settings.default_language()),
         title = escape(&settings.title),
-        config = CONFIG_FILE,
         url = decap_url(),
         integrity = DECAP_INTEGRITY,
     )
