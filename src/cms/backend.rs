@@ -271,6 +271,7 @@ impl LocalBackend {
         for file in files {
             let path = self.confine(&file.path)?;
             let raw = self.keep_translation_status(&path, &file.raw, files);
+            let raw = self.keep_leading_comments(&path, raw);
             writes.push((path.clone(), raw.into_bytes()));
             if let Some(new) = &file.new_path {
                 moves.push((path, self.confine(new)?));
@@ -321,6 +322,26 @@ impl LocalBackend {
             }
         };
         with_source_hash(raw, hash.as_deref())
+    }
+
+    /// The editor writes YAML without comments; the block of comments that opens a
+    /// file (the registry's field guide) is put back on top.
+    fn keep_leading_comments(&self, path: &Path, raw: String) -> String {
+        let yaml = path.extension().is_some_and(|e| e == "yaml" || e == "yml");
+        if !yaml || raw.trim_start().starts_with('#') {
+            return raw;
+        }
+        let Ok(old) = std::fs::read_to_string(self.root.join(path)) else {
+            return raw;
+        };
+        let head: String = old
+            .split_inclusive('\n')
+            .take_while(|line| line.trim().is_empty() || line.trim_start().starts_with('#'))
+            .collect();
+        if head.trim().is_empty() {
+            return raw;
+        }
+        format!("{}\n\n{raw}", head.trim_end())
     }
 
     fn write(&self, rel: &Path, bytes: &[u8]) -> Result<(), String> {

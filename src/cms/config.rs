@@ -303,7 +303,12 @@ fn registry(settings: &Settings) -> Value {
                 (
                     "fields",
                     Value::List(vec![
-                        with(field("name", "Name", "string"), vec![]),
+                        // Optional to the editor, which otherwise asks for it on a
+                        // partner without a contact; `refkit check` requires it there.
+                        with(
+                            field("name", "Name", "string"),
+                            vec![optional(), ("hint", s("Required when there is a contact."))],
+                        ),
                         with(field("email", "E-mail", "string"), vec![optional()]),
                         with(field("telegram", "Telegram", "string"), vec![optional()]),
                     ]),

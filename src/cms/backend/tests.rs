@@ -158,3 +158,32 @@ fn entries_are_listed_sorted_with_their_text() {
     );
     assert_eq!(status, 422);
 }
+
+#[test]
+fn the_comments_that_open_the_registry_survive_a_save_from_the_editor() {
+    let (_dir, backend) = project();
+    std::fs::write(
+        backend.root.join("content/partners.yaml"),
+        "# The registry.\n#   id  a slug\n\npartners:\n  - id: a # inline\n",
+    )
+    .unwrap();
+    let save = |raw: &str| {
+        post(
+            &backend,
+            json!({ "action": "persistEntry", "params": { "dataFiles": [persist("content/partners.yaml", raw)], "assets": [] } }),
+        )
+    };
+    assert_eq!(save("partners:\n  - id: b\n").0, 200);
+    let saved = std::fs::read_to_string(backend.root.join("content/partners.yaml")).unwrap();
+    assert_eq!(
+        saved,
+        "# The registry.\n#   id  a slug\n\npartners:\n  - id: b\n"
+    );
+    // Saved again, the header is not doubled.
+    assert_eq!(save("partners:\n  - id: c\n").0, 200);
+    let saved = std::fs::read_to_string(backend.root.join("content/partners.yaml")).unwrap();
+    assert_eq!(
+        saved,
+        "# The registry.\n#   id  a slug\n\npartners:\n  - id: c\n"
+    );
+}
