@@ -13,10 +13,17 @@ if [ ! -x /usr/bin/chromium ]; then
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends chromium
 fi
 
-# playwright-core as locked; it downloads no browser of its own.
-want=$(node -p 'require("./tests/browser/package-lock.json").packages["node_modules/playwright-core"].version')
-have=$(node -p 'try { require("./tests/browser/node_modules/playwright-core/package.json").version } catch { "" }')
+# playwright-core and decap-cms (the browser editor, served to the test from here) as
+# locked; playwright downloads no browser of its own.
+locked() {
+    node -p "require('./tests/browser/package-lock.json').packages['node_modules/$1'].version"
+}
+installed() {
+    node -p "try { require('./tests/browser/node_modules/$1/package.json').version } catch { '' }"
+}
+want="$(locked playwright-core) $(locked decap-cms)"
+have="$(installed playwright-core) $(installed decap-cms)"
 if [ "$want" != "$have" ]; then
-    echo "== npm ci in tests/browser (playwright-core $want)"
+    echo "== npm ci in tests/browser (playwright-core, decap-cms: $want)"
     (cd tests/browser && npm ci --no-audit --no-fund)
 fi

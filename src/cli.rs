@@ -27,6 +27,8 @@ pub enum Command {
     Deploy(DeployArgs),
     /// List every translation pair's state, or mark a translation as up to date.
     Translations(TranslationsArgs),
+    /// Write the browser editor (static/admin/: its page and configuration) from the project.
+    Cms(CmsArgs),
     /// Scaffold a story or a partner.
     #[command(subcommand)]
     New(NewCommand),
@@ -126,6 +128,9 @@ pub struct ServeArgs {
     /// Build the pitch kits too (slower; off by default in the preview).
     #[arg(long)]
     pub kits: bool,
+    /// Let the browser editor at /admin/ save into content/ on this machine (loopback only).
+    #[arg(long)]
+    pub cms: bool,
 }
 
 /// Report formats of `refkit check`.
@@ -148,6 +153,14 @@ pub struct CheckArgs {
     /// How to report problems.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+}
+
+/// Options of `refkit cms`.
+#[derive(Debug, clap::Args)]
+pub struct CmsArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub root: RootArg,
 }
 
 /// Options of `refkit translations`.

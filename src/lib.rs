@@ -18,6 +18,7 @@ mod check;
 pub mod cli;
 pub mod cmd;
 mod deploy;
+mod cms;
 #[doc(hidden)]
 pub mod fuzzing;
 mod kits;

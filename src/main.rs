@@ -13,6 +13,7 @@ fn main() -> ExitCode {
         Command::Serve(args) => cmd::serve::run(args),
         Command::Check(args) => cmd::check::run(args),
         Command::Deploy(args) => cmd::deploy::run(args),
+        Command::Cms(args) => cmd::cms::run(args),
         Command::Translations(args) => cmd::translations::run(args),
         Command::New(command) => cmd::new::run(command),
         Command::Init(args) => cmd::init::run(args),

@@ -58,6 +58,7 @@ pub(crate) fn check(root: &Path, env: &Environment) -> Result<Vec<Diagnostic>> {
     });
 
     report.extend(translation_findings(root, &settings)?);
+    report.extend(crate::cms::drift(root, &settings));
     for file in &settings.results {
         collect(
             &mut report,

@@ -17,6 +17,7 @@ pub fn run(args: ServeArgs) -> Result<()> {
             WatchMode::Events
         },
         kits: args.kits,
+        cms: args.cms,
         env: Environment::from_process(),
     })
 }

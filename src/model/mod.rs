@@ -5,6 +5,7 @@
 //! that check never validates them again.
 
 pub(crate) mod deploy;
+pub(crate) mod cms;
 pub(crate) mod documents;
 pub(crate) mod partners;
 pub(crate) mod playbooks;

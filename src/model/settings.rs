@@ -16,6 +16,7 @@ use crate::base::slug;
 use crate::base::vocab::SETTINGS_FILE;
 use crate::base::yaml;
 use crate::model::deploy::{check_kits_base_url, check_targets, RawTarget, Target};
+use crate::model::cms::{Cms, RawCms};
 use crate::model::results::{check_entries, RawResultsFile, ResultsFile};
 use crate::model::scheme::{check_absolute_url, ReferralScheme};
 
@@ -40,6 +41,8 @@ struct RawSettings {
     kits_base_url: Option<Spanned<String>>,
     #[serde(default)]
     deploy: Option<BTreeMap<String, Spanned<RawTarget>>>,
+    #[serde(default)]
+    cms: Option<RawCms>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -140,6 +143,8 @@ pub struct Settings {
     pub kits_base_url: Option<String>,
     /// `refkit deploy`'s targets, sorted by name.
     pub deploy: Vec<Target>,
+    /// Where the browser editor saves (`cms:`), if the project uses it.
+    pub(crate) cms: Option<Cms>,
 }
 
 impl Settings {
@@ -474,6 +479,10 @@ impl Settings {
             text,
             &mut report,
         );
+        let cms = raw
+            .cms
+            .as_ref()
+            .and_then(|c| crate::model::cms::check(c, text, &mut report));
 
         let kits_base_url = match &raw.kits_base_url {
             None => None,
@@ -509,6 +518,7 @@ impl Settings {
             results,
             kits_base_url,
             deploy,
+            cms,
         })
     }
 }

@@ -30,8 +30,12 @@ use super::reload;
 use super::state::Shared;
 
 /// The preview's router.
-pub(crate) fn router(shared: Arc<Shared>) -> Router {
-    Router::new()
+pub(crate) fn router(shared: Arc<Shared>, editor: Option<Arc<super::editor::Editor>>) -> Router {
+    let mut routes = Router::new();
+    if let Some(editor) = editor {
+        routes = routes.merge(super::editor::routes(editor));
+    }
+    routes
         .route("/__refkit/events", get(reload::events))
         .route("/__refkit/status", get(status))
         .route("/__refkit/compare", get(compare_view))

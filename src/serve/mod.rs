@@ -18,6 +18,7 @@
 //! that fails leaves the last good pages being served, with the error shown over them.
 
 mod compare;
+mod editor;
 mod files;
 mod http;
 mod rebuild;
@@ -53,6 +54,8 @@ pub(crate) struct ServeOptions {
     pub watch: WatchMode,
     /// Build the pitch kits too.
     pub kits: bool,
+    /// Serve the browser editor at `/admin/`, saving into `content/` (loopback only).
+    pub cms: bool,
     /// What the command read from the environment, for every build.
     pub env: Environment,
 }
@@ -89,6 +92,12 @@ pub(crate) fn serve(options: ServeOptions) -> Result<()> {
 }
 
 async fn run(options: &ServeOptions, root: &Path, temp: &Path) -> Result<()> {
+    if options.cms && !options.bind.is_loopback() {
+        return Err(Error::Usage(format!(
+            "--cms saves files and must stay on this machine, but --bind {} is not a loopback address; use --bind 127.0.0.1",
+            options.bind
+        )));
+    }
     let wanted = SocketAddr::new(options.bind, options.port);
     let listener = TcpListener::bind(wanted).await.map_err(|e| {
         Error::Usage(format!(
@@ -153,7 +162,13 @@ async fn run(options: &ServeOptions, root: &Path, temp: &Path) -> Result<()> {
     );
 
     let rebuilds = tokio::spawn(rebuild::run(builder, watcher, changes_rx, stop_rx.clone()));
-    let server = axum::serve(listener, http::router(shared))
+    let editor = options
+        .cms
+        .then(|| Arc::new(editor::Editor::new(root.to_path_buf())));
+    if editor.is_some() {
+        eprintln!("refkit serve: the browser editor is at {origin}/admin/ and saves into content/");
+    }
+    let server = axum::serve(listener, http::router(shared, editor))
         .with_graceful_shutdown(async move {
             stop.await;
             // Ends the open event streams, so the graceful shutdown can finish.

@@ -427,10 +427,12 @@ pub(crate) fn assert_alternates_resolve(public: &Path, base: &str) {
     let mut checked = 0;
     for (rel, bytes) in snapshot(public) {
         // The 404 page is every language at once and is never indexed, and a short
-        // link's page only redirects: no alternates.
+        // link's page only redirects, and the browser editor (`admin/`) is a tool, not
+        // a page of the site: no alternates.
         if rel.extension().is_none_or(|e| e != "html")
             || rel == Path::new("404.html")
             || rel.starts_with("r")
+            || rel.starts_with("admin")
         {
             continue;
         }

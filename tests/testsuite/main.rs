@@ -11,6 +11,7 @@ mod common;
 
 mod authoring;
 mod banners;
+mod cms;
 mod demo;
 mod deploy;
 mod errors;
