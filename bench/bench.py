@@ -860,7 +860,7 @@ def deploy_job(partners, stories, banners, jobs):
                         cwd=root, env=env, capture=True)
             report = json.loads(r.pop("stdout"))
             r.update(objects=report["uploaded"]["objects"], bytes=report["uploaded"]["bytes"],
-                     unchanged=report["unchanged"]["objects"])
+                     unchanged=report["unchanged"]["objects"], asked=report.get("asked", {}).get("objects"))
             return r
 
         def peer_deploy():

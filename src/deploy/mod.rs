@@ -82,6 +82,8 @@ pub(crate) struct DeployReport {
     pub(crate) deleted: usize,
     /// Objects no longer built, kept for want of `--delete`.
     pub(crate) kept: usize,
+    /// Objects whose listing gave no MD5, so each was asked for its digest (a HEAD).
+    pub(crate) asked: usize,
     /// One line per action (`upload new kits/…`), for `--dry-run`.
     pub(crate) actions: Vec<String>,
     /// Wall time.
@@ -129,6 +131,7 @@ impl DeployReport {
             "unchanged": { "objects": self.unchanged, "bytes": self.unchanged_bytes },
             "deleted": { "objects": self.deleted },
             "kept": { "objects": self.kept },
+            "asked": { "objects": self.asked },
             "seconds": (self.seconds * 1000.0).round() / 1000.0,
         })
         .to_string()
@@ -265,6 +268,7 @@ fn to_bucket(
             })
             .map(|(rel, _)| rel.clone())
             .collect();
+        let asked = unsure.len();
         if !unsure.is_empty() {
             for (rel, digest) in bucket.digests(&unsure, options.jobs).await? {
                 if let Some(object) = remote.get_mut(&rel) {
@@ -283,6 +287,7 @@ fn to_bucket(
             unchanged: plan.unchanged,
             unchanged_bytes: plan.unchanged_bytes,
             kept: plan.kept.len(),
+            asked,
             ..DeployReport::default()
         };
         if options.dry_run {
