@@ -17,8 +17,8 @@ mod build;
 mod check;
 pub mod cli;
 pub mod cmd;
-mod deploy;
 mod cms;
+mod deploy;
 #[doc(hidden)]
 pub mod fuzzing;
 mod kits;

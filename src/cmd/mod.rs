@@ -3,8 +3,8 @@
 
 pub mod build;
 pub mod check;
-pub mod deploy;
 pub mod cms;
+pub mod deploy;
 pub mod init;
 pub mod new;
 pub mod serve;

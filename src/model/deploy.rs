@@ -386,54 +386,6 @@ mod tests {
         assert_eq!(check_prefix("a b"), None);
     }
 
-    const SITE: &str = "title: T\nbase_url: https://e.com\nlanguages: [en]\nmarkets:\n  us: {landing: 'https://e.com/us', language: en, currency: USD}\n";
-
-    fn errors(extra: &str) -> String {
-        match crate::model::settings::Settings::parse(&format!("{SITE}{extra}")) {
-            Ok(_) => String::new(),
-            Err(e) => e.to_string(),
-        }
-    }
-
-    #[test]
-    fn targets_are_checked_with_their_lines() {
-        let s = crate::model::settings::Settings::parse(&format!(
-            "{SITE}deploy:\n  r2:\n    endpoint: https://a.r2.cloudflarestorage.com/\n    region: auto\n    bucket: kits\n    prefix: /p/\n"
-        ))
-        .unwrap();
-        let t = &s.deploy[0];
-        assert_eq!(
-            (
-                t.name.as_str(),
-                t.endpoint.as_deref(),
-                t.region.as_str(),
-                t.prefix.as_str()
-            ),
-            (
-                "r2",
-                Some("https://a.r2.cloudflarestorage.com"),
-                "auto",
-                "p"
-            )
-        );
-        assert_eq!((t.files, t.path_style), (Files::All, false));
-        let e = errors("deploy:\n  r2:\n    endpoint: http://storage.example\n    bucket: kits\n");
-        assert!(
-            e.contains("site.yaml:8:") && e.contains("plain http"),
-            "{e}"
-        );
-        let e = errors("deploy:\n  r2:\n    bucket: Kits\n    files: some\n");
-        assert!(
-            e.contains("not a bucket name") && e.contains("not a choice of files"),
-            "{e}"
-        );
-        // With kits on their own host, a target says which files it takes.
-        let e = errors("kits_base_url: https://kits.e.com\ndeploy:\n  r2:\n    bucket: kits\n");
-        assert!(e.contains("does not say which files"), "{e}");
-        assert!(errors("kits_base_url: https://kits.e.com\ndeploy:\n  r2:\n    bucket: kits\n    files: kits\n").is_empty());
-        assert!(errors("kits_base_url: kits.e.com\n").contains("kits_base_url"));
-    }
-
     #[test]
     fn bucket_names_follow_s3_rules() {
         assert!(is_bucket_name("polar-kits"));

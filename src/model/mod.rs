@@ -4,8 +4,8 @@
 //! loaded project. Values are built from text that [`crate::load`] read; code past
 //! that check never validates them again.
 
-pub(crate) mod deploy;
 pub(crate) mod cms;
+pub(crate) mod deploy;
 pub(crate) mod documents;
 pub(crate) mod partners;
 pub(crate) mod playbooks;

@@ -15,8 +15,8 @@ use crate::base::diagnostics::{Diagnostic, Report, Result};
 use crate::base::slug;
 use crate::base::vocab::SETTINGS_FILE;
 use crate::base::yaml;
-use crate::model::deploy::{check_kits_base_url, check_targets, RawTarget, Target};
 use crate::model::cms::{Cms, RawCms};
+use crate::model::deploy::{check_kits_base_url, check_targets, RawTarget, Target};
 use crate::model::results::{check_entries, RawResultsFile, ResultsFile};
 use crate::model::scheme::{check_absolute_url, ReferralScheme};
 
@@ -573,6 +573,60 @@ fn split_base_url(url: &str) -> std::result::Result<(String, String), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const DEPLOY_SITE: &str = "title: T\nbase_url: https://e.com\nlanguages: [en]\nmarkets:\n  us: {landing: 'https://e.com/us', language: en, currency: USD}\n";
+
+    fn deploy_errors(extra: &str) -> String {
+        match Settings::parse(&format!("{DEPLOY_SITE}{extra}")) {
+            Ok(_) => String::new(),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn targets_are_checked_with_their_lines() {
+        let s = Settings::parse(&format!(
+            "{DEPLOY_SITE}deploy:\n  r2:\n    endpoint: https://a.r2.cloudflarestorage.com/\n    region: auto\n    bucket: kits\n    prefix: /p/\n"
+        ))
+        .unwrap();
+        let t = &s.deploy[0];
+        assert_eq!(
+            (
+                t.name.as_str(),
+                t.endpoint.as_deref(),
+                t.region.as_str(),
+                t.prefix.as_str()
+            ),
+            (
+                "r2",
+                Some("https://a.r2.cloudflarestorage.com"),
+                "auto",
+                "p"
+            )
+        );
+        assert_eq!(
+            (t.files, t.path_style),
+            (crate::model::deploy::Files::All, false)
+        );
+        let e = deploy_errors(
+            "deploy:\n  r2:\n    endpoint: http://storage.example\n    bucket: kits\n",
+        );
+        assert!(
+            e.contains("site.yaml:8:") && e.contains("plain http"),
+            "{e}"
+        );
+        let e = deploy_errors("deploy:\n  r2:\n    bucket: Kits\n    files: some\n");
+        assert!(
+            e.contains("not a bucket name") && e.contains("not a choice of files"),
+            "{e}"
+        );
+        // With kits on their own host, a target says which files it takes.
+        let e =
+            deploy_errors("kits_base_url: https://kits.e.com\ndeploy:\n  r2:\n    bucket: kits\n");
+        assert!(e.contains("does not say which files"), "{e}");
+        assert!(deploy_errors("kits_base_url: https://kits.e.com\ndeploy:\n  r2:\n    bucket: kits\n    files: kits\n").is_empty());
+        assert!(deploy_errors("kits_base_url: kits.e.com\n").contains("kits_base_url"));
+    }
 
     const MINIMAL: &str = "title: Demo\nbase_url: https://example.com/kit/\nlanguages: [en, ru]\nmarkets:\n  us:\n    landing: https://example.com/us\n    language: en\n    currency: USD\n";
 
