@@ -133,8 +133,9 @@ impl Bucket {
     }
 
     /// The MD5 of each object in `rels`, from a `HEAD`: the `md5` refkit stores in its
-    /// metadata, else an ETag that is an MD5. For objects whose listing gave no such
-    /// ETag (a multipart upload, KMS encryption, or a server that lists no ETags).
+    /// metadata. For objects whose listing gave no MD5 ETag (a multipart upload, KMS
+    /// encryption, or a server that lists no ETags); an object without that metadata
+    /// is uploaded again.
     pub(crate) async fn digests(
         &self,
         rels: &[String],
@@ -153,11 +154,13 @@ impl Bucket {
                     Err(object_store::Error::NotFound { .. }) => return Ok(None),
                     Err(e) => return Err(self.fail("read the metadata of an object", e)),
                 };
+                // Only the digest refkit stored with the object's headers counts: a
+                // server that writes an object in steps (s3s-fs does) may show the
+                // bytes and their ETag of an upload killed before its headers.
                 let stored = head
                     .attributes
                     .get(&Attribute::Metadata("md5".into()))
                     .map(|v| v.as_ref().to_ascii_lowercase())
-                    .or_else(|| head.meta.e_tag.as_deref().map(normalise_etag))
                     .filter(|d| is_md5(d));
                 Ok(stored.map(|d| (rel.clone(), d)))
             })

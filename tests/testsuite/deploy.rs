@@ -414,7 +414,7 @@ fn a_deploy_killed_during_uploads_is_completed_by_the_next() {
             .filter_map(Result::ok)
             .filter(|e| e.file_type().is_file())
             .count();
-        if n >= 3 {
+        if n >= 5 {
             break;
         }
         assert!(
@@ -432,7 +432,9 @@ fn a_deploy_killed_during_uploads_is_completed_by_the_next() {
     );
 
     let again = deployed(&f, &[]);
-    assert!(figure(&again, &["unchanged", "objects"]) >= 3);
+    // What the killed deploy finished is not sent again (the object being written
+    // when it was killed may be: it has no headers yet).
+    assert!(figure(&again, &["unchanged", "objects"]) >= 3, "{again}");
     assert_bucket_equals_public(&server, "site", "", &public);
 }
 
