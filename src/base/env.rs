@@ -225,4 +225,16 @@ mod tests {
         assert!(!shown.contains("hunter2"), "{shown}");
         assert!(shown.contains("secret"), "{shown}");
     }
+
+    #[test]
+    fn redaction_removes_every_credential() {
+        let c = StorageCredentials {
+            access_key_id: Some("AKIAEXAMPLE123".into()),
+            secret_access_key: Some("s3cr3t/value+x".into()),
+            session_token: None,
+        };
+        let text = c.redact("key AKIAEXAMPLE123 and s3cr3t/value+x here");
+        assert_eq!(text, "key *** and *** here");
+        assert!(!format!("{c:?}").contains("AKIA"));
+    }
 }

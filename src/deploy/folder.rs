@@ -9,7 +9,7 @@
 use std::path::Path;
 
 use super::local::LocalFile;
-use super::{folder_place, DeployOptions, DeployReport};
+use super::{DeployOptions, DeployReport};
 use crate::base::diagnostics::{display_path, Error, Result};
 use crate::model::deploy::Files;
 
@@ -38,7 +38,7 @@ pub(super) fn gather(
     let bytes: u64 = local.iter().map(|f| f.size).sum();
     let mut report = DeployReport {
         target: "folder".to_owned(),
-        place: folder_place(folder),
+        place: display_path(folder),
         files: files.word(),
         dry_run: options.dry_run,
         objects: local.len(),

@@ -21,10 +21,9 @@ use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::base::diagnostics::{display_path, Error, Result};
+use crate::base::diagnostics::{Error, Result};
 use crate::model::deploy::{Files, Target};
 use crate::model::settings::Settings;
-pub(crate) use remote::Credentials;
 
 /// What `refkit deploy` was asked.
 #[derive(Debug)]
@@ -50,7 +49,7 @@ pub(crate) struct DeployOptions {
     /// Show a progress bar.
     pub(crate) progress: bool,
     /// Credentials from the environment.
-    pub(crate) credentials: Credentials,
+    pub(crate) credentials: crate::base::env::StorageCredentials,
     /// `HOME`, which a `--folder` may not be.
     pub(crate) home: Option<PathBuf>,
 }
@@ -288,6 +287,9 @@ fn to_bucket(
             unchanged_bytes: plan.unchanged_bytes,
             kept: plan.kept.len(),
             asked,
+            uploaded: plan.assets.len() + plan.pages.len(),
+            uploaded_bytes: plan.upload_bytes(),
+            deleted: plan.deletes.len(),
             ..DeployReport::default()
         };
         if options.dry_run {
@@ -302,9 +304,6 @@ fn to_bucket(
             for key in &plan.deletes {
                 report.actions.push(format!("delete          {key}"));
             }
-            report.uploaded = plan.assets.len() + plan.pages.len();
-            report.uploaded_bytes = plan.upload_bytes();
-            report.deleted = plan.deletes.len();
             return Ok(report);
         }
         let bar = progress_bar(options.progress, plan.upload_bytes());
@@ -322,9 +321,6 @@ fn to_bucket(
             bucket.delete(&plan.deletes, &|_| {}).await?;
         }
         bar.finish_and_clear();
-        report.uploaded = plan.assets.len() + plan.pages.len();
-        report.uploaded_bytes = plan.upload_bytes();
-        report.deleted = plan.deletes.len();
         Ok(report)
     })
 }
@@ -383,17 +379,6 @@ pub(crate) fn parse_size(text: &str) -> std::result::Result<u64, String> {
         }
     };
     Ok((number * unit).round() as u64)
-}
-
-impl std::fmt::Display for DeployReport {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.line())
-    }
-}
-
-/// Where a folder deploy wrote, for messages.
-fn folder_place(folder: &std::path::Path) -> String {
-    display_path(folder)
 }
 
 #[cfg(test)]

@@ -17,11 +17,9 @@ use object_store::{
 
 use super::plan::{cache_control, normalise_etag, RemoteObject, Upload};
 use crate::base::diagnostics::{Error, Result};
+use crate::base::env::StorageCredentials as Credentials;
 use crate::base::media::content_type;
 use crate::model::deploy::Target;
-
-/// Credentials from the environment (`AWS_ACCESS_KEY_ID` and the rest).
-pub(crate) type Credentials = crate::base::env::StorageCredentials;
 
 /// A bucket target opened for work.
 pub(crate) struct Bucket {
@@ -289,21 +287,4 @@ fn error_chain(error: &dyn std::error::Error) -> String {
         source = cause.source();
     }
     text
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn redaction_removes_every_credential() {
-        let c = Credentials {
-            access_key_id: Some("AKIAEXAMPLE123".into()),
-            secret_access_key: Some("s3cr3t/value+x".into()),
-            session_token: None,
-        };
-        let text = c.redact("key AKIAEXAMPLE123 and s3cr3t/value+x here");
-        assert_eq!(text, "key *** and *** here");
-        assert!(!format!("{c:?}").contains("AKIA"));
-    }
 }

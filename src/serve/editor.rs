@@ -16,10 +16,10 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use axum::body::{Body, Bytes};
+use axum::body::Bytes;
 use axum::extract::DefaultBodyLimit;
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 
@@ -144,11 +144,7 @@ fn same_origin(headers: &HeaderMap) -> Result<(), &'static str> {
 }
 
 fn answer(status: StatusCode, content_type: &'static str, body: String) -> Response {
-    let mut response = (status, Body::from(body)).into_response();
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    response
+    super::respond(status, content_type, body.into_bytes())
 }
 
 #[cfg(test)]
@@ -158,7 +154,7 @@ mod tests {
     fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
         let mut h = HeaderMap::new();
         for (k, v) in pairs {
-            h.insert(*k, HeaderValue::from_static(v));
+            h.insert(*k, axum::http::HeaderValue::from_static(v));
         }
         h
     }

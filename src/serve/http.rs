@@ -15,7 +15,6 @@
 use std::net::IpAddr;
 use std::sync::Arc;
 
-use axum::body::Body;
 use axum::extract::{Query, Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode, Uri};
 use axum::middleware::{self, Next};
@@ -27,6 +26,7 @@ use serde::Deserialize;
 use super::compare;
 use super::files::{self, Resolved};
 use super::reload;
+use super::respond;
 use super::state::Shared;
 
 /// The preview's router.
@@ -196,15 +196,6 @@ fn text(status: StatusCode, message: &'static str) -> Response {
         "text/plain; charset=utf-8",
         message.as_bytes().to_vec(),
     )
-}
-
-fn respond(status: StatusCode, content_type: &'static str, body: Vec<u8>) -> Response {
-    let mut response = Response::new(Body::from(body));
-    *response.status_mut() = status;
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    response
 }
 
 #[cfg(test)]

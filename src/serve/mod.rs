@@ -253,6 +253,22 @@ pub(crate) fn parse_bind(text: &str) -> Result<IpAddr> {
     })
 }
 
+/// A response with `status`, `content_type` and `body`: how the preview and the
+/// editor answer.
+fn respond(
+    status: axum::http::StatusCode,
+    content_type: &'static str,
+    body: Vec<u8>,
+) -> axum::response::Response {
+    let mut response = axum::response::Response::new(axum::body::Body::from(body));
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static(content_type),
+    );
+    response
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

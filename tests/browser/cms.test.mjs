@@ -12,77 +12,21 @@
 
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { binary, browserPath, copyDemo, env, startServer, stopServer } from "./serve-helpers.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const repoRoot = path.resolve(here, "..", "..");
-const binary = path.resolve(repoRoot, process.env.REFKIT_BIN || "target/debug/refkit");
-const browserPath = process.env.CHROMIUM || "/usr/bin/chromium";
 const decap = path.join(here, "node_modules", "decap-cms");
 const decapVersion = JSON.parse(fs.readFileSync(path.join(decap, "package.json"), "utf8")).version;
 const PATIENCE = 20_000;
 const SLUG = "northwind-books-triples-its-referrals";
-const env = { ...process.env, REFKIT_SECRET: "browser-test" };
-
-function copyDemo() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "refkit-cms-"));
-  for (const name of ["site.yaml", "content", "templates", "themes", "locales", "static", "results"]) {
-    const from = path.join(repoRoot, name);
-    if (fs.existsSync(from)) {
-      fs.cpSync(from, path.join(dir, name), { recursive: true });
-    }
-  }
-  return dir;
-}
 
 function refkit(...args) {
   return spawnSync(binary, args, { env, encoding: "utf8" });
-}
-
-function startServer(root) {
-  const child = spawn(binary, ["serve", "--cms", "--root", root, "--port", "0"], {
-    env,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stderr = "";
-  child.stderr.setEncoding("utf8");
-  child.stderr.on("data", (chunk) => {
-    stderr += chunk;
-  });
-  const url = new Promise((resolve, reject) => {
-    let stdout = "";
-    const timer = setTimeout(() => reject(new Error(`no URL in 60 s; stderr:\n${stderr}`)), 60_000);
-    child.stdout.setEncoding("utf8");
-    child.stdout.on("data", (chunk) => {
-      stdout += chunk;
-      const match = /^Serving (http:\/\/\S+)$/m.exec(stdout);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    });
-    child.on("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`refkit serve exited (${code}); stderr:\n${stderr}`));
-    });
-  });
-  return { child, url };
-}
-
-async function stopServer(child) {
-  if (child.exitCode !== null || child.signalCode !== null) {
-    return;
-  }
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  child.kill("SIGTERM");
-  const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
-  await exited;
-  clearTimeout(timer);
 }
 
 async function until(what, check) {
@@ -114,7 +58,7 @@ describe("the browser editor (refkit serve --cms) in Chromium", () => {
 
   before(async () => {
     project = copyDemo();
-    server = startServer(project);
+    server = startServer(project, ["--cms"]);
     origin = await server.url;
     browser = await chromium.launch({ executablePath: browserPath });
     context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
