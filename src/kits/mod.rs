@@ -464,6 +464,7 @@ fn partner_kits<'a>(
             project.playbook(partner),
             lang,
             locales.formatter(lang).ok(),
+            crate::model::audience::Audience::Partner,
         );
         let mut content = content::kit_content(
             shared,

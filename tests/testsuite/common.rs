@@ -76,7 +76,7 @@ pub(crate) const TEMPLATES: &[(&str, &str)] = &[
         "story.html",
         r#"{% extends "base.html" %}{% block main %}<h1>{{ page.title }}</h1>{{ page.content | safe }}{% if partner %}<a class="cta" href="{{ referral_link(asset="story-" ~ page.slug) }}">{{ t(key="join") }}</a>{% endif %}{% endblock main %}"#,
     ),
-    ("kit.html", r#"{% extends "base.html" %}{% block main %}{% for d in downloads %}<a class="zip" href="{{ d.url }}">{{ d.file }}</a> {{ d.bytes }} {{ d.sha256 }}{% endfor %}{% for p in pitches %}<pre>{{ p.text }}</pre>{% endfor %}{% for i in images %}<img src="{{ i.url }}">{% endfor %}<img src="{{ qr.png }}">{% endblock main %}"#),
+    ("kit.html", r#"{% extends "base.html" %}{% block main %}<p class="earn">{{ t(key="lead-reward") }}</p>{% for d in downloads %}<a class="zip" href="{{ d.url }}">{{ d.file }}</a> {{ d.bytes }} {{ d.sha256 }}{% endfor %}{% for p in pitches %}<pre>{{ p.text }}</pre>{% endfor %}{% for i in images %}<img src="{{ i.url }}">{% endfor %}<img src="{{ qr.png }}">{% endblock main %}"#),
     ("kit-readme.html", r#"<html lang="{{ lang }}"><h1>{{ partner.name }}</h1>{% for l in links %}<p>{{ l.channel }}: {{ l.url }}</p>{% endfor %}</html>"#),
     ("kit-readme.txt", "{{ partner.name }}\n{% for l in links %}{{ l.channel }}: {{ l.url }}\n{% endfor %}QR: {{ qr_link }}\n"),
     ("kit-document.html", r#"<html lang="{{ lang }}"><title>{{ title }}</title>{{ content | safe }}{% if cta %}<a href="{{ cta.url }}">{{ cta.text }}</a>{% endif %}{{ after | safe }}</html>"#),
@@ -86,7 +86,7 @@ pub(crate) const TEMPLATES: &[(&str, &str)] = &[
     ),
     (
         "partner.html",
-        r#"{% extends "base.html" %}{% block main %}<h1>{{ partner.name }}</h1>{% if market.lead == "reward" %}<p class="lead">{{ t(key="lead-reward", reward=market.reward) }}</p>{% else %}<p class="lead">{{ t(key="lead-trust") }}</p>{% endif %}<a class="cta" href="{{ referral_link(asset="landing-hero") }}">{{ t(key="join") }}</a>{% for s in stories %}<a href="{{ s.url }}">{{ s.title }}</a>{% endfor %}<a class="cta" href="{{ referral_link(asset="landing-footer") }}">{{ t(key="join") }}</a>{% endblock main %}"#,
+        r#"{% extends "base.html" %}{% block main %}<h1>{{ partner.name }}</h1>{% if market.offer %}<p class="offer">{{ t(key="lead-offer") }}</p>{% endif %}{% if market.lead == "reward" %}<p class="lead">{{ t(key="lead-numbers") }}</p>{% else %}<p class="lead">{{ t(key="lead-trust") }}</p>{% endif %}<a class="cta" href="{{ referral_link(asset="landing-hero") }}">{{ t(key="join") }}</a>{% for s in stories %}<a href="{{ s.url }}">{{ s.title }}</a>{% endfor %}<a class="cta" href="{{ referral_link(asset="landing-footer") }}">{{ t(key="join") }}</a>{% endblock main %}"#,
     ),
 ];
 
@@ -95,6 +95,8 @@ lang-name-en = English
 lang-name-ru = Russian
 join = Join
 lead-reward = Earn { $reward } per referral
+lead-numbers = Clear numbers
+lead-offer = { $offer_days } days free
 lead-trust = A partnership built on trust
 kit-story-cta = Join through my link
 stories-count = { $count ->
@@ -117,6 +119,8 @@ lang-name-en = English
 lang-name-ru = Русский
 join = Присоединиться
 lead-reward = { $reward } за каждого клиента
+lead-numbers = Понятные цифры
+lead-offer = { $offer_days } дней бесплатно
 lead-trust = Партнёрство, построенное на доверии
 kit-story-cta = Присоединиться по моей ссылке
 stories-count = { $count ->
@@ -216,6 +220,18 @@ pub(crate) fn story(title: &str, markets: Option<&str>) -> String {
         .map(|m| format!("markets: [{m}]\n"))
         .unwrap_or_default();
     format!("---\ntitle: {title}\nsummary: About {title}.\ndate: 2026-05-01\n{markets}---\n## Heading\n\nSome *text* for {title}.\n")
+}
+
+/// The kit page of `partner` in `lang`, as built into `public/`.
+pub(crate) fn kit_page(f: &Fixture, partner: &str, lang: &str) -> String {
+    let kits = f.read("manifest/kits.csv");
+    let row = kits
+        .lines()
+        .map(|l| l.split(',').collect::<Vec<_>>())
+        .find(|r| r[0] == partner && r[2] == lang)
+        .unwrap_or_else(|| panic!("no {partner} {lang} kit in\n{kits}"));
+    let rel = row[3].strip_prefix("https://partners.test/").unwrap();
+    f.read(&format!("public/{rel}index.html"))
 }
 
 impl Fixture {
