@@ -142,7 +142,7 @@ fn scan_text(
     let full = std::fs::read_to_string(project.root.join(file)).unwrap_or_else(|_| text.to_owned());
     for (i, line) in text.lines().enumerate() {
         for found in figures_in(line) {
-            if !speaks_of_terms(sentence_around(line, found.start, found.end)) {
+            if !near_terms(sentence_around(line, found.start, found.end), line, &found) {
                 continue;
             }
             if let Some(why) = contradiction(project, scope, &found) {
@@ -195,6 +195,37 @@ fn sentence_around(line: &str, start: usize, end: usize) -> &str {
     &line[begin..finish]
 }
 
+/// How many words on each side of a figure may name the term it states.
+const NEAR: usize = 4;
+
+/// True when a word of the program's terms stands within [`NEAR`] words of the
+/// figure, in its sentence: "a fixed $150 for every business" is a reward, "a 74%
+/// rate" in a sentence that ends in rewards is not.
+fn near_terms(sentence: &str, line: &str, found: &Found) -> bool {
+    let offset = sentence.as_ptr() as usize - line.as_ptr() as usize;
+    let (start, end) = (
+        found.start.saturating_sub(offset).min(sentence.len()),
+        found.end.saturating_sub(offset).min(sentence.len()),
+    );
+    let words = |text: &str| -> Vec<String> {
+        text.to_lowercase()
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_owned)
+            .collect()
+    };
+    let before = words(&sentence[..start]);
+    let after = words(&sentence[end..]);
+    let near: Vec<&String> = before
+        .iter()
+        .rev()
+        .take(NEAR)
+        .chain(after.iter().take(NEAR))
+        .collect();
+    near.iter().any(|w| TERM_WORDS.iter().any(|t| w.starts_with(t)))
+}
+
+#[cfg(test)]
 fn speaks_of_terms(sentence: &str) -> bool {
     let lower = sentence.to_lowercase();
     lower
@@ -465,6 +496,26 @@ mod tests {
     #[test]
     fn other_numbers_are_not_figures() {
         assert!(kinds("Invoices in 2 minutes, 380 clients, version 1.5%, 2026-04-14").is_empty());
+    }
+
+    #[test]
+    fn only_figures_next_to_a_term_count() {
+        let line = "For 17 sign-ups, a 74% rate, for $2,550 in rewards. Clients get 50% off.";
+        let near: Vec<(String, bool)> = figures_in(line)
+            .iter()
+            .map(|f| {
+                let s = sentence_around(line, f.start, f.end);
+                (line[f.start..f.end].to_owned(), near_terms(s, line, f))
+            })
+            .collect();
+        assert_eq!(
+            near,
+            [
+                ("74%".to_owned(), false),
+                ("$2,550".to_owned(), true),
+                ("50%".to_owned(), true)
+            ]
+        );
     }
 
     #[test]
