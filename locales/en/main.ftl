@@ -40,9 +40,13 @@ stories-count = { $count ->
         [one] { $count } story
        *[other] { $count } stories
     }
-payout-days = { $days ->
-        [one] { $days } day
-       *[other] { $days } days
+payout-days = { $payout_days ->
+        [one] { $payout_days } day
+       *[other] { $payout_days } days
+    }
+offer-days = { $offer_days ->
+        [one] { $offer_days } day
+       *[other] { $offer_days } days
     }
 
 ## Entry page (language choice)
@@ -68,6 +72,8 @@ home-more-title = Learn more about the program
 ## Stories
 
 stories-title = Partner stories
+# On a partner's microsite: stories of businesses like its clients'.
+client-stories-title = How businesses like yours did it
 stories-empty = New stories are on the way.
 story-read-more = Read the story →
 story-back = ← All stories
@@ -82,7 +88,7 @@ story-cta-client-text = { $partner } recommends { $brand } to the businesses the
 
 # <title> of a partner landing.
 partner-page-title = { $brand } × { $partner }
-partner-eyebrow = Recommended by { $partner }
+partner-eyebrow = Your offer from { $partner }
 cta-client = Start your free trial
 
 # The microsite is read by the partner's clients: it sells their offer, never
@@ -90,8 +96,11 @@ cta-client = Start your free trial
 offer-hero-title = Try { $brand } free for { offer-days }
 offer-hero-lead = Invoices, payment reminders and bookkeeping in one place. { $partner } uses it and recommends it: sign up through this page and the offer below is yours.
 client-hero-title = { $partner } recommends { $brand }
-offer-fact-days = { offer-days } free
-offer-fact-days-text = to try it on your own work, no card required
+offer-fact-days = { $offer_days }
+offer-fact-days-text = { $offer_days ->
+        [one] day
+       *[other] days
+    } free to try it on your own work, no card required
 offer-fact-discount = { $offer_discount }% off
 offer-fact-discount-text = { $offer_months ->
         [one] your first month after the free days
@@ -214,7 +223,7 @@ preview-stale = Preview: this translation was made from an older version of the 
 ## Banners and share cards (the theme's _banner-parts.svg and share.svg)
 
 banner-recommended-by = Recommended by
-banner-join = Become a partner
+banner-join = Bookkeeping that keeps up with you
 share-site-title = The { $brand } partner network
 share-kit-title = Your partner kit
 share-kit-line = Copy, banners and links with your name on them, ready to post.

@@ -46,11 +46,17 @@ stories-count = { $count ->
        *[other] { $count } истории
     }
 # Стоит после «через» и «за»: «через 21 день», «через 3 дня», «через 14 дней».
-payout-days = { $days ->
-        [one] { $days } день
-        [few] { $days } дня
-        [many] { $days } дней
-       *[other] { $days } дня
+payout-days = { $payout_days ->
+        [one] { $payout_days } день
+        [few] { $payout_days } дня
+        [many] { $payout_days } дней
+       *[other] { $payout_days } дня
+    }
+offer-days = { $offer_days ->
+        [one] { $offer_days } день
+        [few] { $offer_days } дня
+        [many] { $offer_days } дней
+       *[other] { $offer_days } дня
     }
 
 ## Входная страница (выбор языка)
@@ -76,6 +82,8 @@ home-more-title = Подробнее о программе
 ## Истории
 
 stories-title = Истории партнёров
+# На микросайте партнёра: истории компаний, похожих на его клиентов.
+client-stories-title = Как это получилось у других
 stories-empty = Новые истории скоро появятся.
 story-read-more = Читать историю →
 story-back = ← Все истории
@@ -90,7 +98,7 @@ story-cta-client-text = { $partner } рекомендует { $brand } комп�
 
 # <title> лендинга партнёра.
 partner-page-title = { $brand } × { $partner }
-partner-eyebrow = Рекомендует { $partner }
+partner-eyebrow = Предложение от { $partner }
 cta-client = Попробовать бесплатно
 
 # Микросайт читают клиенты партнёра: он предлагает им их условия и никогда не
@@ -98,14 +106,19 @@ cta-client = Попробовать бесплатно
 offer-hero-title = { offer-days } { $brand } бесплатно
 offer-hero-lead = Счета, напоминания об оплате и учёт в одном сервисе. { $partner } пользуется им сам и рекомендует вам: зарегистрируйтесь по этой странице, и предложение ниже — ваше.
 client-hero-title = { $partner } рекомендует { $brand }
-offer-fact-days = { offer-days } бесплатно
-offer-fact-days-text = чтобы спокойно попробовать сервис на своих задачах
-offer-fact-discount = Скидка { $offer_discount } %
+offer-fact-days = { $offer_days }
+offer-fact-days-text = { $offer_days ->
+        [one] день
+        [few] дня
+        [many] дней
+       *[other] дня
+    } бесплатно, чтобы спокойно попробовать сервис на своих задачах
+offer-fact-discount = −{ $offer_discount } %
 offer-fact-discount-text = { $offer_months ->
-        [one] на первый месяц после бесплатного периода
-        [few] на первые { $offer_months } месяца после бесплатного периода
-        [many] на первые { $offer_months } месяцев после бесплатного периода
-       *[other] на первые { $offer_months } месяца после бесплатного периода
+        [one] скидка на первый месяц после бесплатного периода
+        [few] скидка на первые { $offer_months } месяца после бесплатного периода
+        [many] скидка на первые { $offer_months } месяцев после бесплатного периода
+       *[other] скидка на первые { $offer_months } месяца после бесплатного периода
     }
 offer-fact-migration = Бесплатный переезд
 offer-fact-migration-text = Специалист сам перенесёт клиентов, счета и справочники из таблиц или прежней программы.
@@ -228,7 +241,7 @@ preview-stale = Предпросмотр: этот перевод сделан �
 ## Баннеры и карточки для ссылок (_banner-parts.svg и share.svg темы)
 
 banner-recommended-by = Рекомендует
-banner-join = Станьте нашим партнёром
+banner-join = Учёт, который успевает за вами
 share-site-title = Партнёрская сеть { $brand }
 share-kit-title = Ваш набор партнёра
 share-kit-line = Тексты, баннеры и ссылки с вашим именем — готовы к публикации.
