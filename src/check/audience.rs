@@ -93,10 +93,7 @@ fn readable(html: &str) -> String {
 
 /// Where `text` (a client-facing output) shows one of `secrets`, as the secret
 /// and what it is.
-fn leaks<'a>(
-    text: &str,
-    secrets: &'a [(String, &'static str)],
-) -> Vec<&'a (String, &'static str)> {
+fn leaks<'a>(text: &str, secrets: &'a [(String, &'static str)]) -> Vec<&'a (String, &'static str)> {
     let plain = text.replace(['\u{a0}', '\u{202f}'], " ").to_lowercase();
     secrets
         .iter()

@@ -36,9 +36,29 @@ pub(crate) struct Found {
 
 /// Words that make a sentence speak of the program's terms (lowercase prefixes).
 const TERM_WORDS: &[&str] = &[
-    "reward", "earn", "commission", "payout", "paid", "pay", "bonus", "off", "discount",
-    "free", "trial", "refer", "вознагражд", "выплат", "заработ", "бонус", "скидк",
-    "бесплатн", "пробн", "комисси", "получ", "платим", "плат",
+    "reward",
+    "earn",
+    "commission",
+    "payout",
+    "paid",
+    "pay",
+    "bonus",
+    "off",
+    "discount",
+    "free",
+    "trial",
+    "refer",
+    "вознагражд",
+    "выплат",
+    "заработ",
+    "бонус",
+    "скидк",
+    "бесплатн",
+    "пробн",
+    "комисси",
+    "получ",
+    "платим",
+    "плат",
 ];
 
 /// Where a text is shown, and so which figures hold for it.
@@ -92,7 +112,13 @@ pub(crate) fn drift_findings(root: &Path, project: &Project) -> Vec<Diagnostic> 
         // Comments explain; only messages are shown.
         let text: String = text
             .lines()
-            .map(|l| if l.trim_start().starts_with('#') { "" } else { l })
+            .map(|l| {
+                if l.trim_start().starts_with('#') {
+                    ""
+                } else {
+                    l
+                }
+            })
             .collect::<Vec<_>>()
             .join("\n");
         let market = market_of_locale(&shown);
@@ -222,7 +248,8 @@ fn near_terms(sentence: &str, line: &str, found: &Found) -> bool {
         .take(NEAR)
         .chain(after.iter().take(NEAR))
         .collect();
-    near.iter().any(|w| TERM_WORDS.iter().any(|t| w.starts_with(t)))
+    near.iter()
+        .any(|w| TERM_WORDS.iter().any(|t| w.starts_with(t)))
 }
 
 #[cfg(test)]
@@ -361,8 +388,8 @@ pub(crate) fn figures_in(line: &str) -> Vec<Found> {
     let mut i = 0;
     while i < bytes.len() {
         let c = bytes[i];
-        let starts =
-            c.is_ascii_digit() && (i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'.'));
+        let starts = c.is_ascii_digit()
+            && (i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'.'));
         if !starts {
             i += 1;
             continue;
@@ -394,10 +421,16 @@ pub(crate) fn figures_in(line: &str) -> Vec<Found> {
             Some((Figure::Money(value), Some("RUB"), unit('₽'.len_utf8())))
         } else if rest.starts_with('$') {
             Some((Figure::Money(value), Some("USD"), unit(1)))
-        } else if let Some(w) = ["руб", "rub", "usd"].iter().find(|w| lower.starts_with(**w)) {
+        } else if let Some(w) = ["руб", "rub", "usd"]
+            .iter()
+            .find(|w| lower.starts_with(**w))
+        {
             let currency = if *w == "usd" { "USD" } else { "RUB" };
             Some((Figure::Money(value), Some(currency), unit(w.len())))
-        } else if let Some(w) = ["percent", "процент"].iter().find(|w| lower.starts_with(**w)) {
+        } else if let Some(w) = ["percent", "процент"]
+            .iter()
+            .find(|w| lower.starts_with(**w))
+        {
             Some((Figure::Percent(value as u32), None, unit(w.len())))
         } else if let Some(w) = ["days", "day", "дней", "дня", "день", "дн"]
             .iter()
@@ -422,12 +455,7 @@ pub(crate) fn figures_in(line: &str) -> Vec<Found> {
 /// The whole number starting at `i` (digit groups separated by `,`, a space, a
 /// no-break or narrow no-break space); `None` for a number with a fraction.
 fn number_at(line: &str, i: usize) -> (Option<u64>, usize) {
-    let digits_from = |from: usize| {
-        line[from..]
-            .bytes()
-            .take_while(u8::is_ascii_digit)
-            .count()
-    };
+    let digits_from = |from: usize| line[from..].bytes().take_while(u8::is_ascii_digit).count();
     let first = digits_from(i);
     let mut end = i + first;
     let mut value: String = line[i..end].to_owned();

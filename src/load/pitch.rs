@@ -81,7 +81,8 @@ pub(super) fn load(root: &Path, settings: &Settings, report: &mut Report) -> Vec
             );
             continue;
         }
-        let doc = match parse_document::<PitchFront>(&path, &shown, &lang, false, true, false, None) {
+        let doc = match parse_document::<PitchFront>(&path, &shown, &lang, false, true, false, None)
+        {
             Ok(d) => d,
             Err(err) => {
                 push_error(report, err);

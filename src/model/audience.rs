@@ -41,7 +41,10 @@ impl Audience {
 
     /// The audience named `word`.
     pub fn parse(word: &str) -> Option<Audience> {
-        Self::NAMES.iter().find(|(n, _)| *n == word).map(|(_, a)| *a)
+        Self::NAMES
+            .iter()
+            .find(|(n, _)| *n == word)
+            .map(|(_, a)| *a)
     }
 
     /// True when this audience may see what the partner earns.

@@ -25,11 +25,26 @@ pub(crate) const NAMES: &[(&str, &str)] = &[
     ("offer_months", "the months the client's discount lasts"),
     ("reward", "the partner's reward per paying client, as money"),
     ("payout_days", "days from qualification to payout"),
-    ("attribution_days", "days a click is credited to the partner"),
-    ("bonus_percent", "the first long-term bonus, as a percentage"),
-    ("bonus_months", "months of partnership before the first bonus"),
-    ("top_bonus_percent", "the highest long-term bonus, as a percentage"),
-    ("top_bonus_months", "months of partnership before the highest bonus"),
+    (
+        "attribution_days",
+        "days a click is credited to the partner",
+    ),
+    (
+        "bonus_percent",
+        "the first long-term bonus, as a percentage",
+    ),
+    (
+        "bonus_months",
+        "months of partnership before the first bonus",
+    ),
+    (
+        "top_bonus_percent",
+        "the highest long-term bonus, as a percentage",
+    ),
+    (
+        "top_bonus_months",
+        "months of partnership before the highest bonus",
+    ),
 ];
 
 /// The opening of a terms shortcode.
@@ -141,9 +156,16 @@ impl TermSheet {
         else {
             let markets: Vec<&str> = self.markets().collect();
             return Err(if markets.contains(&market) {
-                format!("`{segment}` is not a tier or stage (tiers: {}; stages: {})", Tier::NAMES.join(", "), Stage::NAMES.join(", "))
+                format!(
+                    "`{segment}` is not a tier or stage (tiers: {}; stages: {})",
+                    Tier::NAMES.join(", "),
+                    Stage::NAMES.join(", ")
+                )
             } else {
-                format!("`{market}` is not a market with a playbook (markets: {})", markets.join(", "))
+                format!(
+                    "`{market}` is not a market with a playbook (markets: {})",
+                    markets.join(", ")
+                )
             });
         };
         values.get(name).map(String::as_str).ok_or_else(|| {
@@ -269,12 +291,16 @@ mod tests {
 
     #[test]
     fn an_unknown_market_or_name_is_refused_at_its_offset() {
-        let (at, why) = sheet().expand("ab {{ terms.de.reward }}", "en").unwrap_err();
+        let (at, why) = sheet()
+            .expand("ab {{ terms.de.reward }}", "en")
+            .unwrap_err();
         assert_eq!(at, 3);
         assert!(why.contains("`de` is not a market"), "{why}");
         let (_, why) = sheet().expand("{{ terms.us.prize }}", "en").unwrap_err();
         assert!(why.contains("`prize` is not a term"), "{why}");
-        let (_, why) = sheet().expand("{{ terms.us.huge.reward }}", "en").unwrap_err();
+        let (_, why) = sheet()
+            .expand("{{ terms.us.huge.reward }}", "en")
+            .unwrap_err();
         assert!(why.contains("`huge` is not a tier or stage"), "{why}");
     }
 

@@ -298,7 +298,11 @@ fn terms_of(kwargs: &Kwargs, state: &State) -> tera::TeraResult<Option<Value>> {
     let Some(id) = kwargs.get::<String>("market")? else {
         return Ok(own.filter(|m| !m.is_none()));
     };
-    let same = |m: &Value| m.get_from_path("id").and_then(|v| v.as_str().map(str::to_owned)) == Some(id.clone());
+    let same = |m: &Value| {
+        m.get_from_path("id")
+            .and_then(|v| v.as_str().map(str::to_owned))
+            == Some(id.clone())
+    };
     if let Some(m) = own.filter(|m| same(m)) {
         return Ok(Some(m));
     }
@@ -341,8 +345,14 @@ pub(crate) fn term_args(market: &Value, out: &mut Vec<(&'static str, Arg)>) {
             out.push((name, Arg::Number(n)));
         }
     }
-    if let Some(m) = market.get_from_path("offer.migration").and_then(|v| v.as_bool()) {
-        out.push(("offer_migration", Arg::Text(if m { "yes" } else { "no" }.to_owned())));
+    if let Some(m) = market
+        .get_from_path("offer.migration")
+        .and_then(|v| v.as_bool())
+    {
+        out.push((
+            "offer_migration",
+            Arg::Text(if m { "yes" } else { "no" }.to_owned()),
+        ));
     }
     if let Some(s) = text("offer.summary") {
         out.push(("offer", Arg::Text(s)));

@@ -19,8 +19,8 @@ use crate::model::audience::Audience;
 use crate::model::partners::Partner;
 use crate::model::project::Project;
 use crate::render::contract::{
-    context_of, Alternate, Market, NavItem, NotFoundValues, Page, PageContext, PartnerValues, Prepared,
-    Share, Site, StoryCard, Translation,
+    context_of, Alternate, Market, NavItem, NotFoundValues, Page, PageContext, PartnerValues,
+    Prepared, Share, Site, StoryCard, Translation,
 };
 use crate::render::json_ld::{json_ld, ArticleFacts};
 use crate::render::locales::Locales;

@@ -129,11 +129,16 @@ fn partner_pages(
     };
     // The preview is read by the partner's clients: it states their offer, never the
     // playbook's message to partners.
-    let offer = project.playbook(partner).terms.offer.as_ref().and_then(|o| {
-        let f = locales.formatter(lang).ok()?;
-        o.summary_in(lang, |n| f.number(n as f64, None, None))
-            .map(|s| crate::text::typography::typeset(&s, lang))
-    });
+    let offer = project
+        .playbook(partner)
+        .terms
+        .offer
+        .as_ref()
+        .and_then(|o| {
+            let f = locales.formatter(lang).ok()?;
+            o.summary_in(lang, |n| f.number(n as f64, None, None))
+                .map(|s| crate::text::typography::typeset(&s, lang))
+        });
     let page = Page {
         lang,
         title: message(messages::SHORT_LINK_TITLE)?,

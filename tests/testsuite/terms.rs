@@ -21,7 +21,14 @@ fn repo() -> PathBuf {
 /// A copy of the demo project's sources in `dir`.
 fn copy_demo(dir: &Path) {
     fs::copy(repo().join("site.yaml"), dir.join("site.yaml")).unwrap();
-    for folder in ["content", "templates", "themes", "locales", "static", "results"] {
+    for folder in [
+        "content",
+        "templates",
+        "themes",
+        "locales",
+        "static",
+        "results",
+    ] {
         for entry in walkdir::WalkDir::new(repo().join(folder))
             .into_iter()
             .filter_map(Result::ok)
@@ -55,7 +62,13 @@ fn build(root: &Path, out: &Path) -> Built {
     let mut tokens = BTreeMap::new();
     for line in kits.lines().skip(1) {
         let cells: Vec<&str> = line.split(',').collect();
-        let token = cells[3].split("/kits/").nth(1).unwrap().split('/').next().unwrap();
+        let token = cells[3]
+            .split("/kits/")
+            .nth(1)
+            .unwrap()
+            .split('/')
+            .next()
+            .unwrap();
         tokens.insert(cells[0].to_owned(), token.to_owned());
     }
     Built {
@@ -79,9 +92,10 @@ fn demo() -> &'static Built {
 
 /// Every text entry of `partner`'s kit zip in `lang`, by name.
 fn kit_texts(built: &Built, partner: &str, lang: &str) -> BTreeMap<String, String> {
-    let zip = built
-        .public
-        .join(format!("kits/{}/{partner}-{lang}.zip", built.tokens[partner]));
+    let zip = built.public.join(format!(
+        "kits/{}/{partner}-{lang}.zip",
+        built.tokens[partner]
+    ));
     let mut archive = zip::ZipArchive::new(fs::File::open(&zip).unwrap()).unwrap();
     let mut out = BTreeMap::new();
     for i in 0..archive.len() {
@@ -103,7 +117,9 @@ fn readable(html: &str) -> String {
     let mut rest = html;
     while let Some(open) = rest.find('<') {
         out.push_str(&rest[..open]);
-        let Some(close) = rest[open..].find('>') else { break };
+        let Some(close) = rest[open..].find('>') else {
+            break;
+        };
         let tag = &rest[open..open + close];
         // What a link preview shows is in `content` attributes.
         if let Some(i) = tag.find("content=\"") {
@@ -135,7 +151,11 @@ fn ocr(png: &Path) -> String {
         .args(["-l", "eng+rus", "--psm", "11"])
         .output()
         .expect("tesseract must be installed: run scripts/install-ocr.sh");
-    assert!(out.status.success(), "tesseract failed on {}", png.display());
+    assert!(
+        out.status.success(),
+        "tesseract failed on {}",
+        png.display()
+    );
     plain(&String::from_utf8_lossy(&out.stdout))
 }
 
@@ -148,7 +168,10 @@ fn secrets(project: &refkit::Project, id: &str) -> Vec<String> {
     let reward = playbook.terms.incentives.reward;
     let mut out = match partner.market.as_str() {
         "us" => vec![format!("${reward}")],
-        _ => vec![format!("{} {:03} ₽", reward / 1000, reward % 1000), format!("₽{},{:03}", reward / 1000, reward % 1000)],
+        _ => vec![
+            format!("{} {:03} ₽", reward / 1000, reward % 1000),
+            format!("₽{},{:03}", reward / 1000, reward % 1000),
+        ],
     };
     if let Some(note) = &partner.audience {
         out.push(note.clone());
@@ -192,12 +215,19 @@ fn client_facing_outputs_carry_the_offer_and_never_the_partners_side() {
     for partner in &project.partners {
         let id = partner.id.as_str();
         let secrets = secrets(&project, id);
-        let offer = project.partner_playbooks[id].terms.offer.clone().expect("an offer");
+        let offer = project.partner_playbooks[id]
+            .terms
+            .offer
+            .clone()
+            .expect("an offer");
         let days = offer.free_days.to_string();
         // The microsite and the short links' previews.
         let mut pages = html_under(&built.public.join("p").join(id));
         pages.extend(html_under(
-            &built.public.join("r").join(partner.code.to_ascii_lowercase()),
+            &built
+                .public
+                .join("r")
+                .join(partner.code.to_ascii_lowercase()),
         ));
         assert!(pages.len() > 2, "{id} has pages");
         for page in &pages {
@@ -207,10 +237,14 @@ fn client_facing_outputs_carry_the_offer_and_never_the_partners_side() {
             }
         }
         for lang in ["en", "ru"] {
-            let landing =
-                readable(&fs::read_to_string(built.public.join(format!("p/{id}/{lang}/index.html"))).unwrap());
+            let landing = readable(
+                &fs::read_to_string(built.public.join(format!("p/{id}/{lang}/index.html")))
+                    .unwrap(),
+            );
             if !landing.contains(&days) {
-                problems.push(format!("{id} {lang}: the landing page lacks the offer's {days} days"));
+                problems.push(format!(
+                    "{id} {lang}: the landing page lacks the offer's {days} days"
+                ));
             }
             // Pitch copy and the stories in the kit.
             for (name, text) in kit_texts(built, id, lang) {
@@ -267,25 +301,42 @@ fn a_russian_market_partners_english_kit_and_a_us_partners_russian_kit_state_the
         built.tokens["harbor-accounting"]
     ));
     let en = ocr(&ru_in_en).to_lowercase();
-    assert!(en.contains("60 days"), "the Russian market's 60 days, in English: {en}");
+    assert!(
+        en.contains("60 days"),
+        "the Russian market's 60 days, in English: {en}"
+    );
     assert!(!en.contains("30 days") && !en.contains("50%"), "{en}");
     let ru = ocr(&us_in_ru).to_lowercase();
-    assert!(ru.contains("30 дней") && ru.contains("50"), "the US offer, in Russian: {ru}");
+    assert!(
+        ru.contains("30 дней") && ru.contains("50"),
+        "the US offer, in Russian: {ru}"
+    );
     assert!(!ru.contains("60 дней"), "{ru}");
     // The microsites and the copy say the same.
     let page = |id: &str, lang: &str| {
-        readable(&fs::read_to_string(built.public.join(format!("p/{id}/{lang}/index.html"))).unwrap())
+        readable(
+            &fs::read_to_string(built.public.join(format!("p/{id}/{lang}/index.html"))).unwrap(),
+        )
     };
     let severny = page("severny-uchet", "en");
-    assert!(severny.contains("60 days") && severny.contains("Free data migration"), "{severny}");
+    assert!(
+        severny.contains("60 days") && severny.contains("Free data migration"),
+        "{severny}"
+    );
     assert!(!severny.contains("50% off"), "{severny}");
     let harbor = page("harbor-accounting", "ru");
-    assert!(harbor.contains("30 дней бесплатно") && harbor.contains("50 %"), "{harbor}");
+    assert!(
+        harbor.contains("30 дней бесплатно") && harbor.contains("50 %"),
+        "{harbor}"
+    );
     assert!(!harbor.contains("переезд"), "{harbor}");
     let email = plain(&kit_texts(built, "severny-uchet", "en")["pitch/email.txt"]);
     assert!(email.contains("60 days"), "{email}");
     let email = plain(&kit_texts(built, "harbor-accounting", "ru")["pitch/email.txt"]);
-    assert!(email.contains("30 дней") || email.contains("30-дневн"), "{email}");
+    assert!(
+        email.contains("30 дней") || email.contains("30-дневн"),
+        "{email}"
+    );
 }
 
 #[test]
@@ -308,15 +359,30 @@ fn every_cadence_touch_has_one_link_in_its_checklist_calendar_and_copy() {
                 .split_whitespace()
                 .find(|w| w.contains(&asset))
                 .unwrap_or_else(|| panic!("{id} {file} has no link of its own:\n{copy}"));
-            assert!(checklist.contains(&format!("{file}\n")), "{id}: the checklist names {file}");
+            assert!(
+                checklist.contains(&format!("{file}\n")),
+                "{id}: the checklist names {file}"
+            );
             assert!(checklist.contains(link), "{id}: {link} in the checklist");
-            assert!(calendar.contains(&format!("URL:{link}")), "{id}: {link} in the calendar");
-            assert_eq!(kit_links.matches(link).count(), 1, "{id}: {link} once in the kit's links.csv");
-            let rows = manifest.lines().filter(|l| l.contains(&format!(",{lang},")) && l.contains(link)).count();
+            assert!(
+                calendar.contains(&format!("URL:{link}")),
+                "{id}: {link} in the calendar"
+            );
+            assert_eq!(
+                kit_links.matches(link).count(),
+                1,
+                "{id}: {link} once in the kit's links.csv"
+            );
+            let rows = manifest
+                .lines()
+                .filter(|l| l.contains(&format!(",{lang},")) && l.contains(link))
+                .count();
             assert_eq!(rows, 1, "{id}: {link} once in manifest/links.csv");
             // Every other link the copy carries would not be the touch's.
             assert!(
-                !copy.split_whitespace().any(|w| w.contains("utm_content=") && !w.contains(&asset)),
+                !copy
+                    .split_whitespace()
+                    .any(|w| w.contains("utm_content=") && !w.contains(&asset)),
                 "{id} {file} carries another touch's link"
             );
             texts.push(copy.replace(link, ""));
@@ -324,7 +390,11 @@ fn every_cadence_touch_has_one_link_in_its_checklist_calendar_and_copy() {
         let mut distinct = texts.clone();
         distinct.sort();
         distinct.dedup();
-        assert_eq!(distinct.len(), texts.len(), "{id}: every touch sends its own copy");
+        assert_eq!(
+            distinct.len(),
+            texts.len(),
+            "{id}: every touch sends its own copy"
+        );
     }
 }
 
@@ -358,22 +428,36 @@ fn a_playbook_change_moves_every_surface_and_hand_written_figures_fail_check() {
     assert!(banner.contains("45"), "{banner}");
     // Both sides on the brand's pages, and the partner's own on its kit page.
     let faq = page("en/faq/index.html");
-    assert!(faq.contains("45 days free") && faq.contains("$175"), "{faq}");
+    assert!(
+        faq.contains("45 days free") && faq.contains("$175"),
+        "{faq}"
+    );
     assert!(!faq.contains("$150"), "{faq}");
     let program = page("ru/program/index.html");
     assert!(program.contains("175 $"), "{program}");
-    let kit = page(&format!("kits/{}/index.html", built.tokens["copperline-creative"]));
+    let kit = page(&format!(
+        "kits/{}/index.html",
+        built.tokens["copperline-creative"]
+    ));
     assert!(kit.contains("$175 for every business"), "{kit}");
     assert!(kit.contains("45 days free"), "{kit}");
 
     // Figures typed by hand that contradict the playbook fail `check`, each named.
     let faq_file = root.join("content/pages/faq.en.md");
     let faq_text = fs::read_to_string(&faq_file).unwrap();
-    fs::write(&faq_file, format!("{faq_text}\nUS partners earn a fixed $150 per client.\n")).unwrap();
+    fs::write(
+        &faq_file,
+        format!("{faq_text}\nUS partners earn a fixed $150 per client.\n"),
+    )
+    .unwrap();
     let faq_line = faq_text.lines().count() + 2;
     let ftl = root.join("locales/en/banners.ftl");
     let ftl_text = fs::read_to_string(&ftl).unwrap();
-    fs::write(&ftl, format!("{ftl_text}banner-extra = Get paid in 14 days.\n")).unwrap();
+    fs::write(
+        &ftl,
+        format!("{ftl_text}banner-extra = Get paid in 14 days.\n"),
+    )
+    .unwrap();
     let ftl_line = ftl_text.lines().count() + 1;
     let svg = root.join("content/banners/banner-trust.svg");
     let svg_text = fs::read_to_string(&svg).unwrap();
@@ -382,7 +466,11 @@ fn a_playbook_change_moves_every_surface_and_hand_written_figures_fail_check() {
         "  <text x=\"10\" y=\"10\" font-family=\"Inter\" font-size=\"10\">Start with 30 days free</text>\n</svg>",
         1,
     );
-    let svg_line = svg_text.lines().position(|l| l.contains("30 days free")).unwrap() + 1;
+    let svg_line = svg_text
+        .lines()
+        .position(|l| l.contains("30 days free"))
+        .unwrap()
+        + 1;
     fs::write(&svg, &svg_text).unwrap();
     let output = Command::new(env!("CARGO_BIN_EXE_refkit"))
         .args(["check", "--root"])
@@ -399,8 +487,18 @@ fn a_playbook_change_moves_every_surface_and_hand_written_figures_fail_check() {
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     for (file, line, figure, playbook) in [
         ("content/pages/faq.en.md", faq_line, "$150", "reward $175"),
-        ("locales/en/banners.ftl", ftl_line, "14 days", "payout_days 30 days"),
-        ("content/banners/banner-trust.svg", svg_line, "30 days", "offer_days 45 days"),
+        (
+            "locales/en/banners.ftl",
+            ftl_line,
+            "14 days",
+            "payout_days 30 days",
+        ),
+        (
+            "content/banners/banner-trust.svg",
+            svg_line,
+            "30 days",
+            "offer_days 45 days",
+        ),
     ] {
         assert!(
             stderr.contains(&format!("{file}:{line}:")),
@@ -410,7 +508,10 @@ fn a_playbook_change_moves_every_surface_and_hand_written_figures_fail_check() {
             stderr.contains(&format!("`{figure}` is written by hand")),
             "{figure}:\n{stderr}"
         );
-        assert!(stderr.contains(playbook), "the playbook's {playbook}:\n{stderr}");
+        assert!(
+            stderr.contains(playbook),
+            "the playbook's {playbook}:\n{stderr}"
+        );
     }
 }
 
@@ -442,15 +543,27 @@ fn a_custom_theme_that_shows_the_reward_to_clients_gets_a_check_warning() {
     f.write("templates/partner.html", values);
     f.build().unwrap();
     let page = f.read("public/p/alpha/en/index.html");
-    assert!(page.contains("[|||]") || page.contains("[none|none|none|none]"), "{page}");
+    assert!(
+        page.contains("[|||]") || page.contains("[none|none|none|none]"),
+        "{page}"
+    );
 }
 
 #[test]
 fn a_story_for_prospective_partners_is_on_the_brand_pages_only() {
     let built = demo();
-    assert!(built.public.join("en/stories/maya-chen-linkedin-ambassador/index.html").is_file());
-    assert!(!built.public.join("p/harbor-accounting/en/stories/maya-chen-linkedin-ambassador").exists());
-    assert!(built.public.join("p/harbor-accounting/en/stories/ridgeline-builders-stops-chasing-invoices/index.html").is_file());
+    assert!(built
+        .public
+        .join("en/stories/maya-chen-linkedin-ambassador/index.html")
+        .is_file());
+    assert!(!built
+        .public
+        .join("p/harbor-accounting/en/stories/maya-chen-linkedin-ambassador")
+        .exists());
+    assert!(built
+        .public
+        .join("p/harbor-accounting/en/stories/ridgeline-builders-stops-chasing-invoices/index.html")
+        .is_file());
     let kit = kit_texts(built, "harbor-accounting", "en");
     assert!(!kit.contains_key("stories/maya-chen-linkedin-ambassador.txt"));
     assert!(kit.contains_key("stories/ridgeline-builders-stops-chasing-invoices.txt"));
@@ -459,7 +572,10 @@ fn a_story_for_prospective_partners_is_on_the_brand_pages_only() {
 #[test]
 fn a_market_file_may_only_override_messages_the_language_defines() {
     let f = Fixture::minimal();
-    f.write("locales/en/markets/us.ftl", "join = Join us\nbrand-new = Nope\n");
+    f.write(
+        "locales/en/markets/us.ftl",
+        "join = Join us\nbrand-new = Nope\n",
+    );
     let output = Command::new(env!("CARGO_BIN_EXE_refkit"))
         .args(["build", "--root"])
         .arg(f.root())
@@ -468,7 +584,10 @@ fn a_market_file_may_only_override_messages_the_language_defines() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("locales/en/markets/us.ftl:2"), "{stderr}");
-    assert!(stderr.contains("`brand-new` is not defined for every market"), "{stderr}");
+    assert!(
+        stderr.contains("`brand-new` is not defined for every market"),
+        "{stderr}"
+    );
     // A valid override words the message for that market's partners only.
     f.write("locales/en/markets/us.ftl", "join = Join us\n");
     f.build().unwrap();

@@ -288,8 +288,11 @@ impl Checker<'_> {
     fn discount(&self, percent: u32, at: &Location, report: &mut Report) {
         if percent > 100 {
             report.push(
-                self.at(at, format!("the offer's discount is {percent} %, more than the whole price"))
-                    .help("write `discount_percent` as a number from 0 to 100"),
+                self.at(
+                    at,
+                    format!("the offer's discount is {percent} %, more than the whole price"),
+                )
+                .help("write `discount_percent` as a number from 0 to 100"),
             );
         }
     }

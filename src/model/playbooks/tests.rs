@@ -235,13 +235,24 @@ fn the_offer_resolves_through_tier_and_stage_like_the_reward() {
     let p = p.unwrap_or_else(|| panic!("{d:?}"));
     let small = p.resolve(&partner("a", Stage::Active, Tier::Small));
     let offer = small.terms.offer.unwrap();
-    assert_eq!((offer.free_days, offer.discount_percent, offer.discount_months), (30, 50, 3));
+    assert_eq!(
+        (
+            offer.free_days,
+            offer.discount_percent,
+            offer.discount_months
+        ),
+        (30, 50, 3)
+    );
     assert!(!offer.migration);
     assert_eq!(
         offer.summary_in("en", |n| n.to_string()).as_deref(),
         Some("30 days free, then 50% off")
     );
-    let large = p.resolve(&partner("b", Stage::Active, Tier::Large)).terms.offer.unwrap();
+    let large = p
+        .resolve(&partner("b", Stage::Active, Tier::Large))
+        .terms
+        .offer
+        .unwrap();
     assert_eq!(large.free_days, 60, "the tier's days");
     assert_eq!(large.discount_percent, 50, "the market's discount stays");
     assert!(large.migration);
@@ -263,7 +274,8 @@ fn an_offer_summary_with_an_unknown_placeholder_or_a_discount_over_100_is_refuse
     let (p, d) = parse_with(&text, &[]);
     assert!(p.is_none());
     assert!(
-        d.iter().any(|d| d.message.contains("`{discount}`") && d.line == Some(5)),
+        d.iter()
+            .any(|d| d.message.contains("`{discount}`") && d.line == Some(5)),
         "{d:?}"
     );
     assert!(d.iter().any(|d| d.message.contains("150 %")), "{d:?}");

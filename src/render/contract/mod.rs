@@ -31,9 +31,9 @@ pub(crate) use kit::{
     Corner, Cta, DocumentContext, Download, KitImage, KitLink, KitPageValues, KitReadme, KitStory,
     KitTouch, KitValues, Pitch, Qr, ShareLink, ShortLink,
 };
-pub(crate) use partner::{Market, Partner, PartnerValues, Playbook};
 #[cfg(test)]
 pub(crate) use partner::Offer;
+pub(crate) use partner::{Market, Partner, PartnerValues, Playbook};
 pub(crate) use results::{BonusStep, NextPayout, PartnerResults, ResultsValues};
 
 /// A template value of type `T`, serialised once and shared: cloning it or putting it

@@ -348,7 +348,14 @@ impl Locales {
             for (path, shown) in market_files {
                 let text = files::read_text(&path, &shown)?;
                 if let Some(bundle) = market_bundle(
-                    &langid, &formatter, &sources, &defined, settings, &shown, text, &mut report,
+                    &langid,
+                    &formatter,
+                    &sources,
+                    &defined,
+                    settings,
+                    &shown,
+                    text,
+                    &mut report,
                 ) {
                     let market = shown
                         .file_stem()
@@ -534,8 +541,8 @@ fn market_bundle(
     let market = shown.file_stem()?.to_string_lossy().into_owned();
     if settings.market(&market).is_none() {
         report.push(
-            Diagnostic::error(shown, format!("`{market}` is not a market of site.yaml"))
-                .help(format!(
+            Diagnostic::error(shown, format!("`{market}` is not a market of site.yaml")).help(
+                format!(
                     "name the file after a market ({}), or move it out of `{MARKETS_DIR}/`",
                     settings
                         .markets
@@ -543,14 +550,18 @@ fn market_bundle(
                         .map(|m| m.id.as_str())
                         .collect::<Vec<_>>()
                         .join(", ")
-                )),
+                ),
+            ),
         );
         return None;
     }
     if let Some(line) = too_deep(&text) {
         report.push(
-            Diagnostic::error(shown, format!("placeables nest more than {MAX_PLACEABLE_DEPTH} deep"))
-                .at(&text, line, 1),
+            Diagnostic::error(
+                shown,
+                format!("placeables nest more than {MAX_PLACEABLE_DEPTH} deep"),
+            )
+            .at(&text, line, 1),
         );
         return None;
     }
