@@ -29,4 +29,5 @@ mod results_import;
 mod serve;
 mod sharing;
 mod terms;
+mod tools;
 mod typography;
