@@ -594,3 +594,32 @@ fn a_market_file_may_only_override_messages_the_language_defines() {
     assert!(f.read("public/p/alpha/en/index.html").contains("Join us"));
     assert!(!f.read("public/p/beta/en/index.html").contains("Join us"));
 }
+
+#[test]
+fn a_touch_repeating_an_earlier_touchs_copy_is_a_warning_unless_it_is_a_reminder() {
+    let f = Fixture::minimal();
+    let check = |f: &Fixture| {
+        let output = Command::new(env!("CARGO_BIN_EXE_refkit"))
+            .args(["check", "--root"])
+            .arg(f.root())
+            .output()
+            .unwrap();
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    };
+    assert!(!check(&f).contains("as touch `intro` does"));
+    f.write(
+        "content/playbooks/us.yaml",
+        &crate::common::US_PLAYBOOK.replace("    reminder: true\n", ""),
+    );
+    let out = check(&f);
+    assert!(
+        out.contains("touch `reminder` sends the email pitch copy")
+            && out.contains("as touch `intro` does")
+            && out.contains("content/playbooks/us.yaml:"),
+        "{out}"
+    );
+}
