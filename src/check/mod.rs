@@ -81,7 +81,6 @@ pub(crate) fn check(root: &Path, env: &Environment) -> Result<Vec<Diagnostic>> {
         report.extend(markdown_link_findings(project));
         report.extend(pitch_limit_findings(project));
         report.extend(drift::drift_findings(root, project));
-        report.extend(offer_findings(project));
         report.extend(cadence_findings(root, project));
     }
 
@@ -157,23 +156,6 @@ fn cadence_findings(root: &Path, project: &Project) -> Vec<Diagnostic> {
         }
     }
     out
-}
-
-/// A playbook without an offer leaves clients told nothing.
-fn offer_findings(project: &Project) -> Vec<Diagnostic> {
-    project
-        .playbooks
-        .values()
-        .filter(|p| p.base.offer.is_none())
-        .map(|p| {
-            Diagnostic::error(
-                &p.file,
-                format!("market `{}` states no `offer`: client-facing pages and banners cannot say what a referred client gets", p.market),
-            )
-            .warning()
-            .help("add `offer: { free_days: …, discount_percent: …, summary: { en: …, ru: … } }` (README, \"Playbooks\")")
-        })
-        .collect()
 }
 
 /// Keeps the value, or moves content errors into `report`; I/O errors become findings too.
