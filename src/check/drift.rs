@@ -432,13 +432,11 @@ pub(crate) fn figures_in(line: &str) -> Vec<Found> {
             .find(|w| lower.starts_with(**w))
         {
             Some((Figure::Percent(value as u32), None, unit(w.len())))
-        } else if let Some(w) = ["days", "day", "дней", "дня", "день", "дн"]
-            .iter()
-            .find(|w| lower.starts_with(**w))
-        {
-            Some((Figure::Days(value as u32), None, unit(w.len())))
         } else {
-            None
+            ["days", "day", "дней", "дня", "день", "дн"]
+                .iter()
+                .find(|w| lower.starts_with(**w))
+                .map(|w| (Figure::Days(value as u32), None, unit(w.len())))
         };
         if let Some((figure, currency, end)) = found {
             out.push(Found {

@@ -157,6 +157,7 @@ pub(super) fn parse_document<F: DeserializeOwned>(
 /// Loads every `<slug>.<lang>.md` file directly in `folder`, grouped by slug (sorted),
 /// with each group's versions in the site's language order. Problems go to `report`;
 /// a slug missing a language is reported against the versions that exist.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn load_translated<F: DeserializeOwned + Send>(
     root: &Path,
     folder: &str,
