@@ -161,7 +161,7 @@ kit-draft-hint = Outlook opens it as a new message with the subject and text in 
 # A short link's page: shown for a moment while it forwards to the full link.
 short-link-title = { $brand } × { $partner }
 short-link-continue = Continue to { $brand }
-kit-story-cta = Join through my link
+kit-story-cta = Try it through my link
 kit-share-title = Share this copy
 kit-share-text = The share buttons under each copy open the service with the text and your link for that service already in place, so we see which channel brought each referral.
 kit-share-link-only = { $count ->
