@@ -374,6 +374,7 @@ fn unattributed_warning(results: &crate::results::Results) -> Option<String> {
     let causes: Vec<String> = results
         .unattributed
         .iter()
+        .filter(|(cause, _)| **cause != crate::results::Cause::NoPartner)
         .map(|(cause, u)| format!("{} {}", u.rows, cause.name()))
         .collect();
     (!causes.is_empty()).then(|| {
@@ -404,6 +405,18 @@ fn read_results(
     let mut report = crate::base::diagnostics::Report::default();
     for file in files {
         ledger.begin_file(file);
+        if file.format == crate::model::results::Format::Paid {
+            // A partner a pilot build leaves out has no reward to mark.
+            let read = crate::load::results::read_paid(root, file, &mut |paid| {
+                let _ = ledger.paid(&paid.partner, &paid.customer, paid.day);
+            });
+            match read {
+                Ok(_) => {}
+                Err(Error::Content(problems)) => report.extend(problems),
+                Err(other) => return Err(other),
+            }
+            continue;
+        }
         let (mut shown, mut more) = (Vec::new(), 0usize);
         let read = crate::load::results::read(root, file, &mut |event| {
             if let Err(problem) = ledger.add(&event) {
@@ -415,7 +428,7 @@ fn read_results(
             }
         });
         match read {
-            Ok(_) => {}
+            Ok(stats) => ledger.no_partner(stats.no_partner_rows, stats.no_partner_events),
             Err(Error::Content(problems)) => report.extend(problems),
             Err(other) => return Err(other),
         }

@@ -25,6 +25,7 @@ mod microsite;
 mod playbooks;
 mod publish;
 mod results_build;
+mod results_exports;
 mod results_import;
 mod serve;
 mod sharing;

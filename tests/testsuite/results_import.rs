@@ -36,7 +36,7 @@ fn every_format_refkit_reads_passes_the_check() {
     // FirstPromoter's referrals export: the referral object's fields.
     f.write(
         "results/firstpromoter.csv",
-        "id,email,uid,state,created_at,ref_id\n11,a@x.test,cus_1,active,2026-06-03T08:00:00Z,anna10\n12,b@x.test,cus_2,denied,06/04/2026,anna10\n",
+        "id,email,uid,state,created_at,ref_token\n11,a@x.test,cus_1,active,2026-06-03T08:00:00Z,anna10\n12,b@x.test,cus_2,denied,06/04/2026,anna10\n",
     );
     // A GA4 exploration downloaded as CSV: comment lines, then the table.
     f.write(
@@ -49,7 +49,7 @@ fn every_format_refkit_reads_passes_the_check() {
     );
     with_results(
         &f,
-        "  - { file: results/events.csv, format: refkit }\n  - { file: results/firstpromoter.csv, format: firstpromoter }\n  - { file: results/ga4.csv, format: ga4 }\n  - file: results/crm.csv\n    format: mapped\n    currency: RUB\n    columns: { date: Дата, code: Партнёр, event: Событие, amount: Сумма }\n    events: { Оплата: payment }\n",
+        "  - { file: results/events.csv, format: refkit }\n  - { file: results/firstpromoter.csv, format: firstpromoter-referrals }\n  - { file: results/ga4.csv, format: ga4 }\n  - file: results/crm.csv\n    format: mapped\n    currency: RUB\n    columns: { date: Дата, code: Партнёр, event: Событие, amount: Сумма }\n    events: { Оплата: payment }\n",
     );
     let (code, all) = check(&f);
     assert_eq!(code, Some(0), "{all}");
