@@ -25,6 +25,7 @@ use crate::model::results::{Event, EventKind, Money, Origin, ResultsFile};
 use crate::render::links::{Attribution, Issued};
 
 mod pages;
+mod pilot;
 mod report;
 mod tables;
 mod tally;

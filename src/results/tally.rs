@@ -240,6 +240,9 @@ pub(crate) struct Results {
     /// The day of the latest event in the files: the data ends there.
     #[serde(serialize_with = "as_optional_text")]
     pub(crate) data_end: Option<Date>,
+    /// Per market: the days to decide of the pilot partners' customers and of the
+    /// rest's, sorted, for the rank test of the pilot verdict.
+    pub(crate) decide_by_group: BTreeMap<String, (Vec<i64>, Vec<i64>)>,
 }
 
 /// What a partner's results page needs beyond its rows and payouts.
@@ -437,6 +440,7 @@ pub(super) fn finish(mut ledger: Ledger) -> Results {
         })
         .collect();
     let mut payouts = Vec::new();
+    let mut decide_by_group: BTreeMap<String, (Vec<i64>, Vec<i64>)> = BTreeMap::new();
     for ((number, id), customer) in customers {
         let partner = &partners[number];
         let Customer {
@@ -522,6 +526,14 @@ pub(super) fn finish(mut ledger: Ledger) -> Results {
             t.rewards = t.rewards.saturating_add(owed);
             t.decide_days.extend(decide);
         });
+        if let Some(days) = decide {
+            let groups = decide_by_group.entry(partner.market.clone()).or_default();
+            if partner.stage == Stage::Pilot {
+                groups.0.push(days);
+            } else {
+                groups.1.push(days);
+            }
+        }
         let pays_still = money
             .last()
             .is_some_and(|&(m, net)| Some(m) == last_month && net > 0);
@@ -571,5 +583,13 @@ pub(super) fn finish(mut ledger: Ledger) -> Results {
         unattributed,
         partners: facts,
         data_end: ledger_last,
+        decide_by_group: decide_by_group
+            .into_iter()
+            .map(|(market, (mut pilot, mut rest))| {
+                pilot.sort_unstable();
+                rest.sort_unstable();
+                (market, (pilot, rest))
+            })
+            .collect(),
     }
 }
