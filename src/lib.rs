@@ -5,13 +5,15 @@
 //! The folders are the pipeline, lowest layer first (see ARCHITECTURE.md); each
 //! imports only from the layers listed before it, and a test in the suite keeps it so:
 //!
-//! `base` → `text` → `model` → `load` → `render` → `output` → `kits` → `site` →
-//! `build` → `check`, `serve` → [`cmd`].
+//! `base` → `text` → `model` → `load` → `render` → `output` → `banners` → `kits` →
+//! `results` → `site` → `build` → `cms` → `check`, `deploy`, `serve` → `cli`, `cmd`,
+//! `fuzzing`.
 //!
 //! The library's public face is small: the commands ([`cmd`], parsed by [`cli`]) for
 //! the binary, and the build with its options and results for the tests. Everything
 //! else is `pub(crate)`; the `unreachable_pub` lint keeps it so.
 
+mod banners;
 mod base;
 mod build;
 mod check;

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use super::BuildOptions;
 use crate::base::diagnostics::{Error, Result};
-use crate::kits::Secret;
+use crate::render::secret::Secret;
 
 /// A hash of everything a build reads: every source file (path and bytes), the
 /// options, the kit secret, `SOURCE_DATE_EPOCH` and refkit's version. Equal

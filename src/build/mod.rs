@@ -11,26 +11,27 @@
 
 mod fingerprint;
 pub(crate) mod manifest;
+mod preview;
 mod summary;
 
 pub use summary::{BuildSummary, MarketCounts};
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use crate::banners::{self, Fonts, Studio};
 use crate::base::dates::Date;
 use crate::base::diagnostics::{Diagnostic, Error, Result};
 use crate::base::env::Environment;
-use crate::kits::{self, Secret};
+use crate::kits;
 use crate::model::project::Project;
 use crate::model::selection::Selection;
 use crate::output::{self, Staging};
 use crate::render::links::Attribution;
-use crate::render::locales::Locales;
-use crate::render::templates::Templates;
+use crate::render::loaded::Loaded;
+use crate::render::secret::Secret;
 use crate::site::incremental::{self, RenderCache};
 use crate::site::{self, Contexts};
 
@@ -122,34 +123,16 @@ pub(crate) fn load_selected(
     Ok(project)
 }
 
-/// Builds the project described by `options`.
+/// Builds the project described by `options`: each step below reads what the steps
+/// before it made, and only the last one replaces the previous output.
 pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
-    let root = &options.root;
-    let public = options.out.clone().unwrap_or_else(|| root.join("public"));
-    let manifest = options
-        .manifest
-        .clone()
-        .unwrap_or_else(|| root.join("manifest"));
-    let home = options.env.home.as_deref();
-    output::guard::check_output_folder(root, &public, "--out", home)?;
-    output::guard::check_output_folder(root, &manifest, "--manifest", home)?;
-    if output::guard::resolve(&manifest).starts_with(output::guard::resolve(&public)) {
-        return Err(Error::Usage(
-            "the manifest lists partners and must not be inside the public folder".into(),
-        ));
-    }
-    let _locks = (
-        output::OutputLock::acquire(&public)?,
-        output::OutputLock::acquire(&manifest)?,
-    );
-
+    let out = Destination::of(options)?;
+    let _locks = out.lock()?;
     let mut clock = Stages::start();
     let secret = Secret::from_env(&options.env);
-    let fingerprint = fingerprint::fingerprint(root, options, &secret)?;
+    let fingerprint = fingerprint::fingerprint(&options.root, options, &secret)?;
     clock.lap("fingerprint");
-    if let Some(summary) = output::previous_build(&public, &manifest, &fingerprint)
-        .and_then(|s| BuildSummary::parse(&s))
-    {
+    if let Some(summary) = out.unchanged(&fingerprint) {
         clock.lap("unchanged");
         let warnings = secret_warning(&secret, summary.partners, options.skip_kits)
             .into_iter()
@@ -160,211 +143,323 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
             ..summary
         });
     }
-    let mut project = load_selected(root, options.base_url.as_deref(), &options.partners)?;
+    let loaded = load(options)?;
+    let mut warnings: Vec<String> =
+        secret_warning(&secret, loaded.project.partners.len(), options.skip_kits)
+            .into_iter()
+            .collect();
+    clock.lap("load");
+    let plan = SitePlan::new(&loaded, options)?;
+    if let Some(pages) = preview::update(&loaded, &plan, &out, options)? {
+        clock.lap("pages");
+        return Ok(preview::summary(&loaded, pages, warnings, clock.laps));
+    }
+    let studio = Studio::new(
+        &loaded.project,
+        &loaded.templates,
+        Fonts::load(&options.root, &loaded.project.settings.theme)?,
+    );
+    let staging = Staging::create(&out.public, &out.manifest)?;
+    let bar = progress_bar(
+        options.progress,
+        plan.jobs.len() + kit_count(&loaded, options),
+    );
+    let pages = write_pages(&loaded, &plan, &staging, &bar, &mut warnings)?;
+    clock.lap("pages");
+    site::images::publish(&loaded.project, &studio, &staging)?;
+    clock.lap("banners");
+    let kits = write_kits(&loaded, &plan, &studio, &staging, &secret, options, &bar)?;
+    bar.finish_and_clear();
+    clock.lap("kits");
+    // Not a lap: the CPU time of the partners' images, summed over the threads.
+    clock.laps.push(("kit images (cpu)", kits.image_seconds));
+    let results = write_results(&loaded, &plan, &staging, &secret, options, &mut warnings)?;
+    clock.lap("results");
+    let made = Made {
+        pages,
+        kits: kits.records,
+        results,
+        warnings,
+    };
+    let summary = write_manifest(&loaded, &plan, made, &staging, options)?;
+    staging.set_fingerprint(&fingerprint, &summary.record())?;
+    staging.commit()?;
+    if let (Some(cache), Some(keys)) = (&options.cache, plan.keys) {
+        cache.replace(keys);
+    }
+    // Freeing every story and page of a large site takes a while: a pool thread does
+    // it, so the build returns (and the command exits) without waiting for it.
+    drop((plan.contexts, plan.jobs));
+    rayon::spawn(move || drop(loaded));
+    clock.lap("write");
+    Ok(BuildSummary {
+        stages: clock.laps,
+        ..summary
+    })
+}
+
+/// Where a build writes: the public and manifest folders, checked to be safe to
+/// replace.
+struct Destination {
+    public: PathBuf,
+    manifest: PathBuf,
+}
+
+impl Destination {
+    fn of(options: &BuildOptions) -> Result<Destination> {
+        let root = &options.root;
+        let public = options.out.clone().unwrap_or_else(|| root.join("public"));
+        let manifest = options
+            .manifest
+            .clone()
+            .unwrap_or_else(|| root.join("manifest"));
+        let home = options.env.home.as_deref();
+        output::guard::check_output_folder(root, &public, "--out", home)?;
+        output::guard::check_output_folder(root, &manifest, "--manifest", home)?;
+        if output::guard::resolve(&manifest).starts_with(output::guard::resolve(&public)) {
+            return Err(Error::Usage(
+                "the manifest lists partners and must not be inside the public folder".into(),
+            ));
+        }
+        Ok(Destination { public, manifest })
+    }
+
+    /// Both folders' locks, held for the whole build.
+    fn lock(&self) -> Result<(output::OutputLock, output::OutputLock)> {
+        Ok((
+            output::OutputLock::acquire(&self.public)?,
+            output::OutputLock::acquire(&self.manifest)?,
+        ))
+    }
+
+    /// The summary of the output's build when it was made from the same inputs.
+    fn unchanged(&self, fingerprint: &str) -> Option<BuildSummary> {
+        output::previous_build(&self.public, &self.manifest, fingerprint)
+            .and_then(|s| BuildSummary::parse(&s))
+    }
+}
+
+/// The project with its messages, links and templates, and the checks that need all
+/// of them.
+fn load(options: &BuildOptions) -> Result<Loaded> {
+    let mut project = load_selected(
+        &options.root,
+        options.base_url.as_deref(),
+        &options.partners,
+    )?;
     if options.preview {
         // The preview serves kit files itself, wherever they are published.
         project.settings.keep_kits_beside_site();
     }
-    let default_start = options.start.or_else(|| options.env.source_date());
-    let locales = Arc::new(Locales::load(root, &project.settings)?);
-    let attribution = Arc::new(Attribution::new(&project));
-    let templates = Templates::load(
-        root,
-        &project.settings.theme,
-        locales.clone(),
-        attribution.clone(),
-    )?;
-    if !project.settings.results.is_empty()
+    let loaded = Loaded::new(&options.root, project)?;
+    let settings = &loaded.project.settings;
+    if !settings.results.is_empty()
         && !options.skip_kits
-        && !templates.has(crate::base::vocab::RESULTS_TEMPLATE)
+        && !loaded.templates.has(crate::base::vocab::RESULTS_TEMPLATE)
     {
         return Err(Diagnostic::error(
             crate::base::vocab::SETTINGS_FILE,
             format!(
                 "`results:` lists result files, but theme `{}` has no {}",
-                project.settings.theme,
+                settings.theme,
                 crate::base::vocab::RESULTS_TEMPLATE
             ),
         )
         .help("add the partners' results page template to the theme's templates/ (the harbor theme has one), or remove `results:`")
         .into());
     }
-    let mut warnings: Vec<String> =
-        secret_warning(&secret, project.partners.len(), options.skip_kits)
-            .into_iter()
-            .collect();
-    let undated = if default_start.is_none() && !options.skip_kits {
-        project
-            .partners
-            .iter()
-            .filter(|p| p.start.is_none())
-            .count()
-    } else {
-        0
-    };
+    Ok(loaded)
+}
 
-    clock.lap("load");
-    let contexts = Contexts::new(&project, &locales, options.preview)
-        .map_err(Diagnostic::project)?
-        .with_share_cards(templates.has(kits::banners::SHARE_TEMPLATE));
-    let static_files = site::static_files(&project)?;
-    let jobs = site::plan(
-        &project,
-        site::deploy::plans_not_found(&templates, &static_files),
-    );
-    let keys = match &options.cache {
-        Some(_) => Some(incremental::keys(
-            &project,
-            &templates,
-            &jobs,
-            &contexts,
-            &format!("{:?}", options.base_url),
-        )?),
-        None => None,
-    };
-    if let (Some(cache), Some(keys)) = (&options.cache, &keys) {
-        if !cache.is_empty() && options.skip_kits && public.join(output::MARKER).is_file() {
-            let staging = Staging::update_in_place(&public, &manifest)?;
-            site::copy_files(&static_files, &staging)?;
-            if cache.images_changed(keys) {
-                let fonts = kits::banners::Fonts::load(root, &project.settings.theme)?;
-                let studio = kits::banners::Studio::new(&project, &templates, fonts);
-                kits::banners::publish_brand(&studio, &staging)?;
-                kits::banners::publish_cards(&studio, &staging)?;
-            }
-            let rendered =
-                incremental::update(&staging, &jobs, &contexts, &templates, cache, keys.clone())?;
-            staging.commit()?;
-            clock.lap("pages");
-            return Ok(BuildSummary {
-                pages: rendered,
-                files: rendered,
-                links: 0,
-                markets: BTreeMap::new(),
-                bytes: 0,
-                partners: project.partners.len(),
-                registry: project.registry_size,
-                undated: 0,
-                kits: 0,
-                warnings,
-                stages: clock.laps,
-            });
-        }
+/// Partners whose kits get no cadence dates: no `start` of their own, and no
+/// `--start` or `SOURCE_DATE_EPOCH` to fall back on.
+fn undated(loaded: &Loaded, options: &BuildOptions) -> usize {
+    if options.skip_kits
+        || options
+            .start
+            .or_else(|| options.env.source_date())
+            .is_some()
+    {
+        return 0;
     }
-    let fonts = kits::banners::Fonts::load(root, &project.settings.theme)?;
-    let studio = kits::banners::Studio::new(&project, &templates, fonts);
-    let staging = Staging::create(&public, &manifest)?;
-    let kit_count = if options.skip_kits {
+    loaded
+        .project
+        .partners
+        .iter()
+        .filter(|p| p.start.is_none())
+        .count()
+}
+
+/// The site's pages planned: their shared template values, the static files and,
+/// for the preview, each page's key.
+struct SitePlan<'a> {
+    contexts: Contexts<'a>,
+    static_files: Vec<(String, PathBuf, String)>,
+    jobs: Vec<site::Job<'a>>,
+    keys: Option<std::collections::HashMap<String, u64>>,
+}
+
+impl<'a> SitePlan<'a> {
+    fn new(loaded: &'a Loaded, options: &BuildOptions) -> Result<SitePlan<'a>> {
+        let project = &loaded.project;
+        let contexts = Contexts::new(project, &loaded.locales, options.preview)
+            .map_err(Diagnostic::project)?
+            .with_share_cards(loaded.templates.has(banners::SHARE_TEMPLATE));
+        let static_files = site::static_files(project)?;
+        let jobs = site::plan(
+            project,
+            site::hosting::plans_not_found(&loaded.templates, &static_files),
+        );
+        let keys = match &options.cache {
+            Some(_) => Some(incremental::keys(
+                project,
+                &loaded.templates,
+                &jobs,
+                &contexts,
+                &format!("{:?}", options.base_url),
+            )?),
+            None => None,
+        };
+        Ok(SitePlan {
+            contexts,
+            static_files,
+            jobs,
+            keys,
+        })
+    }
+}
+
+fn kit_count(loaded: &Loaded, options: &BuildOptions) -> usize {
+    if options.skip_kits {
         0
     } else {
-        project.partners.len()
-    };
-    let bar = progress_bar(options.progress, jobs.len() + kit_count);
-    site::copy_files(&static_files, &staging)?;
-    let pages = site::render_pages(&jobs, &contexts, &templates, &staging, &bar)?;
-    site::deploy::write(&project, &jobs, &contexts, &staging)?;
-    warnings.extend(site::short::write(
-        &project,
-        &attribution,
-        &locales,
-        templates.has(kits::banners::SHARE_TEMPLATE),
-        &staging,
-    )?);
-    clock.lap("pages");
-    kits::banners::publish_brand(&studio, &staging)?;
-    kits::banners::publish_cards(&studio, &staging)?;
-    clock.lap("banners");
-    let kits = if options.skip_kits {
-        kits::Built::default()
-    } else {
-        bar.set_message("kits");
-        bar.inc_length((kit_count * project.settings.languages.len()) as u64);
-        // Each kit's pages are planned and rendered as soon as its zips are written.
-        let kit_pages = |kit: kits::PartnerKit<'_>| -> Result<()> {
-            let jobs = site::plan_kits(&project, std::slice::from_ref(&kit));
-            site::render_pages(&jobs, &contexts, &templates, &staging, &bar).map(|_| ())
-        };
-        kits::build(
-            &project,
-            &templates,
-            &locales,
-            &attribution,
-            &staging,
-            &kits::KitOptions {
-                secret: secret.clone(),
-                default_start,
-                source_date_epoch: options.env.source_date_epoch,
-            },
-            &studio,
-            &kit_pages,
-            &bar,
-        )?
-    };
-    bar.finish_and_clear();
-    clock.lap("kits");
-    // Not a lap: the CPU time of the partners' images, summed over the threads.
-    clock.laps.push(("kit images (cpu)", kits.image_seconds));
-    let kits = kits.records;
+        loaded.project.partners.len()
+    }
+}
 
-    let links = attribution.counts();
-    let results = read_results(root, &project, &attribution)?;
+/// The static files, every planned page, the host's files and the short links;
+/// returns the number of pages.
+fn write_pages(
+    loaded: &Loaded,
+    plan: &SitePlan<'_>,
+    staging: &Staging,
+    bar: &ProgressBar,
+    warnings: &mut Vec<String>,
+) -> Result<usize> {
+    site::copy_files(&plan.static_files, staging)?;
+    let pages = site::render_pages(&plan.jobs, &plan.contexts, &loaded.templates, staging, bar)?;
+    site::hosting::write(&loaded.project, &plan.jobs, &plan.contexts, staging)?;
+    warnings.extend(site::short::write(
+        loaded,
+        loaded.templates.has(banners::SHARE_TEMPLATE),
+        staging,
+    )?);
+    Ok(pages)
+}
+
+/// Every partner's kit, each kit's pages rendered as soon as its zips are written.
+fn write_kits(
+    loaded: &Loaded,
+    plan: &SitePlan<'_>,
+    studio: &Studio<'_>,
+    staging: &Staging,
+    secret: &Secret,
+    options: &BuildOptions,
+    bar: &ProgressBar,
+) -> Result<kits::Built> {
+    if options.skip_kits {
+        return Ok(kits::Built::default());
+    }
+    let project = &loaded.project;
+    bar.set_message("kits");
+    bar.inc_length((project.partners.len() * project.settings.languages.len()) as u64);
+    let kit_pages = |kit: kits::PartnerKit<'_>| -> Result<()> {
+        let jobs = site::plan_kits(project, std::slice::from_ref(&kit));
+        site::render_pages(&jobs, &plan.contexts, &loaded.templates, staging, bar).map(|_| ())
+    };
+    let kit_options = kits::KitOptions {
+        secret: secret.clone(),
+        default_start: options.start.or_else(|| options.env.source_date()),
+        source_date_epoch: options.env.source_date_epoch,
+    };
+    kits::build(loaded, staging, &kit_options, studio, &kit_pages, bar)
+}
+
+/// The result files read and attributed, and each partner's results page (with the
+/// kits); `None` when `site.yaml` lists no result files.
+fn write_results(
+    loaded: &Loaded,
+    plan: &SitePlan<'_>,
+    staging: &Staging,
+    secret: &Secret,
+    options: &BuildOptions,
+    warnings: &mut Vec<String>,
+) -> Result<Option<crate::results::Results>> {
+    let project = &loaded.project;
+    let results = read_results(&options.root, project, &loaded.attribution)?;
     if let Some(results) = &results {
         warnings.extend(unattributed_warning(results));
     }
     if let Some(results) = results.as_ref().filter(|_| !options.skip_kits) {
         // Each partner's results page, below its kit page.
-        let pages = crate::results::partner_pages(&project, results, &locales, &secret)
-            .map_err(Diagnostic::project)?;
-        let jobs = site::plan_results(&project, &pages);
+        let pages =
+            crate::results::partner_pages(loaded, results, secret).map_err(Diagnostic::project)?;
+        let jobs = site::plan_results(project, &pages);
         site::render_pages(
             &jobs,
-            &contexts,
-            &templates,
-            &staging,
+            &plan.contexts,
+            &loaded.templates,
+            staging,
             &ProgressBar::hidden(),
         )?;
     }
-    clock.lap("results");
-    manifest::write(
-        &staging,
-        &project,
-        &attribution,
-        &links,
-        &kits,
-        &options.partners,
-        results.as_ref(),
-    )?;
-    if let Some(results) = &results {
-        manifest::write_report(&staging, &project, results, &locales)?;
-    }
+    Ok(results)
+}
 
-    let markets = summary::market_counts(&project, &jobs, &kits, &links);
-    let summary = BuildSummary {
-        pages,
+/// What the output steps made, for the manifest and the summary.
+struct Made {
+    /// Pages rendered before the kits (brand, partner and not-found pages).
+    pages: usize,
+    kits: Vec<kits::KitRecord>,
+    results: Option<crate::results::Results>,
+    warnings: Vec<String>,
+}
+
+/// The manifest's files and the agency's report; returns the build's summary.
+fn write_manifest(
+    loaded: &Loaded,
+    plan: &SitePlan<'_>,
+    made: Made,
+    staging: &Staging,
+    options: &BuildOptions,
+) -> Result<BuildSummary> {
+    let project = &loaded.project;
+    let (kits, results) = (&made.kits, made.results.as_ref());
+    let links = loaded.attribution.counts();
+    manifest::write(
+        staging,
+        project,
+        &loaded.attribution,
+        &links,
+        kits,
+        &options.partners,
+        results,
+    )?;
+    if let Some(results) = results {
+        manifest::write_report(staging, project, results, &loaded.locales)?;
+    }
+    Ok(BuildSummary {
+        pages: made.pages,
         files: staging.public_files(),
         links: links.total(),
-        markets,
+        markets: summary::market_counts(project, &plan.jobs, kits, &links),
         bytes: staging.public_bytes(),
         partners: project.partners.len(),
         registry: project.registry_size,
-        undated,
+        undated: undated(loaded, options),
         kits: kits.len(),
-        warnings,
+        warnings: made.warnings,
         stages: Vec::new(),
-    };
-    staging.set_fingerprint(&fingerprint, &summary.record())?;
-    staging.commit()?;
-    if let (Some(cache), Some(keys)) = (&options.cache, keys) {
-        cache.replace(keys);
-    }
-    // Freeing every story and page of a large site takes a while: a pool thread does
-    // it, so the build returns (and the command exits) without waiting for it.
-    drop((contexts, jobs));
-    rayon::spawn(move || drop(project));
-    clock.lap("write");
-    Ok(BuildSummary {
-        stages: clock.laps,
-        ..summary
     })
 }
 

@@ -17,8 +17,6 @@ use crate::render::contract::{
     context_of, Cta, DocumentContext, KitLink, KitReadme, KitStory, KitValues, PartnerValues,
     Pitch, ShortLink,
 };
-use crate::render::links::Attribution;
-use crate::render::locales::Locales;
 use crate::render::templates::Templates;
 
 /// Everything one partner's kit in one language holds, before zipping.
@@ -31,22 +29,35 @@ pub(super) struct KitContent {
     pub(super) draft: Option<Arc<[u8]>>,
 }
 
-/// The text files of one partner's kit in one language, and their template values;
-/// `values` are the partner's values in `lang`.
-#[allow(clippy::too_many_arguments)]
-pub(super) fn kit_content(
-    shared: &Shared<'_>,
-    partner: &Partner,
-    values: &PartnerValues,
-    lang: &str,
-    templates: &Templates,
-    locales: &Locales,
-    attribution: &Attribution,
-    qr_link: &str,
-    short_links: &[ShortLink],
-) -> Result<KitContent> {
+/// Whom one kit is for: the partner, in one language, with the links made for it.
+pub(super) struct Recipient<'a> {
+    pub(super) partner: &'a Partner,
+    /// The partner's template values in `lang`.
+    pub(super) values: &'a PartnerValues,
+    pub(super) lang: &'a str,
+    /// The QR code's tracked link.
+    pub(super) qr_link: &'a str,
+    /// The partner's short links and the tracked links they lead to.
+    pub(super) short_links: &'a [ShortLink],
+}
+
+/// The text files of one partner's kit in one language, and their template values.
+pub(super) fn kit_content(shared: &Shared<'_>, recipient: &Recipient<'_>) -> Result<KitContent> {
+    let Recipient {
+        partner,
+        values,
+        lang,
+        qr_link,
+        short_links,
+    } = *recipient;
     let project = shared.project;
-    let urls = &shared.urls;
+    let loaded = shared.loaded;
+    let (urls, attribution, locales, templates) = (
+        &loaded.urls,
+        &*loaded.attribution,
+        &*loaded.locales,
+        &loaded.templates,
+    );
     let mut entries = Vec::new();
     let mut links = Vec::new();
     let mut report = Report::default();

@@ -142,33 +142,6 @@ impl Banner {
     }
 }
 
-/// The public path (under the output root) of the image that shows banner `name` on
-/// pages in `lang`: a photo as it is; a template as its brand image in `lang` at the
-/// first landscape kit size (or the first size), as [`brand_image`] names it.
-pub(crate) fn banner_image(banner: &Banner, lang: &str, sizes: &[(u32, u32)]) -> String {
-    match banner.name.strip_suffix(".svg") {
-        None => format!("banners/{}", banner.name),
-        Some(_) => {
-            let size = sizes
-                .iter()
-                .copied()
-                .find(|(w, h)| w > h)
-                .or(sizes.first().copied())
-                .unwrap_or((1200, 630));
-            brand_image(banner, lang, size)
-        }
-    }
-}
-
-/// The public path of a banner template's brand image (no partner) at one size.
-pub(crate) fn brand_image(banner: &Banner, lang: &str, (width, height): (u32, u32)) -> String {
-    format!(
-        "banners/{}-{lang}-{width}x{height}.{}",
-        banner.slug(),
-        banner.image_extension()
-    )
-}
-
 /// Reads a focus point written as two numbers, horizontal then vertical, each a
 /// percentage (`30%`, 0–100) or a fraction (`0.3`, 0–1): `"30% 60%"` or `"0.3 0.6"`.
 pub(crate) fn parse_focus(text: &str) -> Result<(f32, f32), String> {

@@ -34,43 +34,6 @@ pub struct Project {
 }
 
 impl Project {
-    /// The public path of `story`'s share card in `lang`: JPEG when its banner is a
-    /// photo or places one, PNG otherwise.
-    pub(crate) fn story_card(&self, story: &crate::model::documents::Story, lang: &str) -> String {
-        let ext = story
-            .banner
-            .as_deref()
-            .and_then(|name| self.banners.iter().find(|b| b.name == name))
-            .map_or("png", |b| b.image_extension());
-        format!("share/stories/{}-{lang}.{ext}", story.slug)
-    }
-
-    /// The public path of the share card of `partner`'s landing page in `lang`.
-    pub(crate) fn partner_card(&self, partner: &Partner, lang: &str) -> String {
-        format!("share/p/{}-{lang}.png", partner.id)
-    }
-
-    /// The public path of the kit pages' share card in `lang`.
-    pub(crate) fn kit_card(&self, lang: &str) -> String {
-        format!("share/kit-{lang}.png")
-    }
-
-    /// The public path of the share card of the brand's home and content pages in
-    /// `lang`.
-    pub(crate) fn site_card(&self, lang: &str) -> String {
-        format!("share/site-{lang}.png")
-    }
-
-    /// The public path of the image that shows banner `name` on pages in `lang`.
-    pub(crate) fn banner_image(&self, name: &str, lang: &str) -> Option<String> {
-        let banner = self.banners.iter().find(|b| b.name == name)?;
-        Some(crate::model::documents::banner_image(
-            banner,
-            lang,
-            &self.settings.kit_sizes,
-        ))
-    }
-
     /// The resolved playbook of `partner`.
     pub fn playbook(&self, partner: &Partner) -> &PartnerPlaybook {
         self.partner_playbooks

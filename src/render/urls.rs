@@ -1,10 +1,19 @@
-//! Where every page lives: URLs and output paths in one place.
+//! Where everything lives: every page's URL and every output file's path, in one
+//! place.
 //!
 //! All internal links are root-relative and start with the site's base path, so the
 //! same output works at a domain's root or under a sub-path; permalinks (canonical,
-//! hreflang) are absolute.
+//! hreflang) are absolute. Output paths (relative to `public/`, no leading `/`) are
+//! the free functions and [`KitPaths`] below; [`Urls::file`] turns any of them into a
+//! link. Short links (`/r/<code>/…`) are laid out by `render::short` on top of these.
 
+use crate::model::documents::{Banner, Story};
+use crate::model::partners::Partner;
+use crate::model::project::Project;
 use crate::model::settings::Settings;
+
+/// The folder of a partner's results page, below each kit page.
+const RESULTS_FOLDER: &str = "results";
 
 /// URL maker for one build.
 #[derive(Debug, Clone)]
@@ -99,10 +108,138 @@ impl Urls {
         Some(inside.split('?').next().unwrap_or(inside).to_owned())
     }
 
+    /// The root-relative URL of the kit page in `lang` of the kit at `token`: the
+    /// market's language at the kit's root, the others below it.
+    pub(crate) fn kit_page(&self, token: &str, lang: &str, market_lang: &str) -> String {
+        if lang == market_lang {
+            self.file(&format!("kits/{token}/"))
+        } else {
+            self.file(&format!("kits/{token}/{lang}/"))
+        }
+    }
+
+    /// The root-relative URL of the partner's results page in `lang`, below its kit
+    /// page.
+    pub(crate) fn results_page(&self, token: &str, lang: &str, market_lang: &str) -> String {
+        format!(
+            "{}{RESULTS_FOLDER}/",
+            self.kit_page(token, lang, market_lang)
+        )
+    }
+
     /// The output file (relative to public/) that serves `url`.
     pub(crate) fn output_file(&self, url: &str) -> String {
         let rel = url.strip_prefix(&self.base_path).unwrap_or(url);
         format!("{rel}index.html")
+    }
+}
+
+/// The public path of `story`'s share card in `lang`: JPEG when its banner is a
+/// photo or places one, PNG otherwise.
+pub(crate) fn story_card(project: &Project, story: &Story, lang: &str) -> String {
+    let ext = story
+        .banner
+        .as_deref()
+        .and_then(|name| project.banners.iter().find(|b| b.name == name))
+        .map_or("png", |b| b.image_extension());
+    format!("share/stories/{}-{lang}.{ext}", story.slug)
+}
+
+/// The public path of the share card of `partner`'s landing page in `lang`.
+pub(crate) fn partner_card(partner: &Partner, lang: &str) -> String {
+    format!("share/p/{}-{lang}.png", partner.id)
+}
+
+/// The public path of the kit pages' share card in `lang`.
+pub(crate) fn kit_card(lang: &str) -> String {
+    format!("share/kit-{lang}.png")
+}
+
+/// The public path of the share card of the brand's home and content pages in `lang`.
+pub(crate) fn site_card(lang: &str) -> String {
+    format!("share/site-{lang}.png")
+}
+
+/// The public path of a photo banner, copied as it is.
+pub(crate) fn photo(banner: &Banner) -> String {
+    format!("banners/{}", banner.name)
+}
+
+/// The public path of the image that shows banner `name` on pages in `lang`: a photo
+/// as it is; a template as its brand image in `lang` at the first landscape kit size
+/// (or the first size), as [`brand_image`] names it. `None` for an unknown banner.
+pub(crate) fn banner_image(project: &Project, name: &str, lang: &str) -> Option<String> {
+    let banner = project.banners.iter().find(|b| b.name == name)?;
+    Some(match banner.name.strip_suffix(".svg") {
+        None => photo(banner),
+        Some(_) => {
+            let size = project
+                .settings
+                .kit_sizes
+                .iter()
+                .copied()
+                .find(|(w, h)| w > h)
+                .or(project.settings.kit_sizes.first().copied())
+                .unwrap_or((1200, 630));
+            brand_image(banner, lang, size)
+        }
+    })
+}
+
+/// The public path of a banner template's brand image (no partner) at one size.
+pub(crate) fn brand_image(banner: &Banner, lang: &str, (width, height): (u32, u32)) -> String {
+    format!(
+        "banners/{}-{lang}-{width}x{height}.{}",
+        banner.slug(),
+        banner.image_extension()
+    )
+}
+
+/// The public path of a photo banner resized for kits (`file` as the kit names it),
+/// shared by every kit.
+pub(crate) fn kit_asset(file: &str) -> String {
+    format!("kits/assets/{file}")
+}
+
+/// Where one partner's kit files live: under `kits/<token>/`.
+#[derive(Debug, Clone)]
+pub(crate) struct KitPaths {
+    dir: String,
+}
+
+impl KitPaths {
+    /// The kit folder of the partner whose kit token is `token`.
+    pub(crate) fn new(token: &str) -> KitPaths {
+        KitPaths {
+            dir: format!("kits/{token}"),
+        }
+    }
+
+    /// The QR code as a PNG.
+    pub(crate) fn qr_png(&self) -> String {
+        format!("{}/images/qr.png", self.dir)
+    }
+
+    /// The QR code as an SVG.
+    pub(crate) fn qr_svg(&self) -> String {
+        format!("{}/images/qr.svg", self.dir)
+    }
+
+    /// A banner template drawn for the partner, in `lang` at `size` (`1200x630`).
+    pub(crate) fn banner(&self, slug: &str, lang: &str, size: &str, ext: &str) -> String {
+        format!("{}/images/{slug}-{lang}-{size}.{ext}", self.dir)
+    }
+
+    /// The e-mail copy in `lang` as a draft to open in a mail client.
+    pub(crate) fn email_draft(&self, partner: &str, lang: &str) -> String {
+        format!("{}/{partner}-email-{lang}.eml", self.dir)
+    }
+
+    /// The kit's zip in `lang`: its file name and its public path.
+    pub(crate) fn zip(&self, partner: &str, lang: &str) -> (String, String) {
+        let file = format!("{partner}-{lang}.zip");
+        let path = format!("{}/{file}", self.dir);
+        (file, path)
     }
 }
 

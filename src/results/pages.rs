@@ -7,12 +7,12 @@
 
 use super::{Dimension, Results};
 use crate::base::dates::Date;
-use crate::kits::{page_url, results_url, Secret};
 use crate::model::partners::Partner;
 use crate::model::project::Project;
 use crate::render::contract::{BonusStep, NextPayout, PartnerResults, ResultsValues};
+use crate::render::loaded::Loaded;
 use crate::render::locales::{Arg, Locales};
-use crate::render::urls::Urls;
+use crate::render::secret::Secret;
 use crate::text::l10n::Formatter;
 
 /// One partner's results page in every language.
@@ -47,13 +47,17 @@ impl PartnerPage<'_> {
 /// The results page of every partner of `project`, below its kit page (whose address
 /// comes from `secret`).
 pub(crate) fn partner_pages<'a>(
-    project: &'a Project,
+    loaded: &'a Loaded,
     results: &Results,
-    locales: &Locales,
     secret: &Secret,
 ) -> Result<Vec<PartnerPage<'a>>, String> {
+    let Loaded {
+        project,
+        locales,
+        urls,
+        ..
+    } = loaded;
     let settings = &project.settings;
-    let urls = Urls::new(settings);
     let mut pages = Vec::with_capacity(project.partners.len());
     for partner in &project.partners {
         let Some(market) = settings.market(&partner.market) else {
@@ -65,10 +69,10 @@ pub(crate) fn partner_pages<'a>(
         for lang in &settings.languages {
             let formatter = locales.formatter(lang)?;
             let mut values = partner_results(project, partner, results, formatter, locales, lang)?;
-            values.kit_url = page_url(&urls, &token, lang, market_lang);
+            values.kit_url = urls.kit_page(&token, lang, market_lang);
             made.push((
                 lang.as_str(),
-                results_url(&urls, &token, lang, market_lang),
+                urls.results_page(&token, lang, market_lang),
                 ResultsValues { results: values },
             ));
         }

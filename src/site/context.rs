@@ -23,6 +23,7 @@ use crate::render::contract::{
 };
 use crate::render::json_ld::{json_ld, ArticleFacts};
 use crate::render::locales::Locales;
+use crate::render::urls;
 use crate::render::urls::Urls;
 use crate::results::PartnerPage;
 
@@ -166,7 +167,7 @@ impl<'a> Contexts<'a> {
     pub(crate) fn url_of(&self, job: &Job<'_>) -> String {
         match *job {
             Job::Entry => self.urls.entry(),
-            Job::NotFound => self.urls.file(super::deploy::NOT_FOUND),
+            Job::NotFound => self.urls.file(super::hosting::NOT_FOUND),
             Job::Home { lang }
             | Job::Page { lang, .. }
             | Job::Story { lang, .. }
@@ -179,7 +180,7 @@ impl<'a> Contexts<'a> {
     /// The page's file in the output folder.
     pub(crate) fn file_of(&self, job: &Job<'_>) -> String {
         match job {
-            Job::NotFound => super::deploy::NOT_FOUND.to_owned(),
+            Job::NotFound => super::hosting::NOT_FOUND.to_owned(),
             _ => self.urls.output_file(&self.url_of(job)),
         }
     }
@@ -190,7 +191,7 @@ impl<'a> Contexts<'a> {
         let urls = &self.urls;
         match *job {
             Job::Entry | Job::Home { .. } => urls.home(lang),
-            Job::NotFound => urls.file(super::deploy::NOT_FOUND),
+            Job::NotFound => urls.file(super::hosting::NOT_FOUND),
             Job::Page { page, .. } => urls.page(lang, &page.slug),
             Job::Story {
                 story,
@@ -466,10 +467,10 @@ impl<'a> Contexts<'a> {
         let own = !matches!(job, Job::NotFound);
         let card = match *job {
             _ if !self.cards => None,
-            Job::Story { story, .. } => Some(self.project.story_card(story, lang)),
-            Job::PartnerHome { partner, .. } => Some(self.project.partner_card(partner, lang)),
-            Job::Kit { .. } | Job::Results { .. } => Some(self.project.kit_card(lang)),
-            Job::Entry | Job::Home { .. } | Job::Page { .. } => Some(self.project.site_card(lang)),
+            Job::Story { story, .. } => Some(urls::story_card(self.project, story, lang)),
+            Job::PartnerHome { partner, .. } => Some(urls::partner_card(partner, lang)),
+            Job::Kit { .. } | Job::Results { .. } => Some(urls::kit_card(lang)),
+            Job::Entry | Job::Home { .. } | Job::Page { .. } => Some(urls::site_card(lang)),
             Job::NotFound => None,
         };
         Page {
@@ -483,7 +484,7 @@ impl<'a> Contexts<'a> {
             content,
             slug: slug.to_owned(),
             banner: banner
-                .and_then(|b| self.project.banner_image(b, lang))
+                .and_then(|b| urls::banner_image(self.project, b, lang))
                 .map(|path| self.urls.file(&path)),
             share_image: card.map(|path| self.urls.file(&path)),
         }
@@ -492,7 +493,7 @@ impl<'a> Contexts<'a> {
     /// What a link preview shows of `page`, in `lang`, of a partner of `market`.
     fn share(&self, page: &Page, lang: &str, market: Option<&str>) -> Share {
         let settings = &self.project.settings;
-        let size = crate::kits::banners::SHARE_SIZE;
+        let size = crate::banners::SHARE_SIZE;
         let image_type = page.share_image.as_deref().map(|url| {
             if url.ends_with(".jpg") {
                 "image/jpeg"
@@ -575,39 +576,14 @@ mod tests {
     use tera::Value;
 
     use super::*;
+    use crate::load::testing::TestProject;
 
     /// A project of `stories` stories in English and Russian with one US partner.
     fn project(stories: usize) -> (tempfile::TempDir, Project) {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path();
-        let write = |path: &str, text: &str| {
-            let path = root.join(path);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, text).unwrap();
-        };
-        write(
-            "site.yaml",
-            "title: T\nbase_url: https://p.test\nlanguages: [en, ru]\nmarkets:\n  us: {landing: \"https://j.test\", language: en, currency: USD}\nreferral:\n  campaign: c\n",
-        );
-        write(
-            "content/partners.yaml",
-            "partners:\n  - id: acme\n    name: Acme\n    market: us\n    code: ACME1\n    stage: active\n    tier: small\n    channels: []\n",
-        );
-        write("content/playbooks/us.yaml", "lead: reward\nmessage: {en: Join, ru: Присоединяйтесь}\nincentives: {reward: 150, payout_days: 14}\nchannels: [email]\n");
-        for lang in ["en", "ru"] {
-            write(&format!("locales/{lang}/main.ftl"), "hello = Hello\n");
-        }
-        for i in 0..stories {
-            for lang in ["en", "ru"] {
-                write(
-                    &format!("content/stories/story-{i:04}.{lang}.md"),
-                    &format!("---\ntitle: Story {i}\nsummary: About {i}\ndate: 2026-01-01\n---\nText {i}.\n"),
-                );
-            }
-        }
-        let settings = crate::load::sources::settings(root).unwrap();
-        let project = crate::load::project(root, settings).unwrap();
-        (dir, project)
+        TestProject::new()
+            .partners("  - {id: acme, name: Acme, market: us, code: ACME1, stage: active, tier: small, channels: []}\n")
+            .stories(stories)
+            .load()
     }
 
     /// Arrays and maps reachable from `value`, by address: a shared value is one

@@ -7,7 +7,8 @@
 //! their order never reaches the output, so it is deterministic.
 
 pub(crate) mod context;
-pub(crate) mod deploy;
+pub(crate) mod hosting;
+pub(crate) mod images;
 pub(crate) mod incremental;
 pub(crate) mod short;
 
@@ -84,7 +85,7 @@ impl Job<'_> {
             Job::Page { .. } => "page.html",
             Job::Story { .. } => "story.html",
             Job::PartnerHome { .. } => "partner.html",
-            Job::NotFound => deploy::NOT_FOUND,
+            Job::NotFound => hosting::NOT_FOUND,
             Job::Kit { .. } => "kit.html",
             Job::Results { .. } => RESULTS_TEMPLATE,
         }
@@ -313,7 +314,7 @@ pub(crate) fn static_files(project: &Project) -> Result<Vec<(String, std::path::
     // Templates are rendered, not copied; a photo's sidecar is settings.
     for banner in project.banners.iter().filter(|b| !b.is_template()) {
         files.push((
-            format!("banners/{}", banner.name),
+            crate::render::urls::photo(banner),
             banner.path.clone(),
             format!("{}/{}", crate::base::vocab::BANNERS_DIR, banner.name),
         ));

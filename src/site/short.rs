@@ -22,11 +22,9 @@ use rayon::prelude::*;
 use crate::base::diagnostics::{Diagnostic, Report, Result};
 use crate::base::vocab::messages;
 use crate::model::partners::Partner;
-use crate::model::project::Project;
 use crate::output::Staging;
-use crate::render::links::Attribution;
-use crate::render::locales::{Arg, Locales};
-use crate::render::urls::Urls;
+use crate::render::loaded::Loaded;
+use crate::render::locales::Arg;
 use crate::text::markdown::escape_html;
 
 /// The redirect rules' file name in the output.
@@ -42,21 +40,15 @@ type Rules = Vec<(String, String)>;
 /// Writes every partner's short-link pages and, within Cloudflare's limits and
 /// unless a static file provides one, `_redirects`. Returns a warning when the
 /// rules were left out.
-pub(crate) fn write(
-    project: &Project,
-    attribution: &Attribution,
-    locales: &Locales,
-    cards: bool,
-    staging: &Staging,
-) -> Result<Option<String>> {
+pub(crate) fn write(loaded: &Loaded, cards: bool, staging: &Staging) -> Result<Option<String>> {
+    let project = &loaded.project;
     if project.partners.is_empty() {
         return Ok(None);
     }
-    let urls = Urls::new(&project.settings);
     let written: Vec<Result<Rules>> = project
         .partners
         .par_iter()
-        .map(|p| partner_pages(project, p, attribution, locales, &urls, cards, staging))
+        .map(|p| partner_pages(loaded, p, cards, staging))
         .collect();
     let mut report = Report::default();
     let rules: Vec<Rules> = report.gather(written)?;
@@ -107,14 +99,18 @@ fn beyond_cloudflare(lines: &[String]) -> Option<String> {
 /// Writes `partner`'s short-link pages; returns each link's root-relative address
 /// and the full link it leads to.
 fn partner_pages(
-    project: &Project,
+    loaded: &Loaded,
     partner: &Partner,
-    attribution: &Attribution,
-    locales: &Locales,
-    urls: &Urls,
     cards: bool,
     staging: &Staging,
 ) -> Result<Rules> {
+    let Loaded {
+        project,
+        locales,
+        attribution,
+        urls,
+        ..
+    } = loaded;
     let settings = &project.settings;
     let lang = settings
         .market(&partner.market)
@@ -143,7 +139,8 @@ fn partner_pages(
             .map(String::as_str),
         site: &settings.title,
         locale: settings.og_locale(lang, Some(&partner.market)),
-        card: cards.then(|| urls.permalink(&urls.file(&project.partner_card(partner, lang)))),
+        card: cards
+            .then(|| urls.permalink(&urls.file(&crate::render::urls::partner_card(partner, lang)))),
     };
     let source = format!("the short links of partner `{}`", partner.id);
     let mut rules = Vec::new();
@@ -184,7 +181,7 @@ impl Page<'_> {
                 e(content)
             );
         };
-        for engine in super::deploy::SEARCH_ENGINES {
+        for engine in super::hosting::SEARCH_ENGINES {
             meta("name", engine, "noindex");
         }
         meta("property", "og:type", "website");
@@ -199,7 +196,7 @@ impl Page<'_> {
             meta("property", "og:locale", locale);
         }
         if let Some(card) = &self.card {
-            let size = crate::kits::banners::SHARE_SIZE;
+            let size = crate::banners::SHARE_SIZE;
             let (width, height) = (size.width, size.height);
             meta("property", "og:image", card);
             meta("property", "og:image:type", "image/png");

@@ -18,6 +18,7 @@ const LAYERS: &[&[&str]] = &[
     &["load"],
     &["render"],
     &["output"],
+    &["banners"],
     &["kits"],
     &["results"],
     &["site"],
@@ -307,6 +308,100 @@ fn every_import_runs_down_the_layers_and_none_closes_a_circle() {
     );
 }
 
+/// The layers as `LAYERS` groups them, one string per group (`check, deploy, serve`).
+fn layer_groups() -> Vec<String> {
+    LAYERS.iter().map(|group| group.join(", ")).collect()
+}
+
+/// The layer groups of ARCHITECTURE.md's "Layers" table: the first cell of each row,
+/// its code spans without their trailing `/`.
+fn architecture_groups(text: &str) -> Vec<String> {
+    let table = text
+        .split("\n## Layers\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n## ").next())
+        .unwrap_or_default();
+    table
+        .lines()
+        .filter_map(|line| line.strip_prefix("| `"))
+        .map(|line| {
+            let cell = line.split(" |").next().unwrap_or_default();
+            format!("`{cell}")
+                .split(", ")
+                .map(|name| name.trim_matches('`').trim_end_matches('/').to_owned())
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+        .collect()
+}
+
+/// The layer groups of the line in `src/lib.rs`'s documentation that lists them:
+/// `` `base` → `text` → … ``, groups between arrows.
+fn lib_groups(text: &str) -> Vec<String> {
+    let docs: String = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("//!"))
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let Some(start) = docs.find("`base` →") else {
+        return Vec::new();
+    };
+    let list = docs[start..].split('.').next().unwrap_or_default();
+    list.split('→')
+        .map(|group| {
+            group
+                .split(',')
+                .map(|name| name.trim().trim_matches(['`', '[', ']']).to_owned())
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+        .collect()
+}
+
+#[test]
+fn architecture_md_lib_rs_and_this_test_list_the_same_layers() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let read = |file: &str| std::fs::read_to_string(Path::new(root).join(file)).unwrap();
+    let expected = layer_groups();
+    assert!(expected.contains(&"banners".to_owned()));
+    assert_eq!(
+        architecture_groups(&read("ARCHITECTURE.md")),
+        expected,
+        "ARCHITECTURE.md's Layers table and LAYERS disagree"
+    );
+    assert_eq!(
+        lib_groups(&read("src/lib.rs")),
+        expected,
+        "the layer line in src/lib.rs and LAYERS disagree"
+    );
+}
+
+#[test]
+fn a_disagreeing_layer_list_is_seen() {
+    let table = "x\n## Layers\n\n| layer | owns |\n|---|---|\n| `base/` | a |\n| `check/`, `serve/` | b |\n\n## Next\n| `no` | c |\n";
+    assert_eq!(architecture_groups(table), ["base", "check, serve"]);
+    let lib = "//! The folders:\n//!\n//! `base` → `kits` → `check`, `serve` → [`cmd`].\n";
+    assert_eq!(lib_groups(lib), ["base", "kits", "check, serve", "cmd"]);
+    assert_ne!(lib_groups(lib), layer_groups());
+}
+
+#[test]
+fn the_banner_engine_may_not_reach_up_into_kits() {
+    let problems = shape_problems(&tree(&[
+        ("src/lib.rs", "mod banners; mod kits;"),
+        ("src/banners/mod.rs", "use crate::kits::KitRecord;\n"),
+        (
+            "src/kits/mod.rs",
+            "use crate::banners::Studio;\npub struct KitRecord;",
+        ),
+    ]));
+    assert_eq!(
+        problems.first().map(String::as_str),
+        Some("src/banners/mod.rs imports `crate::kits::KitRecord` from src/kits/mod.rs, a layer above it")
+    );
+}
+
 fn tree(files: &[(&str, &str)]) -> Vec<(String, String)> {
     files
         .iter()
@@ -418,10 +513,12 @@ fn only_the_writer_touches_the_output() {
         if may_write.iter().any(|w| file.starts_with(w)) || file.ends_with("/tests.rs") {
             continue;
         }
-        // Unit tests (at the end of a file, or a `tests.rs` of their own) set up
-        // their own folders.
+        // Unit tests (at the end of a file, or a `tests.rs` of their own) and
+        // test-only modules (`#![cfg(test)]`, such as `load::testing`) set up their
+        // own folders.
         let code = code_only(&text);
         let code = code.split("#[cfg(test)]").next().unwrap_or_default();
+        let code = code.split("#![cfg(test)]").next().unwrap_or_default();
         for word in writes {
             if code.contains(word) {
                 found.push(format!("{file} uses `{word}`"));

@@ -1,5 +1,5 @@
 //! The tracking tools' real exports (issue 32): each preset's fixture, in exactly the
-//! shape its tool writes (`tests/testsuite/exports/`), built into the minimal project
+//! shape its tool writes (`tests/testsuite/fixtures/tool-exports/`), built into the minimal project
 //! and read back from `manifest/results/`, to figures worked out by hand from the
 //! rows. The fixture's partners: ALPHA26 (US, USD, reward 150) and BETA26 (Russia,
 //! RUB, reward 12 000, a pilot).
@@ -9,7 +9,7 @@ use crate::common::{self, Fixture};
 /// The bytes of fixture `name`.
 fn fixture(name: &str) -> Vec<u8> {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/testsuite/exports")
+        .join("tests/testsuite/fixtures/tool-exports")
         .join(name);
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }

@@ -11,6 +11,7 @@
 //! partner's values in one language) are serialised once into a [`Prepared`] value
 //! and cloned by reference into each page's context.
 
+mod banner;
 mod kit;
 mod partner;
 #[cfg(test)]
@@ -25,6 +26,7 @@ use tera::{Context, Value};
 use crate::model::documents::Story;
 use crate::render::urls::Urls;
 
+pub(crate) use banner::{BannerContext, BannerPartner, BannerStory, Card, SiteTitle};
 pub(crate) use kit::{
     Corner, Cta, DocumentContext, Download, KitImage, KitLink, KitPageValues, KitReadme, KitStory,
     KitTouch, KitValues, Pitch, Qr, ShareLink, ShortLink,
@@ -217,7 +219,7 @@ impl StoryCard {
             banner: story
                 .banner
                 .as_deref()
-                .and_then(|b| project.banner_image(b, lang))
+                .and_then(|b| crate::render::urls::banner_image(project, b, lang))
                 .map(|path| urls.file(&path)),
         }
     }

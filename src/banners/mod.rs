@@ -9,7 +9,9 @@
 //! partner only the layer is laid out and drawn, onto the rows it covers, the QR code
 //! painted into its slot, and only that band of rows compressed.
 
+mod cards;
 pub(crate) mod engine;
+pub(crate) mod images;
 pub(crate) mod layout;
 
 use std::collections::BTreeMap;
@@ -17,7 +19,6 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use image::RgbImage;
-use serde::Serialize;
 use tera::Context;
 
 use crate::base::diagnostics::Diagnostic;
@@ -25,11 +26,12 @@ use crate::base::vocab::BANNERS_DIR;
 use crate::model::documents::{Banner, Story};
 use crate::model::partners::Partner;
 use crate::model::project::Project;
+use crate::render::contract::{BannerContext, BannerPartner, BannerStory, Card, SiteTitle};
 use crate::render::templates::Templates;
 
-use super::images::{self, banded::BandedPng, banded_jpeg::BandedJpeg, Format, Qr, Size};
 pub(crate) use engine::Fonts;
 use engine::SvgError;
+use images::{banded::BandedPng, banded_jpeg::BandedJpeg, Format, Qr, Size};
 use layout::LayoutError;
 
 /// The share-card template, in the theme's (or the project's) templates.
@@ -56,73 +58,6 @@ pub(crate) fn aspect(size: Size) -> &'static str {
     } else {
         "square"
     }
-}
-
-/// What a banner template gets.
-#[derive(Debug, Serialize)]
-struct BannerContext<'a> {
-    width: u32,
-    height: u32,
-    /// The shorter side: a unit for sizes that suit every shape.
-    short: u32,
-    aspect: &'static str,
-    lang: &'a str,
-    /// `banner` for kit banners, `share` for share cards.
-    purpose: &'a str,
-    partner: Option<BannerPartner<'a>>,
-    story: Option<BannerStory<'a>>,
-    /// What a share card shows (`none` on banners).
-    card: Option<&'a Card>,
-    /// The site's title.
-    site: SiteTitle<'a>,
-}
-
-#[derive(Debug, Serialize)]
-struct SiteTitle<'a> {
-    title: &'a str,
-}
-
-/// `partner` in a banner template.
-#[derive(Debug, Serialize)]
-pub(crate) struct BannerPartner<'a> {
-    id: &'a str,
-    name: &'a str,
-    market: &'a str,
-    stage: &'a str,
-    tier: &'a str,
-}
-
-impl<'a> BannerPartner<'a> {
-    pub(crate) fn of(partner: &'a Partner) -> BannerPartner<'a> {
-        use crate::base::named::Named;
-        BannerPartner {
-            id: &partner.id,
-            name: &partner.name,
-            market: &partner.market,
-            stage: partner.stage.name(),
-            tier: partner.tier.name(),
-        }
-    }
-}
-
-/// `story` in a banner template: the story the banner illustrates.
-#[derive(Debug, Serialize)]
-struct BannerStory<'a> {
-    slug: &'a str,
-    title: &'a str,
-    summary: Option<&'a str>,
-}
-
-/// `card` in the share-card template.
-#[derive(Debug, Clone, Serialize)]
-pub(crate) struct Card {
-    /// `story`, `partner`, `kit` or `site` (the brand's home and content pages).
-    kind: &'static str,
-    /// For a story: its banner as an `href` for `<image>` (a photo's file name, or a
-    /// template's brand image at the size the `<image>` asks for).
-    banner: Option<String>,
-    /// For a partner: the lead message of the partner's market, in the card's language.
-    message: Option<String>,
 }
 
 /// A partner layer laid out and rasterized over the rows it covers.
@@ -366,111 +301,6 @@ impl<'a> Studio<'a> {
         })
     }
 
-    /// True when the theme (or the project) has a share-card template.
-    pub(crate) fn has_cards(&self) -> bool {
-        self.templates.has(SHARE_TEMPLATE)
-    }
-
-    fn card_target<'t>(&'t self, lang: &'t str, card: Card, format: Format) -> Target<'t> {
-        Target {
-            template: SHARE_TEMPLATE.to_owned(),
-            format,
-            size: SHARE_SIZE,
-            lang,
-            partner: None,
-            story: None,
-            card: Some(card),
-            keep_base: true,
-        }
-    }
-
-    /// The share card of `story` in `lang`: its title over its banner.
-    pub(crate) fn story_card(
-        &self,
-        story: &Story,
-        lang: &str,
-    ) -> Result<(Arc<[u8]>, Format), Diagnostic> {
-        let banner = story
-            .banner
-            .as_deref()
-            .and_then(|name| self.project.banners.iter().find(|b| b.name == name));
-        let href = banner.map(|b| {
-            if b.is_template() {
-                format!("{}@{lang}", b.name)
-            } else {
-                b.name.clone()
-            }
-        });
-        let format = banner.map_or(Format::Png, format_of);
-        let mut what = self.card_target(
-            lang,
-            Card {
-                kind: "story",
-                banner: href,
-                message: None,
-            },
-            format,
-        );
-        what.story = Some(story);
-        what.keep_base = false;
-        self.draw(&what, None, &mut Layers::default())
-    }
-
-    /// The share card of `partner`'s landing page in `lang`: the partner's name and
-    /// the market's lead message.
-    pub(crate) fn partner_card(
-        &self,
-        partner: &Partner,
-        lang: &str,
-    ) -> Result<(Arc<[u8]>, Format), Diagnostic> {
-        let message = self
-            .project
-            .playbook(partner)
-            .terms
-            .message
-            .get(lang)
-            .cloned();
-        let mut what = self.card_target(
-            lang,
-            Card {
-                kind: "partner",
-                banner: None,
-                message,
-            },
-            Format::Png,
-        );
-        what.partner = Some(partner);
-        self.draw(&what, None, &mut Layers::default())
-    }
-
-    /// The share card of the kit pages in `lang`.
-    pub(crate) fn kit_card(&self, lang: &str) -> Result<(Arc<[u8]>, Format), Diagnostic> {
-        let what = self.card_target(
-            lang,
-            Card {
-                kind: "kit",
-                banner: None,
-                message: None,
-            },
-            Format::Png,
-        );
-        self.draw(&what, None, &mut Layers::default())
-    }
-
-    /// The share card of the brand's home and content pages in `lang`.
-    pub(crate) fn site_card(&self, lang: &str) -> Result<(Arc<[u8]>, Format), Diagnostic> {
-        let what = self.card_target(
-            lang,
-            Card {
-                kind: "site",
-                banner: None,
-                message: None,
-            },
-            Format::Png,
-        );
-        self.draw(&what, None, &mut Layers::default())
-    }
-
     /// The base for `svg`, drawn once per distinct text.
     fn base(&self, what: &Target<'_>, svg: String) -> Result<Arc<Base>, Diagnostic> {
         let key = (what.template.clone(), what.size, svg);
@@ -500,14 +330,7 @@ impl<'a> Studio<'a> {
     }
 
     fn render(&self, what: &Target<'_>) -> Result<String, Diagnostic> {
-        let story = what.story.map(|s| {
-            let t = s.text(what.lang);
-            BannerStory {
-                slug: &s.slug,
-                title: &t.title,
-                summary: t.summary.as_deref(),
-            }
-        });
+        let story = what.story.map(|s| BannerStory::of(s, what.lang));
         let context = BannerContext {
             width: what.size.width,
             height: what.size.height,
@@ -681,94 +504,4 @@ impl Target<'_> {
             None => format!("{what} {template} at {}, in `{}`", self.size, self.lang),
         }
     }
-}
-
-/// Draws every template's brand image (no partner) at every kit size and in every
-/// language, and publishes them under `banners/`: the stories' pages show them.
-pub(crate) fn publish_brand(
-    studio: &Studio<'_>,
-    staging: &crate::output::Staging,
-) -> crate::base::diagnostics::Result<()> {
-    use rayon::prelude::*;
-    let settings = &studio.project.settings;
-    let jobs: Vec<(&Banner, Size, &str)> = studio
-        .templates()
-        .flat_map(|b| {
-            settings.kit_sizes.iter().flat_map(move |&(width, height)| {
-                settings
-                    .languages
-                    .iter()
-                    .map(move |l| (b, Size { width, height }, l.as_str()))
-            })
-        })
-        .collect();
-    let results: Vec<Result<(), crate::base::diagnostics::Error>> = jobs
-        .par_iter()
-        .map(|&(banner, size, lang)| {
-            let base = studio.brand(banner, size, lang)?;
-            let path =
-                crate::model::documents::brand_image(banner, lang, (size.width, size.height));
-            staging.write_public(&path, &base.bytes, &template_name(banner))
-        })
-        .collect();
-    let mut report = crate::base::diagnostics::Report::default();
-    report.gather(results)?;
-    report.into_result().map(|_| ())
-}
-
-/// Draws the share cards (when the theme has a share-card template) and publishes
-/// them under `share/`: one per story and language, shared by the brand story page
-/// and every partner's copy of it; one per partner landing page and language; one
-/// for the kit pages and one for the brand's other pages in each language.
-pub(crate) fn publish_cards(
-    studio: &Studio<'_>,
-    staging: &crate::output::Staging,
-) -> crate::base::diagnostics::Result<()> {
-    use rayon::prelude::*;
-    if !studio.has_cards() {
-        return Ok(());
-    }
-    let project = studio.project;
-    let languages = &project.settings.languages;
-    enum Job<'j> {
-        Story(&'j Story),
-        Partner(&'j Partner),
-        Kit,
-        Site,
-    }
-    let mut jobs: Vec<(Job<'_>, &str)> = Vec::new();
-    for lang in languages {
-        jobs.push((Job::Site, lang.as_str()));
-        jobs.extend(
-            project
-                .stories
-                .iter()
-                .map(|s| (Job::Story(s), lang.as_str())),
-        );
-        jobs.extend(
-            project
-                .partners
-                .iter()
-                .map(|p| (Job::Partner(p), lang.as_str())),
-        );
-        if !project.partners.is_empty() {
-            jobs.push((Job::Kit, lang.as_str()));
-        }
-    }
-    let results: Vec<Result<(), crate::base::diagnostics::Error>> = jobs
-        .par_iter()
-        .map(|(job, lang)| {
-            let (path, drawn) = match job {
-                Job::Story(s) => (project.story_card(s, lang), studio.story_card(s, lang)),
-                Job::Partner(p) => (project.partner_card(p, lang), studio.partner_card(p, lang)),
-                Job::Kit => (project.kit_card(lang), studio.kit_card(lang)),
-                Job::Site => (project.site_card(lang), studio.site_card(lang)),
-            };
-            let (bytes, _) = drawn?;
-            staging.write_public(&path, &bytes, SHARE_TEMPLATE)
-        })
-        .collect();
-    let mut report = crate::base::diagnostics::Report::default();
-    report.gather(results)?;
-    report.into_result().map(|_| ())
 }

@@ -235,7 +235,7 @@ fn options<'a>(fonts: &'a Fonts, photos: &'a Photos, problems: &'a Problems) -> 
                 "image/png" | "image/jpeg" | "image/jpg" if !within_limits(&data) => {
                     problems.push(format!(
                         "an embedded image is corrupt or over the limits ({} pixels a side, 40 megapixels)",
-                        crate::kits::images::MAX_SIDE
+                        super::images::MAX_SIDE
                     ));
                     None
                 }
@@ -316,9 +316,9 @@ fn within_limits(data: &[u8]) -> bool {
         .is_some_and(|(w, h)| {
             w > 0
                 && h > 0
-                && w <= crate::kits::images::MAX_SIDE
-                && h <= crate::kits::images::MAX_SIDE
-                && u64::from(w) * u64::from(h) <= crate::kits::images::MAX_PIXELS
+                && w <= super::images::MAX_SIDE
+                && h <= super::images::MAX_SIDE
+                && u64::from(w) * u64::from(h) <= super::images::MAX_PIXELS
         })
 }
 
