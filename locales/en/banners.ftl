@@ -1,9 +1,11 @@
-# Banner copy for US partners: the reward, the speed, the tracking. Written for the
-# US market, not translated from the Russian banners.
+# Banner copy, English. Banners are posted for the partner's clients: they sell the
+# product and the client's offer, never the partner's reward. These lines hold for
+# every market (the brand images use them); locales/en/markets/<market>.ftl words
+# the offer line for one market's partners, its figures from that market's playbook.
 
-banner-growth-headline = Refer a business. Get paid in 14 days.
-banner-growth-line = A fixed reward for every client you send, with every click tracked live.
-banner-trust-headline = The books your clients will thank you for.
-banner-trust-line = $150 for every business that signs up. Your dashboard shows it the same day.
-banner-harbor-headline = Calm books for small business. Fast payouts for you.
-banner-harbor-line = Recommend Polar Ledger and watch your rewards arrive.
+banner-growth-headline = Send the invoice. Get paid sooner.
+banner-growth-line = Invoices in two minutes, and reminders that chase late payments for you.
+banner-trust-headline = The books your business will thank you for.
+banner-trust-line = Invoicing and bookkeeping in one calm place, with people who answer.
+banner-harbor-headline = Calm books for small business.
+banner-harbor-line = Invoices, payment reminders and reports in one place.

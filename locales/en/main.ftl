@@ -3,9 +3,16 @@
 # locales/ru/main.ftl has exactly the same message ids.
 # Variables passed by the templates:
 #   $brand    site title (brand name)        $partner  partner display name
-#   $title    page or story title            $reward   formatted reward, e.g. "$150"
-#   $days     payout days (number)           $count    number of items
-# Messages that say "{ payout-days }" need $days to be passed as well.
+#   $title    page or story title            $count    number of items
+# Every message also gets the terms of the page's market from its playbook, as far
+# as the page's audience may see them (README, "Market-scoped messages"):
+#   $market          market id (us, ru): select on it for wording by market
+#   $offer_days      the client's free days    $offer_discount  discount, in percent
+#   $offer_months    months of the discount    $offer_migration yes | no
+#   $offer           the offer in one line, from the playbook's summary
+#   $reward          the partner's reward, formatted ("$150"): kit and results pages, brand pages
+#   $reward_amount   the same as a number       $payout_days     days to payout
+# locales/en/markets/<market>.ftl overrides messages for one market's partners.
 # Spaces between a number and its noun are no-break spaces (U+00A0).
 # Numbers print with CLDR digit grouping ({ $count } gives 1,250); dates come from
 # the templates' `date` filter, amounts from `money` (see README, "Typography and
@@ -33,9 +40,13 @@ stories-count = { $count ->
         [one] { $count } story
        *[other] { $count } stories
     }
-payout-days = { $days ->
-        [one] { $days } day
-       *[other] { $days } days
+payout-days = { $payout_days ->
+        [one] { $payout_days } day
+       *[other] { $payout_days } days
+    }
+offer-days = { $offer_days ->
+        [one] { $offer_days } day
+       *[other] { $offer_days } days
     }
 
 ## Entry page (language choice)
@@ -60,6 +71,8 @@ home-more-title = Learn more about the program
 ## Stories
 
 stories-title = Partner stories
+# On a partner's microsite: stories of businesses like its clients'.
+client-stories-title = How businesses like yours did it
 stories-empty = New stories are on the way.
 story-read-more = Read the story →
 story-back = ← All stories
@@ -67,59 +80,48 @@ banner-alt = Cover image: { $title }
 story-shared-by = Shared with you by { $partner }
 story-cta-brand-title = Want results like these?
 story-cta-brand-text = Join the { $brand } partner program: a personal link, ready-made materials and a reward for every business you refer.
-story-cta-reward-text = Paid within { payout-days } of qualifying. Track every click, sign-up and payout on a live dashboard.
-story-cta-trust-text = You’re joining on the recommendation of { $partner }: expect a personal manager, exclusive partner status and a bonus that grows every year we work together.
+story-cta-offer-text = { $partner } recommends { $brand } to the businesses they work with. Through this page: { $offer }
+story-cta-client-text = { $partner } recommends { $brand } to the businesses they work with.
 
 ## Partner landing
 
 # <title> of a partner landing.
 partner-page-title = { $brand } × { $partner }
-partner-eyebrow = { $partner } invites you
-cta-reward = Start earning
-cta-trust = Become a partner
+partner-eyebrow = Your offer from { $partner }
+cta-client = Start your free trial
 
-# Reward-first hero (US playbook).
-reward-hero-title = Earn { $reward } for every business you refer
-reward-hero-lead = Paid within { payout-days } of qualifying. Every click, sign-up and payout shows up on a live dashboard, so you always know where your money is.
-fact-reward = per business that becomes a paying customer
-fact-payout = from qualification to payout
-fact-dashboard-title = Live dashboard
-fact-dashboard = Clicks, sign-ups and payouts in real time
-fact-tracking-title = Transparent tracking
-fact-tracking = Every referral is tied to your personal link and code
-
-# Trust-first hero (Russian-market playbook).
-trust-hero-title = A partnership built to last
-trust-hero-lead = Join the { $brand } partner network: exclusive status, a personal manager and a bonus that grows every year we work together.
-pillar-exclusive-title = Exclusive partner status
-pillar-exclusive-text = Partners join by invitation only, so your status is a mark of trust for your clients.
-pillar-bonus-title = A bonus that grows with tenure
-pillar-bonus-text = The longer we work together, the higher your reward.
-pillar-manager-title = A personal manager
-pillar-manager-text = One person who knows your business and is always within reach.
-pillar-comarketing-title = Co-marketing
-pillar-comarketing-text = We run webinars and publications with you and provide ready-made materials for your audience.
-trust-reward-note = Base reward: { $reward } per client, paid within { payout-days } of qualifying.
+# The microsite is read by the partner's clients: it sells their offer, never
+# the partner's reward. locales/en/markets/<market>.ftl words it per market.
+offer-hero-title = Try { $brand } free for { offer-days }
+offer-hero-lead = Invoices, payment reminders and bookkeeping in one place. { $partner } uses it and recommends it: sign up through this page and the offer below is yours.
+client-hero-title = { $partner } recommends { $brand }
+offer-fact-days = { $offer_days }
+offer-fact-days-text = { $offer_days ->
+        [one] day
+       *[other] days
+    } free to try it on your own work, no card required
+offer-fact-discount = { $offer_discount }% off
+offer-fact-discount-text = { $offer_months ->
+        [one] your first month after the free days
+       *[other] your first { $offer_months } months after the free days
+    }
+offer-fact-migration = Free data migration
+offer-fact-migration-text = A specialist moves your clients, invoices and records over for you.
+offer-fact-code-title = Already in the link
+offer-fact-code = The offer of { $partner } is attached to this page: nothing to type.
+offer-closing-title = Ready when you are
+offer-closing-text = { $offer }
+client-closing-text = Sign up through this page: { $partner } recommended you.
 
 # Who this partner is.
-partner-about-title = Who’s inviting you
-partner-about-text = { $partner } works with { $brand } and shares the stories of partners who grew with us.
-partner-audience-label = Audience
-partner-stage-ambassador = { $brand } ambassador
-partner-stage-active = { $brand } partner
-partner-stage-pilot = New { $brand } partner
+partner-about-title = Who recommends us
+partner-about-text = { $partner } works with { $brand } and shares the stories of businesses that made the switch.
 
-# The market's ambassador.
+# The market's ambassador (on the kit page).
 contact-title = Questions?
 contact-text = The { $brand } ambassador for your region will answer personally.
 contact-email = Email
 contact-telegram = Telegram
-
-# Closing call to action.
-footer-cta-reward-title = Your first { $reward } is one referral away
-footer-cta-reward-text = Share your link today and get paid within { payout-days } of each qualified referral.
-footer-cta-trust-title = A long partnership starts with one step
-footer-cta-trust-text = Become a partner, and your personal manager will get in touch and help you get started.
 
 ## Pitch kits: the private kit page and the files inside every kit.
 
@@ -185,11 +187,13 @@ not-found-title = Page not found
 not-found-text = The page may have moved, or the address has a typo. Check the link, or start from the home page: every partner story is there, under “{ stories-title }”.
 not-found-home = Go to the { $brand } home page
 
-## Playbook: what the partner earns, when and how it is paid (partner landing).
+## Playbook: what the partner earns, when and how it is paid (the kit page).
 
-playbook-title = How you earn
+playbook-title = Your terms
 playbook-reward = { $reward } for every business that becomes a paying customer
 playbook-payout = How payout works: a business signs up through your link and becomes a paying customer; your reward is paid within { payout-days } of that.
+playbook-offer-title = What your clients get
+playbook-offer = { $offer } Lead with this: your clients see the offer, never your reward.
 playbook-dashboard = Every click, sign-up and payout shows up on a live dashboard.
 playbook-exclusive = Exclusive partner status, by invitation only.
 playbook-co-marketing = Co-marketing: webinars and publications together with you.
@@ -218,7 +222,7 @@ preview-stale = Preview: this translation was made from an older version of the 
 ## Banners and share cards (the theme's _banner-parts.svg and share.svg)
 
 banner-recommended-by = Recommended by
-banner-join = Become a partner
+banner-join = Bookkeeping that keeps up with you
 share-site-title = The { $brand } partner network
 share-kit-title = Your partner kit
 share-kit-line = Copy, banners and links with your name on them, ready to post.

@@ -63,19 +63,17 @@ impl Studio<'_> {
     }
 
     /// The share card of `partner`'s landing page in `lang`: the partner's name and
-    /// the market's lead message.
+    /// what its clients are offered (the card is the preview its clients see).
     pub(crate) fn partner_card(
         &self,
         partner: &Partner,
         lang: &str,
     ) -> Result<(Arc<[u8]>, Format), Diagnostic> {
-        let message = self
-            .project
-            .playbook(partner)
-            .terms
-            .message
-            .get(lang)
-            .cloned();
+        let offer = self.project.playbook(partner).terms.offer.as_ref();
+        let message = offer.and_then(|o| {
+            let f = crate::text::l10n::Formatter::new(lang).ok()?;
+            o.summary_in(lang, |n| f.number(n as f64, None, None))
+        });
         let mut what = self.card_target(
             lang,
             Card {

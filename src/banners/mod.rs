@@ -131,6 +131,8 @@ pub(crate) struct Studio<'a> {
     measures: layout::Measures,
     /// (photo name, width, height) → the photo cropped around its focus, as PNG.
     cropped: Once<(String, u32, u32), Arc<Vec<u8>>>,
+    /// Each language's number formatter, for the offer a banner states.
+    formatters: BTreeMap<String, crate::text::l10n::Formatter>,
 }
 
 impl<'a> Studio<'a> {
@@ -151,6 +153,12 @@ impl<'a> Studio<'a> {
             decoded: Mutex::default(),
             measures: Mutex::default(),
             cropped: Mutex::default(),
+            formatters: project
+                .settings
+                .languages
+                .iter()
+                .filter_map(|l| Some((l.clone(), crate::text::l10n::Formatter::new(l).ok()?)))
+                .collect(),
         }
     }
 
@@ -343,6 +351,15 @@ impl<'a> Studio<'a> {
                 "banner"
             },
             partner: what.partner.map(BannerPartner::of),
+            market: what.partner.and_then(|p| {
+                crate::render::contract::Market::new(
+                    &self.project.settings,
+                    p,
+                    self.project.playbook(p),
+                    self.formatters.get(what.lang)?,
+                    crate::model::audience::Audience::Clients,
+                )
+            }),
             story,
             card: what.card.as_ref(),
             site: SiteTitle {

@@ -6,7 +6,8 @@
 //! every kit are built into a temporary folder, which finds rendering errors, posts
 //! over their limits and unreadable images. Lints no build performs come on top:
 //! stale translations, Fluent messages missing in a language, unused, or lacking the
-//! plural forms Russian needs, and internal links or anchors that point nowhere.
+//! plural forms Russian needs, internal links or anchors that point nowhere, and
+//! figures written by hand that contradict the playbooks ([`drift`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -25,6 +26,9 @@ use crate::render::links::Attribution;
 use crate::render::locales::{Locales, PLURAL_CATEGORIES};
 use crate::render::templates::Templates;
 use crate::render::urls::Urls;
+
+mod audience;
+mod drift;
 
 /// Plural categories each language needs in a plural selector (CLDR).
 fn required_plurals(lang: &str) -> &'static [&'static str] {
@@ -76,6 +80,8 @@ pub(crate) fn check(root: &Path, env: &Environment) -> Result<Vec<Diagnostic>> {
     if let Some(project) = &project {
         report.extend(markdown_link_findings(project));
         report.extend(pitch_limit_findings(project));
+        report.extend(drift::drift_findings(root, project));
+        report.extend(cadence_findings(root, project));
     }
 
     if !report.has_errors() && project.is_some() && templates.is_some() {
@@ -96,12 +102,60 @@ pub(crate) fn check(root: &Path, env: &Environment) -> Result<Vec<Diagnostic>> {
         });
         if collect(&mut report, result).is_some() {
             report.extend(output_link_findings(&public, &Urls::new(&settings)));
+            if let Some(project) = &project {
+                report.extend(audience::audience_findings(&public, project));
+            }
         }
     }
     let mut diagnostics = report.into_diagnostics();
     crate::base::diagnostics::sort(&mut diagnostics);
     diagnostics.dedup();
     Ok(diagnostics)
+}
+
+/// A touch that sends what an earlier touch of the same cadence sent, without being
+/// marked as a reminder: the partner's clients would read the same letter twice.
+fn cadence_findings(root: &Path, project: &Project) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for playbook in project.playbooks.values() {
+        let text = std::fs::read_to_string(root.join(&playbook.file)).unwrap_or_default();
+        let mut seen_touches = BTreeSet::new();
+        for (_, terms) in crate::model::terms::segments(playbook) {
+            let mut sent: BTreeMap<String, &str> = BTreeMap::new();
+            for touch in &terms.cadence {
+                let copy = if touch.copy.is_empty() {
+                    format!("the {} pitch copy", touch.channel)
+                } else {
+                    format!("{:?}", touch.copy)
+                };
+                match sent.get(&copy) {
+                    Some(first) if !touch.reminder => {
+                        if seen_touches.insert((touch.id.clone(), touch.line)) {
+                            let what = if touch.copy.is_empty() {
+                                format!("{copy} (it has no `copy` of its own)")
+                            } else {
+                                "the same copy".to_owned()
+                            };
+                            out.push(
+                                Diagnostic::error(
+                                    &playbook.file,
+                                    format!("touch `{}` sends {what}, as touch `{first}` does", touch.id),
+                                )
+                                .warning()
+                                .at(&text, touch.line, 1)
+                                .help("give the touch its own `copy: { en: …, ru: … }`, or mark it `reminder: true` if repeating is meant"),
+                            );
+                        }
+                    }
+                    Some(_) => {}
+                    None => {
+                        sent.insert(copy, touch.id.as_str());
+                    }
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Keeps the value, or moves content errors into `report`; I/O errors become findings too.

@@ -1,9 +1,11 @@
 //! The cadence in a kit: `cadence.ics` (a calendar) and `cadence.txt` (a checklist).
 //!
 //! A playbook's cadence is a list of touches at day offsets. In a partner's kit each
-//! touch becomes a calendar event on the start date plus its offset and a checklist
-//! item, both naming the pitch copy to use and carrying the tracked link of the
-//! touch's channel. The iCalendar writer is small and strict (RFC 5545): CRLF line
+//! touch becomes a calendar event on the start date plus its offset, a checklist item
+//! and a file of its own, `cadence/<touch>.txt`: the copy to send (the touch's own
+//! text, or its channel's pitch copy) with the touch's own tracked link in it. The
+//! checklist and the event name that file and carry the same link, so whatever the
+//! partner sends on that day is attributed to that touch. The iCalendar writer is small and strict (RFC 5545): CRLF line
 //! ends, lines folded at 75 octets without splitting a UTF-8 character, TEXT values
 //! escaped, and nothing taken from the clock: the stamp comes from
 //! `SOURCE_DATE_EPOCH` or the start date, so a calendar is as reproducible as a zip.
@@ -123,7 +125,9 @@ pub(super) struct KitCadence {
 }
 
 /// The cadence files of `partner`'s kit in `lang`: the touches of its playbook on
-/// the channels the partner uses, each with the tracked link of its channel.
+/// the channels the partner uses, each with its own copy and tracked link.
+/// `pitch_copy` gives a channel's pitch copy as plain text, placeholders kept.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn for_kit(
     project: &Project,
     partner: &Partner,
@@ -132,6 +136,7 @@ pub(super) fn for_kit(
     source_date_epoch: Option<i64>,
     locales: &Locales,
     attribution: &Attribution,
+    pitch_copy: &dyn Fn(&str) -> Option<String>,
 ) -> Result<KitCadence> {
     let settings = &project.settings;
     let terms = &project.playbook(partner).terms;
@@ -186,6 +191,7 @@ pub(super) fn for_kit(
     let mut links = Vec::new();
     let mut events = Vec::new();
     let mut values = Vec::new();
+    let mut copies = Vec::new();
     let copy_label = message(messages::CADENCE_COPY, &[])?;
     let link_label = message(messages::CADENCE_LINK, &[])?;
     for touch in terms
@@ -198,7 +204,13 @@ pub(super) fn for_kit(
             .link(&partner.id, lang, &touch.channel, &asset)
             .map_err(Diagnostic::project)?;
         let title = touch.title.get(lang).cloned().unwrap_or_default();
-        let file = format!("pitch/{}.txt", touch.channel);
+        let file = format!("cadence/{}.txt", touch.id);
+        let copy = match touch.copy.get(lang) {
+            Some(own) => crate::text::typography::typeset(own, lang),
+            None => pitch_copy(&touch.channel).unwrap_or_default(),
+        };
+        let copy = super::text::stamp_text(&copy, &partner.name, &url);
+        copies.push(Entry::text(file.clone(), format!("{}\n", copy.trim_end())));
         let channel = channel_name(&touch.channel);
         let day = message(
             messages::CADENCE_DAY,
@@ -218,7 +230,10 @@ pub(super) fn for_kit(
                 uid: format!("{}.{}.{}@{host}", touch.id, partner.id, partner.market),
                 date,
                 summary: format!("{title} ({channel})"),
-                description: format!("{copy_label} {file}\n{link_label} {url}"),
+                description: format!(
+                    "{copy_label} {file}\n{link_label} {url}\n\n{}",
+                    copy.trim_end()
+                ),
                 url: url.clone(),
             });
         }
@@ -242,6 +257,7 @@ pub(super) fn for_kit(
         });
     }
     let mut entries = vec![Entry::text("cadence.txt", format!("{}\n", text.trim_end()))];
+    entries.extend(copies);
     if let Some(start) = start {
         entries.push(Entry::text(
             "cadence.ics",

@@ -206,6 +206,14 @@ pub(super) fn kit_content(shared: &Shared<'_>, recipient: &Recipient<'_>) -> Res
     report.into_result()?;
 
     let start = partner.start.or(shared.default_start);
+    // A touch without copy of its own sends its channel's pitch, with its own link.
+    let pitch_copy = |channel: &str| {
+        project
+            .pitches
+            .iter()
+            .position(|p| p.market == partner.market && p.channel == channel && p.lang == lang)
+            .map(|i| shared.pitch_text[i].clone())
+    };
     let cadence = cadence::for_kit(
         project,
         partner,
@@ -214,6 +222,7 @@ pub(super) fn kit_content(shared: &Shared<'_>, recipient: &Recipient<'_>) -> Res
         shared.source_date_epoch,
         locales,
         attribution,
+        &pitch_copy,
     )?;
     entries.extend(cadence.entries);
     links.extend(cadence.links);

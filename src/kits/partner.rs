@@ -185,6 +185,7 @@ impl<'a> Stamp<'a> {
             project.playbook(partner),
             lang,
             shared.loaded.locales.formatter(lang).ok(),
+            crate::model::audience::Audience::Partner,
         );
         let recipient = Recipient {
             partner,

@@ -16,6 +16,7 @@ use crate::base::diagnostics::{Diagnostic, Error, Report};
 use crate::base::files;
 use crate::base::slug;
 use crate::model::settings::Settings;
+use crate::model::terms::TermSheet;
 use crate::text::markdown::{self, Html};
 
 /// One language version of a document.
@@ -107,6 +108,7 @@ pub(super) fn parse_document<F: DeserializeOwned>(
     plain: bool,
     keep_source: bool,
     hash: bool,
+    terms: Option<&TermSheet>,
 ) -> Result<Parsed<F>, Error> {
     let mut text = files::read_text(path, file)?;
     let split = front_matter::split(&text).map_err(|e| {
@@ -115,8 +117,20 @@ pub(super) fn parse_document<F: DeserializeOwned>(
             .help("start the file with `---`, the YAML front matter, and another `---` line")
     })?;
     let front: F = crate::base::yaml::parse(file, &text, split.yaml, split.yaml_line)?;
-    let (html, anchors, plain) = markdown::render_shared(split.body, lang, plain);
     let body_start = text.len() - split.body.len();
+    // `{{ terms.<market>.<name> }}`: the playbook's figure, before the Markdown is read.
+    let expanded = match terms.map(|t| t.expand(split.body, lang)) {
+        Some(Err((offset, why))) => {
+            return Err(Diagnostic::error(file, why)
+                .at_offset(&text, body_start + offset)
+                .help("terms come from content/playbooks/<market>.yaml; README, \"Terms in Markdown\", lists the names")
+                .into())
+        }
+        Some(Ok(e)) => e,
+        None => None,
+    };
+    let (html, anchors, plain) =
+        markdown::render_shared(expanded.as_deref().unwrap_or(split.body), lang, plain);
     let front_line = split.yaml_line;
     // A build needs only the front matter afterwards (errors point into it): the
     // body goes, with the translation hash of a source (`hash`) kept.
@@ -143,6 +157,7 @@ pub(super) fn parse_document<F: DeserializeOwned>(
 /// Loads every `<slug>.<lang>.md` file directly in `folder`, grouped by slug (sorted),
 /// with each group's versions in the site's language order. Problems go to `report`;
 /// a slug missing a language is reported against the versions that exist.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn load_translated<F: DeserializeOwned + Send>(
     root: &Path,
     folder: &str,
@@ -150,6 +165,7 @@ pub(super) fn load_translated<F: DeserializeOwned + Send>(
     settings: &Settings,
     plain: bool,
     keep_source: bool,
+    terms: &TermSheet,
     report: &mut Report,
 ) -> BTreeMap<String, Vec<Parsed<F>>> {
     let expected = format!("{kind} files are named `<slug>.<lang>.md` directly in {folder}/");
@@ -179,7 +195,15 @@ pub(super) fn load_translated<F: DeserializeOwned + Send>(
         .map(|(path, shown, slug, lang)| {
             // Translations are compared with the default language's version.
             let source = settings.languages.first() == Some(&lang);
-            let parsed = parse_document::<F>(&path, &shown, &lang, plain, keep_source, source);
+            let parsed = parse_document::<F>(
+                &path,
+                &shown,
+                &lang,
+                plain,
+                keep_source,
+                source,
+                Some(terms),
+            );
             (slug, parsed)
         })
         .collect();

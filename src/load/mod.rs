@@ -23,10 +23,12 @@ use crate::base::dates::is_date;
 use crate::base::diagnostics::{Diagnostic, Report, Result};
 use crate::base::files;
 use crate::base::vocab::{BANNERS_DIR, PAGES_DIR, RESERVED_PAGE_SLUGS, STORIES_DIR};
+use crate::model::audience::Audience;
 use crate::model::documents::{Banner, Page, Story, Text};
 use crate::model::partners::Partner;
 use crate::model::project::Project;
 use crate::model::settings::Settings;
+use crate::model::terms::TermSheet;
 use crate::text::typography::typeset;
 
 use crate::base::diagnostics::push_error;
@@ -42,6 +44,9 @@ struct StoryFront {
     markets: Option<Vec<Spanned<String>>>,
     #[serde(default)]
     banner: Option<Spanned<String>>,
+    /// `clients` (default: microsites and kits) or `prospects` (the brand's pages only).
+    #[serde(default)]
+    audience: Option<Spanned<String>>,
     #[serde(default)]
     source_hash: Option<String>,
 }
@@ -73,9 +78,7 @@ pub(crate) fn project_with(root: &Path, settings: Settings, keep_source: bool) -
     // parse as the story's HTML.
     let partners = sources::partners(root, &settings);
     let kits = partners.as_ref().is_ok_and(|p| !p.is_empty());
-    let stories = load_stories(root, &settings, &banners, kits, keep_source, &mut report);
-    let pages = load_pages(root, &settings, keep_source, &mut report);
-    let pitches = pitch::load(root, &settings, &mut report);
+    let mut pitches = pitch::load(root, &settings, &mut report);
     let partners = match partners {
         Ok(p) => p,
         Err(err) => {
@@ -83,8 +86,21 @@ pub(crate) fn project_with(root: &Path, settings: Settings, keep_source: bool) -
             Vec::new()
         }
     };
-    check_no_codes_in_shared_text(&stories, &pages, &partners, root, &mut report);
+    // Playbooks before stories and pages: their `{{ terms.… }}` are the playbooks'.
     let playbooks = sources::playbooks(root, &settings, &pitches, &partners, &mut report);
+    let terms = TermSheet::new(&settings, &playbooks);
+    pitch::expand_terms(&mut pitches, &terms, root, &mut report);
+    let stories = load_stories(
+        root,
+        &settings,
+        &banners,
+        kits,
+        keep_source,
+        &terms,
+        &mut report,
+    );
+    let pages = load_pages(root, &settings, keep_source, &terms, &mut report);
+    check_no_codes_in_shared_text(&stories, &pages, &partners, root, &mut report);
     report.into_result()?;
     let partner_playbooks = partners
         .iter()
@@ -257,6 +273,7 @@ fn load_stories(
     banners: &[Banner],
     plain: bool,
     keep_source: bool,
+    terms: &TermSheet,
     report: &mut Report,
 ) -> Vec<Story> {
     let groups = documents::load_translated::<StoryFront>(
@@ -266,6 +283,7 @@ fn load_stories(
         settings,
         plain,
         keep_source,
+        terms,
         report,
     );
     let mut stories = Vec::with_capacity(groups.len());
@@ -314,11 +332,25 @@ fn load_stories(
                 report.push(Diagnostic::error(&v.file, "the title is empty").at(&v.text, 2, 1));
                 ok = false;
             }
+            if let Some(a) = &f.audience {
+                if !matches!(
+                    Audience::parse(&a.value),
+                    Some(Audience::Clients | Audience::Prospects)
+                ) {
+                    report.push(
+                        at(&a.referenced, format!("`{}` is not an audience a story can have", a.value))
+                            .help("write `audience: clients` for a story partners' clients read (microsites and kits), or `audience: prospects` for one about what partners earn (the brand's pages only)"),
+                    );
+                    ok = false;
+                }
+            }
             if v.lang != first.lang {
                 let same_markets = values(&f.markets) == values(&first.front.markets);
                 let same_date = f.date.value == first.front.date.value;
                 let same_banner = f.banner.as_ref().map(|b| &b.value)
                     == first.front.banner.as_ref().map(|b| &b.value);
+                let same_audience = f.audience.as_ref().map(|a| &a.value)
+                    == first.front.audience.as_ref().map(|a| &a.value);
                 for (same, key, line) in [
                     (
                         same_markets,
@@ -333,6 +365,11 @@ fn load_stories(
                         same_banner,
                         "banner",
                         f.banner.as_ref().map(|b| b.referenced),
+                    ),
+                    (
+                        same_audience,
+                        "audience",
+                        f.audience.as_ref().map(|a| a.referenced),
                     ),
                 ] {
                     if !same {
@@ -375,6 +412,12 @@ fn load_stories(
                 ids
             }),
             banner: first.front.banner.as_ref().map(|b| b.value.clone()),
+            audience: first
+                .front
+                .audience
+                .as_ref()
+                .and_then(|a| Audience::parse(&a.value))
+                .unwrap_or(Audience::Clients),
             texts: texts(versions),
         });
     }
@@ -455,6 +498,7 @@ fn load_pages(
     root: &Path,
     settings: &Settings,
     keep_source: bool,
+    terms: &TermSheet,
     report: &mut Report,
 ) -> Vec<Page> {
     let groups = documents::load_translated::<PageFront>(
@@ -464,6 +508,7 @@ fn load_pages(
         settings,
         false,
         keep_source,
+        terms,
         report,
     );
     let mut pages: Vec<Page> = groups

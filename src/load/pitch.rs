@@ -81,7 +81,8 @@ pub(super) fn load(root: &Path, settings: &Settings, report: &mut Report) -> Vec
             );
             continue;
         }
-        let doc = match parse_document::<PitchFront>(&path, &shown, &lang, false, true, false) {
+        let doc = match parse_document::<PitchFront>(&path, &shown, &lang, false, true, false, None)
+        {
             Ok(d) => d,
             Err(err) => {
                 push_error(report, err);
@@ -163,4 +164,46 @@ pub(super) fn load(root: &Path, settings: &Settings, report: &mut Report) -> Vec
     }
     pitches.sort_by(|a, b| (&a.market, &a.channel, &a.lang).cmp(&(&b.market, &b.channel, &b.lang)));
     pitches
+}
+
+/// Puts the playbooks' figures in place of `{{ terms.… }}` in pitch copy (the
+/// market's own when the market is left out), once the playbooks are read: the
+/// playbooks' cadences are checked against the pitch copy, so it is read first.
+pub(super) fn expand_terms(
+    pitches: &mut [Pitch],
+    terms: &crate::model::terms::TermSheet,
+    root: &Path,
+    report: &mut Report,
+) {
+    for p in pitches.iter_mut() {
+        let market = Some(p.market.as_str());
+        let file = p.file.clone();
+        let body_len = p.body.len();
+        let located = |offset_in_body: Option<usize>, why: String| {
+            let text = std::fs::read_to_string(root.join(&file)).unwrap_or_default();
+            let d = Diagnostic::error(&file, why).help(
+                "terms come from content/playbooks/<market>.yaml; README, \"Terms in Markdown\", lists the names",
+            );
+            match offset_in_body {
+                Some(o) => d.at_offset(&text, text.len().saturating_sub(body_len) + o),
+                None => d.at(&text, 2, 1),
+            }
+        };
+        match terms.expand_for(&p.body, &p.lang, market) {
+            Ok(Some(body)) => {
+                let (html, _, _) = crate::text::markdown::render_shared(&body, &p.lang, false);
+                p.html = html.to_string();
+                p.body = body;
+            }
+            Ok(None) => {}
+            Err((offset, why)) => report.push(located(Some(offset), why)),
+        }
+        if let Some(subject) = &p.subject {
+            match terms.expand_for(subject, &p.lang, market) {
+                Ok(Some(s)) => p.subject = Some(crate::text::typography::typeset(&s, &p.lang)),
+                Ok(None) => {}
+                Err((_, why)) => report.push(located(None, why)),
+            }
+        }
+    }
 }

@@ -48,16 +48,22 @@ pub struct Story {
     pub markets: Option<Vec<String>>,
     /// File name of a banner in `content/banners/`.
     pub banner: Option<String>,
+    /// Whom the story tells: partners' clients (on microsites and in kits) or
+    /// prospective partners (on the brand's pages only).
+    pub audience: crate::model::audience::Audience,
     /// One version per site language, in the site's language order.
     pub texts: Vec<Text>,
 }
 
 impl Story {
-    /// True when partners of `market` get this story.
+    /// True when partners of `market` get this story: it is meant for the market
+    /// and tells their clients, not prospective partners.
     pub fn is_for_market(&self, market: &str) -> bool {
-        self.markets
-            .as_ref()
-            .is_none_or(|m| m.iter().any(|id| id == market))
+        self.audience == crate::model::audience::Audience::Clients
+            && self
+                .markets
+                .as_ref()
+                .is_none_or(|m| m.iter().any(|id| id == market))
     }
 
     /// The version in `lang`.

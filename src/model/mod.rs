@@ -4,6 +4,7 @@
 //! loaded project. Values are built from text that [`crate::load`] read; code past
 //! that check never validates them again.
 
+pub(crate) mod audience;
 pub(crate) mod cms;
 pub(crate) mod deploy;
 pub(crate) mod documents;
@@ -14,3 +15,4 @@ pub(crate) mod results;
 pub(crate) mod scheme;
 pub(crate) mod selection;
 pub(crate) mod settings;
+pub(crate) mod terms;

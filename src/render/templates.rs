@@ -240,6 +240,11 @@ fn help_for(message: &str) -> Option<&'static str> {
 
 /// `t(key="…", name=value, …)`: the Fluent message in the page's language, or in
 /// `lang="…"` when given (a page in several languages, such as the 404 page).
+///
+/// The message is the one of the page's market (`market.id`, or `market="…"` on
+/// brand pages, which pick the market from `markets`) when
+/// `locales/<lang>/markets/<market>.ftl` overrides it, and it gets the market's terms
+/// as arguments ([`term_args`]); arguments named in the call come first.
 fn translate(locales: &Locales, kwargs: &Kwargs, state: &State) -> tera::TeraResult<String> {
     let key: String = kwargs.must_get("key")?;
     let lang: String = match kwargs.get::<String>("lang")? {
@@ -251,21 +256,110 @@ fn translate(locales: &Locales, kwargs: &Kwargs, state: &State) -> tera::TeraRes
     let mut args: Vec<(&str, Arg)> = Vec::new();
     for (name, value) in kwargs.iter() {
         let Some(name) = name.as_str() else { continue };
-        if name == "key" || name == "lang" {
+        if name == "key" || name == "lang" || name == "market" {
             continue;
         }
-        let arg = if value.is_number() {
-            Arg::Number(value.as_f64().unwrap_or(0.0))
-        } else if let Some(s) = value.as_str() {
-            Arg::Text(s.to_owned())
-        } else {
-            Arg::Text(value.to_string())
-        };
-        args.push((name, arg));
+        args.push((name, arg_of(value)));
+    }
+    let terms = terms_of(kwargs, state)?;
+    let market = terms
+        .as_ref()
+        .and_then(|m| m.get_from_path("id"))
+        .and_then(|v| v.as_str().map(str::to_owned));
+    let mut extra = Vec::new();
+    if let Some(terms) = &terms {
+        term_args(terms, &mut extra);
+    }
+    for (name, arg) in &extra {
+        if !args.iter().any(|(n, _)| n == name) {
+            args.push((name, arg.clone()));
+        }
     }
     locales
-        .format(&lang, &key, &args)
+        .format_for(&lang, market.as_deref(), &key, &args)
         .map_err(tera::Error::message)
+}
+
+/// A template value as a Fluent argument: numbers stay numbers, for plurals.
+fn arg_of(value: &Value) -> Arg {
+    if value.is_number() {
+        Arg::Number(value.as_f64().unwrap_or(0.0))
+    } else if let Some(s) = value.as_str() {
+        Arg::Text(s.to_owned())
+    } else {
+        Arg::Text(value.to_string())
+    }
+}
+
+/// The market whose terms a message states: `market="…"` picks one of the brand
+/// pages' `markets` (or the page's own `market`); without it, the page's `market`.
+fn terms_of(kwargs: &Kwargs, state: &State) -> tera::TeraResult<Option<Value>> {
+    let own: Option<Value> = state.get("market")?;
+    let Some(id) = kwargs.get::<String>("market")? else {
+        return Ok(own.filter(|m| !m.is_none()));
+    };
+    let same = |m: &Value| {
+        m.get_from_path("id")
+            .and_then(|v| v.as_str().map(str::to_owned))
+            == Some(id.clone())
+    };
+    if let Some(m) = own.filter(|m| same(m)) {
+        return Ok(Some(m));
+    }
+    let markets: Option<Value> = state.get("markets")?;
+    let found = markets
+        .as_ref()
+        .and_then(|v| v.as_array())
+        .and_then(|list| list.iter().find(|m| same(m)).cloned());
+    match found {
+        Some(m) => Ok(Some(m)),
+        None => Err(tera::Error::message(format!(
+            "t(market=\"{id}\"): this page has no terms for market `{id}` (brand pages have every market's; partner pages only their own)"
+        ))),
+    }
+}
+
+/// The Fluent arguments a market value gives every message, as far as the page's
+/// audience may see them: `$market`, `$offer_days`, `$offer_discount`,
+/// `$offer_months`, `$offer_migration` (`yes` or `no`), `$offer` (its one line),
+/// and for the partner and prospective partners `$reward`, `$reward_amount` and
+/// `$payout_days`.
+pub(crate) fn term_args(market: &Value, out: &mut Vec<(&'static str, Arg)>) {
+    let text = |path: &str| {
+        market
+            .get_from_path(path)
+            .and_then(|v| v.as_str().map(str::to_owned))
+    };
+    let number = |path: &str| market.get_from_path(path).and_then(|v| v.as_f64());
+    if let Some(id) = text("id") {
+        out.push(("market", Arg::Text(id)));
+    }
+    for (name, path) in [
+        ("offer_days", "offer.free_days"),
+        ("offer_discount", "offer.discount_percent"),
+        ("offer_months", "offer.discount_months"),
+        ("reward_amount", "reward_amount"),
+        ("payout_days", "payout_days"),
+    ] {
+        if let Some(n) = number(path) {
+            out.push((name, Arg::Number(n)));
+        }
+    }
+    if let Some(m) = market
+        .get_from_path("offer.migration")
+        .and_then(|v| v.as_bool())
+    {
+        out.push((
+            "offer_migration",
+            Arg::Text(if m { "yes" } else { "no" }.to_owned()),
+        ));
+    }
+    if let Some(s) = text("offer.summary") {
+        out.push(("offer", Arg::Text(s)));
+    }
+    if let Some(r) = text("reward") {
+        out.push(("reward", Arg::Text(r)));
+    }
 }
 
 /// The page's language: `lang=` when given, else the context's `lang`.

@@ -15,17 +15,33 @@ use tera::{Context, Value};
 
 use super::Job;
 use crate::kits::PartnerKit;
+use crate::model::audience::Audience;
 use crate::model::partners::Partner;
 use crate::model::project::Project;
 use crate::render::contract::{
-    context_of, Alternate, NavItem, NotFoundValues, Page, PageContext, PartnerValues, Prepared,
-    Share, Site, StoryCard, Translation,
+    context_of, Alternate, Market, NavItem, NotFoundValues, Page, PageContext, PartnerValues,
+    Prepared, Share, Site, StoryCard, Translation,
 };
 use crate::render::json_ld::{json_ld, ArticleFacts};
 use crate::render::locales::Locales;
 use crate::render::urls;
 use crate::render::urls::Urls;
 use crate::results::PartnerPage;
+
+/// Whom `job`'s page addresses: a microsite is read by the partner's clients, the
+/// kit and results pages by the partner, the brand's pages by prospective partners.
+pub(crate) fn audience_of(job: &Job<'_>) -> Audience {
+    match job {
+        Job::Story {
+            partner: Some(_), ..
+        }
+        | Job::PartnerHome { .. } => Audience::Clients,
+        Job::Kit { .. } | Job::Results { .. } => Audience::Partner,
+        Job::Entry | Job::Home { .. } | Job::Page { .. } | Job::Story { .. } | Job::NotFound => {
+            Audience::Prospects
+        }
+    }
+}
 
 /// A value made by the first page that needs it and freed after the last, so a build
 /// holds the values of the partners being rendered, not of every partner. A later
@@ -78,6 +94,10 @@ pub(crate) struct Contexts<'a> {
     site: Prepared<Site>,
     nav: BTreeMap<&'a str, Prepared<Vec<NavItem>>>,
     brand_stories: BTreeMap<&'a str, Prepared<Vec<StoryCard>>>,
+    /// Every market's own terms per language, for the brand pages.
+    markets: BTreeMap<&'a str, Prepared<Vec<Market>>>,
+    /// `markets` of pages that are not the brand's.
+    no_markets: Prepared<Vec<Market>>,
     /// `nav` and `stories` of pages that list nothing.
     no_nav: Prepared<Vec<NavItem>>,
     no_stories: Prepared<Vec<StoryCard>>,
@@ -104,9 +124,18 @@ impl<'a> Contexts<'a> {
         let mut nav = BTreeMap::new();
         let mut brand_stories = BTreeMap::new();
         let mut partners = BTreeMap::new();
+        let mut markets = BTreeMap::new();
         for lang in &settings.languages {
             let lang = lang.as_str();
-            locales.formatter(lang)?;
+            let formatter = locales.formatter(lang)?;
+            let terms: Vec<Market> = project
+                .playbooks
+                .values()
+                .filter_map(|p| {
+                    Market::of_terms(settings, &p.market, &p.base, formatter, Audience::Prospects)
+                })
+                .collect();
+            markets.insert(lang, Prepared::new(&terms));
             let items: Vec<NavItem> = project
                 .pages
                 .iter()
@@ -143,6 +172,8 @@ impl<'a> Contexts<'a> {
             site,
             nav,
             brand_stories,
+            markets,
+            no_markets: Prepared::new(&Vec::new()),
             no_nav: Prepared::new(&Vec::new()),
             no_stories: Prepared::new(&Vec::new()),
             partners,
@@ -300,15 +331,19 @@ impl<'a> Contexts<'a> {
                     _ => self.partner_stories(p, lang),
                 },
                 Some(match job {
-                    Job::Kit { .. } | Job::Results { .. } => self.make_partner_values(p, lang),
+                    Job::Kit { .. } | Job::Results { .. } => {
+                        self.make_partner_values(p, lang, Audience::Partner)
+                    }
                     _ => self.partner_values(p, lang),
                 }),
             ),
         };
         let page = self.page_value(job, lang, url);
         let share = self.share(&page, lang, partner.map(|p| p.market.as_str()));
+        let audience = audience_of(job);
         PageContext {
             lang: lang.to_owned(),
+            audience,
             // Kits are private pages, never shown with authoring hints.
             preview: self.preview && !matches!(job, Job::Kit { .. } | Job::Results { .. }),
             site: self.site.clone(),
@@ -326,6 +361,10 @@ impl<'a> Contexts<'a> {
             partner: values.as_ref().map(|v| v.partner.clone()),
             market: values.as_ref().and_then(|v| v.market.clone()),
             playbook: values.and_then(|v| v.playbook),
+            markets: match audience {
+                Audience::Prospects => self.markets[lang].clone(),
+                _ => self.no_markets.clone(),
+            },
         }
     }
 
@@ -369,6 +408,7 @@ impl<'a> Contexts<'a> {
         let share = self.share(&page, settings.default_language(), None);
         let page = PageContext {
             lang: settings.default_language().to_owned(),
+            audience: Audience::Prospects,
             preview: self.preview,
             site: self.site.clone(),
             page,
@@ -385,6 +425,7 @@ impl<'a> Contexts<'a> {
             partner: None,
             market: None,
             playbook: None,
+            markets: self.no_markets.clone(),
         };
         let languages = settings
             .languages
@@ -523,20 +564,28 @@ impl<'a> Contexts<'a> {
         self.partners.get(partner.id.as_str())?.get(lang)
     }
 
-    /// `partner`, `market` and `playbook` of `partner` in `lang`.
-    fn make_partner_values(&self, partner: &Partner, lang: &str) -> PartnerValues {
+    /// `partner`, `market` and `playbook` of `partner` in `lang`, as `audience` may
+    /// see them.
+    fn make_partner_values(
+        &self,
+        partner: &Partner,
+        lang: &str,
+        audience: Audience,
+    ) -> PartnerValues {
         PartnerValues::new(
             &self.project.settings,
             partner,
             self.project.playbook(partner),
             lang,
             self.locales.formatter(lang).ok(),
+            audience,
         )
     }
 
-    /// [`Contexts::make_partner_values`], made once for the partner's microsite.
+    /// [`Contexts::make_partner_values`] for the partner's clients, made once for
+    /// the partner's microsite.
     fn partner_values(&self, partner: &Partner, lang: &str) -> PartnerValues {
-        let make = || self.make_partner_values(partner, lang);
+        let make = || self.make_partner_values(partner, lang, Audience::Clients);
         match self.cache(partner, lang) {
             Some(cache) => cache.values.get(make),
             None => make(),

@@ -127,16 +127,23 @@ fn partner_pages(
             )
             .map_err(Diagnostic::project)
     };
+    // The preview is read by the partner's clients: it states their offer, never the
+    // playbook's message to partners.
+    let offer = project
+        .playbook(partner)
+        .terms
+        .offer
+        .as_ref()
+        .and_then(|o| {
+            let f = locales.formatter(lang).ok()?;
+            o.summary_in(lang, |n| f.number(n as f64, None, None))
+                .map(|s| crate::text::typography::typeset(&s, lang))
+        });
     let page = Page {
         lang,
         title: message(messages::SHORT_LINK_TITLE)?,
         proceed: message(messages::SHORT_LINK_CONTINUE)?,
-        description: project
-            .playbook(partner)
-            .terms
-            .message
-            .get(lang)
-            .map(String::as_str),
+        description: offer.as_deref(),
         site: &settings.title,
         locale: settings.og_locale(lang, Some(&partner.market)),
         card: cards

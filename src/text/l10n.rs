@@ -75,6 +75,11 @@ impl Formatter {
         self.decimal.format(&value).to_string()
     }
 
+    /// The language this formatter writes for.
+    pub(crate) fn lang(&self) -> &str {
+        &self.lang
+    }
+
     /// A float as [`Formatter::decimal`] would write it; not-a-number and infinities
     /// are written as Rust writes them.
     pub(crate) fn number(

@@ -56,6 +56,18 @@ pub(crate) fn story(title: &str, markets: Option<&str>) -> String {
     format!("---\ntitle: {title}\nsummary: About {title}.\ndate: 2026-05-01\n{markets}---\n## Heading\n\nSome *text* for {title}.\n")
 }
 
+/// The kit page of `partner` in `lang`, as built into `public/`.
+pub(crate) fn kit_page(f: &Fixture, partner: &str, lang: &str) -> String {
+    let kits = f.read("manifest/kits.csv");
+    let row = kits
+        .lines()
+        .map(|l| l.split(',').collect::<Vec<_>>())
+        .find(|r| r[0] == partner && r[2] == lang)
+        .unwrap_or_else(|| panic!("no {partner} {lang} kit in\n{kits}"));
+    let rel = row[3].strip_prefix("https://partners.test/").unwrap();
+    f.read(&format!("public/{rel}index.html"))
+}
+
 impl Fixture {
     /// A copy of `fixtures/minimal`: a complete, valid two-language project with two
     /// partners (one per market), one story, pitch copy for their channels and one

@@ -29,5 +29,6 @@ mod results_exports;
 mod results_import;
 mod serve;
 mod sharing;
+mod terms;
 mod tools;
 mod typography;

@@ -80,7 +80,7 @@ fn days(compact: &str) -> i64 {
 fn overrides_resolve_base_then_tier_then_stage() {
     // alpha is an active partner of the large tier in the US.
     let f = Fixture::minimal();
-    let page = || f.read("public/p/alpha/en/index.html");
+    let page = || common::kit_page(&f, "alpha", "en");
     f.build().unwrap();
     assert!(page().contains("Earn $150 per referral"), "base");
 
@@ -111,27 +111,27 @@ fn ambassador_is_the_local_contact_without_its_referral_link() {
             common::PARTNERS
         ),
     );
+    // The contact and the reward are the partner's: its kit page shows them.
     f.write(
-        "templates/partner.html",
-        r#"{% extends "base.html" %}{% block main %}<p class="earn">{{ playbook.reward }} {{ playbook.payout_days }}</p>{% if partner.contact %}<p class="contact">{{ partner.contact.name }} / {{ partner.contact.organisation }} / {{ partner.contact.email }}</p>{% endif %}<a href="{{ referral_link(asset="landing-hero") }}">{{ t(key="join") }}</a>{% endblock main %}"#,
+        "templates/kit.html",
+        r#"{% extends "base.html" %}{% block main %}<p class="earn">{{ playbook.reward }} {{ playbook.payout_days }}</p>{% if partner.contact %}<p class="contact">{{ partner.contact.name }} / {{ partner.contact.organisation }} / {{ partner.contact.email }}</p>{% endif %}{% endblock main %}"#,
     );
     f.build().unwrap();
     for lang in ["en", "ru"] {
-        let alpha = f.read(&format!("public/p/alpha/{lang}/index.html"));
+        let alpha = common::kit_page(&f, "alpha", lang);
         assert!(
             alpha.contains("Ann Lee / Ann &lt;Ambassador&gt; / ann@example.com"),
             "{alpha}"
         );
         assert!(!alpha.contains("ANNAMB26"), "the ambassador's code leaked");
-        assert!(alpha.contains("ALPHA26"));
+        // The microsite is for the partner's clients: no contact, no reward.
+        let microsite = f.read(&format!("public/p/alpha/{lang}/index.html"));
+        assert!(!microsite.contains("Ann Lee"), "{microsite}");
+        assert!(microsite.contains("ALPHA26"));
     }
-    assert!(f
-        .read("public/p/alpha/ru/index.html")
-        .contains("150\u{a0}$ 14"));
+    assert!(common::kit_page(&f, "alpha", "ru").contains("150\u{a0}$ 14"));
     // The Russian market has no ambassador: no contact.
-    assert!(!f
-        .read("public/p/beta/en/index.html")
-        .contains("class=\"contact\""));
+    assert!(!common::kit_page(&f, "beta", "en").contains("class=\"contact\""));
 }
 
 #[test]
@@ -166,7 +166,9 @@ fn calendar_parses_and_its_dates_are_the_start_plus_the_offsets() {
             "{url}"
         );
         assert!(event["DESCRIPTION"].contains(url.as_str()));
-        assert!(event["DESCRIPTION"].contains(&format!("pitch/{channel}.txt")));
+        assert!(event["DESCRIPTION"].contains(&format!("cadence/{touch}.txt")));
+        // The copy the touch names carries the touch's own link.
+        assert!(kit[&format!("cadence/{touch}.txt")].contains(url.as_str()));
         assert!(
             links.contains(&format!("alpha,us,en,{channel},cadence-{touch},{url}")),
             "{links}"
@@ -181,7 +183,7 @@ fn calendar_parses_and_its_dates_are_the_start_plus_the_offsets() {
         "{checklist}"
     );
     assert!(
-        plain.contains("[ ] День 5 · 6 июня 2026 г. · x\n    Опубликуйте\n    Текст: pitch/x.txt\n    Ссылка: https://join.test/us?ref=ALPHA26&utm_source=partner&utm_medium=x&utm_campaign=test&utm_content=cadence-post\n"),
+        plain.contains("[ ] День 5 · 6 июня 2026 г. · x\n    Опубликуйте\n    Текст: cadence/post.txt\n    Ссылка: https://join.test/us?ref=ALPHA26&utm_source=partner&utm_medium=x&utm_campaign=test&utm_content=cadence-post\n"),
         "{checklist}"
     );
 }

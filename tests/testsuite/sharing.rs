@@ -187,7 +187,7 @@ fn every_page_has_complete_share_metadata_with_absolute_urls_and_a_card_that_exi
 }
 
 #[test]
-fn partner_pages_are_previewed_with_the_partners_card_and_market_message() {
+fn partner_pages_are_previewed_with_the_partners_card_and_its_clients_offer() {
     let out = tempfile::tempdir().unwrap();
     build_demo(out.path(), None);
     let public = out.path().join("public");
@@ -209,8 +209,15 @@ fn partner_pages_are_previewed_with_the_partners_card_and_market_message() {
         .iter()
         .find(|p| p.id == "severny-uchet")
         .unwrap();
+    // The preview is read by the partner's clients: their offer, not the
+    // playbook's message to partners (here the ambassador's).
     let message = &project.playbook(partner).terms.message["ru"];
-    assert_eq!(&og.properties["description"], message);
+    assert_ne!(&og.properties["description"], message);
+    assert!(
+        og.properties["description"].starts_with("60 дней на знакомство"),
+        "{:?}",
+        og.properties
+    );
     // The _headers file keeps the same pages, kits and short links out by name.
     let headers = std::fs::read_to_string(public.join("_headers")).unwrap();
     for path in ["/p/*", "/kits/*", "/r/*"] {

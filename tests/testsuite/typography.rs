@@ -39,7 +39,10 @@ let quote = "не - типографируется";
 ```
 "#;
 
-const STORY_TEMPLATE: &str = r#"{% extends "base.html" %}{% block main %}<h1 data-title="{{ page.title }}">{{ page.title }}</h1><p class="summary">{{ page.summary }}</p><p class="date">{{ page.date | date }}</p><p class="number">{{ 1234.5 | number }}</p><p class="fixed">{{ 1234.5 | number(decimals=2) }}</p><p class="money">{{ 1234.5 | money(currency="USD") }} {{ 1234.5 | money(currency="RUB") }}</p><p class="message">{{ t(key="quoted") }}</p>{{ page.content | safe }}{% if partner %}<p class="reward">{{ market.reward }} {{ market.reward_amount | money }}</p>{% endif %}{% endblock main %}"#;
+const STORY_TEMPLATE: &str = r#"{% extends "base.html" %}{% block main %}<h1 data-title="{{ page.title }}">{{ page.title }}</h1><p class="summary">{{ page.summary }}</p><p class="date">{{ page.date | date }}</p><p class="number">{{ 1234.5 | number }}</p><p class="fixed">{{ 1234.5 | number(decimals=2) }}</p><p class="money">{{ 1234.5 | money(currency="USD") }} {{ 1234.5 | money(currency="RUB") }}</p><p class="message">{{ t(key="quoted") }}</p>{{ page.content | safe }}{% endblock main %}"#;
+
+/// The kit page shows the partner its reward (a microsite, read by its clients, has none).
+const KIT_TEMPLATE: &str = r#"{% extends "base.html" %}{% block main %}<p class="reward">{{ market.reward }} {{ market.reward_amount | money }}</p>{% endblock main %}"#;
 
 fn project() -> Fixture {
     let f = Fixture::minimal();
@@ -135,27 +138,17 @@ fn rewards_read_as_each_market_expects_in_both_languages() {
         "content/playbooks/ru.yaml",
         &common::RU_PLAYBOOK.replace("reward: 12000", "reward: 1234"),
     );
+    f.write("templates/kit.html", KIT_TEMPLATE);
     f.build().unwrap();
     let cases = [
-        (
-            "public/p/alpha/en/stories/first/index.html",
-            "$150 $150".to_owned(),
-        ),
-        (
-            "public/p/alpha/ru/stories/first/index.html",
-            format!("150{NBSP}$ 150{NBSP}$"),
-        ),
-        (
-            "public/p/beta/ru/stories/first/index.html",
-            format!("1{NBSP}234{NBSP}₽ 1{NBSP}234{NBSP}₽"),
-        ),
-        (
-            "public/p/beta/en/stories/first/index.html",
-            "₽1,234 ₽1,234".to_owned(),
-        ),
+        ("alpha", "en", "$150 $150".to_owned()),
+        ("alpha", "ru", format!("150{NBSP}$ 150{NBSP}$")),
+        ("beta", "ru", format!("1{NBSP}234{NBSP}₽ 1{NBSP}234{NBSP}₽")),
+        ("beta", "en", "₽1,234 ₽1,234".to_owned()),
     ];
-    for (page, reward) in cases {
-        let main = main_of(&f, page);
+    for (partner, lang, reward) in cases {
+        let page = format!("{partner} {lang} kit page");
+        let main = common::kit_page(&f, partner, lang);
         let expected = format!("<p class=\"reward\">{reward}</p>");
         assert!(
             main.contains(&expected),

@@ -10,6 +10,8 @@ struct RawPlaybook {
     #[serde(default)]
     tone: Option<Spanned<String>>,
     message: Spanned<BTreeMap<String, String>>,
+    #[serde(default)]
+    offer: Option<Spanned<RawOffer>>,
     incentives: RawIncentives,
     /// Days a reward is held before it is due (a refund inside them cancels it).
     #[serde(default = "default_holding_days")]
@@ -42,6 +44,37 @@ struct RawIncentives {
     bonuses: Vec<Bonus>,
 }
 
+/// `offer:` of a market: what a referred client gets.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOffer {
+    #[serde(default)]
+    free_days: u32,
+    #[serde(default)]
+    discount_percent: u32,
+    #[serde(default)]
+    discount_months: u32,
+    #[serde(default)]
+    migration: bool,
+    summary: Spanned<BTreeMap<String, String>>,
+}
+
+/// `offer:` of a tier or stage: only what changes.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOfferPatch {
+    #[serde(default)]
+    free_days: Option<u32>,
+    #[serde(default)]
+    discount_percent: Option<u32>,
+    #[serde(default)]
+    discount_months: Option<u32>,
+    #[serde(default)]
+    migration: Option<bool>,
+    #[serde(default)]
+    summary: Option<Spanned<BTreeMap<String, String>>>,
+}
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawIncentivesPatch {
@@ -71,6 +104,8 @@ struct RawOverride {
     #[serde(default)]
     message: Option<Spanned<BTreeMap<String, String>>>,
     #[serde(default)]
+    offer: Option<Spanned<RawOfferPatch>>,
+    #[serde(default)]
     incentives: Option<RawIncentivesPatch>,
     #[serde(default)]
     channels: Option<Vec<Spanned<String>>>,
@@ -85,6 +120,10 @@ struct RawTouch {
     day: u32,
     channel: Spanned<String>,
     title: Spanned<BTreeMap<String, String>>,
+    #[serde(default)]
+    copy: Option<Spanned<BTreeMap<String, String>>>,
+    #[serde(default)]
+    reminder: bool,
 }
 
 /// `attribution_days` when a playbook leaves it out.
@@ -125,6 +164,7 @@ pub(crate) fn parse(
         lead: raw.lead,
         tone: raw.tone.as_ref().map(|t| check.tone(t, report)),
         message: check.languages(&raw.message, "message", report),
+        offer: raw.offer.as_ref().map(|o| check.offer(o, report)),
         incentives: Incentives {
             reward: raw.incentives.reward,
             payout_days: raw.incentives.payout_days,
@@ -225,6 +265,74 @@ impl Checker<'_> {
             .collect()
     }
 
+    /// A market's offer: its numbers, and a summary per language whose `{…}` are the
+    /// offer's own placeholders.
+    fn offer(&self, raw: &Spanned<RawOffer>, report: &mut Report) -> Offer {
+        let o = &raw.value;
+        self.discount(o.discount_percent, &raw.referenced, report);
+        Offer {
+            free_days: o.free_days,
+            discount_percent: o.discount_percent,
+            discount_months: o.discount_months,
+            migration: o.migration,
+            summary: self.summary(&o.summary, report),
+        }
+    }
+
+    fn offer_patch(&self, raw: &Spanned<RawOfferPatch>, report: &mut Report) -> OfferPatch {
+        let o = &raw.value;
+        if let Some(d) = o.discount_percent {
+            self.discount(d, &raw.referenced, report);
+        }
+        OfferPatch {
+            free_days: o.free_days,
+            discount_percent: o.discount_percent,
+            discount_months: o.discount_months,
+            migration: o.migration,
+            summary: o.summary.as_ref().map(|s| self.summary(s, report)),
+        }
+    }
+
+    fn discount(&self, percent: u32, at: &Location, report: &mut Report) {
+        if percent > 100 {
+            report.push(
+                self.at(
+                    at,
+                    format!("the offer's discount is {percent} %, more than the whole price"),
+                )
+                .help("write `discount_percent` as a number from 0 to 100"),
+            );
+        }
+    }
+
+    /// The offer's summary in every language, with only the offer's placeholders.
+    fn summary(
+        &self,
+        texts: &Spanned<BTreeMap<String, String>>,
+        report: &mut Report,
+    ) -> BTreeMap<String, String> {
+        let out = self.languages(texts, "offer's summary", report);
+        for (lang, text) in &out {
+            let mut rest = text.as_str();
+            while let Some(start) = rest.find('{') {
+                let after = &rest[start..];
+                let end = after.find('}').map_or(after.len(), |e| e + 1);
+                let name = &after[..end];
+                if ![OFFER_DAYS, OFFER_DISCOUNT, OFFER_MONTHS].contains(&name) {
+                    report.push(
+                        self.at(
+                            &texts.referenced,
+                            format!("the offer's `{lang}` summary has `{name}`, which is not one of its placeholders"),
+                        )
+                        .help(format!("use {OFFER_DAYS}, {OFFER_DISCOUNT} or {OFFER_MONTHS}, so the numbers come from the offer")),
+                    );
+                }
+                rest = &after[end..];
+            }
+        }
+        out
+    }
+
     fn bonuses(&self, mut bonuses: Vec<Bonus>) -> Vec<Bonus> {
         bonuses.sort_by_key(|b| b.after_months);
         bonuses
@@ -295,11 +403,29 @@ impl Checker<'_> {
                     )),
                 );
             }
+            let copy = match &raw.copy {
+                Some(c) => {
+                    let copy = self.languages(c, &format!("copy of touch `{id}`"), report);
+                    for (lang, text) in &copy {
+                        if !text.contains(crate::base::vocab::LINK_PLACEHOLDER) {
+                            report.push(
+                                self.at(&c.referenced, format!("the `{lang}` copy of touch `{id}` has no `{}`, so its referrals could not be tracked", crate::base::vocab::LINK_PLACEHOLDER))
+                                    .help("put `{link}` where the touch's tracked link belongs"),
+                            );
+                        }
+                    }
+                    copy
+                }
+                None => BTreeMap::new(),
+            };
             out.push(Touch {
                 id: id.clone(),
                 day: raw.day,
                 channel: channel.clone(),
                 title: self.languages(&raw.title, &format!("title of touch `{id}`"), report),
+                copy,
+                reminder: raw.reminder,
+                line: t.referenced.line() as usize,
             });
         }
         // A stable sort: touches on the same day keep the order they are written in.
@@ -317,6 +443,11 @@ impl Checker<'_> {
                 .message
                 .as_ref()
                 .map(|m| self.languages(m, "message", report)),
+            offer: raw
+                .offer
+                .as_ref()
+                .map(|o| self.offer_patch(o, report))
+                .unwrap_or_default(),
             reward: i.reward,
             payout_days: i.payout_days,
             attribution_days: i.attribution_days,

@@ -10,7 +10,12 @@
 //!
 //! market playbook → tier override → stage override → the partner's own registry fields.
 //!
-//! The playbook is the only source of a market's incentives; `site.yaml` keeps what a
+//! A program has two sides, and so does a playbook: the [`Offer`] a referred client
+//! gets (free days, a discount, a migration) and the reward a partner gets
+//! ([`Incentives`]: the reward, bonuses, payout days). Both are numbers here, resolved
+//! through the same chain, and every surface states them from here, never from prose.
+//!
+//! The playbook is the only source of a market's terms; `site.yaml` keeps what a
 //! market is (landing page, language, currency).
 
 use std::collections::BTreeMap;
@@ -83,6 +88,44 @@ pub struct Incentives {
     pub bonuses: Vec<Bonus>,
 }
 
+/// What a referred client gets: the client's side of the program.
+///
+/// Numbers are data, so every surface formats them for its language; the words are
+/// the playbook's `summary` per language, with `{offer_days}`, `{offer_discount}`,
+/// `{offer_months}` standing for the numbers.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Offer {
+    /// Free days before the first payment (0: none).
+    pub free_days: u32,
+    /// Discount on the price after the free days, in percent (0: none).
+    pub discount_percent: u32,
+    /// Months the discount lasts (0 with a discount: the first payment only).
+    pub discount_months: u32,
+    /// The brand moves the client's data over from its old tool, free.
+    pub migration: bool,
+    /// The offer in one line, per language, with placeholders for the numbers.
+    pub summary: BTreeMap<String, String>,
+}
+
+impl Offer {
+    /// The offer's one line in `lang` with its numbers written by `number`.
+    pub fn summary_in(&self, lang: &str, number: impl Fn(u64) -> String) -> Option<String> {
+        let text = self.summary.get(lang)?;
+        Some(
+            text.replace(OFFER_DAYS, &number(u64::from(self.free_days)))
+                .replace(OFFER_DISCOUNT, &number(u64::from(self.discount_percent)))
+                .replace(OFFER_MONTHS, &number(u64::from(self.discount_months))),
+        )
+    }
+}
+
+/// The placeholders an offer's `summary` may use.
+pub(crate) const OFFER_DAYS: &str = "{offer_days}";
+/// The discount in percent.
+pub(crate) const OFFER_DISCOUNT: &str = "{offer_discount}";
+/// The months the discount lasts.
+pub(crate) const OFFER_MONTHS: &str = "{offer_months}";
+
 /// One touch of the cadence: on day `day` after the start, share through `channel`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Touch {
@@ -94,6 +137,13 @@ pub struct Touch {
     pub channel: String,
     /// What to do, per language.
     pub title: BTreeMap<String, String>,
+    /// The touch's own copy per language, with `{partner}` and `{link}`; empty: the
+    /// channel's pitch copy. Either way its link is the touch's own.
+    pub copy: BTreeMap<String, String>,
+    /// A reminder may repeat another touch's copy.
+    pub reminder: bool,
+    /// The line of the touch in its playbook.
+    pub line: usize,
 }
 
 impl Touch {
@@ -112,7 +162,9 @@ pub struct Terms {
     pub tone: Option<String>,
     /// The lead message, per language.
     pub message: BTreeMap<String, String>,
-    /// Incentives.
+    /// What a referred client gets; `None` in a playbook written before offers.
+    pub offer: Option<Offer>,
+    /// What the partner gets: the reward side.
     pub incentives: Incentives,
     /// Channels in order of preference.
     pub channels: Vec<String>,
@@ -126,6 +178,7 @@ pub struct Override {
     lead: Option<Lead>,
     tone: Option<String>,
     message: Option<BTreeMap<String, String>>,
+    offer: OfferPatch,
     reward: Option<u64>,
     payout_days: Option<u32>,
     attribution_days: Option<u32>,
@@ -150,6 +203,7 @@ impl Override {
             terms.tone = Some(t.clone());
         }
         set(&mut terms.message, &self.message);
+        self.offer.apply(&mut terms.offer);
         let i = &mut terms.incentives;
         set(&mut i.reward, &self.reward);
         set(&mut i.payout_days, &self.payout_days);
@@ -160,6 +214,45 @@ impl Override {
         set(&mut i.bonuses, &self.bonuses);
         set(&mut terms.channels, &self.channels);
         set(&mut terms.cadence, &self.cadence);
+    }
+}
+
+/// What a tier or stage changes in the offer; `None` keeps the value.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct OfferPatch {
+    free_days: Option<u32>,
+    discount_percent: Option<u32>,
+    discount_months: Option<u32>,
+    migration: Option<bool>,
+    summary: Option<BTreeMap<String, String>>,
+}
+
+impl OfferPatch {
+    fn is_empty(&self) -> bool {
+        *self == OfferPatch::default()
+    }
+
+    /// Applies the patch; an offer the market lacks starts empty.
+    fn apply(&self, offer: &mut Option<Offer>) {
+        if self.is_empty() {
+            return;
+        }
+        let o = offer.get_or_insert_with(Offer::default);
+        if let Some(v) = self.free_days {
+            o.free_days = v;
+        }
+        if let Some(v) = self.discount_percent {
+            o.discount_percent = v;
+        }
+        if let Some(v) = self.discount_months {
+            o.discount_months = v;
+        }
+        if let Some(v) = self.migration {
+            o.migration = v;
+        }
+        if let Some(v) = &self.summary {
+            o.summary = v.clone();
+        }
     }
 }
 

@@ -216,3 +216,67 @@ fn attribution_days_default_to_ninety_and_segments_may_override_them() {
         "the stage's"
     );
 }
+
+const OFFER: &str = "\
+offer:
+  free_days: 30
+  discount_percent: 50
+  discount_months: 3
+  summary: {en: '{offer_days} days free, then {offer_discount}% off', ru: '{offer_days} дней бесплатно'}
+";
+
+#[test]
+fn the_offer_resolves_through_tier_and_stage_like_the_reward() {
+    let text = format!("{OFFER}{BASE}").replace(
+        "    incentives: {reward: 250, payout_days: 10}",
+        "    incentives: {reward: 250, payout_days: 10}\n    offer: {free_days: 60, migration: true}",
+    );
+    let (p, d) = parse_with(&text, &[]);
+    let p = p.unwrap_or_else(|| panic!("{d:?}"));
+    let small = p.resolve(&partner("a", Stage::Active, Tier::Small));
+    let offer = small.terms.offer.unwrap();
+    assert_eq!(
+        (
+            offer.free_days,
+            offer.discount_percent,
+            offer.discount_months
+        ),
+        (30, 50, 3)
+    );
+    assert!(!offer.migration);
+    assert_eq!(
+        offer.summary_in("en", |n| n.to_string()).as_deref(),
+        Some("30 days free, then 50% off")
+    );
+    let large = p
+        .resolve(&partner("b", Stage::Active, Tier::Large))
+        .terms
+        .offer
+        .unwrap();
+    assert_eq!(large.free_days, 60, "the tier's days");
+    assert_eq!(large.discount_percent, 50, "the market's discount stays");
+    assert!(large.migration);
+}
+
+#[test]
+fn a_playbook_without_an_offer_still_loads() {
+    let (p, d) = parse_with(BASE, &[]);
+    let p = p.unwrap_or_else(|| panic!("{d:?}"));
+    assert!(p.base.offer.is_none());
+    assert!(d.is_empty(), "{d:?}");
+}
+
+#[test]
+fn an_offer_summary_with_an_unknown_placeholder_or_a_discount_over_100_is_refused() {
+    let text = format!("{OFFER}{BASE}")
+        .replace("{offer_discount}%", "{discount}%")
+        .replace("discount_percent: 50", "discount_percent: 150");
+    let (p, d) = parse_with(&text, &[]);
+    assert!(p.is_none());
+    assert!(
+        d.iter()
+            .any(|d| d.message.contains("`{discount}`") && d.line == Some(5)),
+        "{d:?}"
+    );
+    assert!(d.iter().any(|d| d.message.contains("150 %")), "{d:?}");
+}

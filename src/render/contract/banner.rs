@@ -5,7 +5,6 @@
 
 use serde::Serialize;
 
-use crate::base::named::Named;
 use crate::model::documents::Story;
 use crate::model::partners::Partner;
 
@@ -22,6 +21,10 @@ pub(crate) struct BannerContext<'a> {
     /// `banner` for kit banners, `share` for share cards.
     pub(crate) purpose: &'a str,
     pub(crate) partner: Option<BannerPartner<'a>>,
+    /// The terms of the partner's market its clients may read (the offer, never the
+    /// reward), as pages' `market` for clients; `none` without a partner. `t()` passes
+    /// them to every message, so banner copy states the market's own offer.
+    pub(crate) market: Option<super::Market>,
     pub(crate) story: Option<BannerStory<'a>>,
     /// What a share card shows (`none` on banners).
     pub(crate) card: Option<&'a Card>,
@@ -35,14 +38,13 @@ pub(crate) struct SiteTitle<'a> {
     pub(crate) title: &'a str,
 }
 
-/// `partner` in a banner template.
+/// `partner` in a banner template. Banners are posted for the partner's clients, so
+/// they get who recommends, never the partner's stage or tier.
 #[derive(Debug, Serialize)]
 pub(crate) struct BannerPartner<'a> {
     id: &'a str,
     name: &'a str,
     market: &'a str,
-    stage: &'a str,
-    tier: &'a str,
 }
 
 impl<'a> BannerPartner<'a> {
@@ -51,8 +53,6 @@ impl<'a> BannerPartner<'a> {
             id: &partner.id,
             name: &partner.name,
             market: &partner.market,
-            stage: partner.stage.name(),
-            tier: partner.tier.name(),
         }
     }
 }
@@ -85,7 +85,8 @@ pub(crate) struct Card {
     /// For a story: its banner as an `href` for `<image>` (a photo's file name, or a
     /// template's brand image at the size the `<image>` asks for).
     pub(crate) banner: Option<String>,
-    /// For a partner: the lead message of the partner's market, in the card's language.
+    /// For a partner: what its clients are offered, in one line in the card's
+    /// language (the playbook's offer `summary`).
     pub(crate) message: Option<String>,
 }
 
@@ -108,8 +109,22 @@ pub(super) fn sample_json() -> serde_json::Value {
             id: "p",
             name: "P",
             market: "m",
-            stage: "active",
-            tier: "gold",
+        }),
+        market: Some(super::Market {
+            id: "m".into(),
+            lead: "l".into(),
+            tone: Some("t".into()),
+            currency: "USD".into(),
+            offer: Some(super::partner::Offer {
+                free_days: 1,
+                discount_percent: 1,
+                discount_months: 1,
+                migration: true,
+                summary: Some("o".into()),
+            }),
+            reward: Some("$1".into()),
+            reward_amount: Some(1),
+            payout_days: Some(1),
         }),
         story: Some(BannerStory {
             slug: "s",

@@ -31,6 +31,8 @@ pub(crate) use kit::{
     Corner, Cta, DocumentContext, Download, KitImage, KitLink, KitPageValues, KitReadme, KitStory,
     KitTouch, KitValues, Pitch, Qr, ShareLink, ShortLink,
 };
+#[cfg(test)]
+pub(crate) use partner::Offer;
 pub(crate) use partner::{Market, Partner, PartnerValues, Playbook};
 pub(crate) use results::{BonusStep, NextPayout, PartnerResults, ResultsValues};
 
@@ -230,6 +232,8 @@ impl StoryCard {
 pub(crate) struct PageContext {
     /// The page's language code.
     pub lang: String,
+    /// Whom the page addresses: `clients`, `partner` or `prospects`.
+    pub audience: crate::model::audience::Audience,
     /// True when rendered by `refkit serve`.
     pub preview: bool,
     /// The site.
@@ -261,8 +265,11 @@ pub(crate) struct PageContext {
     pub partner: Option<Prepared<Partner>>,
     /// The partner's market, on partner and kit pages.
     pub market: Option<Prepared<Market>>,
-    /// The partner's resolved playbook, on partner and kit pages.
+    /// The partner's resolved playbook, on kit and results pages.
     pub playbook: Option<Prepared<Playbook>>,
+    /// Every market's own terms, both sides, on brand pages (for prospective
+    /// partners); empty elsewhere.
+    pub markets: Prepared<Vec<Market>>,
 }
 
 /// What the not-found page gets besides [`PageContext`].

@@ -2,13 +2,17 @@
 //! made from the registry entry and its resolved playbook.
 //!
 //! Partner pages and kit pages show the same three values, so they are made here once
-//! for both; amounts are formatted for the page's language.
+//! for both; amounts are formatted for the page's language. What a value holds
+//! depends on its [`Audience`]: for the partner's clients (the microsite) `partner`
+//! has no stage, tier, note or contact, `market` states the offer but no reward, and
+//! `playbook` is `none`; the partner and prospective partners see both sides.
 
 use serde::Serialize;
 
 use crate::base::named::Named;
+use crate::model::audience::Audience;
 use crate::model::partners;
-use crate::model::playbooks::{LocalContact, PartnerPlaybook};
+use crate::model::playbooks::{self, LocalContact, PartnerPlaybook};
 use crate::model::settings::Settings;
 use crate::text::l10n::Formatter;
 
@@ -21,31 +25,41 @@ pub(crate) struct Partner {
     pub name: String,
     /// Market id.
     pub market: String,
-    /// Funnel stage.
-    pub stage: &'static str,
-    /// Tier.
-    pub tier: &'static str,
+    /// Funnel stage (`none` for clients).
+    pub stage: Option<&'static str>,
+    /// Tier (`none` for clients).
+    pub tier: Option<&'static str>,
     /// The channels the partner shares on.
     pub channels: Vec<String>,
-    /// Who the partner speaks to.
+    /// The registry's internal note on whom the partner reaches (`none` for clients).
     pub audience: Option<String>,
-    /// The partner's local ambassador as its playbook resolves it.
+    /// The partner's local ambassador as its playbook resolves it (`none` for clients).
     pub contact: Option<Contact>,
 }
 
 impl Partner {
     /// The value of `p`; `contact` is the partner's local ambassador as `playbook`
-    /// resolves it (the registry's `contact`, else the market's ambassador).
-    pub(crate) fn new(p: &partners::Partner, playbook: &PartnerPlaybook) -> Partner {
+    /// resolves it (the registry's `contact`, else the market's ambassador). For
+    /// clients, only who the partner is.
+    pub(crate) fn new(
+        p: &partners::Partner,
+        playbook: &PartnerPlaybook,
+        audience: Audience,
+    ) -> Partner {
+        let internal = audience.sees_reward();
         Partner {
             id: p.id.clone(),
             name: p.name.clone(),
             market: p.market.clone(),
-            stage: p.stage.name(),
-            tier: p.tier.name(),
+            stage: internal.then(|| p.stage.name()),
+            tier: internal.then(|| p.tier.name()),
             channels: p.channels.clone(),
-            audience: p.audience.clone(),
-            contact: playbook.contact.as_ref().map(Contact::new),
+            audience: p.audience.clone().filter(|_| internal),
+            contact: playbook
+                .contact
+                .as_ref()
+                .filter(|_| internal)
+                .map(Contact::new),
         }
     }
 }
@@ -75,21 +89,58 @@ impl Contact {
     }
 }
 
-/// `market`: the headline figures of the partner's market, from its resolved playbook.
+/// `market.offer` and `playbook.offer`: what a referred client gets, its numbers
+/// as numbers (put them through Fluent plurals) and its one line in the page's language.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Offer {
+    /// Free days before the first payment (0: none).
+    pub free_days: u32,
+    /// Discount after the free days, in percent (0: none).
+    pub discount_percent: u32,
+    /// Months the discount lasts.
+    pub discount_months: u32,
+    /// Whether the client's data is moved over for free.
+    pub migration: bool,
+    /// The offer in one line, numbers written for the language.
+    pub summary: Option<String>,
+}
+
+impl Offer {
+    /// The value of `offer` in `lang`.
+    pub(crate) fn new(offer: &playbooks::Offer, lang: &str, formatter: &Formatter) -> Offer {
+        Offer {
+            free_days: offer.free_days,
+            discount_percent: offer.discount_percent,
+            discount_months: offer.discount_months,
+            migration: offer.migration,
+            summary: offer
+                .summary_in(lang, |n| formatter.number(n as f64, None, None))
+                .map(|s| crate::text::typography::typeset(&s, lang)),
+        }
+    }
+}
+
+/// `market` (and each of the brand pages' `markets`): the headline terms of a
+/// market, from the partner's resolved playbook (or the market's own, on brand
+/// pages). `t()` passes them to every message as Fluent arguments.
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct Market {
     /// Market id.
     pub id: String,
-    /// The message the market's pages lead with.
+    /// What the market's pages lead with (`reward` or `trust`).
     pub lead: String,
-    /// The reward, formatted for the page's language (`$150`, `12 000 ₽`).
-    pub reward: String,
-    /// The reward as a bare number.
-    pub reward_amount: u64,
-    /// Days until a reward is paid.
-    pub payout_days: u32,
+    /// The tone of the market's copy.
+    pub tone: Option<String>,
     /// Currency code.
     pub currency: String,
+    /// What a referred client gets; `none` when the playbook states no offer.
+    pub offer: Option<Offer>,
+    /// The reward, formatted for the page's language (`$150`, `12 000 ₽`); `none` for clients.
+    pub reward: Option<String>,
+    /// The reward as a bare number; `none` for clients.
+    pub reward_amount: Option<u64>,
+    /// Days until a reward is paid; `none` for clients.
+    pub payout_days: Option<u32>,
 }
 
 impl Market {
@@ -99,16 +150,40 @@ impl Market {
         partner: &partners::Partner,
         playbook: &PartnerPlaybook,
         formatter: &Formatter,
+        audience: Audience,
     ) -> Option<Market> {
-        let m = settings.market(&partner.market)?;
-        let terms = &playbook.terms;
+        Market::of_terms(
+            settings,
+            &partner.market,
+            &playbook.terms,
+            formatter,
+            audience,
+        )
+    }
+
+    /// The value of market `id` with `terms`, for `audience`.
+    pub(crate) fn of_terms(
+        settings: &Settings,
+        id: &str,
+        terms: &playbooks::Terms,
+        formatter: &Formatter,
+        audience: Audience,
+    ) -> Option<Market> {
+        let m = settings.market(id)?;
+        let reward = audience.sees_reward();
+        let i = &terms.incentives;
         Some(Market {
             id: m.id.clone(),
             lead: terms.lead.as_str().to_owned(),
-            reward: formatter.money_units(terms.incentives.reward, &m.currency),
-            reward_amount: terms.incentives.reward,
-            payout_days: terms.incentives.payout_days,
+            tone: terms.tone.clone(),
             currency: m.currency.clone(),
+            offer: terms
+                .offer
+                .as_ref()
+                .map(|o| Offer::new(o, formatter.lang(), formatter)),
+            reward: reward.then(|| formatter.money_units(i.reward, &m.currency)),
+            reward_amount: reward.then_some(i.reward),
+            payout_days: reward.then_some(i.payout_days),
         })
     }
 }
@@ -122,6 +197,8 @@ pub(crate) struct Playbook {
     pub tone: Option<String>,
     /// The market's message in the page's language.
     pub message: Option<String>,
+    /// What a referred client gets.
+    pub offer: Option<Offer>,
     /// The reward, formatted for the page's language.
     pub reward: String,
     /// Days until a reward is paid.
@@ -159,6 +236,7 @@ impl Playbook {
             lead: terms.lead.as_str().to_owned(),
             tone: terms.tone.clone(),
             message: terms.message.get(lang).cloned(),
+            offer: terms.offer.as_ref().map(|o| Offer::new(o, lang, formatter)),
             reward: formatter.money_units(i.reward, currency),
             payout_days: i.payout_days,
             dashboard: i.dashboard,
@@ -218,26 +296,28 @@ pub(crate) struct PartnerValues {
     pub partner: super::Prepared<Partner>,
     /// `market`; `none` when the market is unknown or the language has no formatter.
     pub market: Option<super::Prepared<Market>>,
-    /// `playbook`; `none` when the language has no formatter.
+    /// `playbook`; `none` for clients and when the language has no formatter.
     pub playbook: Option<super::Prepared<Playbook>>,
 }
 
 impl PartnerValues {
-    /// The values of `p` with its resolved `playbook` in `lang`; `formatter` formats
-    /// amounts in `lang`.
+    /// The values of `p` with its resolved `playbook` in `lang` for `audience`;
+    /// `formatter` formats amounts in `lang`.
     pub(crate) fn new(
         settings: &Settings,
         p: &partners::Partner,
         playbook: &PartnerPlaybook,
         lang: &str,
         formatter: Option<&Formatter>,
+        audience: Audience,
     ) -> PartnerValues {
         PartnerValues {
-            partner: super::Prepared::new(&Partner::new(p, playbook)),
+            partner: super::Prepared::new(&Partner::new(p, playbook, audience)),
             market: formatter
-                .and_then(|f| Market::new(settings, p, playbook, f))
+                .and_then(|f| Market::new(settings, p, playbook, f, audience))
                 .map(|m| super::Prepared::new(&m)),
             playbook: formatter
+                .filter(|_| audience.sees_reward())
                 .map(|f| super::Prepared::new(&Playbook::new(settings, playbook, lang, f))),
         }
     }

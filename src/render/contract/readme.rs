@@ -207,8 +207,8 @@ fn partner() -> Prepared<Partner> {
         id: s("p"),
         name: s("P"),
         market: s("m"),
-        stage: "active",
-        tier: "gold",
+        stage: Some("active"),
+        tier: Some("gold"),
         channels: vec![s("email")],
         audience: Some(s("a")),
         contact: Some(contact()),
@@ -228,11 +228,23 @@ fn market() -> Prepared<Market> {
     Prepared::new(&Market {
         id: s("m"),
         lead: s("l"),
-        reward: s("$1"),
-        reward_amount: 1,
-        payout_days: 1,
+        tone: Some(s("t")),
         currency: s("USD"),
+        offer: Some(offer()),
+        reward: Some(s("$1")),
+        reward_amount: Some(1),
+        payout_days: Some(1),
     })
+}
+
+fn offer() -> Offer {
+    Offer {
+        free_days: 1,
+        discount_percent: 1,
+        discount_months: 1,
+        migration: true,
+        summary: Some(s("o")),
+    }
 }
 
 fn playbook() -> Prepared<Playbook> {
@@ -240,6 +252,7 @@ fn playbook() -> Prepared<Playbook> {
         lead: s("l"),
         tone: Some(s("t")),
         message: Some(s("m")),
+        offer: Some(offer()),
         reward: s("$1"),
         payout_days: 1,
         dashboard: true,
@@ -303,6 +316,7 @@ fn results_values() -> ResultsValues {
 fn samples() -> Vec<(&'static str, Shape)> {
     let page = PageContext {
         lang: s("en"),
+        audience: crate::model::audience::Audience::Clients,
         preview: false,
         site: site(),
         page: Page {
@@ -352,6 +366,16 @@ fn samples() -> Vec<(&'static str, Shape)> {
         partner: Some(partner()),
         market: Some(market()),
         playbook: Some(playbook()),
+        markets: Prepared::new(&vec![Market {
+            id: s("m"),
+            lead: s("l"),
+            tone: None,
+            currency: s("USD"),
+            offer: Some(offer()),
+            reward: Some(s("$1")),
+            reward_amount: Some(1),
+            payout_days: Some(1),
+        }]),
     };
     let kit = KitValues {
         pitches: vec![Pitch {

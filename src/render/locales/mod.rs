@@ -165,9 +165,15 @@ fn find_cycle(graph: &BTreeMap<String, Vec<String>>, start: &str) -> Option<Vec<
     None
 }
 
+/// The folder under `locales/<lang>/` whose `<market>.ftl` files override messages
+/// for one market's partners: the market decides the terms, the language the words.
+pub(crate) const MARKETS_DIR: &str = "markets";
+
 /// The messages of every language of the site.
 pub(crate) struct Locales {
     bundles: BTreeMap<String, FluentBundle<FluentResource>>,
+    /// (language, market) → the language's messages with the market's overrides.
+    scoped: BTreeMap<(String, String), FluentBundle<FluentResource>>,
     formatters: BTreeMap<String, std::sync::Arc<Formatter>>,
     definitions: BTreeMap<String, BTreeMap<String, Definition>>,
 }
@@ -194,6 +200,7 @@ impl Locales {
     pub(crate) fn load(root: &Path, settings: &Settings) -> Result<Locales> {
         let mut report = Report::default();
         let mut bundles = BTreeMap::new();
+        let mut scoped = BTreeMap::new();
         let mut definitions = BTreeMap::new();
         let mut formatters = BTreeMap::new();
         for lang in &settings.languages {
@@ -201,17 +208,18 @@ impl Locales {
                 Diagnostic::project(format!("`{lang}` is not a language Fluent knows"))
             })?;
             let formatter = std::sync::Arc::new(Formatter::new(lang).map_err(Diagnostic::project)?);
-            let mut bundle = FluentBundle::new_concurrent(vec![langid]);
+            let mut bundle = FluentBundle::new_concurrent(vec![langid.clone()]);
             bundle.set_use_isolating(false);
             add_functions(&mut bundle, &formatter);
-            formatters.insert(lang.clone(), formatter);
+            formatters.insert(lang.clone(), formatter.clone());
             let mut defined: BTreeMap<String, Definition> = BTreeMap::new();
             let dir = root.join(crate::base::vocab::LOCALES_DIR).join(lang);
             let files = files::files_under(root, &dir)?;
-            let ftl: Vec<_> = files
+            let markets_dir = dir.join(MARKETS_DIR);
+            let (market_files, ftl): (Vec<_>, Vec<_>) = files
                 .into_iter()
                 .filter(|(_, shown)| shown.extension().is_some_and(|e| e == "ftl"))
-                .collect();
+                .partition(|(path, _)| path.starts_with(&markets_dir));
             if ftl.is_empty() {
                 report.push(
                     Diagnostic::project(format!(
@@ -337,12 +345,32 @@ impl Locales {
                     );
                 }
             }
+            for (path, shown) in market_files {
+                let text = files::read_text(&path, &shown)?;
+                if let Some(bundle) = market_bundle(
+                    &langid,
+                    &formatter,
+                    &sources,
+                    &defined,
+                    settings,
+                    &shown,
+                    text,
+                    &mut report,
+                ) {
+                    let market = shown
+                        .file_stem()
+                        .map(|s| s.to_string_lossy().into_owned())
+                        .unwrap_or_default();
+                    scoped.insert((lang.clone(), market), bundle);
+                }
+            }
             bundles.insert(lang.clone(), bundle);
             definitions.insert(lang.clone(), defined);
         }
         report.into_result()?;
         Ok(Locales {
             bundles,
+            scoped,
             formatters,
             definitions,
         })
@@ -373,10 +401,26 @@ impl Locales {
         key: &str,
         args: &[(&str, Arg)],
     ) -> std::result::Result<String, String> {
-        let bundle = self
-            .bundles
-            .get(lang)
-            .ok_or_else(|| format!("the site has no language `{lang}`"))?;
+        self.format_for(lang, None, key, args)
+    }
+
+    /// Formats message `key` of `lang` for a partner of `market`: the market's
+    /// `locales/<lang>/markets/<market>.ftl` first, then the language's messages.
+    pub(crate) fn format_for(
+        &self,
+        lang: &str,
+        market: Option<&str>,
+        key: &str,
+        args: &[(&str, Arg)],
+    ) -> std::result::Result<String, String> {
+        let scoped = market.and_then(|m| self.scoped.get(&(lang.to_owned(), m.to_owned())));
+        let bundle = match scoped {
+            Some(b) => b,
+            None => self
+                .bundles
+                .get(lang)
+                .ok_or_else(|| format!("the site has no language `{lang}`"))?,
+        };
         let message = bundle.get_message(key).ok_or_else(|| {
             format!("Fluent message `{key}` is missing in locales/{lang}/: add `{key} = …` to a .ftl file there")
         })?;
@@ -478,6 +522,87 @@ fn add_functions(bundle: &mut FluentBundle<FluentResource>, formatter: &std::syn
         },
         _ => FluentValue::Error,
     });
+}
+
+/// The bundle of `lang` for one market: every message of the language, with those
+/// of the market's file in their place. A market file may only override messages the
+/// language defines, so every message still exists for every market.
+#[allow(clippy::too_many_arguments)]
+fn market_bundle(
+    langid: &LanguageIdentifier,
+    formatter: &std::sync::Arc<Formatter>,
+    sources: &[(PathBuf, String)],
+    defined: &BTreeMap<String, Definition>,
+    settings: &Settings,
+    shown: &Path,
+    text: String,
+    report: &mut Report,
+) -> Option<FluentBundle<FluentResource>> {
+    let market = shown.file_stem()?.to_string_lossy().into_owned();
+    if settings.market(&market).is_none() {
+        report.push(
+            Diagnostic::error(shown, format!("`{market}` is not a market of site.yaml")).help(
+                format!(
+                    "name the file after a market ({}), or move it out of `{MARKETS_DIR}/`",
+                    settings
+                        .markets
+                        .iter()
+                        .map(|m| m.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ),
+        );
+        return None;
+    }
+    if let Some(line) = too_deep(&text) {
+        report.push(
+            Diagnostic::error(
+                shown,
+                format!("placeables nest more than {MAX_PLACEABLE_DEPTH} deep"),
+            )
+            .at(&text, line, 1),
+        );
+        return None;
+    }
+    let before = report.diagnostics().len();
+    for (id, line) in message_lines(&text) {
+        if !id.starts_with('-') && !defined.contains_key(&id) {
+            report.push(
+                Diagnostic::error(
+                    shown,
+                    format!("message `{id}` is not defined for every market of this language"),
+                )
+                .at(&text, line, 1)
+                .help("a market's file only overrides messages: define the message in a .ftl file beside `markets/` first"),
+            );
+        }
+    }
+    let resource = match FluentResource::try_new(text.clone()) {
+        Ok(r) => r,
+        Err((_, errors)) => {
+            for e in errors {
+                report.push(
+                    Diagnostic::error(shown, format!("Fluent syntax error: {}", e.kind))
+                        .at_offset(&text, e.pos.start),
+                );
+            }
+            return None;
+        }
+    };
+    if report.diagnostics().len() != before {
+        return None;
+    }
+    let mut bundle = FluentBundle::new_concurrent(vec![langid.clone()]);
+    bundle.set_use_isolating(false);
+    add_functions(&mut bundle, formatter);
+    for (_, source) in sources {
+        // Parsed again: a bundle owns its resources. Errors were reported above.
+        let r = FluentResource::try_new(source.clone()).unwrap_or_else(|(r, _)| r);
+        let _ = bundle.add_resource(r);
+    }
+    bundle.add_resource_overriding(resource);
+    Some(bundle)
 }
 
 /// Message ids and their lines: every line that starts with an identifier and `=`.
