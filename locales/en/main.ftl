@@ -46,7 +46,6 @@ entry-choose = Choose your language
 
 home-eyebrow = { $brand } partner program
 home-title = Recommend { $brand }. Get paid for every business that stays.
-home-lead = Accountants, agencies, coworking spaces and creators refer small businesses to { $brand }. Every referral is tracked, and every reward is paid on a fixed schedule.
 cta-program = See how the program works
 home-stories-link = Read partner stories
 steps-title = How it works

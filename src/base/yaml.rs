@@ -66,18 +66,75 @@ fn to_diagnostic(
     let mut options = RenderOptions::new(&formatter);
     options.snippets = SnippetMode::Off;
     let rendered = err.render_with_options(options);
-    let location = err.location().filter(|l| l.line() > 0);
+    let location = err.location().filter(|l| l.line() > 0).map(|location| {
+        (
+            first_line + usize::try_from(location.line()).unwrap_or(1) - 1,
+            usize::try_from(location.column()).unwrap_or(1),
+        )
+    });
     let message = clean_message(&rendered);
+    // An empty value reads as null, and serde-saphyr's message does not say which key.
+    if message.contains("null") {
+        if let Some((key, line)) = location.and_then(|(line, _)| empty_key(file_text, line)) {
+            return Diagnostic::error(file, format!("`{key}` is empty, but it needs a value"))
+                .at(file_text, line, 1)
+                .help(format!(
+                    "write the value after `{key}:` on the same line, e.g. `{key}: {}`; the README lists what each key takes",
+                    example_value(&key)
+                ));
+        }
+    }
     let help = help_for(&message);
     let mut diagnostic = Diagnostic::error(file, message);
-    if let Some(location) = location {
-        let line = first_line + usize::try_from(location.line()).unwrap_or(1) - 1;
-        let column = usize::try_from(location.column()).unwrap_or(1);
+    if let Some((line, column)) = location {
         diagnostic = diagnostic.at(file_text, line, column);
     }
     match help {
         Some(help) => diagnostic.help(help),
         None => diagnostic,
+    }
+}
+
+/// The key whose value is empty (`title:`, `title: ~` or `title: null`), on `line`
+/// (1-based) of `file_text` or the closest line above it with a key: the parser may
+/// report the null where the next line starts. Returns the key and its line.
+fn empty_key(file_text: &str, line: usize) -> Option<(String, usize)> {
+    let lines: Vec<&str> = file_text.lines().collect();
+    let last = line.min(lines.len());
+    (1..=last).rev().take(2).find_map(|n| {
+        let text = lines[n - 1].trim_start();
+        let text = text.strip_prefix("- ").unwrap_or(text).trim_start();
+        let (key, value) = text.split_once(':')?;
+        let value = value.split(" #").next().unwrap_or_default().trim();
+        let is_key = !key.is_empty()
+            && key
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '-');
+        (is_key && matches!(value, "" | "~" | "null" | "Null" | "NULL"))
+            .then(|| (key.to_owned(), n))
+    })
+}
+
+/// A value to show in the help for an empty `key`: a realistic one for the keys
+/// people write most, a placeholder otherwise.
+fn example_value(key: &str) -> &'static str {
+    match key {
+        "title" => "\"How Anna found her first ten clients\"",
+        "summary" => "\"One sentence on what the reader will learn.\"",
+        "subject" => "\"A tool I recommend to my clients\"",
+        "date" | "start" => "2026-05-01",
+        "name" => "\"Harbor Accounting\"",
+        "id" => "harbor-accounting",
+        "code" => "HARBOR26",
+        "market" => "us",
+        "stage" => "pilot",
+        "tier" => "small",
+        "language" => "en",
+        "currency" => "USD",
+        "base_url" => "https://partners.example.com",
+        "landing" => "https://example.com/start",
+        "campaign" => "partners",
+        _ => "<value>",
     }
 }
 
@@ -150,6 +207,35 @@ mod tests {
         }
         let result = parse_file::<serde_json::Value>(Path::new("bomb.yaml"), &yaml);
         assert!(result.is_err());
+    }
+
+    #[test]
+    fn an_empty_required_value_names_its_key_and_line_and_what_to_write() {
+        let file_text = "---\ntitle:\nsummary: S\n---\nbody\n";
+        let err =
+            parse::<Titled>(Path::new("s.md"), file_text, "title:\nsummary: S\n", 2).unwrap_err();
+        assert_eq!(
+            err.message, "`title` is empty, but it needs a value",
+            "{err}"
+        );
+        assert_eq!(err.line, Some(2), "{err}");
+        let help = err.help.as_deref().unwrap_or_default();
+        assert!(help.contains("e.g. `title: \""), "{err}");
+        // The last key of the block, and a `~`, are found as well.
+        let yaml = "summary: S\ntitle: ~\n";
+        let err = parse_file::<Titled>(Path::new("t.yaml"), yaml).unwrap_err();
+        assert_eq!(
+            (err.message.as_str(), err.line),
+            ("`title` is empty, but it needs a value", Some(2)),
+            "{err}"
+        );
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Titled {
+        title: String,
+        summary: String,
     }
 
     #[test]

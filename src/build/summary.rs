@@ -136,11 +136,6 @@ impl BuildSummary {
     /// "built 89 pages and 16 kits for 8 partners (…) in 0.42 s"; a pilot build says
     /// "for 2 of 8 partners".
     pub fn line(&self, seconds: f64) -> String {
-        let partners = if self.partners < self.registry {
-            format!("{} of {}", self.partners, self.registry)
-        } else {
-            self.partners.to_string()
-        };
         let undated = if self.undated > 0 {
             format!(
                 "; the kits of {} partners have an undated cadence and no cadence.ics (set `start` in {}, --start or {})",
@@ -151,10 +146,31 @@ impl BuildSummary {
         } else {
             String::new()
         };
+        self.said(
+            &format!("{} pages and {} kits", self.pages, self.kits),
+            seconds,
+            &undated,
+        )
+    }
+
+    /// The line of a build that skipped the kits on purpose: "built 89 pages for 8
+    /// partners (…) in 0.42 s; kits skipped (`flag` builds them)", not "0 kits".
+    pub(crate) fn line_without_kits(&self, seconds: f64, flag: &str) -> String {
+        self.said(
+            &format!("{} pages", self.pages),
+            seconds,
+            &format!("; kits skipped ({flag} builds them too)"),
+        )
+    }
+
+    fn said(&self, built: &str, seconds: f64, after: &str) -> String {
+        let partners = if self.partners < self.registry {
+            format!("{} of {}", self.partners, self.registry)
+        } else {
+            self.partners.to_string()
+        };
         format!(
-            "built {} pages and {} kits for {partners} partners ({} files, {} tracked links, {:.1} MiB) in {seconds:.2} s{undated}",
-            self.pages,
-            self.kits,
+            "built {built} for {partners} partners ({} files, {} tracked links, {:.1} MiB) in {seconds:.2} s{after}",
             self.files,
             self.links,
             self.bytes as f64 / (1024.0 * 1024.0),

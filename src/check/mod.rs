@@ -148,6 +148,18 @@ fn translation_findings(root: &Path, settings: &Settings) -> Result<Vec<Diagnost
                 display_path(&pair.source),
                 pair.slug
             )),
+            State::Untranslated => Diagnostic::error(
+                &pair.translation,
+                format!(
+                    "the translation is a placeholder: {} has not been translated into it yet",
+                    display_path(&pair.source)
+                ),
+            )
+            .warning()
+            .help(format!(
+                "write the {} text of this {} (title, summary and body), then run `refkit translations --mark {}`",
+                pair.lang, pair.kind, pair.slug
+            )),
             State::Untracked => Diagnostic::error(
                 &pair.translation,
                 format!(

@@ -69,3 +69,82 @@ fn write_dir(source: &Dir<'_>, target: &Path, keep: &dyn Fn(&Path) -> bool) -> R
     }
     Ok(count)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use pulldown_cmark::{Event, Parser};
+
+    use super::STARTER;
+    use crate::text::typography::typeset;
+
+    /// The language of a starter file from its name (`program.ru.md`, `ru/brand.ftl`).
+    fn language(path: &Path) -> Option<&'static str> {
+        let name = path.to_string_lossy();
+        ["en", "ru"]
+            .into_iter()
+            .find(|lang| name.contains(&format!(".{lang}.")) || name.contains(&format!("/{lang}/")))
+    }
+
+    /// Every run of prose in a starter file: Fluent message values; the title,
+    /// summary and subject of Markdown front matter; the text of Markdown bodies.
+    fn prose(path: &Path, text: &str) -> Vec<String> {
+        let name = path.to_string_lossy();
+        if name.ends_with(".ftl") {
+            return text
+                .lines()
+                .filter(|l| !l.starts_with('#'))
+                .filter_map(|l| l.split_once(" = ").map(|(_, v)| v.to_owned()))
+                .collect();
+        }
+        if !name.ends_with(".md") {
+            return Vec::new();
+        }
+        let split = crate::load::front_matter::split(text).expect("front matter");
+        let mut runs: Vec<String> = split
+            .yaml
+            .lines()
+            .filter_map(|l| {
+                let (key, value) = l.split_once(": ")?;
+                ["title", "summary", "subject"]
+                    .contains(&key)
+                    .then(|| value.trim_matches('"').to_owned())
+            })
+            .collect();
+        runs.extend(Parser::new(split.body).filter_map(|event| match event {
+            Event::Text(t) => Some(t.into_string()),
+            _ => None,
+        }));
+        runs
+    }
+
+    #[test]
+    fn the_starter_copy_is_already_typeset_for_its_language() {
+        let mut files = Vec::new();
+        let mut stack = vec![&STARTER];
+        while let Some(dir) = stack.pop() {
+            files.extend(dir.files());
+            stack.extend(dir.dirs());
+        }
+        let mut untypeset = Vec::new();
+        let mut checked = 0;
+        for file in files {
+            let (Some(lang), Some(text)) = (language(file.path()), file.contents_utf8()) else {
+                continue;
+            };
+            for run in prose(file.path(), text) {
+                checked += 1;
+                let set = typeset(&run, lang);
+                if set != run {
+                    untypeset.push(format!(
+                        "{}: {run:?}\n   should read {set:?}",
+                        file.path().display()
+                    ));
+                }
+            }
+        }
+        assert!(checked > 20, "only {checked} runs of prose found");
+        assert!(untypeset.is_empty(), "{}", untypeset.join("\n"));
+    }
+}

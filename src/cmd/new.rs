@@ -9,7 +9,7 @@ use crate::base::slug;
 use crate::base::vocab::channels::{EMAIL, LINKEDIN, TELEGRAM, VK, X};
 use crate::base::vocab::REGISTRY_FILE;
 use crate::cli::NewCommand;
-use crate::load::translations::{source_hash, SOURCE_HASH_KEY};
+use crate::load::translations::{SOURCE_HASH_KEY, UNTRANSLATED};
 use crate::model::partners;
 
 /// Runs `refkit new …`.
@@ -45,8 +45,10 @@ fn today(source_date_epoch: Option<i64>) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
-/// Creates `content/stories/<slug>.<lang>.md` for every language; the translations
-/// record the new source as translated.
+/// Creates `content/stories/<slug>.<lang>.md` for every language: the source in the
+/// default language, and in every other language a placeholder that says it awaits
+/// its translation (`source_hash: untranslated`, which `check` reports) until a
+/// translator writes it and runs `refkit translations --mark <slug>`.
 pub(crate) fn new_story(root: &Path, slug: &str, date: &str) -> Result<Vec<PathBuf>> {
     if !slug::is_slug(slug) {
         return Err(Error::Usage(format!(
@@ -84,14 +86,14 @@ pub(crate) fn new_story(root: &Path, slug: &str, date: &str) -> Result<Vec<PathB
         })
         .collect::<Vec<_>>()
         .join(" ");
-    let source_body = body_for(settings.default_language());
-    let hash = source_hash(&source_body);
     for (lang, file) in &files {
         let (summary, body) = (summary_for(lang), body_for(lang));
-        let mut text = format!("---\ntitle: \"{title}\"\nsummary: \"{summary}\"\ndate: {date}\n");
-        if lang != settings.default_language() {
-            text.push_str(&format!("{SOURCE_HASH_KEY}: {hash}\n"));
-        }
+        let mut text = if lang == settings.default_language() {
+            format!("---\ntitle: \"{title}\"\nsummary: \"{summary}\"\ndate: {date}\n")
+        } else {
+            let title = untranslated_title(lang, &title);
+            format!("---\ntitle: \"{title}\"\nsummary: \"{summary}\"\ndate: {date}\n{SOURCE_HASH_KEY}: {UNTRANSLATED}\n")
+        };
         text.push_str("---\n");
         text.push_str(&body);
         let path = root.join(file);
@@ -101,6 +103,14 @@ pub(crate) fn new_story(root: &Path, slug: &str, date: &str) -> Result<Vec<PathB
         fs::write(&path, text).map_err(|e| Error::io("write", file, e))?;
     }
     Ok(files.into_iter().map(|(_, f)| f).collect())
+}
+
+/// A translation's title until it is translated: the source's, plainly marked.
+fn untranslated_title(lang: &str, source: &str) -> String {
+    match lang {
+        "ru" => format!("Переведите заголовок: {source}"),
+        _ => format!("Translate this title: {source}"),
+    }
 }
 
 fn summary_for(lang: &str) -> &'static str {

@@ -31,6 +31,11 @@ pub fn run(args: TranslationsArgs) -> Result<()> {
                 display_path(&pair.translation)
             ),
             State::Missing => format!("{} does not exist", display_path(&pair.translation)),
+            State::Untranslated => format!(
+                "{} is a placeholder: translate {}, then --mark it",
+                display_path(&pair.translation),
+                display_path(&pair.source)
+            ),
             State::Untracked => {
                 format!("{} records no source_hash", display_path(&pair.translation))
             }
@@ -46,9 +51,10 @@ pub fn run(args: TranslationsArgs) -> Result<()> {
     }
     let count = |label: &str| pairs.iter().filter(|p| p.state.label() == label).count();
     println!(
-        "{} paired, {} stale, {} untracked, {} missing",
+        "{} paired, {} stale, {} untranslated, {} untracked, {} missing",
         count("paired"),
         count("stale"),
+        count("untranslated"),
         count("untracked"),
         count("missing")
     );

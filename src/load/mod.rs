@@ -10,6 +10,7 @@ pub(crate) mod front_matter;
 pub(crate) mod pitch;
 pub(crate) mod results;
 pub(crate) mod sources;
+pub(crate) mod testing;
 pub(crate) mod translations;
 
 use std::path::Path;

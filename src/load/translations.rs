@@ -3,9 +3,12 @@
 //! The source of a story or page is its version in the site's default language. A
 //! translation records the version it was made from as `source_hash` in its front
 //! matter: a hash of the source's Markdown body. When the source changes, the hash no
-//! longer matches and the translation is stale. `refkit translations --mark <slug>`
-//! records the current source as translated. This works from file names and front
-//! matter alone, so it reports even on a project that does not build.
+//! longer matches and the translation is stale. A translation that records
+//! `source_hash: untranslated` is a placeholder nobody has translated yet (what
+//! `refkit new story` writes for every language but the default).
+//! `refkit translations --mark <slug>` records the current source as translated. This
+//! works from file names and front matter alone, so it reports even on a project that
+//! does not build.
 
 use std::path::{Path, PathBuf};
 
@@ -19,6 +22,9 @@ use crate::model::settings::Settings;
 /// The front matter key that records the translated source version.
 pub(crate) const SOURCE_HASH_KEY: &str = "source_hash";
 
+/// The value of [`SOURCE_HASH_KEY`] in a placeholder that is not translated yet.
+pub(crate) const UNTRANSLATED: &str = "untranslated";
+
 /// Where one translation stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum State {
@@ -31,6 +37,8 @@ pub(crate) enum State {
         /// The hash of the source now.
         current: String,
     },
+    /// A placeholder waiting for its translation (`source_hash: untranslated`).
+    Untranslated,
     /// Exists but records no source version.
     Untracked,
     /// Does not exist.
@@ -43,6 +51,7 @@ impl State {
         match self {
             State::Paired => "paired",
             State::Stale { .. } => "stale",
+            State::Untranslated => "untranslated",
             State::Untracked => "untracked",
             State::Missing => "missing",
         }
@@ -114,6 +123,9 @@ pub(crate) fn status(root: &Path, settings: &Settings) -> Result<Vec<Pair>> {
                         Some(None) => (State::Untracked, None),
                         Some(Some((recorded, line))) if recorded == current => {
                             (State::Paired, Some(line))
+                        }
+                        Some(Some((recorded, line))) if recorded == UNTRANSLATED => {
+                            (State::Untranslated, Some(line))
                         }
                         Some(Some((recorded, line))) => (
                             State::Stale {

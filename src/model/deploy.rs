@@ -133,9 +133,7 @@ pub(crate) fn check_targets(
     text: &str,
     report: &mut Report,
 ) -> Vec<Target> {
-    let at = |l: serde_saphyr::Location, message: String| {
-        Diagnostic::error(SETTINGS_FILE, message).at(text, l.line() as usize, l.column() as usize)
-    };
+    let at = |l: serde_saphyr::Location, message: String| at_location(text, l, message);
     let mut targets = Vec::new();
     for (name, entry) in raw {
         let t = &entry.value;
@@ -150,45 +148,8 @@ pub(crate) fn check_targets(
             );
             ok = false;
         }
-        let secrets = [
-            (
-                "access_key_id",
-                t.access_key_id.as_ref().map(|s| s.referenced),
-            ),
-            (
-                "secret_access_key",
-                t.secret_access_key.as_ref().map(|s| s.referenced),
-            ),
-            (
-                "session_token",
-                t.session_token.as_ref().map(|s| s.referenced),
-            ),
-            ("access_key", t.access_key.as_ref().map(|s| s.referenced)),
-            ("secret_key", t.secret_key.as_ref().map(|s| s.referenced)),
-            ("secret", t.secret.as_ref().map(|s| s.referenced)),
-            ("password", t.password.as_ref().map(|s| s.referenced)),
-            ("token", t.token.as_ref().map(|s| s.referenced)),
-            ("credentials", t.credentials.as_ref().map(|s| s.referenced)),
-        ];
-        for (key, location) in secrets {
-            if let Some(l) = location {
-                let mut found = at(
-                    l,
-                    format!(
-                        "deploy target `{name}` has `{key}`: credentials never go in site.yaml"
-                    ),
-                );
-                // The line is shown without its value: the report may go to a CI log.
-                found.snippet = found.snippet.map(|line| match line.split_once(':') {
-                    Some((before, _)) => format!("{before}: ***"),
-                    None => "***".to_owned(),
-                });
-                report.push(
-                    found
-                        .help("delete it (and rotate the key: it is in your repository's history); set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment or your CI's secrets instead"),
-                );
-                ok = false;
-            }
+        if !refuse_credentials(name, t, text, report) {
+            ok = false;
         }
         let endpoint = match &t.endpoint {
             None => None,
@@ -281,6 +242,57 @@ pub(crate) fn check_targets(
         }
     }
     targets
+}
+
+/// An error in site.yaml at `l`.
+fn at_location(text: &str, l: serde_saphyr::Location, message: String) -> Diagnostic {
+    Diagnostic::error(SETTINGS_FILE, message).at(text, l.line() as usize, l.column() as usize)
+}
+
+/// Reports every credential-looking key of target `name`, its line shown without its
+/// value; true when there is none.
+fn refuse_credentials(name: &str, t: &RawTarget, text: &str, report: &mut Report) -> bool {
+    let mut clean = true;
+    let secrets = [
+        (
+            "access_key_id",
+            t.access_key_id.as_ref().map(|s| s.referenced),
+        ),
+        (
+            "secret_access_key",
+            t.secret_access_key.as_ref().map(|s| s.referenced),
+        ),
+        (
+            "session_token",
+            t.session_token.as_ref().map(|s| s.referenced),
+        ),
+        ("access_key", t.access_key.as_ref().map(|s| s.referenced)),
+        ("secret_key", t.secret_key.as_ref().map(|s| s.referenced)),
+        ("secret", t.secret.as_ref().map(|s| s.referenced)),
+        ("password", t.password.as_ref().map(|s| s.referenced)),
+        ("token", t.token.as_ref().map(|s| s.referenced)),
+        ("credentials", t.credentials.as_ref().map(|s| s.referenced)),
+    ];
+    for (key, location) in secrets {
+        if let Some(l) = location {
+            let mut found = at_location(
+                text,
+                l,
+                format!("deploy target `{name}` has `{key}`: credentials never go in site.yaml"),
+            );
+            // The line is shown without its value: the report may go to a CI log.
+            found.snippet = found.snippet.map(|line| match line.split_once(':') {
+                Some((before, _)) => format!("{before}: ***"),
+                None => "***".to_owned(),
+            });
+            report.push(
+                found
+                    .help("delete it (and rotate the key: it is in your repository's history); set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment or your CI's secrets instead"),
+            );
+            clean = false;
+        }
+    }
+    clean
 }
 
 /// An endpoint: `https://…`, or `http://` to this machine (a test server).

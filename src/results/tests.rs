@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use super::*;
+use crate::load::testing::TestProject;
 use crate::model::results::Format;
 
 /// Two markets: `us` (USD, reward 150, payout 14 days, window 90 days) with `acme`
@@ -12,35 +13,13 @@ use crate::model::results::Format;
 /// 180 days, bonuses 10 % after 6 months and 20 % after 12) with `anna`, whose
 /// partnership started on 2026-01-15.
 fn project() -> (tempfile::TempDir, Project) {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path();
-    let write = |path: &str, text: &str| {
-        let path = root.join(path);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    };
-    write(
-        "site.yaml",
-        "title: T\nbase_url: https://p.test\nlanguages: [en, ru]\nmarkets:\n  us: {landing: \"https://j.test\", language: en, currency: USD}\n  ru: {landing: \"https://j.test/ru\", language: ru, currency: RUB}\nreferral:\n  campaign: c\n",
-    );
-    write(
-        "content/partners.yaml",
-        "partners:\n  - {id: acme, name: Acme, market: us, code: ACME1, stage: active, tier: small, channels: []}\n  - {id: pilotco, name: Pilot, market: us, code: PILOT1, stage: pilot, tier: small, channels: []}\n  - {id: anna, name: Anna, market: ru, code: ANNA1, stage: active, tier: large, channels: [], start: \"2026-01-15\"}\n",
-    );
-    write(
-        "content/playbooks/us.yaml",
-        "lead: reward\nmessage: {en: Join, ru: Присоединяйтесь}\nincentives: {reward: 150, payout_days: 14}\nchannels: [email]\n",
-    );
-    write(
-        "content/playbooks/ru.yaml",
-        "lead: trust\nmessage: {en: Join, ru: Присоединяйтесь}\nincentives:\n  reward: 12000\n  payout_days: 30\n  attribution_days: 180\n  bonuses: [{after_months: 12, percent: 20}, {after_months: 6, percent: 10}]\nchannels: [email]\n",
-    );
-    for lang in ["en", "ru"] {
-        write(&format!("locales/{lang}/main.ftl"), "hello = Hello\n");
-    }
-    let settings = crate::load::sources::settings(root).unwrap();
-    let project = crate::load::project(root, settings).unwrap();
-    (dir, project)
+    TestProject::new()
+        .partners("  - {id: acme, name: Acme, market: us, code: ACME1, stage: active, tier: small, channels: []}\n  - {id: pilotco, name: Pilot, market: us, code: PILOT1, stage: pilot, tier: small, channels: []}\n  - {id: anna, name: Anna, market: ru, code: ANNA1, stage: active, tier: large, channels: [], start: \"2026-01-15\"}\n")
+        .write(
+            "content/playbooks/ru.yaml",
+            "lead: trust\nmessage: {en: Join, ru: Присоединяйтесь}\nincentives:\n  reward: 12000\n  payout_days: 30\n  attribution_days: 180\n  bonuses: [{after_months: 12, percent: 20}, {after_months: 6, percent: 10}]\nchannels: [email]\n",
+        )
+        .load()
 }
 
 /// The links the build "issued".

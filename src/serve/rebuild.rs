@@ -54,7 +54,12 @@ impl Builder {
                     self.warnings = summary.warnings.clone();
                 }
                 self.shared.succeeded();
-                eprintln!("{prefix}{}", summary.line(seconds));
+                let line = if self.options.skip_kits {
+                    summary.line_without_kits(seconds, "`refkit serve --kits`")
+                } else {
+                    summary.line(seconds)
+                };
+                eprintln!("{prefix}{line}");
                 true
             }
             Ok(Err(error)) => {

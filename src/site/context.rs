@@ -576,39 +576,14 @@ mod tests {
     use tera::Value;
 
     use super::*;
+    use crate::load::testing::TestProject;
 
     /// A project of `stories` stories in English and Russian with one US partner.
     fn project(stories: usize) -> (tempfile::TempDir, Project) {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path();
-        let write = |path: &str, text: &str| {
-            let path = root.join(path);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, text).unwrap();
-        };
-        write(
-            "site.yaml",
-            "title: T\nbase_url: https://p.test\nlanguages: [en, ru]\nmarkets:\n  us: {landing: \"https://j.test\", language: en, currency: USD}\nreferral:\n  campaign: c\n",
-        );
-        write(
-            "content/partners.yaml",
-            "partners:\n  - id: acme\n    name: Acme\n    market: us\n    code: ACME1\n    stage: active\n    tier: small\n    channels: []\n",
-        );
-        write("content/playbooks/us.yaml", "lead: reward\nmessage: {en: Join, ru: Присоединяйтесь}\nincentives: {reward: 150, payout_days: 14}\nchannels: [email]\n");
-        for lang in ["en", "ru"] {
-            write(&format!("locales/{lang}/main.ftl"), "hello = Hello\n");
-        }
-        for i in 0..stories {
-            for lang in ["en", "ru"] {
-                write(
-                    &format!("content/stories/story-{i:04}.{lang}.md"),
-                    &format!("---\ntitle: Story {i}\nsummary: About {i}\ndate: 2026-01-01\n---\nText {i}.\n"),
-                );
-            }
-        }
-        let settings = crate::load::sources::settings(root).unwrap();
-        let project = crate::load::project(root, settings).unwrap();
-        (dir, project)
+        TestProject::new()
+            .partners("  - {id: acme, name: Acme, market: us, code: ACME1, stage: active, tier: small, channels: []}\n")
+            .stories(stories)
+            .load()
     }
 
     /// Arrays and maps reachable from `value`, by address: a shared value is one

@@ -148,7 +148,7 @@ fn translations_lists_paired_missing_and_stale_and_mark_records_the_source() {
     let out = list(&f);
     assert!(out.contains("second") && out.contains("missing"), "{out}");
     assert!(
-        out.contains("0 paired, 0 stale, 2 untracked, 1 missing"),
+        out.contains("0 paired, 0 stale, 0 untranslated, 2 untracked, 1 missing"),
         "{out}"
     );
 
@@ -157,7 +157,7 @@ fn translations_lists_paired_missing_and_stale_and_mark_records_the_source() {
     assert!(f
         .read("content/stories/third.ru.md")
         .contains("source_hash: "));
-    assert!(list(&f).contains("1 paired, 0 stale, 1 untracked, 1 missing"));
+    assert!(list(&f).contains("1 paired, 0 stale, 0 untranslated, 1 untracked, 1 missing"));
 
     f.write(
         "content/stories/third.en.md",
@@ -210,17 +210,53 @@ fn new_story_scaffolds_every_language_and_builds() {
         String::from_utf8_lossy(&out.stderr)
     );
     let en = f.read("content/stories/fresh-case.en.md");
-    let ru = f.read("content/stories/fresh-case.ru.md");
     assert!(
         en.contains("title: \"Fresh Case\"") && en.contains("date: 2025-11-24"),
         "{en}"
     );
-    assert!(ru.contains("source_hash: "), "{ru}");
     f.build().unwrap();
     assert!(f.exists("public/ru/stories/fresh-case/index.html"));
     let again = f.run(&["new", "story", "fresh-case"]);
     assert_eq!(again.status.code(), Some(2));
     assert_eq!(f.run(&["new", "story", "Bad Slug"]).status.code(), Some(2));
+}
+
+#[test]
+fn new_story_leaves_the_other_languages_untranslated_until_marked() {
+    let f = Fixture::minimal();
+    assert!(f.run(&["new", "story", "fresh-case"]).status.success());
+    let ru = f.read("content/stories/fresh-case.ru.md");
+    // Not the English title, and not recorded as a translation of the source.
+    assert!(
+        ru.contains("title: \"Переведите заголовок: Fresh Case\"\n")
+            && ru.contains("\nsource_hash: untranslated\n"),
+        "{ru}"
+    );
+    let listed = String::from_utf8(f.run(&["translations"]).stdout).unwrap();
+    assert!(
+        listed.contains("story fresh-case ru untranslated content/stories/fresh-case.ru.md is a placeholder: translate content/stories/fresh-case.en.md, then --mark it"),
+        "{listed}"
+    );
+    let (code, out) = check(&f, "human");
+    assert_eq!(code, 0, "a placeholder is a warning, not an error:\n{out}");
+    assert!(
+        out.contains("content/stories/fresh-case.ru.md:5:1")
+            && out.contains("the translation is a placeholder: content/stories/fresh-case.en.md has not been translated into it yet")
+            && out.contains("then run `refkit translations --mark fresh-case`"),
+        "{out}"
+    );
+    // Translated and marked, it is a pair like any other.
+    f.write(
+        "content/stories/fresh-case.ru.md",
+        &ru.replace("Переведите заголовок: Fresh Case", "Новый случай"),
+    );
+    assert!(f
+        .run(&["translations", "--mark", "fresh-case"])
+        .status
+        .success());
+    let (code, out) = check(&f, "human");
+    assert_eq!(code, 0, "{out}");
+    assert!(!out.contains("fresh-case"), "{out}");
 }
 
 #[test]
@@ -338,4 +374,139 @@ fn build_is_quiet_but_for_one_summary_line_when_not_on_a_terminal() {
         "{stderr}"
     );
     assert!(out.stdout.is_empty());
+}
+
+/// A new project made by `refkit init` in a temporary folder: (the folder, the project).
+fn starter() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("network");
+    let out = refkit_in(dir.path(), &["init", "network"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (dir, root)
+}
+
+/// Runs the real binary in `folder` with `args`.
+fn refkit_in(folder: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_refkit"))
+        .args(args)
+        .current_dir(folder)
+        .env("REFKIT_SECRET", "x")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_fresh_project_checks_clean_before_its_author_writes_a_word() {
+    let (_dir, root) = starter();
+    let out = refkit_in(&root, &["check"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    assert!(stdout.ends_with("0 errors, 0 warnings\n"), "{stdout}");
+}
+
+#[test]
+fn the_starter_gitignore_ignores_everything_a_build_leaves_behind() {
+    let (_dir, root) = starter();
+    let git = |args: &[&str]| {
+        let out = std::process::Command::new("git")
+            .args(args)
+            .current_dir(&root)
+            .output()
+            .expect("this test needs git (a clone of refkit has it)");
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    git(&["init", "--quiet"]);
+    let status = || git(&["status", "--porcelain", "--untracked-files=all"]);
+    let sources = status();
+    assert!(sources.contains("?? site.yaml\n"), "{sources}");
+    for args in [&["build"][..], &["check"]] {
+        let out = refkit_in(&root, args);
+        assert!(
+            out.status.success(),
+            "refkit {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    // A build that was stopped leaves its staging folders (named as in output/).
+    for leftover in [".public.refkit-new-4242", ".manifest.refkit-old-4242"] {
+        std::fs::create_dir_all(root.join(leftover)).unwrap();
+        std::fs::write(root.join(leftover).join("index.html"), "x").unwrap();
+    }
+    assert!(
+        root.join(".public.refkit-lock").exists(),
+        "the build's lock file"
+    );
+    let after = status();
+    let new: Vec<&str> = after
+        .lines()
+        .filter(|l| !sources.lines().any(|s| s == *l))
+        .collect();
+    assert!(
+        new.is_empty(),
+        "files a build or check left that git would offer to commit:\n{}",
+        new.join("\n")
+    );
+}
+
+#[test]
+fn the_starter_copy_belongs_to_the_starter_brand_in_both_languages() {
+    let (_dir, root) = starter();
+    let out = refkit_in(&root, &["build"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let read = |rel: &str| std::fs::read_to_string(root.join(rel)).unwrap();
+    let (en, ru) = (read("public/en/index.html"), read("public/ru/index.html"));
+    assert!(
+        en.contains(
+            "<p class=\"lead\">Partners recommend My Brand to the businesses they work with."
+        ),
+        "{en}"
+    );
+    assert!(
+        ru.contains(
+            "<p class=\"lead\">Партнёры советуют My Brand компаниям, с\u{a0}которыми работают."
+        ),
+        "{ru}"
+    );
+    // No line of the demo brand's own copy reaches a new project, in its sources or
+    // its pages.
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut demo_copy = vec!["Polar Ledger".to_owned()];
+    for lang in ["en", "ru"] {
+        let brand =
+            std::fs::read_to_string(repo.join(format!("locales/{lang}/brand.ftl"))).unwrap();
+        demo_copy.extend(
+            brand
+                .lines()
+                .filter_map(|l| l.split_once(" = "))
+                .flat_map(|(_, value)| value.split(['.', ':', '{', '}']))
+                .map(str::trim)
+                .filter(|phrase| phrase.chars().count() > 12)
+                .map(str::to_owned),
+        );
+    }
+    assert!(demo_copy.len() > 4, "{demo_copy:?}");
+    for (rel, bytes) in common::snapshot(&root) {
+        // Typeset pages have no-break spaces where the copy has spaces.
+        let text = String::from_utf8_lossy(&bytes).replace('\u{a0}', " ");
+        for phrase in &demo_copy {
+            assert!(
+                !text.contains(phrase.as_str()),
+                "{} carries the demo's copy {phrase:?}",
+                rel.display()
+            );
+        }
+    }
 }

@@ -1,10 +1,10 @@
 //! Banner templates: read back with OCR, scanned for their QR codes, and broken on
 //! purpose. Tesseract (with English and Russian data) is installed by
-//! `scripts/install-ocr.sh`; these tests fail, not skip, when it is missing.
+//! `scripts/install-ocr.sh` the first time a test here needs it (`crate::tools`);
+//! these tests fail, not skip, when it cannot be installed.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::OnceLock;
 
 use rayon::prelude::*;
@@ -111,12 +111,12 @@ fn words(text: &str) -> Vec<String> {
 }
 
 fn ocr(png: &Path) -> String {
-    let out = Command::new("tesseract")
+    let out = crate::tools::tesseract()
         .arg(png)
         .arg("-")
         .args(["-l", "eng+rus", "--psm", "11"])
         .output()
-        .expect("tesseract must be installed: run scripts/install-ocr.sh");
+        .expect("run tesseract");
     assert!(
         out.status.success(),
         "tesseract failed on {}",

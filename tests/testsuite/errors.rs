@@ -38,6 +38,43 @@ fn unknown_front_matter_key_is_counted_from_the_top_of_the_file() {
 }
 
 #[test]
+fn an_empty_title_names_the_key_its_line_and_what_to_write() {
+    // `title:` with nothing after it reads as null; the message used to be only
+    // "null is not allowed here".
+    let stderr = assert_fails(
+        |f| {
+            f.write(
+                "content/stories/first.en.md",
+                "---\ntitle:\nsummary: S\ndate: 2026-05-01\n---\nBody\n",
+            )
+        },
+        &[
+            "content/stories/first.en.md:2:1",
+            "`title` is empty, but it needs a value",
+            "write the value after `title:` on the same line, e.g. `title: \"",
+        ],
+    );
+    assert!(stderr.contains("2 | title:"), "{stderr}");
+}
+
+#[test]
+fn an_empty_partner_name_in_the_registry_is_named_with_its_line() {
+    assert_fails(
+        |f| {
+            f.write(
+                "content/partners.yaml",
+                &common::PARTNERS.replace("name: Бета", "name:"),
+            )
+        },
+        &[
+            "content/partners.yaml:10:",
+            "`name` is empty, but it needs a value",
+            "e.g. `name: \"Harbor Accounting\"`",
+        ],
+    );
+}
+
+#[test]
 fn missing_front_matter_is_an_error() {
     assert_fails(
         |f| f.write("content/stories/first.en.md", "# Just markdown\n"),

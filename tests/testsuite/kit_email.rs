@@ -1,10 +1,8 @@
 //! The kit's e-mail: `pitch/email.html` with its CSS inlined and a button every client
 //! draws, and `pitch/email.eml`, a ready draft read back with mail-parser.
 
-use std::collections::BTreeMap;
-
 use crate::common::Fixture;
-use crate::kits::{demo_build, kit_rows, local, unzip};
+use crate::kits::{demo_build, Entries, Kits};
 
 /// A kit's `pitch/email.eml` as an independent parser (mail-parser) reads it.
 pub(crate) struct Draft {
@@ -55,7 +53,7 @@ pub(crate) fn read_draft(bytes: &[u8]) -> Draft {
 }
 
 /// `pitch/email.txt` split into its subject and its body.
-fn email_text(entries: &BTreeMap<String, (zip::CompressionMethod, Vec<u8>)>) -> (String, String) {
+fn email_text(entries: &Entries) -> (String, String) {
     let text = String::from_utf8(entries["pitch/email.txt"].1.clone()).unwrap();
     let (subject, body) = text
         .strip_prefix("Subject: ")
@@ -66,7 +64,7 @@ fn email_text(entries: &BTreeMap<String, (zip::CompressionMethod, Vec<u8>)>) -> 
 
 /// The kit's tracked link of the e-mail copy, from its `links.csv` (channel, asset,
 /// URL, short URL): its first e-mail row but the short link's, which is the pitch's.
-fn email_link(entries: &BTreeMap<String, (zip::CompressionMethod, Vec<u8>)>) -> String {
+fn email_link(entries: &Entries) -> String {
     String::from_utf8(entries["links.csv"].1.clone())
         .unwrap()
         .lines()
@@ -81,10 +79,7 @@ fn email_link(entries: &BTreeMap<String, (zip::CompressionMethod, Vec<u8>)>) -> 
 /// parts with their types, the text byte for byte, the tracked link in both parts, and
 /// the shape of the file (CRLF, short lines, no sender or date, `X-Unsent: 1`).
 /// Returns the decoded subject.
-fn assert_draft_matches_kit(
-    kit: &str,
-    entries: &BTreeMap<String, (zip::CompressionMethod, Vec<u8>)>,
-) -> String {
+fn assert_draft_matches_kit(kit: &str, entries: &Entries) -> String {
     let raw = &entries["pitch/email.eml"].1;
     let draft = read_draft(raw);
     let (subject, body) = email_text(entries);
@@ -133,29 +128,9 @@ fn assert_draft_matches_kit(
 
 // The e-mail: inlined HTML and the ready draft.
 
-/// The entries of the fixture's kit of `partner` in `lang`.
-pub(crate) fn fixture_kit(
-    f: &Fixture,
-    partner: &str,
-    lang: &str,
-) -> BTreeMap<String, (zip::CompressionMethod, Vec<u8>)> {
-    let rows = kit_rows(&f.root().join("manifest"));
-    let row = rows
-        .iter()
-        .find(|r| r[0] == partner && r[2] == lang)
-        .unwrap();
-    unzip(&local(
-        &f.root().join("public"),
-        &row[4],
-        "https://partners.test/",
-    ))
-}
-
 #[test]
 fn email_draft_holds_the_kit_text_and_html_with_the_tracked_link() {
-    let f = Fixture::minimal();
-    f.build().unwrap();
-    let entries = fixture_kit(&f, "alpha", "en");
+    let entries = Kits::built(&Fixture::minimal()).open("alpha", "en").entries;
     let subject = assert_draft_matches_kit("alpha/en", &entries);
     assert_eq!(subject, "Try it, from Alpha & Sons");
     assert!(email_link(&entries).contains("ref=ALPHA26&"));
@@ -175,8 +150,7 @@ fn a_long_cyrillic_subject_and_text_round_trip_through_the_draft() {
         "content/pitch/us/email.ru.md",
         &format!("---\nsubject: \"{subject}\"\n---\nЗдравствуйте! Ёлки, щётки и «кавычки» от **{{partner}}**.\n\n[Попробовать]({{link}})\n\nС уважением,\n{{partner}}\n"),
     );
-    f.build().unwrap();
-    let entries = fixture_kit(&f, "alpha", "ru");
+    let entries = Kits::built(&f).open("alpha", "ru").entries;
     let decoded = assert_draft_matches_kit("alpha/ru", &entries);
     // Typeset as the text is: a no-break space binds the dash to the word before it.
     assert_eq!(
@@ -211,18 +185,20 @@ fn a_long_cyrillic_subject_and_text_round_trip_through_the_draft() {
 
 #[test]
 fn demo_email_is_inlined_with_a_bulletproof_button_and_offered_as_a_draft() {
-    let (out, project) = demo_build();
-    let base = format!("{}/", project.settings.base_url);
-    let public = out.path().join("public");
+    let (_out, project, built) = demo_build();
     let mut kits = 0;
     let mut cyrillic = 0;
-    for row in kit_rows(&out.path().join("manifest")) {
-        let partner = project.partners.iter().find(|p| p.id == row[0]).unwrap();
+    for row in &built.rows {
+        let partner = project
+            .partners
+            .iter()
+            .find(|p| p.id == row.partner)
+            .unwrap();
         if !partner.channels.iter().any(|c| c == "email") {
             continue;
         }
-        let kit = format!("{}/{}", row[0], row[2]);
-        let entries = unzip(&local(&public, &row[4], &base));
+        let kit = format!("{}/{}", row.partner, row.lang);
+        let entries = built.kit(row).entries;
         let subject = assert_draft_matches_kit(&kit, &entries);
         kits += 1;
         cyrillic += usize::from(!subject.is_ascii());
@@ -261,17 +237,18 @@ fn demo_email_is_inlined_with_a_bulletproof_button_and_offered_as_a_draft() {
         assert!(cell.contains("bgcolor=\"#"), "{kit}: {cell}");
 
         // The kit page offers the same draft, published beside it.
-        let page =
-            std::fs::read_to_string(local(&public, &row[3], &base).join("index.html")).unwrap();
-        let name = format!("{}-email-{}.eml", row[0], row[2]);
-        let url = row[4].replace(&format!("{}-{}.zip", row[0], row[2]), &name);
+        let page = built.page(row);
+        let name = format!("{}-email-{}.eml", row.partner, row.lang);
+        let url = row
+            .zip
+            .replace(&format!("{}-{}.zip", row.partner, row.lang), &name);
         let link = url.strip_prefix(&project.settings.base_url).unwrap();
         assert!(
             page.contains(&format!("href=\"{link}\" download")),
             "{kit}: no draft link to {link}"
         );
         assert_eq!(
-            std::fs::read(local(&public, &url, &base)).unwrap(),
+            std::fs::read(built.local(&url)).unwrap(),
             entries["pitch/email.eml"].1,
             "{kit}"
         );

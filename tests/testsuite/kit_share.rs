@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::common::{self, Fixture};
-use crate::kits::{demo_build, kit_rows, local, unzip};
+use crate::kits::{demo_build, Kits};
 
 /// A percent-encoded query value, decoded.
 fn percent_decode(value: &str) -> String {
@@ -65,8 +65,7 @@ fn share_links(html: &str) -> BTreeMap<String, Vec<(String, String, String)>> {
 
 #[test]
 fn every_pitch_card_shares_its_copy_with_each_share_channels_own_tracked_link() {
-    let (out, project) = demo_build();
-    let base = format!("{}/", project.settings.base_url);
+    let (out, project, kits) = demo_build();
     let known = ["email", "linkedin", "telegram", "vk", "whatsapp", "x"];
     let services: Vec<&str> = project
         .settings
@@ -82,15 +81,12 @@ fn every_pitch_card_shares_its_copy_with_each_share_channels_own_tracked_link() 
     );
     let links_csv = std::fs::read_to_string(out.path().join("manifest/links.csv")).unwrap();
     let mut checked = 0;
-    for row in kit_rows(&out.path().join("manifest")) {
-        let (id, lang) = (&row[0], &row[2]);
+    for row in &kits.rows {
+        let (id, lang) = (&row.partner, &row.lang);
         let partner = project.partners.iter().find(|p| &p.id == id).unwrap();
-        let page = std::fs::read_to_string(
-            local(&out.path().join("public"), &row[3], &base).join("index.html"),
-        )
-        .unwrap();
-        let entries = unzip(&local(&out.path().join("public"), &row[4], &base));
-        let zip_links = String::from_utf8(entries["links.csv"].1.clone()).unwrap();
+        let page = kits.page(row);
+        let kit = kits.kit(row);
+        let zip_links = kit.text("links.csv");
         let cards = share_links(&page);
         assert_eq!(
             cards.keys().collect::<Vec<_>>(),
@@ -103,7 +99,7 @@ fn every_pitch_card_shares_its_copy_with_each_share_channels_own_tracked_link() 
         );
         for (copy, links) in &cards {
             // The copy as the zip has it, in this kit's language, with its own link.
-            let file = String::from_utf8(entries[&format!("pitch/{copy}.txt")].1.clone()).unwrap();
+            let file = kit.text(&format!("pitch/{copy}.txt"));
             let (subject, body) = match file.strip_prefix("Subject: ") {
                 Some(rest) => {
                     let (subject, body) = rest.split_once("\n\n").unwrap();
@@ -227,15 +223,8 @@ fn only_configured_channels_with_a_share_service_get_share_buttons() {
         r#"{% extends "base.html" %}{% block main %}{% for p in pitches %}{% for s in p.share %}<a class="share" data-copy="{{ p.channel }}" data-channel="{{ s.channel }}" data-service="{{ s.service }}" data-with-copy="{{ s.with_copy }}" href="{{ s.url }}">{{ s.link }}</a>
 {% endfor %}{% endfor %}{% endblock main %}"#,
     );
-    f.build().unwrap();
-    let row = kit_rows(&f.root().join("manifest"))
-        .into_iter()
-        .find(|r| r[0] == "alpha" && r[2] == "en")
-        .unwrap();
-    let page = f.read(&format!(
-        "public/{}index.html",
-        row[3].strip_prefix("https://partners.test/").unwrap()
-    ));
+    let kits = Kits::built(&f);
+    let page = kits.page(kits.row("alpha", "en"));
     let shares: Vec<String> = page
         .split("<a class=\"share\"")
         .skip(1)

@@ -9,8 +9,11 @@ use crate::kit_email::read_draft;
 use refkit::Environment;
 use refkit::{build, BuildOptions};
 
-/// Every entry of a zip: name → (compression method, bytes).
-pub(crate) fn unzip(path: &Path) -> BTreeMap<String, (zip::CompressionMethod, Vec<u8>)> {
+/// Every entry of a zip, by name: (compression method, bytes).
+pub(crate) type Entries = BTreeMap<String, (zip::CompressionMethod, Vec<u8>)>;
+
+/// Every entry of the zip at `path`.
+fn unzip(path: &Path) -> Entries {
     let file = std::fs::File::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let mut archive = zip::ZipArchive::new(file).unwrap();
     let mut entries = BTreeMap::new();
@@ -24,21 +27,144 @@ pub(crate) fn unzip(path: &Path) -> BTreeMap<String, (zip::CompressionMethod, Ve
     entries
 }
 
-/// `manifest/kits.csv` rows as (partner, lang, page, zip, bytes, sha256).
-pub(crate) fn kit_rows(manifest: &Path) -> Vec<Vec<String>> {
-    std::fs::read_to_string(manifest.join("kits.csv"))
-        .unwrap()
-        .lines()
-        .skip(1)
-        .map(|l| l.split(',').map(str::to_owned).collect())
-        .collect()
+/// One row of `manifest/kits.csv`: one partner's kit in one language.
+pub(crate) struct KitRow {
+    pub(crate) partner: String,
+    pub(crate) lang: String,
+    /// The kit page's URL.
+    pub(crate) page: String,
+    /// The zip's URL.
+    pub(crate) zip: String,
+    /// The zip's size as the manifest states it.
+    pub(crate) bytes: String,
+    pub(crate) sha256: String,
 }
 
-pub(crate) fn local(public: &Path, url: &str, base: &str) -> PathBuf {
-    public.join(
-        url.strip_prefix(base)
-            .unwrap_or_else(|| panic!("{url} is not under {base}")),
-    )
+/// The kits one build wrote, found as a partner would find them: the manifest's row,
+/// then the zip or page its URL leads to. Every kit test starts here:
+///
+/// ```ignore
+/// let kit = Kits::built(&Fixture::minimal()).open("alpha", "en");
+/// assert!(kit.text("pitch/x.txt").contains("ref=ALPHA26"));
+/// ```
+///
+/// `Kits` holds paths into the fixture's folder: keep the `Fixture` alive (in a
+/// `let`) while a test reads more than one kit.
+pub(crate) struct Kits {
+    public: PathBuf,
+    base: String,
+    /// The manifest's rows, in its order (by partner, then language).
+    pub(crate) rows: Vec<KitRow>,
+}
+
+impl Kits {
+    /// Builds the fixture and reads the kits it wrote.
+    pub(crate) fn built(f: &Fixture) -> Kits {
+        f.build()
+            .unwrap_or_else(|e| panic!("the fixture must build:\n{e}"));
+        Kits::of(f)
+    }
+
+    /// The kits of the fixture's last build.
+    pub(crate) fn of(f: &Fixture) -> Kits {
+        Kits::read(f.root(), "https://partners.test/")
+    }
+
+    /// The kits of a build whose `public/` and `manifest/` are in `out`, with the
+    /// site's base URL `base` (ending in `/`).
+    pub(crate) fn read(out: &Path, base: &str) -> Kits {
+        let csv = std::fs::read_to_string(out.join("manifest/kits.csv")).unwrap();
+        let mut lines = csv.lines();
+        assert_eq!(
+            lines.next(),
+            Some("partner,market,lang,kit_page,zip,bytes,sha256"),
+            "the columns of kits.csv"
+        );
+        let rows = lines
+            .map(|line| {
+                let [partner, _market, lang, page, zip, bytes, sha256] =
+                    <[&str; 7]>::try_from(line.split(',').collect::<Vec<_>>())
+                        .unwrap_or_else(|_| panic!("kits.csv row: {line}"));
+                KitRow {
+                    partner: partner.to_owned(),
+                    lang: lang.to_owned(),
+                    page: page.to_owned(),
+                    zip: zip.to_owned(),
+                    bytes: bytes.to_owned(),
+                    sha256: sha256.to_owned(),
+                }
+            })
+            .collect();
+        Kits {
+            public: out.join("public"),
+            base: base.to_owned(),
+            rows,
+        }
+    }
+
+    /// The row of `partner`'s kit in `lang`.
+    pub(crate) fn row(&self, partner: &str, lang: &str) -> &KitRow {
+        self.rows
+            .iter()
+            .find(|r| r.partner == partner && r.lang == lang)
+            .unwrap_or_else(|| panic!("kits.csv has no {partner} kit in {lang}"))
+    }
+
+    /// The file in `public/` that the site's `url` serves.
+    pub(crate) fn local(&self, url: &str) -> PathBuf {
+        let rel = url
+            .strip_prefix(&self.base)
+            .unwrap_or_else(|| panic!("{url} is not under {}", self.base));
+        self.public.join(rel)
+    }
+
+    /// The HTML of a row's kit page.
+    pub(crate) fn page(&self, row: &KitRow) -> String {
+        let path = self.local(&row.page).join("index.html");
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    }
+
+    /// A row's kit, unzipped.
+    pub(crate) fn kit(&self, row: &KitRow) -> Kit {
+        let path = self.local(&row.zip);
+        Kit {
+            entries: unzip(&path),
+            path,
+        }
+    }
+
+    /// `partner`'s kit in `lang`, unzipped.
+    pub(crate) fn open(&self, partner: &str, lang: &str) -> Kit {
+        self.kit(self.row(partner, lang))
+    }
+}
+
+/// One kit zip, read back.
+pub(crate) struct Kit {
+    /// Where the zip is.
+    pub(crate) path: PathBuf,
+    pub(crate) entries: Entries,
+}
+
+impl Kit {
+    /// The entries' names, sorted.
+    pub(crate) fn names(&self) -> Vec<&str> {
+        self.entries.keys().map(String::as_str).collect()
+    }
+
+    /// The bytes of entry `name`.
+    pub(crate) fn bytes(&self, name: &str) -> &[u8] {
+        match self.entries.get(name) {
+            Some((_, bytes)) => bytes,
+            None => panic!("{} has no {name}: {:?}", self.path.display(), self.names()),
+        }
+    }
+
+    /// Entry `name` as text.
+    pub(crate) fn text(&self, name: &str) -> String {
+        String::from_utf8(self.bytes(name).to_vec())
+            .unwrap_or_else(|_| panic!("{name} is not UTF-8"))
+    }
 }
 
 pub(crate) fn decode_qr(png: &[u8]) -> String {
@@ -51,21 +177,9 @@ pub(crate) fn decode_qr(png: &[u8]) -> String {
 
 #[test]
 fn kit_layout_is_as_documented() {
-    let f = Fixture::minimal();
-    f.build().unwrap();
-    let rows = kit_rows(&f.root().join("manifest"));
-    let alpha_en = rows
-        .iter()
-        .find(|r| r[0] == "alpha" && r[2] == "en")
-        .unwrap();
-    let zip = local(
-        &f.root().join("public"),
-        &alpha_en[4],
-        "https://partners.test/",
-    );
-    let names: Vec<String> = unzip(&zip).into_keys().collect();
+    let kit = Kits::built(&Fixture::minimal()).open("alpha", "en");
     assert_eq!(
-        names,
+        kit.names(),
         [
             "README.html",
             "README.txt",
@@ -87,20 +201,13 @@ fn kit_layout_is_as_documented() {
             "stories/first.txt",
         ]
     );
-    assert!(zip.file_name().unwrap().to_str().unwrap() == "alpha-en.zip");
+    assert!(kit.path.file_name().unwrap().to_str().unwrap() == "alpha-en.zip");
 }
 
 #[test]
 fn images_are_stored_and_text_is_deflated() {
-    let f = Fixture::minimal();
-    f.build().unwrap();
-    let rows = kit_rows(&f.root().join("manifest"));
-    let zip = local(
-        &f.root().join("public"),
-        &rows[0][4],
-        "https://partners.test/",
-    );
-    for (name, (method, bytes)) in unzip(&zip) {
+    let kit = Kits::built(&Fixture::minimal()).open("alpha", "en");
+    for (name, (method, bytes)) in kit.entries {
         if name.ends_with(".png") {
             assert_eq!(method, zip::CompressionMethod::Stored, "{name}");
             assert!(
@@ -120,48 +227,29 @@ fn resized_banners_have_the_configured_sizes() {
         "site.yaml",
         &format!("{}kits:\n  sizes: [640x640, 300x500]\n", common::SITE),
     );
-    f.build().unwrap();
-    let rows = kit_rows(&f.root().join("manifest"));
-    let zip = local(
-        &f.root().join("public"),
-        &rows[0][4],
-        "https://partners.test/",
-    );
-    let entries = unzip(&zip);
+    let kit = Kits::built(&f).open("alpha", "en");
     for (name, w, h) in [
         ("images/wide-640x640.png", 640, 640),
         ("images/wide-300x500-qr.png", 300, 500),
     ] {
-        let image = image::load_from_memory(&entries[name].1).unwrap();
+        let image = image::load_from_memory(kit.bytes(name)).unwrap();
         assert_eq!((image.width(), image.height()), (w, h), "{name}");
     }
 }
 
 #[test]
 fn pitch_copy_is_stamped_with_the_partner_name_and_channel_link() {
-    let f = Fixture::minimal();
-    f.build().unwrap();
-    let rows = kit_rows(&f.root().join("manifest"));
-    let row = rows
-        .iter()
-        .find(|r| r[0] == "alpha" && r[2] == "ru")
-        .unwrap();
-    let entries = unzip(&local(
-        &f.root().join("public"),
-        &row[4],
-        "https://partners.test/",
-    ));
-    let x = String::from_utf8(entries["pitch/x.txt"].1.clone()).unwrap();
+    let kit = Kits::built(&Fixture::minimal()).open("alpha", "ru");
     assert_eq!(
-        x,
+        kit.text("pitch/x.txt"),
         "Hello from Alpha & Sons (ru).\n\nSign up: https://join.test/us?ref=ALPHA26&utm_source=partner&utm_medium=x&utm_campaign=test&utm_content=pitch-x\n"
     );
-    let email = String::from_utf8(entries["pitch/email.txt"].1.clone()).unwrap();
+    let email = kit.text("pitch/email.txt");
     assert!(
         email.starts_with("Subject: Try it, from Alpha & Sons\n\n"),
         "{email}"
     );
-    let html = String::from_utf8(entries["pitch/email.html"].1.clone()).unwrap();
+    let html = kit.text("pitch/email.html");
     assert!(
         html.contains("Hello from <strong>Alpha &amp; Sons</strong>"),
         "{html}"
@@ -177,19 +265,15 @@ fn pitch_copy_is_stamped_with_the_partner_name_and_channel_link() {
 #[test]
 fn kit_page_lists_each_zip_with_its_real_size_and_sha256() {
     let f = Fixture::minimal();
-    f.build().unwrap();
-    let public = f.root().join("public");
-    for row in kit_rows(&f.root().join("manifest")) {
-        let zip = std::fs::read(local(&public, &row[4], "https://partners.test/")).unwrap();
-        assert_eq!(row[5], zip.len().to_string());
-        let page = std::fs::read_to_string(
-            local(&public, &row[3], "https://partners.test/").join("index.html"),
-        )
-        .unwrap();
+    let kits = Kits::built(&f);
+    for row in &kits.rows {
+        let zip = std::fs::read(kits.local(&row.zip)).unwrap();
+        assert_eq!(row.bytes, zip.len().to_string());
+        let page = kits.page(row);
         assert!(
-            page.contains(&format!("{} {}", zip.len(), row[6])),
+            page.contains(&format!("{} {}", zip.len(), row.sha256)),
             "{} page lacks the size and hash",
-            row[0]
+            row.partner
         );
         assert!(page.contains("<meta name=\"robots\" content=\"noindex\">"));
     }
@@ -198,15 +282,14 @@ fn kit_page_lists_each_zip_with_its_real_size_and_sha256() {
 #[test]
 fn kit_address_depends_on_the_secret_and_nothing_public_links_to_it() {
     let f = Fixture::minimal();
-    f.build().unwrap();
-    let first = kit_rows(&f.root().join("manifest"))[0][3].clone();
+    let first = Kits::built(&f).rows[0].page.clone();
     build(&BuildOptions {
         root: f.root().to_path_buf(),
         env: Environment::default().with_secret("another secret"),
         ..BuildOptions::default()
     })
     .unwrap();
-    let second = kit_rows(&f.root().join("manifest"))[0][3].clone();
+    let second = Kits::of(&f).rows[0].page.clone();
     assert_ne!(first, second);
     let token = second
         .trim_end_matches('/')
@@ -255,13 +338,8 @@ fn source_date_epoch_sets_every_entry_time() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let rows = kit_rows(&f.root().join("manifest"));
-    let file = std::fs::File::open(local(
-        &f.root().join("public"),
-        &rows[0][4],
-        "https://partners.test/",
-    ))
-    .unwrap();
+    let kits = Kits::of(&f);
+    let file = std::fs::File::open(kits.local(&kits.rows[0].zip)).unwrap();
     let mut archive = zip::ZipArchive::new(file).unwrap();
     for i in 0..archive.len() {
         let t = archive.by_index(i).unwrap().last_modified().unwrap();
@@ -384,7 +462,8 @@ fn crc32(bytes: &[u8]) -> u32 {
 
 // The demo project's kits.
 
-pub(crate) fn demo_build() -> (tempfile::TempDir, refkit::Project) {
+/// The demo built into a temporary folder, the project it was built from and its kits.
+pub(crate) fn demo_build() -> (tempfile::TempDir, refkit::Project, Kits) {
     let out = tempfile::tempdir().unwrap();
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     build(&BuildOptions {
@@ -396,20 +475,23 @@ pub(crate) fn demo_build() -> (tempfile::TempDir, refkit::Project) {
     })
     .unwrap();
     let project = refkit::load_project(&root, None).unwrap();
-    (out, project)
+    let kits = Kits::read(out.path(), &format!("{}/", project.settings.base_url));
+    (out, project, kits)
 }
 
 #[test]
 fn demo_kits_carry_only_their_partners_code_in_every_text_entry_with_a_link() {
-    let (out, project) = demo_build();
-    let base = format!("{}/", project.settings.base_url);
-    let rows = kit_rows(&out.path().join("manifest"));
-    assert_eq!(rows.len(), project.partners.len() * 2);
-    for row in rows {
-        let partner = project.partners.iter().find(|p| p.id == row[0]).unwrap();
-        let entries = unzip(&local(&out.path().join("public"), &row[4], &base));
+    let (_out, project, kits) = demo_build();
+    assert_eq!(kits.rows.len(), project.partners.len() * 2);
+    for row in &kits.rows {
+        let partner = project
+            .partners
+            .iter()
+            .find(|p| p.id == row.partner)
+            .unwrap();
+        let kit = kits.kit(row);
         let mut with_links = 0;
-        for (name, (_, bytes)) in &entries {
+        for (name, (_, bytes)) in &kit.entries {
             if name.ends_with(".png") || name.ends_with(".jpg") {
                 continue;
             }
@@ -427,13 +509,13 @@ fn demo_kits_carry_only_their_partners_code_in_every_text_entry_with_a_link() {
             assert!(
                 text.contains(&format!("ref={}&", partner.code)),
                 "{}/{name} lacks the partner's code",
-                row[0]
+                row.partner
             );
             for other in project.partners.iter().filter(|o| o.id != partner.id) {
                 assert!(
                     !text.contains(&other.code),
                     "{}/{name} contains {}'s code",
-                    row[0],
+                    row.partner,
                     other.id
                 );
             }
@@ -441,13 +523,13 @@ fn demo_kits_carry_only_their_partners_code_in_every_text_entry_with_a_link() {
         assert!(
             with_links >= 5,
             "{}: only {with_links} entries carry links",
-            row[0]
+            row.partner
         );
         for channel in &partner.channels {
             assert!(
-                entries.contains_key(&format!("pitch/{channel}.txt")),
+                kit.entries.contains_key(&format!("pitch/{channel}.txt")),
                 "{}: no pitch for {channel}",
-                row[0]
+                row.partner
             );
         }
     }
@@ -455,35 +537,35 @@ fn demo_kits_carry_only_their_partners_code_in_every_text_entry_with_a_link() {
 
 #[test]
 fn demo_qr_codes_decode_to_the_partners_qr_link_byte_for_byte() {
-    let (out, project) = demo_build();
-    let base = format!("{}/", project.settings.base_url);
+    let (out, _project, kits) = demo_build();
     let links = std::fs::read_to_string(out.path().join("manifest/links.csv")).unwrap();
-    for row in kit_rows(&out.path().join("manifest")) {
+    for row in &kits.rows {
         // The code encodes the QR code's short link, which leads to the QR link.
         let line = links
             .lines()
-            .find(|l| l.starts_with(&format!("{},", row[0])) && l.contains(",qr,qr,"))
+            .find(|l| l.starts_with(&format!("{},", row.partner)) && l.contains(",qr,qr,"))
             .unwrap();
         let cells: Vec<&str> = line.split(',').collect();
         assert!(cells[5].contains("utm_medium=qr"), "{line}");
         let expected = cells[6].to_owned();
         assert!(expected.ends_with("/q/"), "{line}");
-        let entries = unzip(&local(&out.path().join("public"), &row[4], &base));
+        let kit = kits.kit(row);
         assert_eq!(
-            decode_qr(&entries["images/qr.png"].1),
+            decode_qr(kit.bytes("images/qr.png")),
             expected,
             "{}",
-            row[0]
+            row.partner
         );
-        let variant = entries
-            .keys()
+        let variant = kit
+            .names()
+            .into_iter()
             .find(|k| k.ends_with("1080x1080-qr.jpg"))
             .unwrap();
         assert_eq!(
-            decode_qr(&entries[variant].1),
+            decode_qr(kit.bytes(variant)),
             expected,
             "{} {variant}",
-            row[0]
+            row.partner
         );
     }
 }

@@ -29,4 +29,5 @@ mod results_build;
 mod results_import;
 mod serve;
 mod sharing;
+mod tools;
 mod typography;

@@ -1,10 +1,10 @@
 //! Regional playbooks: overrides, the cadence in kits, pilot builds and the CRM export.
 
 use std::collections::BTreeMap;
-use std::io::Read;
 use std::path::Path;
 
 use crate::common::{self, failing_build, Fixture};
+use crate::kits::Kits;
 
 /// The fixture's registry with a cadence start for each partner.
 fn dated(f: &Fixture) {
@@ -24,26 +24,12 @@ fn dated(f: &Fixture) {
 
 /// Every text entry of the partner's kit zip in `lang`, by name.
 fn kit_texts(f: &Fixture, partner: &str, lang: &str) -> BTreeMap<String, String> {
-    let kits = f.read("manifest/kits.csv");
-    let row = kits
-        .lines()
-        .map(|l| l.split(',').collect::<Vec<_>>())
-        .find(|r| r[0] == partner && r[2] == lang)
-        .unwrap_or_else(|| panic!("no {partner} {lang} kit in\n{kits}"));
-    let rel = row[4].strip_prefix("https://partners.test/").unwrap();
-    let file = std::fs::File::open(f.root().join("public").join(rel)).unwrap();
-    let mut archive = zip::ZipArchive::new(file).unwrap();
-    let mut out = BTreeMap::new();
-    for i in 0..archive.len() {
-        let mut entry = archive.by_index(i).unwrap();
-        let name = entry.name().unwrap().into_owned();
-        let mut bytes = Vec::new();
-        entry.read_to_end(&mut bytes).unwrap();
-        if let Ok(text) = String::from_utf8(bytes) {
-            out.insert(name, text);
-        }
-    }
-    out
+    Kits::of(f)
+        .open(partner, lang)
+        .entries
+        .into_iter()
+        .filter_map(|(name, (_, bytes))| Some((name, String::from_utf8(bytes).ok()?)))
+        .collect()
 }
 
 /// A minimal iCalendar reader: checks CRLF line ends and 75-octet lines, unfolds,

@@ -28,25 +28,10 @@ const REFKIT_HEADER: &str = "date,code,channel,asset,event,customer,amount,curre
 
 #[test]
 fn every_format_refkit_reads_passes_the_check() {
+    // One export of each kind: refkit's own CSV, FirstPromoter's referrals, a GA4
+    // exploration (comment lines before the table) and a CRM's Russian CSV.
     let f = Fixture::minimal();
-    f.write(
-        "results/events.csv",
-        &format!("{REFKIT_HEADER},count\n2026-06-01,anna10,telegram,story-first,click,,,,14\n2026-06-02T10:00:00Z,ANNA10,telegram,story-first,payment,cus_1,149.00,USD,1\n"),
-    );
-    // FirstPromoter's referrals export: the referral object's fields.
-    f.write(
-        "results/firstpromoter.csv",
-        "id,email,uid,state,created_at,ref_id\n11,a@x.test,cus_1,active,2026-06-03T08:00:00Z,anna10\n12,b@x.test,cus_2,denied,06/04/2026,anna10\n",
-    );
-    // A GA4 exploration downloaded as CSV: comment lines, then the table.
-    f.write(
-        "results/ga4.csv",
-        "# ----------------------------------------\n# Referral visits\n# 20260601-20260630\n# ----------------------------------------\nDate,Session medium,Session manual ad content,Landing page + query string,Sessions\n20260601,telegram,story-first,/us?ref=anna10&utm_medium=telegram,\"1,204\"\n",
-    );
-    f.write(
-        "results/crm.csv",
-        "Дата;Партнёр;Событие;Сумма\n01.06.2026;anna10;Оплата;1 490,00\n",
-    );
+    f.add("results-exports");
     with_results(
         &f,
         "  - { file: results/events.csv, format: refkit }\n  - { file: results/firstpromoter.csv, format: firstpromoter }\n  - { file: results/ga4.csv, format: ga4 }\n  - file: results/crm.csv\n    format: mapped\n    currency: RUB\n    columns: { date: Дата, code: Партнёр, event: Событие, amount: Сумма }\n    events: { Оплата: payment }\n",

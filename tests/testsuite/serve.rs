@@ -552,3 +552,16 @@ fn files_changing_during_rebuilds_end_with_the_last_version_served() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_no_output_in_project(&f);
 }
+
+#[test]
+fn the_preview_names_the_flag_that_builds_the_kits_it_skips() {
+    let f = Fixture::minimal();
+    let server = Server::start(&f);
+    let stderr = server.stderr_with("kits skipped");
+    assert!(
+        stderr.contains("built 13 pages for 2 partners (")
+            && stderr.contains("; kits skipped (`refkit serve --kits` builds them too)"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("0 kits"), "{stderr}");
+}

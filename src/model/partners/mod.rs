@@ -258,46 +258,7 @@ pub(crate) fn parse(text: &str, settings: &Settings) -> Result<Vec<Partner>> {
             }
         }
 
-        let mut texts: Vec<(&serde_saphyr::Location, &str, &str)> =
-            vec![(&p.name.referenced, "name", &p.name.value)];
-        if let Some(a) = &p.audience {
-            texts.push((&a.referenced, "audience", &a.value));
-        }
-        if let Some(c) = &p.contact {
-            texts.push((&c.referenced, "contact name", &c.value.name));
-            for value in [&c.value.email, &c.value.telegram].into_iter().flatten() {
-                texts.push((&c.referenced, "contact", value));
-            }
-        }
-        for (location, field, value) in texts {
-            if value.trim().is_empty() {
-                report.push(at(
-                    location,
-                    format!("the {field} of partner `{id}` is empty"),
-                ));
-            } else if let Some(c) = invisible_char(value) {
-                report.push(at(location, format!("the {field} of partner `{id}` contains the invisible or direction-changing character U+{:04X}", c as u32))
-                    .help("retype the text without it; such characters can disguise names and links"));
-            }
-        }
-
-        if let Some(c) = &p.contact {
-            if let Some(email) = c.value.email.as_deref().filter(|e| !is_email(e)) {
-                report.push(
-                    at(
-                        &c.referenced,
-                        format!(
-                            "`{email}` in the contact of partner `{id}` is not an e-mail address"
-                        ),
-                    )
-                    .help("write it as name@example.com"),
-                );
-            }
-            if let Some(handle) = c.value.telegram.as_deref().filter(|t| !is_telegram(t)) {
-                report.push(at(&c.referenced, format!("`{handle}` in the contact of partner `{id}` is not a Telegram username"))
-                    .help("write it as @username: 5 to 32 letters, digits or underscores"));
-            }
-        }
+        check_texts(&p, id, &at, &mut report);
 
         let start = p.start.as_ref().and_then(|s| {
             let date = crate::base::dates::Date::parse(&s.value);
@@ -331,6 +292,61 @@ pub(crate) fn parse(text: &str, settings: &Settings) -> Result<Vec<Partner>> {
     report.into_result()?;
     partners.sort_by(|a, b| a.id.cmp(&b.id));
     Ok(partners)
+}
+
+/// Reports empty texts, invisible characters and malformed contact details of
+/// partner `id`.
+fn check_texts(
+    p: &RawPartner,
+    id: &str,
+    at: &dyn Fn(&serde_saphyr::Location, String) -> Diagnostic,
+    report: &mut Report,
+) {
+    let mut texts: Vec<(&serde_saphyr::Location, &str, &str)> =
+        vec![(&p.name.referenced, "name", &p.name.value)];
+    if let Some(a) = &p.audience {
+        texts.push((&a.referenced, "audience", &a.value));
+    }
+    if let Some(c) = &p.contact {
+        texts.push((&c.referenced, "contact name", &c.value.name));
+        for value in [&c.value.email, &c.value.telegram].into_iter().flatten() {
+            texts.push((&c.referenced, "contact", value));
+        }
+    }
+    for (location, field, value) in texts {
+        if value.trim().is_empty() {
+            report.push(at(
+                location,
+                format!("the {field} of partner `{id}` is empty"),
+            ));
+        } else if let Some(c) = invisible_char(value) {
+            report.push(at(location, format!("the {field} of partner `{id}` contains the invisible or direction-changing character U+{:04X}", c as u32))
+                .help("retype the text without it; such characters can disguise names and links"));
+        }
+    }
+
+    if let Some(c) = &p.contact {
+        if let Some(email) = c.value.email.as_deref().filter(|e| !is_email(e)) {
+            report.push(
+                at(
+                    &c.referenced,
+                    format!("`{email}` in the contact of partner `{id}` is not an e-mail address"),
+                )
+                .help("write it as name@example.com"),
+            );
+        }
+        if let Some(handle) = c.value.telegram.as_deref().filter(|t| !is_telegram(t)) {
+            report.push(
+                at(
+                    &c.referenced,
+                    format!(
+                        "`{handle}` in the contact of partner `{id}` is not a Telegram username"
+                    ),
+                )
+                .help("write it as @username: 5 to 32 letters, digits or underscores"),
+            );
+        }
+    }
 }
 
 #[cfg(test)]

@@ -88,3 +88,36 @@ pub(crate) struct Card {
     /// For a partner: the lead message of the partner's market, in the card's language.
     pub(crate) message: Option<String>,
 }
+
+/// A banner context with every optional value set, as JSON, for the README check.
+#[cfg(test)]
+pub(super) fn sample_json() -> serde_json::Value {
+    let card = Card {
+        kind: "story",
+        banner: Some("b".into()),
+        message: Some("m".into()),
+    };
+    let context = BannerContext {
+        width: 1,
+        height: 1,
+        short: 1,
+        aspect: "square",
+        lang: "en",
+        purpose: "share",
+        partner: Some(BannerPartner {
+            id: "p",
+            name: "P",
+            market: "m",
+            stage: "active",
+            tier: "gold",
+        }),
+        story: Some(BannerStory {
+            slug: "s",
+            title: "t",
+            summary: Some("s"),
+        }),
+        card: Some(&card),
+        site: SiteTitle { title: "t" },
+    };
+    serde_json::to_value(&context).expect("banner contexts serialise to JSON")
+}

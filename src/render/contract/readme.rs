@@ -466,6 +466,10 @@ fn samples() -> Vec<(&'static str, Shape)> {
         ("KitReadme", shape_of(&readme)),
         ("DocumentContext", shape_of(&document)),
         ("ResultsValues", shape_of(&results_values())),
+        (
+            "BannerContext",
+            shape_of_json(&super::banner::sample_json()),
+        ),
     ]
 }
 
