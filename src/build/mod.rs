@@ -14,13 +14,14 @@ pub(crate) mod manifest;
 mod preview;
 mod summary;
 
-pub use summary::{BuildSummary, MarketCounts};
+pub use summary::{BuildSummary, ImageCounts, MarketCounts};
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use crate::banners::cache::ImageCache;
 use crate::banners::{self, Fonts, Studio};
 use crate::base::dates::Date;
 use crate::base::diagnostics::{Diagnostic, Error, Result};
@@ -64,6 +65,32 @@ pub struct BuildOptions {
     /// Cadence start of partners whose registry entry sets none (`--start`); without
     /// it, the day of `SOURCE_DATE_EPOCH` in [`BuildOptions::env`].
     pub start: Option<Date>,
+    /// Where to keep drawn images between builds; `None` draws every image (the
+    /// commands default to `<root>/.refkit-cache`). Never changes the output.
+    pub image_cache: Option<ImageCacheOptions>,
+}
+
+/// The image cache of a build: its folder and size limit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageCacheOptions {
+    /// The cache folder (made when missing).
+    pub dir: PathBuf,
+    /// Entries beyond this many bytes are removed at the end of a build, least
+    /// recently used first.
+    pub max_bytes: u64,
+}
+
+impl ImageCacheOptions {
+    /// The default size limit: 512 MiB.
+    pub const DEFAULT_MAX_BYTES: u64 = banners::cache::DEFAULT_MAX_BYTES;
+
+    /// The cache under `root` (`.refkit-cache/`) with the default size limit.
+    pub fn under(root: &Path) -> ImageCacheOptions {
+        ImageCacheOptions {
+            dir: root.join(crate::base::vocab::CACHE_DIR),
+            max_bytes: Self::DEFAULT_MAX_BYTES,
+        }
+    }
 }
 
 /// Wall-clock time per stage, for `--json` reports and the benchmark (never written
@@ -150,14 +177,19 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
             .collect();
     clock.lap("load");
     let plan = SitePlan::new(&loaded, options)?;
-    if let Some(pages) = preview::update(&loaded, &plan, &out, options)? {
+    let cache = open_image_cache(options, &mut warnings);
+    if let Some((pages, drawn)) = preview::update(&loaded, &plan, &out, options, cache.as_ref())? {
         clock.lap("pages");
-        return Ok(preview::summary(&loaded, pages, warnings, clock.laps));
+        let images = finish_image_cache(cache.as_ref(), drawn);
+        return Ok(preview::summary(
+            &loaded, pages, warnings, clock.laps, images,
+        ));
     }
     let studio = Studio::new(
         &loaded.project,
         &loaded.templates,
         Fonts::load(&options.root, &loaded.project.settings.theme)?,
+        cache.as_ref(),
     );
     let staging = Staging::create(&out.public, &out.manifest)?;
     let bar = progress_bar(
@@ -184,6 +216,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
     let summary = write_manifest(&loaded, &plan, made, &staging, options)?;
     staging.set_fingerprint(&fingerprint, &summary.record())?;
     staging.commit()?;
+    let images = finish_image_cache(cache.as_ref(), studio.drawn());
     if let (Some(cache), Some(keys)) = (&options.cache, plan.keys) {
         cache.replace(keys);
     }
@@ -194,8 +227,36 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
     clock.lap("write");
     Ok(BuildSummary {
         stages: clock.laps,
+        images,
         ..summary
     })
+}
+
+/// The build's image cache, when it has one; a folder that cannot be made or
+/// written to gives a warning and a build that draws every image.
+fn open_image_cache(options: &BuildOptions, warnings: &mut Vec<String>) -> Option<ImageCache> {
+    let wanted = options.image_cache.as_ref()?;
+    match ImageCache::open(&wanted.dir, wanted.max_bytes) {
+        Ok(cache) => Some(cache),
+        Err(why) => {
+            warnings.push(format!(
+                "warning: the image cache is off for this build ({why}); every image is drawn. Choose another folder with --cache-dir or {}, or turn it off with --no-cache",
+                crate::base::env::CACHE_DIR_VAR
+            ));
+            None
+        }
+    }
+}
+
+/// Ends the build's use of the image cache (evicting beyond its limit) and counts
+/// the images drawn and taken from it.
+fn finish_image_cache(cache: Option<&ImageCache>, drawn: usize) -> ImageCounts {
+    let stats = cache.map(ImageCache::finish).unwrap_or_default();
+    ImageCounts {
+        drawn,
+        from_cache: stats.hits,
+        evicted: stats.evicted,
+    }
 }
 
 /// Where a build writes: the public and manifest folders, checked to be safe to
@@ -460,6 +521,7 @@ fn write_manifest(
         kits: kits.len(),
         warnings: made.warnings,
         stages: Vec::new(),
+        images: ImageCounts::default(),
     })
 }
 

@@ -17,6 +17,7 @@ mod deploy;
 mod errors;
 mod fuzz_regressions;
 mod hostile;
+mod image_cache;
 mod kit_email;
 mod kit_share;
 mod kits;
