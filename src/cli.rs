@@ -44,6 +44,22 @@ pub struct RootArg {
     pub root: PathBuf,
 }
 
+/// The image cache, shared by `build` and `serve`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct CacheArgs {
+    /// Where to keep drawn images between builds [default: REFKIT_CACHE_DIR, or
+    /// <root>/.refkit-cache].
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+    /// The image cache's size limit; the least recently used images beyond it are
+    /// removed after each build (e.g. 512MiB, 2GB).
+    #[arg(long, value_name = "SIZE", default_value = "512MiB")]
+    pub cache_size: String,
+    /// Draw every image; neither read nor write the image cache.
+    #[arg(long, conflicts_with = "cache_dir")]
+    pub no_cache: bool,
+}
+
 /// Options of `refkit deploy`.
 #[derive(Debug, clap::Args)]
 pub struct DeployArgs {
@@ -108,6 +124,9 @@ pub struct BuildArgs {
     /// [default: the day of SOURCE_DATE_EPOCH].
     #[arg(long, value_name = "DATE")]
     pub start: Option<String>,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub cache: CacheArgs,
 }
 
 /// Options of `refkit serve`.
@@ -131,6 +150,9 @@ pub struct ServeArgs {
     /// Let the browser editor at /admin/ save into content/ on this machine (loopback only).
     #[arg(long)]
     pub cms: bool,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub cache: CacheArgs,
 }
 
 /// Report formats of `refkit check`.

@@ -35,7 +35,9 @@ mod text;
 
 pub use base::diagnostics::Error;
 pub use base::env::Environment;
-pub use build::{build, load_project, BuildOptions, BuildSummary, MarketCounts};
+pub use build::{
+    build, load_project, BuildOptions, BuildSummary, ImageCacheOptions, ImageCounts, MarketCounts,
+};
 pub use model::project::Project;
 pub use output::OutputLock;
 pub use site::incremental::RenderCache;

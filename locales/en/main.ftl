@@ -306,7 +306,7 @@ report-days = { $count ->
    *[other] { $count } days
 }
 report-revenue = Revenue
-report-lifetime-value = Lifetime value
+report-lifetime-value = Revenue per customer to date
 report-rewards = Rewards
 report-revenue-per-referred = Revenue per referred customer
 report-roi = ROI
@@ -335,7 +335,7 @@ report-dimension-month = Month
 report-pilot-pilot = Pilot
 report-pilot-rest = Rest
 report-none = (none)
-report-payouts = Payouts due
+report-payouts = Rewards: held, due and paid
 report-no-payouts = No rewards are owed yet.
 report-due = Due
 report-customer = Customer
@@ -354,3 +354,21 @@ report-cause-asset = Asset never issued to the partner
 report-cause-customer = No customer id
 report-cause-window = Converted outside the attribution window
 report-cause-conversion = Money without a conversion
+report-cause-no_partner = No partner code (organic, paid or direct traffic)
+report-reward-state = State
+report-reward-held = Held (refund period)
+report-reward-due = Due
+report-reward-paid = Paid
+report-reward-cancelled = Cancelled by a refund
+report-payouts-details = Every reward is in rewards.csv; the totals per partner and month are in payouts.csv, and what is due, ready for a payment tool, in payout-batch-<currency>.csv.
+report-pilot-verdict = Pilot verdict.
+report-pilot-verdict-better = The pilot converts better than the rest: { $pilot } of clicks become customers (95% interval { $pilot-low }–{ $pilot-high }) against { $rest } ({ $rest-low }–{ $rest-high }), { $difference } points (from { $low } to { $high }; Wilson intervals, Newcombe's interval for the difference).
+report-pilot-verdict-worse = The pilot converts worse than the rest: { $pilot } of clicks become customers (95% interval { $pilot-low }–{ $pilot-high }) against { $rest } ({ $rest-low }–{ $rest-high }), { $difference } points (from { $low } to { $high }; Wilson intervals, Newcombe's interval for the difference).
+report-pilot-verdict-unclear = The pilot and the rest do not convert distinguishably yet: { $pilot } of clicks become customers (95% interval { $pilot-low }–{ $pilot-high }) against { $rest } ({ $rest-low }–{ $rest-high }), { $difference } points (from { $low } to { $high }; Wilson intervals, Newcombe's interval for the difference); about { $more } more { $more ->
+        [one] customer
+       *[other] customers
+    } would tell.
+report-pilot-decide-slower = Pilot customers take longer to decide (Mann–Whitney rank test, p = { $p }).
+report-pilot-decide-faster = Pilot customers decide faster (Mann–Whitney rank test, p = { $p }).
+report-pilot-decide-same = Time to decide does not differ distinguishably (Mann–Whitney rank test, p = { $p }).
+report-pilot-decide-none = Time to decide cannot be compared yet: a group has no customer with both a click and a payment.

@@ -344,7 +344,7 @@ report-days = { $count ->
    *[other] { $count } дня
 }
 report-revenue = Выручка
-report-lifetime-value = Ценность клиента (LTV)
+report-lifetime-value = Выручка на клиента на сегодня
 report-rewards = Вознаграждения
 report-revenue-per-referred = Выручка на приведённого клиента
 report-roi = Окупаемость (ROI)
@@ -373,7 +373,7 @@ report-dimension-month = Месяц
 report-pilot-pilot = Пилот
 report-pilot-rest = Остальные
 report-none = (нет)
-report-payouts = Выплаты к оплате
+report-payouts = Вознаграждения: удерживаются, к выплате, выплачено
 report-no-payouts = Вознаграждений к выплате пока нет.
 report-due = Срок
 report-customer = Клиент
@@ -392,3 +392,23 @@ report-cause-asset = Материал, не выданный партнёру
 report-cause-customer = Нет идентификатора клиента
 report-cause-window = Покупка вне окна атрибуции
 report-cause-conversion = Деньги без конверсии
+report-cause-no_partner = Без кода партнёра (органический, платный или прямой трафик)
+report-reward-state = Состояние
+report-reward-held = Удерживается (срок возврата)
+report-reward-due = К выплате
+report-reward-paid = Выплачено
+report-reward-cancelled = Отменено возвратом
+report-payouts-details = Каждое вознаграждение — в rewards.csv; итоги по партнёрам и месяцам — в payouts.csv, а то, что пора выплатить, в формате для платёжного сервиса — в payout-batch-<валюта>.csv.
+report-pilot-verdict = Итог пилота.
+report-pilot-verdict-better = Пилот конвертирует лучше остальных: клиентами становятся { $pilot } переходов (95-процентный интервал { $pilot-low }–{ $pilot-high }) против { $rest } ({ $rest-low }–{ $rest-high }), разница { $difference } п.{" "}п. (от { $low } до { $high }; интервалы Уилсона, для разницы — интервал Ньюкомба).
+report-pilot-verdict-worse = Пилот конвертирует хуже остальных: клиентами становятся { $pilot } переходов (95-процентный интервал { $pilot-low }–{ $pilot-high }) против { $rest } ({ $rest-low }–{ $rest-high }), разница { $difference } п.{" "}п. (от { $low } до { $high }; интервалы Уилсона, для разницы — интервал Ньюкомба).
+report-pilot-verdict-unclear = Пилот и остальные пока конвертируют неразличимо: клиентами становятся { $pilot } переходов (95-процентный интервал { $pilot-low }–{ $pilot-high }) против { $rest } ({ $rest-low }–{ $rest-high }), разница { $difference } п.{" "}п. (от { $low } до { $high }; интервалы Уилсона, для разницы — интервал Ньюкомба); ответ дадут ещё примерно { $more } { $more ->
+        [one] клиент
+        [few] клиента
+        [many] клиентов
+       *[other] клиента
+    }.
+report-pilot-decide-slower = Клиенты пилота решаются дольше (ранговый критерий Манна — Уитни, p = { $p }).
+report-pilot-decide-faster = Клиенты пилота решаются быстрее (ранговый критерий Манна — Уитни, p = { $p }).
+report-pilot-decide-same = Заметной разницы во времени на решение нет (ранговый критерий Манна — Уитни, p = { $p }).
+report-pilot-decide-none = Время на решение пока не сравнить: в одной из групп нет клиента и с переходом, и с оплатой.

@@ -13,6 +13,7 @@ use std::sync::{Arc, Mutex};
 
 use resvg::tiny_skia::{Pixmap, Transform};
 use resvg::usvg::{self, fontdb, ImageHrefResolver, ImageKind, Node};
+use sha2::{Digest, Sha256};
 
 use crate::base::diagnostics::{Diagnostic, Result};
 use crate::base::files;
@@ -32,6 +33,9 @@ pub(crate) struct Fonts {
     families: Vec<String>,
     /// Where fonts come from, for messages.
     folders: String,
+    /// A hash of every font file loaded (name and bytes, in load order): what the
+    /// image cache's keys take from the fonts.
+    digest: [u8; 32],
 }
 
 impl std::fmt::Debug for Fonts {
@@ -53,6 +57,7 @@ impl Fonts {
             .join("fonts");
         let project_dir = root.join(STATIC_DIR).join("fonts");
         let mut db = fontdb::Database::new();
+        let mut digest = Sha256::new();
         for dir in [&theme_dir, &project_dir] {
             for (path, shown) in files::files_under(root, dir)? {
                 let lower = path.to_string_lossy().to_ascii_lowercase();
@@ -66,6 +71,11 @@ impl Fonts {
                         .help("use a font subset for the scripts your banners need")
                         .into());
                 }
+                let name = crate::base::diagnostics::display_path(&shown);
+                digest.update((name.len() as u64).to_le_bytes());
+                digest.update(name.as_bytes());
+                digest.update((bytes.len() as u64).to_le_bytes());
+                digest.update(&bytes);
                 let before = db.len();
                 db.load_font_data(bytes);
                 if db.len() == before {
@@ -91,6 +101,7 @@ impl Fonts {
             db: Arc::new(db),
             families,
             folders: format!("{THEMES_DIR}/{theme}/{STATIC_DIR}/fonts/ and {STATIC_DIR}/fonts/"),
+            digest: digest.finalize().into(),
         })
     }
 
@@ -117,6 +128,11 @@ impl Fonts {
         } else {
             format!("{} (from {})", self.families.join(", "), self.folders)
         }
+    }
+
+    /// A hash of the font files, for the image cache's keys.
+    pub(crate) fn digest(&self) -> &[u8; 32] {
+        &self.digest
     }
 
     fn default_family(&self) -> Option<&str> {

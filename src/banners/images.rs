@@ -262,6 +262,14 @@ impl Qr {
         })
     }
 
+    /// The modules as bytes (the width, then one byte a module): what the image
+    /// cache's key of a banner carrying this code takes from it.
+    pub(crate) fn modules_bytes(&self) -> Vec<u8> {
+        let mut bytes = (self.width as u64).to_le_bytes().to_vec();
+        bytes.extend(self.dark.iter().map(|&d| u8::from(d)));
+        bytes
+    }
+
     fn is_dark(&self, x: usize, y: usize) -> bool {
         self.dark[y * self.width + x]
     }

@@ -8,14 +8,21 @@
 //! reads the same, and kept as pixels with its PNG compressed around a band. Per
 //! partner only the layer is laid out and drawn, onto the rows it covers, the QR code
 //! painted into its slot, and only that band of rows compressed.
+//!
+//! Every image the studio makes is also kept between builds in the image cache
+//! ([`cache`]), under a key of everything it depends on ([`keys`]): a build draws only
+//! the images whose inputs changed.
 
+pub(crate) mod cache;
 mod cards;
 pub(crate) mod engine;
 pub(crate) mod images;
+mod keys;
 pub(crate) mod layout;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use image::RgbImage;
@@ -29,6 +36,7 @@ use crate::model::project::Project;
 use crate::render::contract::{BannerContext, BannerPartner, BannerStory, Card, SiteTitle};
 use crate::render::templates::Templates;
 
+use cache::ImageCache;
 pub(crate) use engine::Fonts;
 use engine::SvgError;
 use images::{banded::BandedPng, banded_jpeg::BandedJpeg, Format, Qr, Size};
@@ -133,11 +141,23 @@ pub(crate) struct Studio<'a> {
     cropped: Once<(String, u32, u32), Arc<Vec<u8>>>,
     /// Each language's number formatter, for the offer a banner states.
     formatters: BTreeMap<String, crate::text::l10n::Formatter>,
+    /// Images kept between builds, when the build has a cache.
+    cache: Option<&'a ImageCache>,
+    /// Photo name → a hash of its file, for the cache's keys.
+    photo_digests: Mutex<BTreeMap<String, [u8; 32]>>,
+    /// Images made rather than taken from the cache.
+    drawn: AtomicUsize,
 }
 
 impl<'a> Studio<'a> {
-    /// A studio for `project`'s banners, set in `fonts`.
-    pub(crate) fn new(project: &'a Project, templates: &'a Templates, fonts: Fonts) -> Studio<'a> {
+    /// A studio for `project`'s banners, set in `fonts`, keeping its images in
+    /// `cache` when given.
+    pub(crate) fn new(
+        project: &'a Project,
+        templates: &'a Templates,
+        fonts: Fonts,
+        cache: Option<&'a ImageCache>,
+    ) -> Studio<'a> {
         let mut stories = BTreeMap::new();
         for story in &project.stories {
             if let Some(b) = &story.banner {
@@ -159,7 +179,17 @@ impl<'a> Studio<'a> {
                 .iter()
                 .filter_map(|l| Some((l.clone(), crate::text::l10n::Formatter::new(l).ok()?)))
                 .collect(),
+            cache,
+            photo_digests: Mutex::default(),
+            drawn: AtomicUsize::new(0),
         }
+    }
+
+    /// How many images this studio made rather than took from the cache (every
+    /// image, when there is no cache): brand images, share cards, partner banners
+    /// and photo crops.
+    pub(crate) fn drawn(&self) -> usize {
+        self.drawn.load(Ordering::Relaxed)
     }
 
     /// The template banners.
@@ -167,17 +197,18 @@ impl<'a> Studio<'a> {
         self.project.banners.iter().filter(|b| b.is_template())
     }
 
-    /// `banner` at `size` in `lang` with no partner: the brand image.
-    pub(crate) fn brand(
+    /// `banner` at `size` in `lang` with no partner: the brand image, encoded.
+    pub(crate) fn brand_image(
         &self,
         banner: &Banner,
         size: Size,
         lang: &str,
-    ) -> Result<Arc<Base>, Diagnostic> {
+    ) -> Result<Arc<[u8]>, Diagnostic> {
         let what = self.banner_target(banner, size, lang, None);
         let svg = self.render(&what)?;
         let split = layout::split(&svg).map_err(|e| self.svg_error(&what, e))?;
-        self.base(&what, split.base)
+        let key = self.key("brand", &what, &split.base, None);
+        self.cached(key, || Ok(self.base(&what, split.base)?.bytes.clone()))
     }
 
     fn banner_target<'t>(
@@ -214,20 +245,33 @@ impl<'a> Studio<'a> {
         self.draw(&what, Some(qr), layers)
     }
 
-    /// Draws `what`: its base once for every partner that shares it, the partner
-    /// layer over it (drawn once for every language whose layer reads the same, kept
-    /// in `layers`), and the QR code (when given) into its slot.
+    /// `what`, from the cache or drawn (see [`Studio::draw_rendered`]).
     fn draw(
         &self,
         what: &Target<'_>,
         qr: Option<&Qr>,
         layers: &mut Layers,
     ) -> Result<(Arc<[u8]>, Format), Diagnostic> {
-        let size = what.size;
         let svg = self.render(what)?;
-        let split = layout::split(&svg).map_err(|e| self.svg_error(what, e))?;
+        let key = self.key("draw", what, &svg, qr);
+        let bytes = self.cached(key, || self.draw_rendered(what, &svg, qr, layers))?;
+        Ok((bytes, what.format))
+    }
+
+    /// Draws `what`, rendered to `svg`: its base once for every partner that shares
+    /// it, the partner layer over it (drawn once for every language whose layer reads
+    /// the same, kept in `layers`), and the QR code (when given) into its slot.
+    fn draw_rendered(
+        &self,
+        what: &Target<'_>,
+        svg: &str,
+        qr: Option<&Qr>,
+        layers: &mut Layers,
+    ) -> Result<Arc<[u8]>, Diagnostic> {
+        let size = what.size;
+        let split = layout::split(svg).map_err(|e| self.svg_error(what, e))?;
         let base = self.base(what, split.base)?;
-        let unchanged = Ok((base.bytes.clone(), base.format));
+        let unchanged = Ok(base.bytes.clone());
         let Some(layer) = split.layer else {
             return unchanged;
         };
@@ -269,7 +313,7 @@ impl<'a> Studio<'a> {
                 .get_or_init(|| BandedJpeg::new(&base.pixels, size))
                 .encode(&band, top as usize, bottom as usize),
         };
-        Ok((Arc::from(bytes), base.format))
+        Ok(Arc::from(bytes))
     }
 
     /// Lays out and rasterizes a partner layer over the rows it covers.
@@ -394,6 +438,46 @@ impl<'a> Studio<'a> {
     /// The photo `name` cropped around its focus to `w` × `h`, as PNG; for
     /// `<template>.svg@<lang>`, that template's brand image drawn at `w` × `h`.
     fn photo(&self, name: &str, w: u32, h: u32, card: bool) -> Result<Arc<Vec<u8>>, String> {
+        let (banner, template) = self.placed(name, w, h, card)?;
+        let slot = {
+            let mut cropped = self.cropped.lock().unwrap_or_else(|e| e.into_inner());
+            cropped.entry((name.to_owned(), w, h)).or_default().clone()
+        };
+        slot.get_or_init(|| {
+            let size = Size {
+                width: w,
+                height: h,
+            };
+            let png = match template {
+                Some(lang) => {
+                    let (what, base) = self.template_photo(banner, size, lang)?;
+                    let key = self.key("photo-template", &what, &base, None);
+                    self.cached(key, || {
+                        let base = self.base(&what, base)?;
+                        Ok(Arc::from(images::encode(&base.pixels, size, Format::Png)))
+                    })?
+                }
+                None => self.cached(self.photo_file_key(banner, size), || {
+                    let image = self.decoded(banner)?;
+                    let pixels = images::resize_cover(&image, size, banner.focus);
+                    Ok(Arc::from(images::encode(&pixels, size, Format::Png)))
+                })?,
+            };
+            Ok(Arc::new(png.to_vec()))
+        })
+        .clone()
+        .map_err(|d| d.message)
+    }
+
+    /// What `name`, placed in a box of `w` × `h` by a share card (`card`) or a banner,
+    /// names: a photo, or a template and the language of its brand image.
+    fn placed<'n>(
+        &self,
+        name: &'n str,
+        w: u32,
+        h: u32,
+        card: bool,
+    ) -> Result<(&'a Banner, Option<&'n str>), String> {
         // `<template>.svg@<lang>`: a template's brand image in that language. Only
         // share cards place one, so no template can end up placing itself.
         let template = name
@@ -423,25 +507,21 @@ impl<'a> Studio<'a> {
                 images::MAX_SIDE
             ));
         }
-        let slot = {
-            let mut cropped = self.cropped.lock().unwrap_or_else(|e| e.into_inner());
-            cropped.entry((name.to_owned(), w, h)).or_default().clone()
-        };
-        slot.get_or_init(|| {
-            let size = Size {
-                width: w,
-                height: h,
-            };
-            if let Some((_, lang)) = template {
-                let base = self.brand(banner, size, lang)?;
-                return Ok(Arc::new(images::encode(&base.pixels, size, Format::Png)));
-            }
-            let image = self.decoded(banner)?;
-            let pixels = images::resize_cover(&image, size, banner.focus);
-            Ok(Arc::new(images::encode(&pixels, size, Format::Png)))
-        })
-        .clone()
-        .map_err(|d| d.message)
+        Ok((banner, template.map(|(_, lang)| lang)))
+    }
+
+    /// A template placed as a photo: its brand image's target at `size` in `lang`,
+    /// and the SVG text of its base.
+    fn template_photo<'t>(
+        &'t self,
+        banner: &Banner,
+        size: Size,
+        lang: &'t str,
+    ) -> Result<(Target<'t>, String), Diagnostic> {
+        let what = self.banner_target(banner, size, lang, None);
+        let svg = self.render(&what)?;
+        let split = layout::split(&svg).map_err(|e| self.svg_error(&what, e))?;
+        Ok((what, split.base))
     }
 
     fn decoded(&self, banner: &Banner) -> Result<Arc<RgbImage>, Diagnostic> {

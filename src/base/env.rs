@@ -18,6 +18,8 @@ pub(crate) const SOURCE_DATE_EPOCH_VAR: &str = "SOURCE_DATE_EPOCH";
 pub(crate) const SECRET_VAR: &str = "REFKIT_SECRET";
 /// The variable naming the user's home folder, which no output folder may be.
 pub(crate) const HOME_VAR: &str = "HOME";
+/// The variable naming the image cache's folder (`--cache-dir`).
+pub(crate) const CACHE_DIR_VAR: &str = "REFKIT_CACHE_DIR";
 /// The standard variables of S3-compatible storage credentials, for `refkit deploy`.
 pub(crate) const ACCESS_KEY_ID_VAR: &str = "AWS_ACCESS_KEY_ID";
 pub(crate) const SECRET_ACCESS_KEY_VAR: &str = "AWS_SECRET_ACCESS_KEY";
@@ -35,6 +37,9 @@ pub struct Environment {
     pub home: Option<PathBuf>,
     /// Storage credentials for `refkit deploy`; never printed.
     pub storage: StorageCredentials,
+    /// `REFKIT_CACHE_DIR`: where `build` and `serve` keep drawn images; `None` when
+    /// unset or empty.
+    pub cache_dir: Option<PathBuf>,
 }
 
 /// `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN`, each `None`
@@ -89,6 +94,7 @@ impl fmt::Debug for Environment {
             .field("secret", &self.secret.as_ref().map(|_| "…"))
             .field("home", &self.home)
             .field("storage", &self.storage)
+            .field("cache_dir", &self.cache_dir)
             .finish()
     }
 }
@@ -114,6 +120,9 @@ impl Environment {
                 secret_access_key: text(SECRET_ACCESS_KEY_VAR).filter(|s| !s.is_empty()),
                 session_token: text(SESSION_TOKEN_VAR).filter(|s| !s.is_empty()),
             },
+            cache_dir: var(CACHE_DIR_VAR)
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from),
         }
     }
 

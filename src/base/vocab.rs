@@ -35,6 +35,8 @@ pub(crate) const BANNERS_DIR: &str = "content/banners";
 pub(crate) const PLAYBOOKS_DIR: &str = "content/playbooks";
 /// Where the exports of the tracking side live (`results:` in `site.yaml`).
 pub(crate) const RESULTS_DIR: &str = "results";
+/// The image cache's folder under the project root: drawn images kept between builds.
+pub(crate) const CACHE_DIR: &str = ".refkit-cache";
 /// Every folder a build reads (beside [`SETTINGS_FILE`]): what the fingerprint hashes,
 /// the preview watches and an output folder may never be inside.
 pub(crate) const SOURCE_FOLDERS: [&str; 6] = [

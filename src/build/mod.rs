@@ -12,15 +12,17 @@
 mod fingerprint;
 pub(crate) mod manifest;
 mod preview;
+mod results;
 mod summary;
 
-pub use summary::{BuildSummary, MarketCounts};
+pub use summary::{BuildSummary, ImageCounts, MarketCounts};
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use crate::banners::cache::ImageCache;
 use crate::banners::{self, Fonts, Studio};
 use crate::base::dates::Date;
 use crate::base::diagnostics::{Diagnostic, Error, Result};
@@ -29,7 +31,6 @@ use crate::kits;
 use crate::model::project::Project;
 use crate::model::selection::Selection;
 use crate::output::{self, Staging};
-use crate::render::links::Attribution;
 use crate::render::loaded::Loaded;
 use crate::render::secret::Secret;
 use crate::site::incremental::{self, RenderCache};
@@ -64,6 +65,32 @@ pub struct BuildOptions {
     /// Cadence start of partners whose registry entry sets none (`--start`); without
     /// it, the day of `SOURCE_DATE_EPOCH` in [`BuildOptions::env`].
     pub start: Option<Date>,
+    /// Where to keep drawn images between builds; `None` draws every image (the
+    /// commands default to `<root>/.refkit-cache`). Never changes the output.
+    pub image_cache: Option<ImageCacheOptions>,
+}
+
+/// The image cache of a build: its folder and size limit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageCacheOptions {
+    /// The cache folder (made when missing).
+    pub dir: PathBuf,
+    /// Entries beyond this many bytes are removed at the end of a build, least
+    /// recently used first.
+    pub max_bytes: u64,
+}
+
+impl ImageCacheOptions {
+    /// The default size limit: 512 MiB.
+    pub const DEFAULT_MAX_BYTES: u64 = banners::cache::DEFAULT_MAX_BYTES;
+
+    /// The cache under `root` (`.refkit-cache/`) with the default size limit.
+    pub fn under(root: &Path) -> ImageCacheOptions {
+        ImageCacheOptions {
+            dir: root.join(crate::base::vocab::CACHE_DIR),
+            max_bytes: Self::DEFAULT_MAX_BYTES,
+        }
+    }
 }
 
 /// Wall-clock time per stage, for `--json` reports and the benchmark (never written
@@ -150,14 +177,19 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
             .collect();
     clock.lap("load");
     let plan = SitePlan::new(&loaded, options)?;
-    if let Some(pages) = preview::update(&loaded, &plan, &out, options)? {
+    let cache = open_image_cache(options, &mut warnings);
+    if let Some((pages, drawn)) = preview::update(&loaded, &plan, &out, options, cache.as_ref())? {
         clock.lap("pages");
-        return Ok(preview::summary(&loaded, pages, warnings, clock.laps));
+        let images = finish_image_cache(cache.as_ref(), drawn);
+        return Ok(preview::summary(
+            &loaded, pages, warnings, clock.laps, images,
+        ));
     }
     let studio = Studio::new(
         &loaded.project,
         &loaded.templates,
         Fonts::load(&options.root, &loaded.project.settings.theme)?,
+        cache.as_ref(),
     );
     let staging = Staging::create(&out.public, &out.manifest)?;
     let bar = progress_bar(
@@ -173,7 +205,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
     clock.lap("kits");
     // Not a lap: the CPU time of the partners' images, summed over the threads.
     clock.laps.push(("kit images (cpu)", kits.image_seconds));
-    let results = write_results(&loaded, &plan, &staging, &secret, options, &mut warnings)?;
+    let results =
+        results::write_results(&loaded, &plan, &staging, &secret, options, &mut warnings)?;
     clock.lap("results");
     let made = Made {
         pages,
@@ -184,6 +217,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
     let summary = write_manifest(&loaded, &plan, made, &staging, options)?;
     staging.set_fingerprint(&fingerprint, &summary.record())?;
     staging.commit()?;
+    let images = finish_image_cache(cache.as_ref(), studio.drawn());
     if let (Some(cache), Some(keys)) = (&options.cache, plan.keys) {
         cache.replace(keys);
     }
@@ -194,8 +228,36 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
     clock.lap("write");
     Ok(BuildSummary {
         stages: clock.laps,
+        images,
         ..summary
     })
+}
+
+/// The build's image cache, when it has one; a folder that cannot be made or
+/// written to gives a warning and a build that draws every image.
+fn open_image_cache(options: &BuildOptions, warnings: &mut Vec<String>) -> Option<ImageCache> {
+    let wanted = options.image_cache.as_ref()?;
+    match ImageCache::open(&wanted.dir, wanted.max_bytes) {
+        Ok(cache) => Some(cache),
+        Err(why) => {
+            warnings.push(format!(
+                "warning: the image cache is off for this build ({why}); every image is drawn. Choose another folder with --cache-dir or {}, or turn it off with --no-cache",
+                crate::base::env::CACHE_DIR_VAR
+            ));
+            None
+        }
+    }
+}
+
+/// Ends the build's use of the image cache (evicting beyond its limit) and counts
+/// the images drawn and taken from it.
+fn finish_image_cache(cache: Option<&ImageCache>, drawn: usize) -> ImageCounts {
+    let stats = cache.map(ImageCache::finish).unwrap_or_default();
+    ImageCounts {
+        drawn,
+        from_cache: stats.hits,
+        evicted: stats.evicted,
+    }
 }
 
 /// Where a build writes: the public and manifest folders, checked to be safe to
@@ -385,37 +447,6 @@ fn write_kits(
     kits::build(loaded, staging, &kit_options, studio, &kit_pages, bar)
 }
 
-/// The result files read and attributed, and each partner's results page (with the
-/// kits); `None` when `site.yaml` lists no result files.
-fn write_results(
-    loaded: &Loaded,
-    plan: &SitePlan<'_>,
-    staging: &Staging,
-    secret: &Secret,
-    options: &BuildOptions,
-    warnings: &mut Vec<String>,
-) -> Result<Option<crate::results::Results>> {
-    let project = &loaded.project;
-    let results = read_results(&options.root, project, &loaded.attribution)?;
-    if let Some(results) = &results {
-        warnings.extend(unattributed_warning(results));
-    }
-    if let Some(results) = results.as_ref().filter(|_| !options.skip_kits) {
-        // Each partner's results page, below its kit page.
-        let pages =
-            crate::results::partner_pages(loaded, results, secret).map_err(Diagnostic::project)?;
-        let jobs = site::plan_results(project, &pages);
-        site::render_pages(
-            &jobs,
-            &plan.contexts,
-            &loaded.templates,
-            staging,
-            &ProgressBar::hidden(),
-        )?;
-    }
-    Ok(results)
-}
-
 /// What the output steps made, for the manifest and the summary.
 struct Made {
     /// Pages rendered before the kits (brand, partner and not-found pages).
@@ -460,70 +491,8 @@ fn write_manifest(
         kits: kits.len(),
         warnings: made.warnings,
         stages: Vec::new(),
+        images: ImageCounts::default(),
     })
-}
-
-/// The warning for result rows no partner was credited with, by cause; `None` when
-/// every row was credited.
-fn unattributed_warning(results: &crate::results::Results) -> Option<String> {
-    let causes: Vec<String> = results
-        .unattributed
-        .iter()
-        .map(|(cause, u)| format!("{} {}", u.rows, cause.name()))
-        .collect();
-    (!causes.is_empty()).then(|| {
-        format!(
-            "warning: result rows not credited to any partner, by cause: {}; manifest/results/unattributed.csv lists where",
-            causes.join(", ")
-        )
-    })
-}
-
-/// Problems reported for one result file before the rest are only counted.
-const RESULT_PROBLEMS_SHOWN: usize = 200;
-
-/// Reads every result file `site.yaml` lists, one event at a time, into the ledger
-/// that attributes them through the links this build issued; `None` when it lists
-/// none. Every problem of every file is reported at once (the first
-/// [`RESULT_PROBLEMS_SHOWN`] of a file, then a count).
-fn read_results(
-    root: &Path,
-    project: &Project,
-    attribution: &Attribution,
-) -> Result<Option<crate::results::Results>> {
-    let files = &project.settings.results;
-    if files.is_empty() {
-        return Ok(None);
-    }
-    let mut ledger = crate::results::Ledger::new(project, attribution);
-    let mut report = crate::base::diagnostics::Report::default();
-    for file in files {
-        ledger.begin_file(file);
-        let (mut shown, mut more) = (Vec::new(), 0usize);
-        let read = crate::load::results::read(root, file, &mut |event| {
-            if let Err(problem) = ledger.add(&event) {
-                if shown.len() < RESULT_PROBLEMS_SHOWN {
-                    shown.push(problem);
-                } else {
-                    more += 1;
-                }
-            }
-        });
-        match read {
-            Ok(_) => {}
-            Err(Error::Content(problems)) => report.extend(problems),
-            Err(other) => return Err(other),
-        }
-        report.extend(shown);
-        if more > 0 {
-            report.push(Diagnostic::error(
-                &file.path,
-                format!("{more} more rows of this file have the same kinds of problems"),
-            ));
-        }
-    }
-    report.into_result()?;
-    Ok(Some(ledger.finish()))
 }
 
 /// A progress bar on stderr, or a hidden one that costs nothing.

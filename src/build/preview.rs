@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::banners::cache::ImageCache;
 use crate::banners::{Fonts, Studio};
 use crate::base::diagnostics::Result;
 use crate::output::{self, Staging};
@@ -14,14 +15,15 @@ use crate::site::{self, incremental};
 use super::{BuildOptions, BuildSummary, Destination, SitePlan};
 
 /// Updates the previous preview output in place; returns the number of pages
-/// rendered again, or `None` when this build must be a full one (no earlier
-/// preview output, an empty cache, or kits asked for).
+/// rendered again and of images drawn, or `None` when this build must be a full one
+/// (no earlier preview output, an empty cache, or kits asked for).
 pub(super) fn update(
     loaded: &Loaded,
     plan: &SitePlan<'_>,
     out: &Destination,
     options: &BuildOptions,
-) -> Result<Option<usize>> {
+    images: Option<&ImageCache>,
+) -> Result<Option<(usize, usize)>> {
     let (Some(cache), Some(keys)) = (&options.cache, &plan.keys) else {
         return Ok(None);
     };
@@ -30,11 +32,13 @@ pub(super) fn update(
     }
     let staging = Staging::update_in_place(&out.public, &out.manifest)?;
     site::copy_files(&plan.static_files, &staging)?;
+    let mut drawn = 0;
     if cache.images_changed(keys) {
         let project = &loaded.project;
         let fonts = Fonts::load(&options.root, &project.settings.theme)?;
-        let studio = Studio::new(project, &loaded.templates, fonts);
+        let studio = Studio::new(project, &loaded.templates, fonts, images);
         site::images::publish(project, &studio, &staging)?;
+        drawn = studio.drawn();
     }
     let rendered = incremental::update(
         &staging,
@@ -45,7 +49,7 @@ pub(super) fn update(
         keys.clone(),
     )?;
     staging.commit()?;
-    Ok(Some(rendered))
+    Ok(Some((rendered, drawn)))
 }
 
 /// The summary of a quick preview update of `pages` pages.
@@ -54,6 +58,7 @@ pub(super) fn summary(
     pages: usize,
     warnings: Vec<String>,
     stages: Vec<(&'static str, f64)>,
+    images: super::ImageCounts,
 ) -> BuildSummary {
     BuildSummary {
         pages,
@@ -67,5 +72,6 @@ pub(super) fn summary(
         kits: 0,
         warnings,
         stages,
+        images,
     }
 }

@@ -20,6 +20,17 @@ pub struct MarketCounts {
     pub links: usize,
 }
 
+/// The images a build's studio made and took from the image cache.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImageCounts {
+    /// Images drawn (brand images, share cards, partner banners, photo crops).
+    pub drawn: usize,
+    /// Images taken from the image cache instead.
+    pub from_cache: usize,
+    /// Cache entries removed at the end of the build to keep the cache under its limit.
+    pub evicted: usize,
+}
+
 /// What a build produced.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BuildSummary {
@@ -47,6 +58,8 @@ pub struct BuildSummary {
     pub markets: BTreeMap<String, MarketCounts>,
     /// Seconds spent in each stage, in order: load, pages, kits, write.
     pub stages: Vec<(&'static str, f64)>,
+    /// The images drawn and taken from the cache (zero for a build with nothing to do).
+    pub images: ImageCounts,
 }
 
 impl BuildSummary {
@@ -116,6 +129,7 @@ impl BuildSummary {
             markets: by_market,
             warnings: Vec::new(),
             stages: Vec::new(),
+            images: ImageCounts::default(),
         })
     }
 
@@ -228,6 +242,7 @@ mod tests {
             warnings: Vec::new(),
             markets,
             stages: Vec::new(),
+            images: ImageCounts::default(),
         };
         assert_eq!(BuildSummary::parse(&summary.record()), Some(summary));
     }

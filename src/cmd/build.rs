@@ -6,8 +6,8 @@ use std::time::Instant;
 use crate::base::dates::Date;
 use crate::base::diagnostics::{Error, Result};
 use crate::base::env::Environment;
-use crate::build::{build, BuildOptions, BuildSummary};
-use crate::cli::BuildArgs;
+use crate::build::{build, BuildOptions, BuildSummary, ImageCacheOptions};
+use crate::cli::{BuildArgs, CacheArgs};
 use crate::model::selection::Selection;
 
 /// Runs `refkit build`.
@@ -22,18 +22,21 @@ pub fn run(args: BuildArgs) -> Result<()> {
             ))
         })?),
     };
+    let env = Environment::from_process();
+    let image_cache = image_cache(&args.cache, &args.root.root, &env)?;
     let summary = build(&BuildOptions {
         root: args.root.root,
         out: args.out,
         manifest: args.manifest,
         base_url: args.base_url,
-        env: Environment::from_process(),
+        env,
         skip_kits: false,
         progress: std::io::stderr().is_terminal() && !args.json,
         preview: false,
         cache: None,
         partners: partners.clone(),
         start,
+        image_cache,
     })?;
     let seconds = started.elapsed().as_secs_f64();
     for warning in &summary.warnings {
@@ -45,6 +48,27 @@ pub fn run(args: BuildArgs) -> Result<()> {
         eprintln!("{}", summary.line(seconds));
     }
     Ok(())
+}
+
+/// The image cache `build` and `serve` use: `--cache-dir`, else `REFKIT_CACHE_DIR`,
+/// else `.refkit-cache/` under the project; none with `--no-cache`. A size limit
+/// that is not a size is a usage error.
+pub(crate) fn image_cache(
+    args: &CacheArgs,
+    root: &std::path::Path,
+    env: &Environment,
+) -> Result<Option<ImageCacheOptions>> {
+    let max_bytes = crate::deploy::parse_size(&args.cache_size)
+        .map_err(|why| Error::Usage(format!("--cache-size: {why}")))?;
+    if args.no_cache {
+        return Ok(None);
+    }
+    let mut options = ImageCacheOptions::under(root);
+    if let Some(dir) = args.cache_dir.clone().or_else(|| env.cache_dir.clone()) {
+        options.dir = dir;
+    }
+    options.max_bytes = max_bytes;
+    Ok(Some(options))
 }
 
 /// The `--json` report: one JSON document for CI.
@@ -86,6 +110,11 @@ pub(crate) fn json_report(summary: &BuildSummary, selection: &Selection, seconds
         "links": { "total": summary.links, "by_market": links_by_market },
         "markets": markets,
         "stages": stages,
+        "images": {
+            "drawn": summary.images.drawn,
+            "from_cache": summary.images.from_cache,
+            "evicted": summary.images.evicted,
+        },
         "seconds": round(seconds),
         "warnings": summary.warnings,
     });

@@ -7,6 +7,8 @@ use crate::serve::{parse_bind, serve, ServeOptions, WatchMode};
 
 /// Runs `refkit serve` until Ctrl-C.
 pub fn run(args: ServeArgs) -> Result<()> {
+    let env = Environment::from_process();
+    let image_cache = super::build::image_cache(&args.cache, &args.root.root, &env)?;
     serve(ServeOptions {
         root: args.root.root,
         bind: parse_bind(&args.bind)?,
@@ -18,6 +20,7 @@ pub fn run(args: ServeArgs) -> Result<()> {
         },
         kits: args.kits,
         cms: args.cms,
-        env: Environment::from_process(),
+        env,
+        image_cache,
     })
 }

@@ -88,7 +88,8 @@ pub(crate) struct Money {
 pub(crate) struct Event {
     /// The day it happened (UTC).
     pub(crate) day: Date,
-    /// The referral code, in capitals.
+    /// The referral code, in capitals. A row with none (organic or paid traffic in an
+    /// analytics export) is no event: the reader counts it as "no partner".
     pub(crate) code: String,
     /// `utm_medium`, when the file gives it.
     pub(crate) channel: Option<String>,
@@ -120,13 +121,17 @@ pub(crate) enum Format {
     Preset(String),
     /// Any other CSV: which column holds each field.
     Mapped(ColumnMap),
+    /// The agency's own record of rewards paid, in refkit's format: `date, partner,
+    /// customer` (the day paid, the partner's id, the customer whose reward it was).
+    Paid,
 }
 
 /// For a mapped CSV: the header of the column holding each field; `None` when the
 /// file has no such column.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct ColumnMap {
-    /// The date column (required).
+    /// The date column (required). A preset may leave it empty when its export has
+    /// the report's first day above the header (GA4's `# Start date`).
     pub(crate) date: String,
     /// The referral code column (required).
     pub(crate) code: String,
@@ -154,6 +159,63 @@ pub(crate) struct ColumnMap {
     /// Event words whose rows are not events refkit counts (a referral `denied` or
     /// `moved`): read, checked for shape, and passed over.
     pub(crate) event_skip: BTreeSet<String>,
+    /// The event of a row whose word is none of the above (a CRM's own deal stages);
+    /// `None` makes an unknown word an error.
+    pub(crate) event_other: Option<EventKind>,
+    /// A status column whose words can pass a row over whatever its event (a
+    /// commission `canceled`, `fraud` or `refunded`: its sale did not stand).
+    pub(crate) status: Option<String>,
+    /// The status words that pass a row over.
+    pub(crate) status_skip: BTreeSet<String>,
+    /// With no event column: a row with an amount is a payment, one with a customer
+    /// a sign-up, any other a click (an export made of one kind of event per file).
+    pub(crate) event_from_cells: bool,
+    /// A customer cell written `Name <address>` stands for the address.
+    pub(crate) customer_address: bool,
+    /// The file's names of currencies (`Российский рубль`), lower case, to their
+    /// ISO 4217 codes.
+    pub(crate) currency_names: BTreeMap<String, String>,
+    /// When the code column holds an address: the query parameters that give the
+    /// channel and the asset when their own cells are missing or empty.
+    pub(crate) channel_param: Option<String>,
+    /// See `channel_param`.
+    pub(crate) asset_param: Option<String>,
+    /// A negative amount on a payment row is a refund (a commission clawed back).
+    pub(crate) negative_refund: bool,
+    /// A row whose cell in this column repeats the row above is a further line of
+    /// the same record (Bitrix24 writes one line per product of a deal): passed over.
+    pub(crate) continuation: Option<String>,
+}
+
+/// How a result file's bytes become text (`encoding:` of an entry).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TextEncoding {
+    /// A byte order mark says; without one the file must be UTF-8, and an entry whose
+    /// file is not has to name its encoding.
+    Auto,
+    /// UTF-8 (a byte order mark is dropped).
+    Utf8,
+    /// A legacy encoding whose bytes below 0x80 are ASCII (`windows-1251`, `koi8-r`),
+    /// as encoding_rs knows it.
+    Legacy(&'static encoding_rs::Encoding),
+}
+
+impl TextEncoding {
+    /// The encoding named `label` (a WHATWG label: `utf-8`, `windows-1251`, `cp1251`,
+    /// `koi8-r`, …), or `auto`; `None` for a label refkit cannot read CSV in.
+    pub(crate) fn parse(label: &str) -> Option<TextEncoding> {
+        if label.eq_ignore_ascii_case("auto") {
+            return Some(TextEncoding::Auto);
+        }
+        let found = encoding_rs::Encoding::for_label(label.trim().as_bytes())?;
+        if found == encoding_rs::UTF_8 {
+            Some(TextEncoding::Utf8)
+        } else if found.is_single_byte() && found.is_ascii_compatible() {
+            Some(TextEncoding::Legacy(found))
+        } else {
+            None
+        }
+    }
 }
 
 /// One entry of `results:` in `site.yaml`.
@@ -169,6 +231,12 @@ pub(crate) struct ResultsFile {
     /// 1.08 USD". A payment in a currency that is not its market's is an error unless
     /// a rate converts it.
     pub(crate) rates: BTreeMap<String, BTreeMap<String, f64>>,
+    /// How its bytes become text.
+    pub(crate) encoding: TextEncoding,
+    /// Labels of rows that are not events (a totals row such as `Grand total` or
+    /// «Итого и средние»): a row with a cell that reads one of them is passed over.
+    /// The preset's own labels are added to these.
+    pub(crate) skip_rows: Vec<String>,
     /// 1-based line of the entry in `site.yaml`, for errors about the entry itself
     /// (a file that does not exist).
     pub(crate) line: usize,
@@ -176,7 +244,15 @@ pub(crate) struct ResultsFile {
 
 /// The platform exports refkit reads by name (`format:` in `site.yaml`); the columns
 /// each one reads are in `load::results` and the README ("Results").
-pub(crate) const PRESETS: [&str; 2] = ["firstpromoter", "ga4"];
+pub(crate) const PRESETS: [&str; 7] = [
+    "bitrix24",
+    "dub-commissions",
+    "dub-events",
+    "firstpromoter-commissions",
+    "firstpromoter-referrals",
+    "ga4",
+    "yandex-metrica",
+];
 
 /// Where result files live, relative to the project root.
 pub(crate) const RESULTS_DIR: &str = crate::base::vocab::RESULTS_DIR;
@@ -195,6 +271,10 @@ pub(crate) struct RawResultsFile {
     columns: Option<Spanned<RawColumns>>,
     #[serde(default)]
     events: Option<BTreeMap<String, Spanned<String>>>,
+    #[serde(default)]
+    encoding: Option<Spanned<String>>,
+    #[serde(default)]
+    skip_rows: Option<Vec<String>>,
 }
 
 /// `columns:` of a mapped entry.
@@ -270,8 +350,19 @@ pub(crate) fn check_entries(
         }
         let format = match e.format.value.as_str() {
             "refkit" => Some(Format::Refkit),
+            "paid" => Some(Format::Paid),
             "mapped" => None,
             name if PRESETS.contains(&name) => Some(Format::Preset(name.to_owned())),
+            "firstpromoter" => {
+                report.push(
+                    at(
+                        &e.format.referenced,
+                        "`firstpromoter` is now two presets, one per export".to_owned(),
+                    )
+                    .help("use `firstpromoter-referrals` for the referrals export (states, no money) or `firstpromoter-commissions` for the commissions export (sale amounts)"),
+                );
+                continue;
+            }
             other => {
                 report.push(
                     at(
@@ -279,7 +370,7 @@ pub(crate) fn check_entries(
                         format!("`{other}` is not a results format refkit reads"),
                     )
                     .help(format!(
-                        "use `refkit`, `mapped` or a platform's export: {}",
+                        "use `refkit`, `paid` (rewards paid), `mapped` or a platform's export: {}",
                         PRESETS.join(", ")
                     )),
                 );
@@ -361,12 +452,35 @@ pub(crate) fn check_entries(
                 }
             }
         }
+        let encoding = match &e.encoding {
+            None => TextEncoding::Auto,
+            Some(label) => TextEncoding::parse(&label.value).unwrap_or_else(|| {
+                report.push(
+                    at(
+                        &label.referenced,
+                        format!("`{}` is not an encoding refkit reads CSV in", label.value),
+                    )
+                    .help("use `auto` (the default: a byte order mark, else UTF-8), `utf-8`, or a one-byte encoding such as `windows-1251` or `koi8-r`; save UTF-16 files as CSV UTF-8"),
+                );
+                ok = false;
+                TextEncoding::Auto
+            }),
+        };
+        let skip_rows: Vec<String> = e
+            .skip_rows
+            .iter()
+            .flatten()
+            .map(|label| label.trim().to_owned())
+            .filter(|label| !label.is_empty())
+            .collect();
         if ok {
             entries.push(ResultsFile {
                 path,
                 format,
                 currency,
                 rates,
+                encoding,
+                skip_rows,
                 line: entry.referenced.line() as usize,
             });
         }
@@ -465,5 +579,6 @@ fn mapped(
         count: c.count.clone(),
         code_param: c.code_param.clone(),
         event_skip,
+        ..ColumnMap::default()
     })
 }

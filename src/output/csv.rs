@@ -1,14 +1,23 @@
-//! CSV for the manifest, safe to open in a spreadsheet.
+//! CSV for the manifest, safe to open in a spreadsheet: written by the `csv` crate
+//! (RFC 4180 quoting, CRLF), with every cell a spreadsheet would run as a formula
+//! neutralised first.
 
 /// Writes CSV rows, neutralising cells that a spreadsheet would run as a formula.
 pub(crate) fn csv(rows: impl IntoIterator<Item = Vec<String>>) -> String {
-    let mut out = String::new();
+    let mut writer = csv::WriterBuilder::new()
+        .flexible(true)
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
     for row in rows {
-        let cells: Vec<String> = row.iter().map(|c| csv_cell(c)).collect();
-        out.push_str(&cells.join(","));
-        out.push_str("\r\n");
+        // Writing into memory cannot fail.
+        for cell in &row {
+            let _ = writer.write_field(guard(cell).as_bytes());
+        }
+        let _ = writer.write_record(std::iter::empty::<&[u8]>());
     }
-    out
+    let bytes = writer.into_inner().unwrap_or_default();
+    // Every cell was a `String`, so the bytes are UTF-8.
+    String::from_utf8(bytes).unwrap_or_default()
 }
 
 /// True for a plain decimal number such as `-900` or `-0.4789`: a spreadsheet reads it
@@ -22,17 +31,12 @@ fn is_plain_number(cell: &str) -> bool {
         && fraction.bytes().all(|b| b.is_ascii_digit())
 }
 
-fn csv_cell(cell: &str) -> String {
-    let formula = cell.starts_with(['=', '+', '-', '@', '\t', '\r']) && !is_plain_number(cell);
-    let guarded = if formula {
-        format!("'{cell}")
+/// `cell` with a leading `'` when a spreadsheet would run it as a formula.
+fn guard(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r', '\n']) && !is_plain_number(cell) {
+        std::borrow::Cow::Owned(format!("'{cell}"))
     } else {
-        cell.to_owned()
-    };
-    if guarded.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", guarded.replace('"', "\"\""))
-    } else {
-        guarded
+        std::borrow::Cow::Borrowed(cell)
     }
 }
 

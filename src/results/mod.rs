@@ -19,12 +19,13 @@ use serde::Serialize;
 use crate::base::dates::Date;
 use crate::base::diagnostics::Diagnostic;
 use crate::model::partners::{Stage, Tier};
-use crate::model::playbooks::Bonus;
+use crate::model::playbooks::{Bonus, DEFAULT_HOLDING_DAYS};
 use crate::model::project::Project;
 use crate::model::results::{Event, EventKind, Money, Origin, ResultsFile};
 use crate::render::links::{Attribution, Issued};
 
 mod pages;
+mod pilot;
 mod report;
 mod tables;
 mod tally;
@@ -35,7 +36,7 @@ pub(crate) use pages::{partner_pages, PartnerPage};
 pub(crate) use report::report;
 pub(crate) use tables::{csv_tables, summary};
 #[allow(unused_imports)]
-pub(crate) use tally::{Dimension, Metrics, Payout, Quartiles, Results, Row};
+pub(crate) use tally::{Dimension, Metrics, Payout, Quartiles, Results, RewardState, Row};
 
 /// How many unattributed rows of each cause are listed by file and line; the rest are
 /// only counted.
@@ -45,6 +46,10 @@ pub(crate) const LISTED_PER_CAUSE: usize = 20;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub(crate) enum Cause {
+    /// The row names no referral code at all: organic or paid traffic in an
+    /// analytics export, not a partner's. Counted so the totals add up; never a
+    /// warning.
+    NoPartner,
     /// No partner of this build has the referral code.
     Code,
     /// The partner was never issued a link with the event's channel.
@@ -65,6 +70,7 @@ impl Cause {
     /// The word the tables spell it with.
     pub(crate) fn name(self) -> &'static str {
         match self {
+            Cause::NoPartner => "no_partner",
             Cause::Code => "code",
             Cause::Channel => "channel",
             Cause::Asset => "asset",
@@ -116,6 +122,10 @@ struct PartnerInfo {
     payout_days: u32,
     /// Long-term bonus steps, ascending.
     bonuses: Vec<Bonus>,
+    /// The market's holding period, in days.
+    holding_days: u32,
+    /// The partner's contact e-mail.
+    email: Option<String>,
     /// The registry's `start`, else (at the end) the partner's first attributed event.
     start: Option<Date>,
     /// The day of its earliest attributed event so far.
@@ -214,6 +224,9 @@ pub(crate) struct Ledger {
     unattributed: BTreeMap<Cause, Unattributed>,
     /// The day of the latest event read, credited or not: where the data ends.
     last_day: Option<Date>,
+    /// (partner, customer id) → the day the agency's payouts file says its reward
+    /// was paid.
+    paid: HashMap<(usize, Box<str>), Date>,
 }
 
 impl Ledger {
@@ -239,6 +252,11 @@ impl Ledger {
                         .saturating_mul(unit),
                     payout_days: incentives.payout_days,
                     bonuses: incentives.bonuses.clone(),
+                    email: p.contact.as_ref().and_then(|c| c.email.clone()),
+                    holding_days: project
+                        .playbooks
+                        .get(&p.market)
+                        .map_or(DEFAULT_HOLDING_DAYS, |b| b.holding_days),
                     start: p.start,
                     first_day: None,
                 })
@@ -262,12 +280,37 @@ impl Ledger {
             customers: HashMap::new(),
             unattributed: BTreeMap::new(),
             last_day: None,
+            paid: HashMap::new(),
         }
     }
 
     /// Starts reading `file`: its rates convert the events that follow.
     pub(crate) fn begin_file(&mut self, file: &ResultsFile) {
         self.rates.clone_from(&file.rates);
+    }
+
+    /// Counts the rows of a file that named no partner at all (`rows` of them,
+    /// standing for `events` events): listed as unattributed with cause
+    /// `no_partner`, without places, since they are expected.
+    pub(crate) fn no_partner(&mut self, rows: u64, events: u64) {
+        if rows == 0 {
+            return;
+        }
+        let entry = self.unattributed.entry(Cause::NoPartner).or_default();
+        entry.rows = entry.rows.saturating_add(rows);
+        entry.events = entry.events.saturating_add(events);
+    }
+
+    /// Records that the reward for `customer` of partner `partner` (an id) was paid
+    /// on `day`; `false` when the build has no such partner.
+    #[must_use = "a partner the build does not have has no reward to mark"]
+    pub(crate) fn paid(&mut self, partner: &str, customer: &str, day: Date) -> bool {
+        let Some(&number) = self.by_id.get(partner) else {
+            return false;
+        };
+        let kept = self.paid.entry((number, customer.into())).or_insert(day);
+        *kept = (*kept).min(day);
+        true
     }
 
     /// Adds one event. An event whose money cannot be expressed in its partner's

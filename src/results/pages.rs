@@ -114,7 +114,7 @@ fn partner_results(
         .iter()
         .filter(|p| p.partner == partner.id)
         .collect();
-    let earned: i64 = payouts.iter().map(|p| p.amount).sum();
+    let earned: i64 = payouts.iter().map(|p| p.owed()).sum();
     let data_end = results.data_end;
     let next_day = payouts
         .iter()

@@ -13,7 +13,7 @@
 use std::fmt::Write as _;
 
 use super::tally::NONE;
-use super::{minor_digits, Dimension, Metrics, Results, Row};
+use super::{minor_digits, pilot, Dimension, Metrics, Results, RewardState, Row};
 use crate::base::vocab::messages;
 use crate::render::locales::{Arg, Locales};
 use crate::text::l10n::Formatter;
@@ -42,7 +42,7 @@ figcaption{font-weight:600;margin-bottom:.25rem}svg{display:block;width:100%;hei
 caption{text-align:left;font-weight:600;padding:.25rem 0}\
 th,td{border-bottom:1px solid #ddd;padding:.25rem .5rem;text-align:right;white-space:nowrap}\
 th:first-child,td:first-child{text-align:left}thead th{border-bottom:2px solid #1a1a1a}\
-.muted{color:#555;white-space:normal}\
+.muted{color:#555;white-space:normal}.verdict{max-width:48rem}\
 @media print{body{max-width:none;padding:0;font-size:11pt}\
 h2{break-before:page;page-break-before:always}h2.first{break-before:auto;\
 page-break-before:auto}.scroll{overflow:visible}\
@@ -105,12 +105,6 @@ impl Words<'_> {
     fn days(&self, days: i64) -> String {
         #[allow(clippy::cast_precision_loss)]
         self.text("days", &[("count", Arg::Number(days as f64))])
-    }
-
-    /// A `YYYY-MM-DD` day in the language's long form (the text itself if it is not a
-    /// day).
-    fn date(&self, iso: &str) -> String {
-        escape_html(&self.format.date(iso).unwrap_or_else(|_| iso.to_owned()))
     }
 
     /// A table key as shown: the words of `pilot` and `rest`, escaped names otherwise.
@@ -258,6 +252,7 @@ fn market(html: &mut String, w: &Words<'_>, results: &Results, row: &Row, first:
     charts::decide(html, w, row);
     charts::pilot(html, w, &rows(results, Dimension::Pilot, &row.market));
     html.push_str("</div>\n");
+    pilot_verdict(html, w, results, &row.market);
     for &dimension in tables() {
         table(
             html,
@@ -268,6 +263,80 @@ fn market(html: &mut String, w: &Words<'_>, results: &Results, row: &Row, first:
         );
     }
     html.push_str("</section>\n");
+}
+
+/// The pilot verdict of `market`: whether its pilot partners convert better than the
+/// rest, with the 95 % intervals and the method, and how their time to decide
+/// compares; nothing when either group has no clicks.
+fn pilot_verdict(html: &mut String, w: &Words<'_>, results: &Results, market: &str) {
+    let group = |key: &str| {
+        rows(results, Dimension::Pilot, market)
+            .into_iter()
+            .find(|r| r.key == key)
+            .map_or((0, 0), |r| (r.metrics.customers, r.metrics.clicks))
+    };
+    let (pilot_days, rest_days) = results
+        .decide_by_group
+        .get(market)
+        .map_or((&[][..], &[][..]), |(p, r)| (p.as_slice(), r.as_slice()));
+    let Some(v) = pilot::verdict(group("pilot"), group("rest"), pilot_days, rest_days) else {
+        return;
+    };
+    let percent = |r: f64| w.format.percent(r, 1);
+    let points = |d: f64| {
+        let text = w.format.number(d * 100.0, Some(1), Some(1));
+        if d > 0.0 {
+            format!("+{text}")
+        } else {
+            // A true minus sign, as both languages set it in print.
+            text.replacen('-', "\u{2212}", 1)
+        }
+    };
+    let outcome = match v.outcome {
+        pilot::Outcome::Better => "better",
+        pilot::Outcome::Worse => "worse",
+        pilot::Outcome::Unclear => "unclear",
+    };
+    #[allow(clippy::cast_precision_loss)]
+    let more = v.more_customers.unwrap_or(0) as f64;
+    let sentence = w.text(
+        &format!("pilot-verdict-{outcome}"),
+        &[
+            ("pilot", Arg::Text(percent(v.pilot.value))),
+            ("pilot-low", Arg::Text(percent(v.pilot.low))),
+            ("pilot-high", Arg::Text(percent(v.pilot.high))),
+            ("rest", Arg::Text(percent(v.rest.value))),
+            ("rest-low", Arg::Text(percent(v.rest.low))),
+            ("rest-high", Arg::Text(percent(v.rest.high))),
+            ("difference", Arg::Text(points(v.difference.value))),
+            ("low", Arg::Text(points(v.difference.low))),
+            ("high", Arg::Text(points(v.difference.high))),
+            ("more", Arg::Number(more)),
+        ],
+    );
+    let decide = v.decide.map_or_else(
+        || w.t("pilot-decide-none"),
+        |t| {
+            let which = if t.p < 0.05 {
+                if t.z > 0.0 {
+                    "pilot-decide-slower"
+                } else {
+                    "pilot-decide-faster"
+                }
+            } else {
+                "pilot-decide-same"
+            };
+            w.text(
+                which,
+                &[("p", Arg::Text(w.format.number(t.p, Some(2), Some(2))))],
+            )
+        },
+    );
+    let _ = writeln!(
+        html,
+        "<p class=\"verdict\"><strong>{}</strong> {sentence} {decide}</p>",
+        w.t("pilot-verdict")
+    );
 }
 
 /// "38.5% of the step before", or nothing without a rate.
@@ -341,33 +410,47 @@ fn payouts(html: &mut String, w: &Words<'_>, results: &Results, first: bool) {
         let _ = writeln!(html, "<p>{}</p>\n</section>", w.t("no-payouts"));
         return;
     }
+    // A summary per market and state; every reward is in rewards.csv, the totals
+    // per partner and month in payouts.csv.
     html.push_str("<div class=\"scroll\"><table>\n<thead><tr>");
-    for id in [
-        "due",
-        "dimension-partner",
-        "customer",
-        "dimension-market",
-        "qualified",
-        "bonus",
-        "amount",
-    ] {
+    let _ = write!(
+        html,
+        "<th scope=\"col\">{}</th><th scope=\"col\">{}</th>",
+        w.t("dimension-market"),
+        w.t("reward-state")
+    );
+    for id in ["rows", "amount"] {
         let _ = write!(html, "<th scope=\"col\">{}</th>", w.t(id));
     }
     html.push_str("</tr></thead>\n<tbody>\n");
+    let mut sums: std::collections::BTreeMap<(&str, &str, usize), (u64, i64)> =
+        std::collections::BTreeMap::new();
     for p in &results.payouts {
+        let order = RewardState::ALL
+            .iter()
+            .position(|s| *s == p.state)
+            .unwrap_or(0);
+        let sum = sums
+            .entry((p.market.as_str(), p.currency.as_str(), order))
+            .or_default();
+        sum.0 += 1;
+        sum.1 = sum.1.saturating_add(p.amount);
+    }
+    for ((market, currency, order), (n, amount)) in sums {
         let _ = writeln!(
             html,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            w.date(&p.due.to_string()),
-            escape_html(&p.partner),
-            escape_html(&p.customer),
-            escape_html(&p.market),
-            w.date(&p.qualified.to_string()),
-            w.format.percent(f64::from(p.bonus_percent) / 100.0, 0),
-            w.money(p.amount, &p.currency),
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            escape_html(market),
+            w.t(&format!("reward-{}", RewardState::ALL[order].name())),
+            w.count(n),
+            w.money(amount, currency),
         );
     }
-    html.push_str("</tbody>\n</table></div>\n</section>\n");
+    let _ = writeln!(
+        html,
+        "</tbody>\n</table></div>\n<p class=\"muted\">{}</p>\n</section>",
+        w.t("payouts-details")
+    );
 }
 
 /// What was not credited: per cause its rows, events and first places.

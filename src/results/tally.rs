@@ -64,6 +64,10 @@ impl Dimension {
 /// The key of a channel or asset no event gave.
 pub(crate) const NONE: &str = "(none)";
 
+/// The channel of a customer that came with no click and whose first row names no
+/// channel: a referral code typed at checkout, said on the phone or read in print.
+pub(crate) const PROMO_CODE: &str = "promo-code";
+
 /// Days from first click to first payment: quartiles by nearest rank.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub(crate) struct Quartiles {
@@ -137,10 +141,45 @@ pub(crate) struct Row {
     pub(crate) metrics: Metrics,
 }
 
-/// One reward owed: a paying customer credited to a partner.
+/// Where a reward stands on the day the data ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum RewardState {
+    /// Inside the market's holding period: a refund may still cancel it.
+    Held,
+    /// Past the holding period and not yet paid: owed.
+    Due,
+    /// The agency's payouts file says it was paid.
+    Paid,
+    /// The customer was refunded inside the holding period: not owed.
+    Cancelled,
+}
+
+impl RewardState {
+    /// Every state, in the order the tables show them.
+    pub(crate) const ALL: [RewardState; 4] = [
+        RewardState::Held,
+        RewardState::Due,
+        RewardState::Paid,
+        RewardState::Cancelled,
+    ];
+
+    /// The word the tables spell it with.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            RewardState::Held => "held",
+            RewardState::Due => "due",
+            RewardState::Paid => "paid",
+            RewardState::Cancelled => "cancelled",
+        }
+    }
+}
+
+/// One reward: a paying customer credited to a partner.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub(crate) struct Payout {
-    /// The day it is due: qualification plus the playbook's `payout_days`.
+    /// The day it is payable: the later of qualification plus the playbook's
+    /// `payout_days` and the end of the holding period.
     #[serde(serialize_with = "as_text")]
     pub(crate) due: Date,
     /// Partner id.
@@ -160,6 +199,26 @@ pub(crate) struct Payout {
     pub(crate) bonus_percent: u32,
     /// The reward with its bonus, in minor units.
     pub(crate) amount: i64,
+    /// The last day of the holding period: qualification plus the market's
+    /// `holding_days`.
+    #[serde(serialize_with = "as_text")]
+    pub(crate) released: Date,
+    /// Where it stands when the data ends.
+    pub(crate) state: RewardState,
+    /// The day the payouts file says it was paid.
+    #[serde(serialize_with = "as_optional_text")]
+    pub(crate) paid_on: Option<Date>,
+}
+
+impl Payout {
+    /// The amount owed for it: nothing once cancelled.
+    pub(crate) fn owed(&self) -> i64 {
+        if self.state == RewardState::Cancelled {
+            0
+        } else {
+            self.amount
+        }
+    }
 }
 
 /// A day as `YYYY-MM-DD`.
@@ -181,6 +240,9 @@ pub(crate) struct Results {
     /// The day of the latest event in the files: the data ends there.
     #[serde(serialize_with = "as_optional_text")]
     pub(crate) data_end: Option<Date>,
+    /// Per market: the days to decide of the pilot partners' customers and of the
+    /// rest's, sorted, for the rank test of the pilot verdict.
+    pub(crate) decide_by_group: BTreeMap<String, (Vec<i64>, Vec<i64>)>,
 }
 
 /// What a partner's results page needs beyond its rows and payouts.
@@ -193,6 +255,8 @@ pub(crate) struct PartnerFacts {
     /// Credited customers who still pay: net money above zero in the month the data
     /// ends.
     pub(crate) staying: u64,
+    /// The partner's contact e-mail, where rewards are paid.
+    pub(crate) email: Option<String>,
 }
 
 /// An optional day as `YYYY-MM-DD`, or `null`.
@@ -337,13 +401,16 @@ pub(super) fn finish(mut ledger: Ledger) -> Results {
     let ledger_last = ledger.last_day;
     let Ledger {
         partners,
-        word_list,
+        mut word_list,
         files,
         clicks,
         customers,
         mut unattributed,
+        paid,
         ..
     } = ledger;
+    let promo_code = u32::try_from(word_list.len()).ok();
+    word_list.push(PROMO_CODE.into());
     let mut tables = Tables {
         sums: BTreeMap::new(),
         words: &word_list,
@@ -367,11 +434,13 @@ pub(super) fn finish(mut ledger: Ledger) -> Results {
             let facts = PartnerFacts {
                 start: p.start,
                 staying: 0,
+                email: p.email.clone(),
             };
             (p.id.clone(), facts)
         })
         .collect();
     let mut payouts = Vec::new();
+    let mut decide_by_group: BTreeMap<String, (Vec<i64>, Vec<i64>)> = BTreeMap::new();
     for ((number, id), customer) in customers {
         let partner = &partners[number];
         let Customer {
@@ -384,7 +453,10 @@ pub(super) fn finish(mut ledger: Ledger) -> Results {
         } = customer;
         // The customer's first touch names its channel and asset.
         let first = click.or(signup).or(conversion).or(payment);
-        let (channel, asset) = first.map_or((None, None), |t| (t.channel, t.asset));
+        let (mut channel, asset) = first.map_or((None, None), |t| (t.channel, t.asset));
+        if click.is_none() && channel.is_none() {
+            channel = promo_code;
+        }
         if let Some(s) = signup {
             tables.credit(partner, channel, asset, super::month_of(s.day), |t| {
                 t.signups += 1;
@@ -431,11 +503,37 @@ pub(super) fn finish(mut ledger: Ledger) -> Results {
                 .saturating_mul(100 + i64::from(bonus_percent)),
             100,
         );
+        let released = converted.day.add_days(partner.holding_days);
+        let refunded_in_holding =
+            refund.is_some_and(|r| (converted.day..=released).contains(&r.day));
+        let paid_on = paid.get(&(number, id.clone())).copied();
+        let state = if refunded_in_holding {
+            RewardState::Cancelled
+        } else if paid_on.is_some() {
+            RewardState::Paid
+        } else if ledger_last.is_some_and(|end| end > released) {
+            RewardState::Due
+        } else {
+            RewardState::Held
+        };
+        let owed = if state == RewardState::Cancelled {
+            0
+        } else {
+            reward
+        };
         tables.credit(partner, channel, asset, month, |t| {
             t.customers += 1;
-            t.rewards = t.rewards.saturating_add(reward);
+            t.rewards = t.rewards.saturating_add(owed);
             t.decide_days.extend(decide);
         });
+        if let Some(days) = decide {
+            let groups = decide_by_group.entry(partner.market.clone()).or_default();
+            if partner.stage == Stage::Pilot {
+                groups.0.push(days);
+            } else {
+                groups.1.push(days);
+            }
+        }
         let pays_still = money
             .last()
             .is_some_and(|&(m, net)| Some(m) == last_month && net > 0);
@@ -450,7 +548,7 @@ pub(super) fn finish(mut ledger: Ledger) -> Results {
             });
         }
         payouts.push(Payout {
-            due: converted.day.add_days(partner.payout_days),
+            due: converted.day.add_days(partner.payout_days).max(released),
             partner: partner.id.clone(),
             customer: id.into(),
             market: partner.market.clone(),
@@ -459,6 +557,9 @@ pub(super) fn finish(mut ledger: Ledger) -> Results {
             months,
             bonus_percent,
             amount: reward,
+            released,
+            state,
+            paid_on,
         });
     }
     payouts.sort();
@@ -482,5 +583,13 @@ pub(super) fn finish(mut ledger: Ledger) -> Results {
         unattributed,
         partners: facts,
         data_end: ledger_last,
+        decide_by_group: decide_by_group
+            .into_iter()
+            .map(|(market, (mut pilot, mut rest))| {
+                pilot.sort_unstable();
+                rest.sort_unstable();
+                (market, (pilot, rest))
+            })
+            .collect(),
     }
 }

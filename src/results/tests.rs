@@ -15,6 +15,12 @@ use crate::model::results::Format;
 fn project() -> (tempfile::TempDir, Project) {
     TestProject::new()
         .partners("  - {id: acme, name: Acme, market: us, code: ACME1, stage: active, tier: small, channels: []}\n  - {id: pilotco, name: Pilot, market: us, code: PILOT1, stage: pilot, tier: small, channels: []}\n  - {id: anna, name: Anna, market: ru, code: ANNA1, stage: active, tier: large, channels: [], start: \"2026-01-15\"}\n")
+        // No holding in the US here, so its rewards fall due after `payout_days` alone;
+        // the Russian market keeps the default 30 days.
+        .write(
+            "content/playbooks/us.yaml",
+            "lead: reward\nmessage: {en: Join, ru: Присоединяйтесь}\nincentives: {reward: 150, payout_days: 14}\nholding_days: 0\nchannels: [email]\n",
+        )
         .write(
             "content/playbooks/ru.yaml",
             "lead: trust\nmessage: {en: Join, ru: Присоединяйтесь}\nincentives:\n  reward: 12000\n  payout_days: 30\n  attribution_days: 180\n  bonuses: [{after_months: 12, percent: 20}, {after_months: 6, percent: 10}]\nchannels: [email]\n",
@@ -89,6 +95,8 @@ fn file(path: &str, rates: &[(&str, &str, f64)]) -> ResultsFile {
         format: Format::Refkit,
         currency: None,
         rates: map,
+        encoding: crate::model::results::TextEncoding::Auto,
+        skip_rows: Vec::new(),
         line: 1,
     }
 }
@@ -452,6 +460,63 @@ fn rewards_take_the_bonus_step_reached_and_fall_due_after_payout_days() {
 }
 
 #[test]
+fn a_refund_inside_the_holding_period_cancels_the_reward_and_payouts_show_held_due_and_paid() {
+    let (_dir, project) = project();
+    let attribution = attribution(&project);
+    let mut ledger = Ledger::new(&project, &attribution);
+    let ru_file = file("results/ru.csv", &[]);
+    ledger.begin_file(&ru_file);
+    let mut ru = Rows {
+        file: "results/ru.csv",
+        line: 1,
+    };
+    let money = Some((299_000, "RUB"));
+    // Anna's market holds rewards 30 days (the default). k1 converts on 03-01 and is
+    // refunded on 03-31, the last day held: cancelled. k2 is refunded on 04-01, a day
+    // later: its reward stands and is due. k3 converts on 07-01, 19 days before the
+    // data ends (07-20): held. k4 is in the payouts file: paid.
+    for event in [
+        ru.event("2026-03-01", "ANNA1", None, Payment, Some("k1"), money, 1),
+        ru.event("2026-03-31", "ANNA1", None, Refund, Some("k1"), money, 1),
+        ru.event("2026-03-01", "ANNA1", None, Payment, Some("k2"), money, 1),
+        ru.event("2026-04-01", "ANNA1", None, Refund, Some("k2"), money, 1),
+        ru.event("2026-07-01", "ANNA1", None, Payment, Some("k3"), money, 1),
+        ru.event("2026-03-02", "ANNA1", None, Payment, Some("k4"), money, 1),
+        ru.event("2026-07-20", "ANNA1", STORY_X, Click, None, None, 1),
+    ] {
+        ledger.add(&event).unwrap();
+    }
+    assert!(ledger.paid("anna", "k4", Date::parse("2026-04-15").unwrap()));
+    assert!(!ledger.paid("nobody", "k4", Date::parse("2026-04-15").unwrap()));
+    let results = ledger.finish();
+    let state = |customer: &str| {
+        let p = results
+            .payouts
+            .iter()
+            .find(|p| p.customer == customer)
+            .unwrap();
+        (p.state, p.released.to_string(), p.due.to_string(), p.owed())
+    };
+    use super::RewardState::{Cancelled, Due, Held, Paid};
+    assert_eq!(
+        state("k1"),
+        (Cancelled, "2026-03-31".into(), "2026-03-31".into(), 0)
+    );
+    assert_eq!(
+        state("k2"),
+        (Due, "2026-03-31".into(), "2026-03-31".into(), 1_200_000)
+    );
+    assert_eq!(
+        state("k3"),
+        (Held, "2026-07-31".into(), "2026-07-31".into(), 1_200_000)
+    );
+    assert_eq!(state("k4").0, Paid);
+    // The cancelled reward is not owed: three rewards of 12,000 RUB.
+    let ru_row = row(&results, Dimension::Market, "ru", "ru");
+    assert_eq!(ru_row.rewards, 3_600_000);
+}
+
+#[test]
 fn roi_is_revenue_less_rewards_over_rewards_per_market() {
     let (results, _) = run();
     let us = row(&results, Dimension::Market, "us", "us");
@@ -527,7 +592,9 @@ fn tables_are_csv_with_a_header_and_sorted_rows() {
             "by_pilot",
             "by_stage",
             "by_tier",
+            "payout-batch-usd",
             "payouts",
+            "rewards",
             "unattributed"
         ]
     );
@@ -548,7 +615,25 @@ fn tables_are_csv_with_a_header_and_sorted_rows() {
         tables["by_month"]
     );
     assert!(tables["unattributed"].contains("code,,,results/us.csv,19"));
-    assert!(tables["payouts"].contains("2026-01-24,acme,c1,us,USD,2026-01-10,0,0,15000"));
+    assert!(
+        tables["rewards"]
+            .contains("2026-01-24,acme,c1,us,USD,2026-01-10,2026-01-10,due,,0,0,15000"),
+        "{}",
+        tables["rewards"]
+    );
+    // Totals per month of qualification and partner: acme's two January rewards (c1 and
+    // the EUR file's c4), both due.
+    assert!(
+        tables["payouts"].contains("2026-01,acme,us,USD,2,0,30000,0,0"),
+        "{}",
+        tables["payouts"]
+    );
+    // What is due, as a payment tool's batch: no e-mail in the registry, so the id.
+    assert!(
+        tables["payout-batch-usd"].starts_with("acme,"),
+        "{}",
+        tables["payout-batch-usd"]
+    );
 }
 
 #[test]

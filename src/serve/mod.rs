@@ -58,6 +58,8 @@ pub(crate) struct ServeOptions {
     pub cms: bool,
     /// What the command read from the environment, for every build.
     pub env: Environment,
+    /// The image cache every build uses, when any.
+    pub image_cache: Option<crate::build::ImageCacheOptions>,
 }
 
 /// How long open connections get to finish once the server is told to stop.
@@ -142,6 +144,7 @@ async fn run(options: &ServeOptions, root: &Path, temp: &Path) -> Result<()> {
             // Re-render only what a save changed (kits, when asked for, rebuild fully).
             cache: (!options.kits)
                 .then(|| std::sync::Arc::new(crate::site::incremental::RenderCache::default())),
+            image_cache: options.image_cache.clone(),
             ..BuildOptions::default()
         },
         shared.clone(),

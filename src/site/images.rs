@@ -38,9 +38,9 @@ fn publish_brand(project: &Project, studio: &Studio<'_>, staging: &Staging) -> R
     let results: Vec<std::result::Result<(), Error>> = jobs
         .par_iter()
         .map(|&(banner, size, lang)| {
-            let base = studio.brand(banner, size, lang)?;
+            let bytes = studio.brand_image(banner, size, lang)?;
             let path = urls::brand_image(banner, lang, (size.width, size.height));
-            staging.write_public(&path, &base.bytes, &banners::template_name(banner))
+            staging.write_public(&path, &bytes, &banners::template_name(banner))
         })
         .collect();
     let mut report = Report::default();

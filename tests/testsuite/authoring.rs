@@ -445,6 +445,10 @@ fn the_starter_gitignore_ignores_everything_a_build_leaves_behind() {
         root.join(".public.refkit-lock").exists(),
         "the build's lock file"
     );
+    assert!(
+        root.join(".refkit-cache").is_dir(),
+        "the build's image cache"
+    );
     let after = status();
     let new: Vec<&str> = after
         .lines()

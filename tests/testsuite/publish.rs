@@ -316,6 +316,17 @@ fn workflow_deploys_public_and_keeps_the_manifest_private() {
     uses("actions/checkout@");
     uses("Swatinem/rust-cache@");
     uses("actions/configure-pages@");
+    // The image cache is kept between runs, so a run draws only what changed.
+    let cache = uses("actions/cache@");
+    assert_eq!(cache.with["path"], serde_json::json!(".refkit-cache"));
+    assert!(
+        build.steps.iter().position(|s| s.uses == cache.uses)
+            < build
+                .steps
+                .iter()
+                .position(|s| s.name.as_deref() == Some("Build the site")),
+        "the cache must be restored before the build"
+    );
     assert_eq!(
         uses("actions/upload-pages-artifact@").with["path"],
         serde_json::json!("_site/")

@@ -34,7 +34,7 @@ fn every_format_refkit_reads_passes_the_check() {
     f.add("results-exports");
     with_results(
         &f,
-        "  - { file: results/events.csv, format: refkit }\n  - { file: results/firstpromoter.csv, format: firstpromoter }\n  - { file: results/ga4.csv, format: ga4 }\n  - file: results/crm.csv\n    format: mapped\n    currency: RUB\n    columns: { date: Дата, code: Партнёр, event: Событие, amount: Сумма }\n    events: { Оплата: payment }\n",
+        "  - { file: results/events.csv, format: refkit }\n  - { file: results/firstpromoter.csv, format: firstpromoter-referrals }\n  - { file: results/ga4.csv, format: ga4 }\n  - file: results/crm.csv\n    format: mapped\n    currency: RUB\n    columns: { date: Дата, code: Партнёр, event: Событие, amount: Сумма }\n    events: { Оплата: payment }\n",
     );
     let (code, all) = check(&f);
     assert_eq!(code, Some(0), "{all}");

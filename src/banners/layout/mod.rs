@@ -342,6 +342,33 @@ fn number(text: &str) -> Option<f32> {
     t.parse::<f32>().ok().filter(|n| n.is_finite())
 }
 
+/// The photos `svg` places, as layout will ask for them: (name, width, height) of
+/// every `<image>` naming a file, in document order. `None` when the SVG is malformed
+/// or a box has no size: layout reports that, and such an image is never cached.
+pub(crate) fn photos_of(svg: &str) -> Option<Vec<(String, u32, u32)>> {
+    let doc = Document::parse(svg).ok()?;
+    let mut found = Vec::new();
+    for node in doc.root_element().descendants().filter(Node::is_element) {
+        if node.tag_name().name() != "image" {
+            continue;
+        }
+        let Some(attr) = node
+            .attributes()
+            .find(|a| a.name() == "href" && !a.value().trim().starts_with("data:"))
+        else {
+            continue;
+        };
+        let size = |what: &str| node.attribute(what).and_then(number).filter(|n| *n >= 1.0);
+        let (w, h) = (size("width")?, size("height")?);
+        found.push((
+            attr.value().trim().to_owned(),
+            w.round() as u32,
+            h.round() as u32,
+        ));
+    }
+    Some(found)
+}
+
 /// Crops the photo an `<image>` names to its box, and points the element at the crop.
 fn place_photo(
     doc: &Document<'_>,

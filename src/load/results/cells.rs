@@ -113,6 +113,97 @@ pub(super) fn amount(text: &str, decimals: u32) -> Result<i64, String> {
     Ok(if negative { -minor } else { minor })
 }
 
+/// The currency an amount's cell names beside its number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Marker {
+    /// An ISO 4217 code (`RUB 2,990.00`, `usd 5`) or a symbol with one meaning (`₽`,
+    /// `€`, `руб.`).
+    Code(String),
+    /// `$` alone: USD unless the row or the entry names another dollar.
+    Dollar,
+}
+
+/// Symbols and abbreviations written beside amounts, with the currency each names;
+/// longer spellings first, so `US$` is not read as `$`.
+const SYMBOLS: [(&str, Option<&str>); 13] = [
+    ("US$", Some("USD")),
+    ("руб.", Some("RUB")),
+    ("руб", Some("RUB")),
+    ("р.", Some("RUB")),
+    ("₽", Some("RUB")),
+    ("€", Some("EUR")),
+    ("£", Some("GBP")),
+    ("₸", Some("KZT")),
+    ("₴", Some("UAH")),
+    ("₹", Some("INR")),
+    ("₺", Some("TRY")),
+    ("Br", Some("BYN")),
+    ("$", None),
+];
+
+/// Currencies a lone `$` may stand for, when the row or the entry names one of them.
+pub(super) const DOLLARS: [&str; 8] = ["USD", "CAD", "AUD", "NZD", "SGD", "HKD", "MXN", "TWD"];
+
+/// Splits an amount cell into its number (sign kept) and the currency written beside
+/// it, before or after, with or without a space: `$1,234.56`, `RUB 2,990.00`,
+/// `2 990 ₽`, `1 234,50 руб.`, `'-$5.00` (the `'` a spreadsheet-safe export puts before
+/// a leading `-`), `−5` (U+2212). The number itself is read by [`amount`].
+pub(super) fn split_currency(text: &str) -> (String, Option<Marker>) {
+    let trim = |s: &str| {
+        s.trim_matches(|c: char| c.is_whitespace() || GROUPING.contains(&c))
+            .to_owned()
+    };
+    let mut rest = trim(text);
+    if let Some(unquoted) = rest.strip_prefix('\'') {
+        rest = trim(unquoted);
+    }
+    let mut sign = "";
+    if let Some(after) = rest.strip_prefix(['-', '\u{2212}']) {
+        sign = "-";
+        rest = trim(after);
+    }
+    let mut marker = None;
+    for (symbol, code) in SYMBOLS {
+        let lower = rest.to_lowercase();
+        let found = if lower.starts_with(&symbol.to_lowercase()) {
+            rest.get(symbol.len()..).map(str::to_owned)
+        } else if lower.ends_with(&symbol.to_lowercase()) {
+            rest.get(..rest.len() - symbol.len()).map(str::to_owned)
+        } else {
+            None
+        };
+        if let Some(number) = found.filter(|n| has_digit(n)) {
+            marker = Some(code.map_or(Marker::Dollar, |c| Marker::Code(c.to_owned())));
+            rest = trim(&number);
+            break;
+        }
+    }
+    if marker.is_none() {
+        let letters = |s: &str| s.len() == 3 && s.bytes().all(|b| b.is_ascii_alphabetic());
+        if let Some((code, number)) = rest
+            .split_at_checked(3)
+            .filter(|(c, n)| letters(c) && has_digit(n))
+        {
+            marker = Some(Marker::Code(code.to_ascii_uppercase()));
+            rest = trim(number);
+        } else if let Some((number, code)) = rest
+            .len()
+            .checked_sub(3)
+            .and_then(|i| rest.split_at_checked(i))
+            .filter(|(n, c)| letters(c) && has_digit(n))
+        {
+            marker = Some(Marker::Code(code.to_ascii_uppercase()));
+            rest = trim(number);
+        }
+    }
+    (format!("{sign}{rest}"), marker)
+}
+
+/// Whether `text` holds a digit (what is left beside a currency is a number).
+fn has_digit(text: &str) -> bool {
+    text.bytes().any(|b| b.is_ascii_digit())
+}
+
 /// How many events a row stands for: a whole number, 0 or more.
 pub(super) fn count(text: &str) -> Result<u64, String> {
     let (negative, whole, fraction) = decimal(text, true)?;
@@ -237,6 +328,32 @@ mod tests {
         assert!(amount("99999999999999999999", 2)
             .unwrap_err()
             .contains("too large"));
+    }
+
+    #[test]
+    fn amounts_with_symbols_and_codes_split_into_number_and_currency() {
+        let code = |c: &str| Some(Marker::Code(c.to_owned()));
+        let cases = [
+            ("$1,234.56", ("1,234.56", Some(Marker::Dollar))),
+            ("RUB 2,990.00", ("2,990.00", code("RUB"))),
+            ("2\u{a0}990\u{a0}₽", ("2\u{a0}990", code("RUB"))),
+            ("1 234,50 руб.", ("1 234,50", code("RUB"))),
+            ("'-$5.00", ("-5.00", Some(Marker::Dollar))),
+            ("\u{2212}2 990 ₽", ("-2 990", code("RUB"))),
+            ("usd 5", ("5", code("USD"))),
+            ("12.50EUR", ("12.50", code("EUR"))),
+            ("€9", ("9", code("EUR"))),
+            ("US$3", ("3", code("USD"))),
+            ("149.00", ("149.00", None)),
+            ("abc", ("abc", None)),
+        ];
+        for (text, (number, marker)) in cases {
+            assert_eq!(split_currency(text), (number.to_owned(), marker), "{text}");
+        }
+        let (number, _) = split_currency("2 990 ₽");
+        assert_eq!(amount(&number, 2), Ok(299_000));
+        let (number, _) = split_currency("'-$5.00");
+        assert_eq!(amount(&number, 2), Ok(-500));
     }
 
     #[test]

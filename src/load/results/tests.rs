@@ -2,6 +2,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use super::*;
+use crate::model::results::TextEncoding;
 
 fn entry(name: &str, format: Format) -> ResultsFile {
     ResultsFile {
@@ -9,6 +10,8 @@ fn entry(name: &str, format: Format) -> ResultsFile {
         format,
         currency: None,
         rates: BTreeMap::new(),
+        encoding: TextEncoding::Auto,
+        skip_rows: Vec::new(),
         line: 7,
     }
 }
@@ -35,7 +38,7 @@ fn refkit_format_reads_dates_amounts_and_optional_count() {
         2026-06-01,anna10,telegram,story-a,click,,,,12\n\
         2026-06-02T23:30:00-05:00,ANNA10,telegram,story-a,payment,c1,149.00,usd,1\n";
     let (stats, events) = run(text.as_bytes(), &entry("a.csv", Format::Refkit)).unwrap();
-    assert_eq!(stats, Stats { rows: 2, events: 2 });
+    assert_eq!((stats.rows, stats.events), (2, 2));
     assert_eq!(events[0].code, "ANNA10");
     assert_eq!(events[0].count, 12);
     assert_eq!(events[0].amount, None);

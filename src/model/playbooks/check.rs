@@ -13,6 +13,9 @@ struct RawPlaybook {
     #[serde(default)]
     offer: Option<Spanned<RawOffer>>,
     incentives: RawIncentives,
+    /// Days a reward is held before it is due (a refund inside them cancels it).
+    #[serde(default = "default_holding_days")]
+    holding_days: u32,
     channels: Vec<Spanned<String>>,
     #[serde(default)]
     ambassador: Option<Spanned<String>>,
@@ -128,6 +131,10 @@ fn default_attribution_days() -> u32 {
     DEFAULT_ATTRIBUTION_DAYS
 }
 
+fn default_holding_days() -> u32 {
+    DEFAULT_HOLDING_DAYS
+}
+
 /// Checks the text of one market's playbook; `None` when it has errors (reported).
 pub(crate) fn parse(
     file: &Path,
@@ -188,6 +195,7 @@ pub(crate) fn parse(
         tiers,
         stages,
         ambassador,
+        holding_days: raw.holding_days,
     })
 }
 

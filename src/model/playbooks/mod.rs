@@ -61,6 +61,9 @@ pub struct Bonus {
     pub percent: u32,
 }
 
+/// Days a reward is held when a playbook names none.
+pub(crate) const DEFAULT_HOLDING_DAYS: u32 = 30;
+
 /// The attribution window when a playbook names none, in days.
 pub(crate) const DEFAULT_ATTRIBUTION_DAYS: u32 = 90;
 
@@ -284,6 +287,9 @@ pub struct Playbook {
     pub stages: BTreeMap<Stage, Override>,
     /// The market's ambassador, the local contact of its partners.
     pub ambassador: Option<LocalContact>,
+    /// Days a reward is held after its customer converts (`holding_days`, default
+    /// 30): a refund inside them cancels it; after them it is due.
+    pub holding_days: u32,
 }
 
 /// One partner's playbook: its market's, with its segments' overrides and its own

@@ -49,7 +49,7 @@ fn the_english_report_has_the_figures_charts_and_tables() {
     for caption in ["By channel", "By partner", "By month", "Pilot and the rest"] {
         assert!(html.contains(&format!("<caption>{caption}</caption>")));
     }
-    assert!(html.contains("Payouts due") && html.contains("Unknown referral code"));
+    assert!(html.contains("Rewards: held, due and paid") && html.contains("Unknown referral code"));
     assert!(
         !html.contains("<script") && !html.contains("report-"),
         "{html}"
@@ -80,11 +80,12 @@ fn names_from_the_data_are_escaped_and_the_bytes_repeat() {
     let (mut results, locales) = fixture();
     let rows = results.tables.get_mut(&Dimension::Partner).unwrap();
     rows[0].key = "<script>alert(\"x\")</script>&co".to_owned();
-    results.payouts[0].customer = "<b>c1</b>".to_owned();
+    // The rewards' summary names markets, not customers (those are in rewards.csv).
+    results.payouts[0].market = "<b>m1</b>".to_owned();
     let html = report(&results, &locales, "en").unwrap();
-    assert!(!html.contains("<script>") && !html.contains("<b>c1"));
+    assert!(!html.contains("<script>") && !html.contains("<b>m1"));
     assert!(html.contains("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;co"));
-    assert!(html.contains("&lt;b&gt;c1&lt;/b&gt;"));
+    assert!(html.contains("&lt;b&gt;m1&lt;/b&gt;"));
     assert_eq!(html, report(&results, &locales, "en").unwrap());
 }
 
