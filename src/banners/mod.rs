@@ -19,6 +19,7 @@ pub(crate) mod engine;
 pub(crate) mod images;
 mod keys;
 pub(crate) mod layout;
+mod target;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -30,10 +31,10 @@ use tera::Context;
 
 use crate::base::diagnostics::Diagnostic;
 use crate::base::vocab::BANNERS_DIR;
-use crate::model::documents::{Banner, Story};
+use crate::model::documents::Banner;
 use crate::model::partners::Partner;
 use crate::model::project::Project;
-use crate::render::contract::{BannerContext, BannerPartner, BannerStory, Card, SiteTitle};
+use crate::render::contract::{BannerContext, BannerPartner, BannerStory, SiteTitle};
 use crate::render::templates::Templates;
 
 use cache::ImageCache;
@@ -41,6 +42,7 @@ pub(crate) use engine::Fonts;
 use engine::SvgError;
 use images::{banded::BandedPng, banded_jpeg::BandedJpeg, Format, Qr, Size};
 use layout::LayoutError;
+use target::Target;
 
 /// The share-card template, in the theme's (or the project's) templates.
 pub(crate) const SHARE_TEMPLATE: &str = "share.svg";
@@ -566,39 +568,5 @@ fn format_of(banner: &Banner) -> Format {
         Format::Jpeg
     } else {
         Format::Png
-    }
-}
-
-/// One image being made: which template, at what size, for whom.
-struct Target<'b> {
-    /// The template's Tera name.
-    template: String,
-    format: Format,
-    size: Size,
-    lang: &'b str,
-    partner: Option<&'b Partner>,
-    story: Option<&'b Story>,
-    /// For a share card: what it shows.
-    card: Option<Card>,
-    /// Whether its base is kept for other images: a story's share card is drawn once,
-    /// so keeping it would hold every story's pixels until the build ends.
-    keep_base: bool,
-}
-
-impl Target<'_> {
-    fn describe(&self) -> String {
-        let what = if self.card.is_some() {
-            "share card"
-        } else {
-            "banner"
-        };
-        let template = self.template.rsplit('/').next().unwrap_or(&self.template);
-        match self.partner {
-            Some(p) => format!(
-                "{what} {template} at {}, in `{}`, for partner `{}`",
-                self.size, self.lang, p.id
-            ),
-            None => format!("{what} {template} at {}, in `{}`", self.size, self.lang),
-        }
     }
 }
