@@ -15,10 +15,9 @@ use crate::base::dates::Date;
 use crate::base::diagnostics::{Diagnostic, Result};
 use crate::base::vocab::messages;
 use crate::model::partners::Partner;
-use crate::model::project::Project;
 use crate::render::contract::KitTouch;
-use crate::render::links::Attribution;
-use crate::render::locales::{Arg, Locales};
+use crate::render::loaded::Loaded;
+use crate::render::locales::Arg;
 
 /// One event of a calendar: an all-day touch.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -127,17 +126,17 @@ pub(super) struct KitCadence {
 /// The cadence files of `partner`'s kit in `lang`: the touches of its playbook on
 /// the channels the partner uses, each with its own copy and tracked link.
 /// `pitch_copy` gives a channel's pitch copy as plain text, placeholders kept.
-#[allow(clippy::too_many_arguments)]
+/// `dates` is the cadence's start (none: a checklist without dates) and
+/// `SOURCE_DATE_EPOCH`, the calendar's stamp.
 pub(super) fn for_kit(
-    project: &Project,
+    loaded: &Loaded,
     partner: &Partner,
     lang: &str,
-    start: Option<Date>,
-    source_date_epoch: Option<i64>,
-    locales: &Locales,
-    attribution: &Attribution,
+    (start, source_date_epoch): (Option<Date>, Option<i64>),
     pitch_copy: &dyn Fn(&str) -> Option<String>,
 ) -> Result<KitCadence> {
+    let project = &loaded.project;
+    let (locales, attribution) = (&*loaded.locales, &*loaded.attribution);
     let settings = &project.settings;
     let terms = &project.playbook(partner).terms;
     let message = |key: &str, args: &[(&str, Arg)]| -> Result<String> {

@@ -215,13 +215,10 @@ pub(super) fn kit_content(shared: &Shared<'_>, recipient: &Recipient<'_>) -> Res
             .map(|i| shared.pitch_text[i].clone())
     };
     let cadence = cadence::for_kit(
-        project,
+        loaded,
         partner,
         lang,
-        start,
-        shared.source_date_epoch,
-        locales,
-        attribution,
+        (start, shared.source_date_epoch),
         &pitch_copy,
     )?;
     entries.extend(cadence.entries);

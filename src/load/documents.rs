@@ -154,20 +154,34 @@ pub(super) fn parse_document<F: DeserializeOwned>(
     })
 }
 
+/// Which translated documents [`load_translated`] reads, and what it keeps of them.
+pub(super) struct Wanted<'w> {
+    /// The folder under the project root (`content/stories`).
+    pub(super) folder: &'w str,
+    /// What its documents are called in messages (`story`).
+    pub(super) kind: &'w str,
+    /// Also make each document's plain text (for kits).
+    pub(super) plain: bool,
+    /// Keep the Markdown source once rendered.
+    pub(super) keep_source: bool,
+}
+
 /// Loads every `<slug>.<lang>.md` file directly in `folder`, grouped by slug (sorted),
 /// with each group's versions in the site's language order. Problems go to `report`;
 /// a slug missing a language is reported against the versions that exist.
-#[allow(clippy::too_many_arguments)]
 pub(super) fn load_translated<F: DeserializeOwned + Send>(
     root: &Path,
-    folder: &str,
-    kind: &str,
+    wanted: &Wanted<'_>,
     settings: &Settings,
-    plain: bool,
-    keep_source: bool,
     terms: &TermSheet,
     report: &mut Report,
 ) -> BTreeMap<String, Vec<Parsed<F>>> {
+    let &Wanted {
+        folder,
+        kind,
+        plain,
+        keep_source,
+    } = wanted;
     let expected = format!("{kind} files are named `<slug>.<lang>.md` directly in {folder}/");
     let files = match files::files_under(root, &root.join(folder)) {
         Ok(files) => files,

@@ -278,11 +278,13 @@ fn load_stories(
 ) -> Vec<Story> {
     let groups = documents::load_translated::<StoryFront>(
         root,
-        STORIES_DIR,
-        "story",
+        &documents::Wanted {
+            folder: STORIES_DIR,
+            kind: "story",
+            plain,
+            keep_source,
+        },
         settings,
-        plain,
-        keep_source,
         terms,
         report,
     );
@@ -503,11 +505,13 @@ fn load_pages(
 ) -> Vec<Page> {
     let groups = documents::load_translated::<PageFront>(
         root,
-        PAGES_DIR,
-        "page",
+        &documents::Wanted {
+            folder: PAGES_DIR,
+            kind: "page",
+            plain: false,
+            keep_source,
+        },
         settings,
-        false,
-        keep_source,
         terms,
         report,
     );

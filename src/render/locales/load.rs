@@ -157,16 +157,14 @@ impl Locales {
             }
             for (path, shown) in market_files {
                 let text = files::read_text(&path, &shown)?;
-                if let Some(bundle) = market_bundle(
-                    &langid,
-                    &formatter,
-                    &sources,
-                    &defined,
-                    settings,
-                    &shown,
-                    text,
-                    &mut report,
-                ) {
+                let language = Language {
+                    langid: &langid,
+                    formatter: &formatter,
+                    sources: &sources,
+                    defined: &defined,
+                };
+                if let Some(bundle) = market_bundle(&language, settings, &shown, text, &mut report)
+                {
                     let market = shown
                         .file_stem()
                         .map(|s| s.to_string_lossy().into_owned())
@@ -187,20 +185,32 @@ impl Locales {
     }
 }
 
+/// One language as loaded, for the market bundles made over it.
+struct Language<'l> {
+    langid: &'l LanguageIdentifier,
+    formatter: &'l std::sync::Arc<Formatter>,
+    /// Its files, shown path and text, in load order.
+    sources: &'l [(PathBuf, String)],
+    /// Its messages, by id.
+    defined: &'l BTreeMap<String, Definition>,
+}
+
 /// The bundle of `lang` for one market: every message of the language, with those
 /// of the market's file in their place. A market file may only override messages the
 /// language defines, so every message still exists for every market.
-#[allow(clippy::too_many_arguments)]
 fn market_bundle(
-    langid: &LanguageIdentifier,
-    formatter: &std::sync::Arc<Formatter>,
-    sources: &[(PathBuf, String)],
-    defined: &BTreeMap<String, Definition>,
+    language: &Language<'_>,
     settings: &Settings,
     shown: &Path,
     text: String,
     report: &mut Report,
 ) -> Option<FluentBundle<FluentResource>> {
+    let Language {
+        langid,
+        formatter,
+        sources,
+        defined,
+    } = *language;
     let market = shown.file_stem()?.to_string_lossy().into_owned();
     if settings.market(&market).is_none() {
         report.push(
