@@ -49,16 +49,15 @@ struct Rows {
 }
 
 impl Rows {
-    #[allow(clippy::too_many_arguments)]
+    /// An event of `kind` on `day` for `code`, with its channel and asset, and what it
+    /// carries: the customer, the amount in minor units and its currency, the count.
     fn event(
         &mut self,
         day: &str,
         code: &str,
         medium: Option<(&str, &str)>,
         kind: EventKind,
-        customer: Option<&str>,
-        amount: Option<(i64, &str)>,
-        count: u64,
+        (customer, amount, count): (Option<&str>, Option<(i64, &str)>, u64),
     ) -> Event {
         self.line += 1;
         Event {
@@ -119,98 +118,106 @@ fn fixture() -> Vec<(ResultsFile, Vec<Event>)> {
     };
     let events = [
         // Line 2: ten anonymous clicks in one row.
-        us.event("2026-01-01", "ACME1", KIT, Click, None, None, 10),
+        us.event("2026-01-01", "ACME1", KIT, Click, (None, None, 10)),
         // c1: click, sign-up, conversion on day 9, pays 100.00, 20.00 refunded.
-        us.event("2026-01-01", "ACME1", KIT, Click, Some("c1"), None, 1),
-        us.event("2026-01-05", "ACME1", None, Signup, Some("c1"), None, 1),
-        us.event("2026-01-10", "ACME1", None, Converted, Some("c1"), None, 1),
+        us.event("2026-01-01", "ACME1", KIT, Click, (Some("c1"), None, 1)),
+        us.event("2026-01-05", "ACME1", None, Signup, (Some("c1"), None, 1)),
+        us.event(
+            "2026-01-10",
+            "ACME1",
+            None,
+            Converted,
+            (Some("c1"), None, 1),
+        ),
         us.event(
             "2026-01-11",
             "ACME1",
             None,
             Payment,
-            Some("c1"),
-            Some((10_000, "USD")),
-            1,
+            (Some("c1"), Some((10_000, "USD")), 1),
         ),
         us.event(
             "2026-02-01",
             "ACME1",
             None,
             Refund,
-            Some("c1"),
-            Some((2_000, "USD")),
-            1,
+            (Some("c1"), Some((2_000, "USD")), 1),
         ),
         // c2: converts 90 days after its click (2026-01-01 + 90 = 2026-04-01): inside.
-        us.event("2026-01-01", "ACME1", KIT, Click, Some("c2"), None, 1),
-        us.event("2026-01-02", "ACME1", None, Signup, Some("c2"), None, 1),
-        us.event("2026-04-01", "ACME1", None, Converted, Some("c2"), None, 1),
+        us.event("2026-01-01", "ACME1", KIT, Click, (Some("c2"), None, 1)),
+        us.event("2026-01-02", "ACME1", None, Signup, (Some("c2"), None, 1)),
+        us.event(
+            "2026-04-01",
+            "ACME1",
+            None,
+            Converted,
+            (Some("c2"), None, 1),
+        ),
         us.event(
             "2026-04-05",
             "ACME1",
             None,
             Payment,
-            Some("c2"),
-            Some((5_000, "USD")),
-            1,
+            (Some("c2"), Some((5_000, "USD")), 1),
         ),
         // c3 (line 12..15): converts 91 days after its click: outside, its 70.00 not counted.
-        us.event("2026-01-01", "ACME1", STORY_A, Click, Some("c3"), None, 1),
-        us.event("2026-01-03", "ACME1", None, Signup, Some("c3"), None, 1),
-        us.event("2026-04-02", "ACME1", None, Converted, Some("c3"), None, 1),
+        us.event("2026-01-01", "ACME1", STORY_A, Click, (Some("c3"), None, 1)),
+        us.event("2026-01-03", "ACME1", None, Signup, (Some("c3"), None, 1)),
+        us.event(
+            "2026-04-02",
+            "ACME1",
+            None,
+            Converted,
+            (Some("c3"), None, 1),
+        ),
         us.event(
             "2026-04-02",
             "ACME1",
             None,
             Payment,
-            Some("c3"),
-            Some((7_000, "USD")),
-            1,
+            (Some("c3"), Some((7_000, "USD")), 1),
         ),
         // c5 of the pilot partner: click, conversion and 30.00 on one day.
-        us.event("2026-03-01", "PILOT1", KIT, Click, Some("c5"), None, 1),
-        us.event("2026-03-01", "PILOT1", None, Converted, Some("c5"), None, 1),
+        us.event("2026-03-01", "PILOT1", KIT, Click, (Some("c5"), None, 1)),
+        us.event(
+            "2026-03-01",
+            "PILOT1",
+            None,
+            Converted,
+            (Some("c5"), None, 1),
+        ),
         us.event(
             "2026-03-01",
             "PILOT1",
             None,
             Payment,
-            Some("c5"),
-            Some((3_000, "USD")),
-            1,
+            (Some("c5"), Some((3_000, "USD")), 1),
         ),
         // Line 19: an unknown code (5 clicks); line 20: a channel acme was never given;
         // line 21: an asset acme has only on another channel; line 22: no customer.
-        us.event("2026-01-01", "NOBODY1", KIT, Click, None, None, 5),
+        us.event("2026-01-01", "NOBODY1", KIT, Click, (None, None, 5)),
         us.event(
             "2026-01-01",
             "ACME1",
             Some(("vk", "kit")),
             Click,
-            None,
-            None,
-            1,
+            (None, None, 1),
         ),
         us.event(
             "2026-01-01",
             "ACME1",
             Some(("email", "story-a")),
             Click,
-            None,
-            None,
-            1,
+            (None, None, 1),
         ),
-        us.event("2026-01-01", "ACME1", None, Signup, None, None, 1),
+        us.event("2026-01-01", "ACME1", None, Signup, (None, None, 1)),
         // Line 23: pounds, and this file has no rate for them: an error.
         us.event(
             "2026-01-12",
             "ACME1",
             None,
             Payment,
-            Some("c1"),
-            Some((500, "GBP")),
-            1,
+            (Some("c1"), Some((500, "GBP")), 1),
         ),
     ];
     files.push((us_file, events.to_vec()));
@@ -223,17 +230,21 @@ fn fixture() -> Vec<(ResultsFile, Vec<Event>)> {
     };
     let events = [
         // c4: decides in 30 days and pays 10.00 EUR = 11.00 USD.
-        eu.event("2026-01-20", "ACME1", KIT, Click, Some("c4"), None, 1),
-        eu.event("2026-01-21", "ACME1", None, Signup, Some("c4"), None, 1),
-        eu.event("2026-01-25", "ACME1", None, Converted, Some("c4"), None, 1),
+        eu.event("2026-01-20", "ACME1", KIT, Click, (Some("c4"), None, 1)),
+        eu.event("2026-01-21", "ACME1", None, Signup, (Some("c4"), None, 1)),
+        eu.event(
+            "2026-01-25",
+            "ACME1",
+            None,
+            Converted,
+            (Some("c4"), None, 1),
+        ),
         eu.event(
             "2026-02-19",
             "ACME1",
             None,
             Payment,
-            Some("c4"),
-            Some((1_000, "EUR")),
-            1,
+            (Some("c4"), Some((1_000, "EUR")), 1),
         ),
     ];
     files.push((eu_file, events.to_vec()));
@@ -246,34 +257,54 @@ fn fixture() -> Vec<(ResultsFile, Vec<Event>)> {
     };
     let events = [
         // r1 qualifies on 2026-07-14: 5 whole months, no bonus.
-        ru.event("2026-07-01", "ANNA1", STORY_X, Click, Some("r1"), None, 1),
-        ru.event("2026-07-14", "ANNA1", None, Converted, Some("r1"), None, 1),
+        ru.event("2026-07-01", "ANNA1", STORY_X, Click, (Some("r1"), None, 1)),
+        ru.event(
+            "2026-07-14",
+            "ANNA1",
+            None,
+            Converted,
+            (Some("r1"), None, 1),
+        ),
         // r2 qualifies on 2026-07-15: 6 months, the 10 % step; pays 5,000.00 RUB.
-        ru.event("2026-07-01", "ANNA1", STORY_X, Click, Some("r2"), None, 1),
-        ru.event("2026-07-15", "ANNA1", None, Converted, Some("r2"), None, 1),
+        ru.event("2026-07-01", "ANNA1", STORY_X, Click, (Some("r2"), None, 1)),
+        ru.event(
+            "2026-07-15",
+            "ANNA1",
+            None,
+            Converted,
+            (Some("r2"), None, 1),
+        ),
         ru.event(
             "2026-07-20",
             "ANNA1",
             None,
             Payment,
-            Some("r2"),
-            Some((500_000, "RUB")),
-            1,
+            (Some("r2"), Some((500_000, "RUB")), 1),
         ),
         // r3: 180 days after its click (inside the Russian window); r4: 181 (line 9).
-        ru.event("2026-01-20", "ANNA1", STORY_X, Click, Some("r3"), None, 1),
-        ru.event("2026-07-19", "ANNA1", None, Converted, Some("r3"), None, 1),
-        ru.event("2026-01-20", "ANNA1", STORY_X, Click, Some("r4"), None, 1),
-        ru.event("2026-07-20", "ANNA1", None, Converted, Some("r4"), None, 1),
+        ru.event("2026-01-20", "ANNA1", STORY_X, Click, (Some("r3"), None, 1)),
+        ru.event(
+            "2026-07-19",
+            "ANNA1",
+            None,
+            Converted,
+            (Some("r3"), None, 1),
+        ),
+        ru.event("2026-01-20", "ANNA1", STORY_X, Click, (Some("r4"), None, 1)),
+        ru.event(
+            "2026-07-20",
+            "ANNA1",
+            None,
+            Converted,
+            (Some("r4"), None, 1),
+        ),
         // r5 (line 11): a refund of a customer who never converted.
         ru.event(
             "2026-07-20",
             "ANNA1",
             None,
             Refund,
-            Some("r5"),
-            Some((100, "RUB")),
-            1,
+            (Some("r5"), Some((100, "RUB")), 1),
         ),
     ];
     files.push((ru_file, events.to_vec()));
@@ -476,13 +507,13 @@ fn a_refund_inside_the_holding_period_cancels_the_reward_and_payouts_show_held_d
     // later: its reward stands and is due. k3 converts on 07-01, 19 days before the
     // data ends (07-20): held. k4 is in the payouts file: paid.
     for event in [
-        ru.event("2026-03-01", "ANNA1", None, Payment, Some("k1"), money, 1),
-        ru.event("2026-03-31", "ANNA1", None, Refund, Some("k1"), money, 1),
-        ru.event("2026-03-01", "ANNA1", None, Payment, Some("k2"), money, 1),
-        ru.event("2026-04-01", "ANNA1", None, Refund, Some("k2"), money, 1),
-        ru.event("2026-07-01", "ANNA1", None, Payment, Some("k3"), money, 1),
-        ru.event("2026-03-02", "ANNA1", None, Payment, Some("k4"), money, 1),
-        ru.event("2026-07-20", "ANNA1", STORY_X, Click, None, None, 1),
+        ru.event("2026-03-01", "ANNA1", None, Payment, (Some("k1"), money, 1)),
+        ru.event("2026-03-31", "ANNA1", None, Refund, (Some("k1"), money, 1)),
+        ru.event("2026-03-01", "ANNA1", None, Payment, (Some("k2"), money, 1)),
+        ru.event("2026-04-01", "ANNA1", None, Refund, (Some("k2"), money, 1)),
+        ru.event("2026-07-01", "ANNA1", None, Payment, (Some("k3"), money, 1)),
+        ru.event("2026-03-02", "ANNA1", None, Payment, (Some("k4"), money, 1)),
+        ru.event("2026-07-20", "ANNA1", STORY_X, Click, (None, None, 1)),
     ] {
         ledger.add(&event).unwrap();
     }
@@ -651,7 +682,13 @@ fn memory_is_kept_per_customer_not_per_event() {
         let customer = format!("k{}", i % 10);
         let kind = if i % 2 == 0 { Click } else { Payment };
         let amount = (kind == Payment).then_some((100, "USD"));
-        let event = rows.event("2026-01-01", "ACME1", KIT, kind, Some(&customer), amount, 1);
+        let event = rows.event(
+            "2026-01-01",
+            "ACME1",
+            KIT,
+            kind,
+            (Some(&customer), amount, 1),
+        );
         ledger.add(&event).unwrap();
     }
     assert_eq!(ledger.customers.len(), 10);
@@ -676,34 +713,34 @@ fn extreme_amounts_saturate_instead_of_panicking() {
         line: 1,
     };
     let events = [
-        rows.event("2026-01-01", "ACME1", KIT, Click, Some("z"), None, u64::MAX),
-        rows.event("2026-01-01", "ACME1", KIT, Click, None, None, u64::MAX),
+        rows.event(
+            "2026-01-01",
+            "ACME1",
+            KIT,
+            Click,
+            (Some("z"), None, u64::MAX),
+        ),
+        rows.event("2026-01-01", "ACME1", KIT, Click, (None, None, u64::MAX)),
         rows.event(
             "2026-01-02",
             "ACME1",
             None,
             Payment,
-            Some("z"),
-            Some((i64::MAX, "USD")),
-            1,
+            (Some("z"), Some((i64::MAX, "USD")), 1),
         ),
         rows.event(
             "2026-01-02",
             "ACME1",
             None,
             Payment,
-            Some("z"),
-            Some((i64::MAX, "USD")),
-            1,
+            (Some("z"), Some((i64::MAX, "USD")), 1),
         ),
         rows.event(
             "2026-01-03",
             "ACME1",
             None,
             Refund,
-            Some("y"),
-            Some((i64::MIN, "USD")),
-            1,
+            (Some("y"), Some((i64::MIN, "USD")), 1),
         ),
     ];
     for event in &events {
@@ -728,9 +765,7 @@ fn a_payment_naming_no_customer_is_unattributed_before_its_currency_is_checked()
         "ACME1",
         None,
         Payment,
-        None,
-        Some((5, "GBP")),
-        1,
+        (None, Some((5, "GBP")), 1),
     );
     assert_eq!(ledger.add(&event), Ok(()));
     let results = ledger.finish();
