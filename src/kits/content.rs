@@ -52,12 +52,7 @@ pub(super) fn kit_content(shared: &Shared<'_>, recipient: &Recipient<'_>) -> Res
     } = *recipient;
     let project = shared.project;
     let loaded = shared.loaded;
-    let (urls, attribution, locales, templates) = (
-        &loaded.urls,
-        &*loaded.attribution,
-        &*loaded.locales,
-        &loaded.templates,
-    );
+    let (urls, attribution, templates) = (&loaded.urls, &*loaded.attribution, &loaded.templates);
     let mut entries = Vec::new();
     let mut links = Vec::new();
     let mut report = Report::default();
@@ -155,54 +150,7 @@ pub(super) fn kit_content(shared: &Shared<'_>, recipient: &Recipient<'_>) -> Res
         });
     }
 
-    // Every story is a text file and an HTML file of its own: made on every core.
-    let cta = locales
-        .format(lang, crate::base::vocab::messages::KIT_STORY_CTA, &[])
-        .map_err(Diagnostic::project)?;
-    let market_stories: Vec<_> = project.stories_for_market(&partner.market).collect();
-    let made: Vec<Result<(Entry, Entry, KitStory)>> = market_stories
-        .par_iter()
-        .map(|story| -> Result<(Entry, Entry, KitStory)> {
-            let t = story.text(lang);
-            let url = link(KIT, &format!("story-{}", story.slug))?;
-            let mut plain = format!("{}\n\n", t.title);
-            if let Some(summary) = &t.summary {
-                plain.push_str(&format!("{summary}\n\n"));
-            }
-            plain.push_str(&text::stamp_text(
-                &shared.story_text[&(story.slug.as_str(), lang)],
-                &partner.name,
-                &url,
-            ));
-            plain.push_str(&format!("\n{cta}: {url}\n"));
-            let html = text::stamp_html(&t.html, &partner.name, &url);
-            let document = render_story(templates, lang, &t.title, &html, (&cta, &url), &t.file)?;
-            Ok((
-                Entry::text(format!("stories/{}.txt", story.slug), plain),
-                Entry::text(format!("stories/{}.html", story.slug), document),
-                KitStory {
-                    slug: story.slug.clone(),
-                    title: t.title.clone(),
-                    summary: t.summary.clone(),
-                    file: format!("stories/{}.txt", story.slug),
-                    link: url,
-                },
-            ))
-        })
-        .collect();
-    let mut stories = Vec::with_capacity(made.len());
-    // The first failure in story order, whichever thread met it first.
-    for made in made {
-        let (plain, document, story) = made?;
-        entries.push(plain);
-        entries.push(document);
-        links.push([
-            KIT.to_owned(),
-            format!("story-{}", story.slug),
-            story.link.clone(),
-        ]);
-        stories.push(story);
-    }
+    let stories = kit_stories(shared, recipient, &mut entries, &mut links)?;
     report.into_result()?;
 
     let start = partner.start.or(shared.default_start);
@@ -264,6 +212,75 @@ pub(super) fn kit_content(shared: &Shared<'_>, recipient: &Recipient<'_>) -> Res
         links,
         draft,
     })
+}
+
+/// The kit's stories in the recipient's language, each a text file and an HTML file
+/// of its own with the story's tracked link, made on every core: their entries and
+/// links are added to `entries` and `links`.
+fn kit_stories(
+    shared: &Shared<'_>,
+    recipient: &Recipient<'_>,
+    entries: &mut Vec<Entry>,
+    links: &mut Vec<[String; 3]>,
+) -> Result<Vec<KitStory>> {
+    let (partner, lang) = (recipient.partner, recipient.lang);
+    let project = shared.project;
+    let loaded = shared.loaded;
+    let (locales, templates) = (&*loaded.locales, &loaded.templates);
+    let link = |channel: &str, asset: &str| -> Result<String> {
+        loaded
+            .attribution
+            .link(&partner.id, lang, channel, asset)
+            .map_err(|why| Diagnostic::project(why).into())
+    };
+    let cta = locales
+        .format(lang, crate::base::vocab::messages::KIT_STORY_CTA, &[])
+        .map_err(Diagnostic::project)?;
+    let market_stories: Vec<_> = project.stories_for_market(&partner.market).collect();
+    let made: Vec<Result<(Entry, Entry, KitStory)>> = market_stories
+        .par_iter()
+        .map(|story| -> Result<(Entry, Entry, KitStory)> {
+            let t = story.text(lang);
+            let url = link(KIT, &format!("story-{}", story.slug))?;
+            let mut plain = format!("{}\n\n", t.title);
+            if let Some(summary) = &t.summary {
+                plain.push_str(&format!("{summary}\n\n"));
+            }
+            plain.push_str(&text::stamp_text(
+                &shared.story_text[&(story.slug.as_str(), lang)],
+                &partner.name,
+                &url,
+            ));
+            plain.push_str(&format!("\n{cta}: {url}\n"));
+            let html = text::stamp_html(&t.html, &partner.name, &url);
+            let document = render_story(templates, lang, &t.title, &html, (&cta, &url), &t.file)?;
+            Ok((
+                Entry::text(format!("stories/{}.txt", story.slug), plain),
+                Entry::text(format!("stories/{}.html", story.slug), document),
+                KitStory {
+                    slug: story.slug.clone(),
+                    title: t.title.clone(),
+                    summary: t.summary.clone(),
+                    file: format!("stories/{}.txt", story.slug),
+                    link: url,
+                },
+            ))
+        })
+        .collect();
+    let mut stories = Vec::with_capacity(made.len());
+    // The first failure in story order, whichever thread met it first.
+    for made in made {
+        let (plain, document, story) = made?;
+        entries.push(plain);
+        entries.push(document);
+        links.push([
+            KIT.to_owned(),
+            format!("story-{}", story.slug),
+            story.link.clone(),
+        ]);
+        stories.push(story);
+    }
+    Ok(stories)
 }
 
 /// A story of the kit as a standalone HTML file, through `kit-document.html`. Unlike
