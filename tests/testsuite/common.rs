@@ -320,3 +320,29 @@ pub(crate) fn nu_html_checker(root: &Path) {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// A copy of the demo project's sources (site.yaml and its source folders, not its
+/// output) in `dir`, made if missing.
+pub(crate) fn copy_demo(dir: &std::path::Path) {
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::copy(repo.join("site.yaml"), dir.join("site.yaml")).unwrap();
+    for folder in [
+        "content",
+        "templates",
+        "themes",
+        "locales",
+        "static",
+        "results",
+    ] {
+        for entry in walkdir::WalkDir::new(repo.join(folder))
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+        {
+            let to = dir.join(entry.path().strip_prefix(repo).unwrap());
+            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+            std::fs::copy(entry.path(), to).unwrap();
+        }
+    }
+}

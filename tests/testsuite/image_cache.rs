@@ -9,35 +9,11 @@ use refkit::{BuildOptions, BuildSummary, ImageCacheOptions};
 
 use crate::common::{snapshot, Fixture, TEST_SECRET};
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
 /// A copy of the demo's sources in a temporary folder: share cards, banner
 /// templates, a photo and partners with kits.
 fn demo_copy() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("project");
-    fs::create_dir_all(&root).unwrap();
-    fs::copy(repo().join("site.yaml"), root.join("site.yaml")).unwrap();
-    for folder in [
-        "content",
-        "templates",
-        "themes",
-        "locales",
-        "static",
-        "results",
-    ] {
-        for entry in walkdir::WalkDir::new(repo().join(folder))
-            .into_iter()
-            .filter_map(Result::ok)
-            .filter(|e| e.file_type().is_file())
-        {
-            let to = root.join(entry.path().strip_prefix(repo()).unwrap());
-            fs::create_dir_all(to.parent().unwrap()).unwrap();
-            fs::copy(entry.path(), to).unwrap();
-        }
-    }
+    crate::common::copy_demo(&dir.path().join("project"));
     dir
 }
 

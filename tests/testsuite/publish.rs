@@ -74,31 +74,6 @@ fn workflow() -> Workflow {
     serde_saphyr::from_str(&text).unwrap_or_else(|e| panic!("{WORKFLOW} is not valid YAML: {e}"))
 }
 
-/// A copy of the demo project (its sources only) in `dir`.
-fn copy_demo(dir: &Path) {
-    fs::create_dir_all(dir).unwrap();
-    fs::copy(repo().join("site.yaml"), dir.join("site.yaml")).unwrap();
-    for folder in [
-        "content",
-        "templates",
-        "themes",
-        "locales",
-        "static",
-        "results",
-    ] {
-        for entry in walkdir::WalkDir::new(repo().join(folder))
-            .into_iter()
-            .filter_map(Result::ok)
-            .filter(|e| e.file_type().is_file())
-        {
-            let rel = entry.path().strip_prefix(repo()).unwrap();
-            let to = dir.join(rel);
-            fs::create_dir_all(to.parent().unwrap()).unwrap();
-            fs::copy(entry.path(), to).unwrap();
-        }
-    }
-}
-
 /// The local stand-in for a `${{ … }}` value of the workflow, by variable name.
 fn local_value(name: &str, secret: &str) -> String {
     match name {
@@ -194,7 +169,7 @@ fn published_demo() -> &'static Path {
     DIR.get_or_init(|| {
         let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("publish-demo");
         let _ = fs::remove_dir_all(&dir);
-        copy_demo(&dir);
+        crate::common::copy_demo(&dir);
         let run = run_build_job(&dir, TEST_SECRET);
         if let Some((step, code, output)) = run.failed {
             panic!("workflow step `{step}` failed with exit code {code}:\n{output}");
@@ -207,7 +182,7 @@ fn published_demo() -> &'static Path {
 fn workflow_steps_check_build_and_report_on_the_demo_in_order() {
     let dir = tempfile::tempdir().unwrap();
     let project = dir.path().join("demo");
-    copy_demo(&project);
+    crate::common::copy_demo(&project);
     let run = run_build_job(&project, TEST_SECRET);
     if let Some((step, code, output)) = &run.failed {
         panic!("workflow step `{step}` failed with exit code {code}:\n{output}");
@@ -257,7 +232,7 @@ fn workflow_steps_check_build_and_report_on_the_demo_in_order() {
 fn workflow_refuses_to_publish_without_the_kit_secret() {
     let dir = tempfile::tempdir().unwrap();
     let project = dir.path().join("demo");
-    copy_demo(&project);
+    crate::common::copy_demo(&project);
     let run = run_build_job(&project, "");
     let (step, _, output) = run.failed.expect("the steps must fail without a secret");
     assert!(step.contains("secret"), "{step}");
@@ -269,7 +244,7 @@ fn workflow_refuses_to_publish_without_the_kit_secret() {
 fn workflow_stops_at_the_check_when_content_is_broken() {
     let dir = tempfile::tempdir().unwrap();
     let project = dir.path().join("demo");
-    copy_demo(&project);
+    crate::common::copy_demo(&project);
     let story = fs::read_dir(project.join("content/stories"))
         .unwrap()
         .filter_map(Result::ok)

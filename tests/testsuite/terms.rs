@@ -18,30 +18,6 @@ fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// A copy of the demo project's sources in `dir`.
-fn copy_demo(dir: &Path) {
-    fs::copy(repo().join("site.yaml"), dir.join("site.yaml")).unwrap();
-    for folder in [
-        "content",
-        "templates",
-        "themes",
-        "locales",
-        "static",
-        "results",
-    ] {
-        for entry in walkdir::WalkDir::new(repo().join(folder))
-            .into_iter()
-            .filter_map(Result::ok)
-            .filter(|e| e.file_type().is_file())
-        {
-            let rel = entry.path().strip_prefix(repo()).unwrap();
-            let to = dir.join(rel);
-            fs::create_dir_all(to.parent().unwrap()).unwrap();
-            fs::copy(entry.path(), to).unwrap();
-        }
-    }
-}
-
 /// A built project: its public folder, manifest and each partner's kit token.
 struct Built {
     public: PathBuf,
@@ -403,7 +379,7 @@ fn a_playbook_change_moves_every_surface_and_hand_written_figures_fail_check() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("project");
     fs::create_dir_all(&root).unwrap();
-    copy_demo(&root);
+    crate::common::copy_demo(&root);
     let playbook = root.join("content/playbooks/us.yaml");
     let text = fs::read_to_string(&playbook).unwrap();
     let text = text
