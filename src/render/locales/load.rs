@@ -9,24 +9,21 @@ impl Locales {
     /// Loads `locales/<lang>/*.ftl` for every language of the site.
     pub(crate) fn load(root: &Path, settings: &Settings) -> Result<Locales> {
         let mut report = Report::default();
-        let mut bundles = BTreeMap::new();
-        let mut scoped = BTreeMap::new();
-        let mut definitions = BTreeMap::new();
-        let mut formatters = BTreeMap::new();
+        let mut locales = Locales {
+            bundles: BTreeMap::new(),
+            scoped: BTreeMap::new(),
+            formatters: BTreeMap::new(),
+            definitions: BTreeMap::new(),
+        };
         for lang in &settings.languages {
             let langid: LanguageIdentifier = lang.parse().map_err(|_| {
                 Diagnostic::project(format!("`{lang}` is not a language Fluent knows"))
             })?;
             let formatter = std::sync::Arc::new(Formatter::new(lang).map_err(Diagnostic::project)?);
-            let mut bundle = FluentBundle::new_concurrent(vec![langid.clone()]);
-            bundle.set_use_isolating(false);
-            add_functions(&mut bundle, &formatter);
-            formatters.insert(lang.clone(), formatter.clone());
-            let mut defined: BTreeMap<String, Definition> = BTreeMap::new();
+            locales.formatters.insert(lang.clone(), formatter.clone());
             let dir = root.join(crate::base::vocab::LOCALES_DIR).join(lang);
-            let files = files::files_under(root, &dir)?;
             let markets_dir = dir.join(MARKETS_DIR);
-            let (market_files, ftl): (Vec<_>, Vec<_>) = files
+            let (market_files, ftl): (Vec<_>, Vec<_>) = files::files_under(root, &dir)?
                 .into_iter()
                 .filter(|(_, shown)| shown.extension().is_some_and(|e| e == "ftl"))
                 .partition(|(path, _)| path.starts_with(&markets_dir));
@@ -41,127 +38,19 @@ impl Locales {
                 );
                 continue;
             }
-            // Messages and terms with what they refer to, for finding reference cycles.
-            let mut graph: BTreeMap<String, Vec<String>> = BTreeMap::new();
-            let mut origins: BTreeMap<String, (usize, usize)> = BTreeMap::new();
-            let mut sources: Vec<(PathBuf, String)> = Vec::new();
+            let mut loading = Loading::new(&langid, &formatter);
             for (path, shown) in ftl {
                 let text = files::read_text(&path, &shown)?;
-                if let Some(line) = too_deep(&text) {
-                    report.push(
-                        Diagnostic::error(
-                            &shown,
-                            format!("placeables nest more than {MAX_PLACEABLE_DEPTH} deep"),
-                        )
-                        .at(&text, line, 1)
-                        .help(
-                            "simplify the message; real messages nest placeables two or three deep",
-                        ),
-                    );
-                    continue;
-                }
-                let resource = match FluentResource::try_new(text.clone()) {
-                    Ok(r) => r,
-                    Err((r, errors)) => {
-                        for e in errors {
-                            report.push(
-                                Diagnostic::error(
-                                    &shown,
-                                    format!("Fluent syntax error: {}", e.kind),
-                                )
-                                .at_offset(&text, e.pos.start)
-                                .help("see https://projectfluent.org/fluent/guide/ for the syntax"),
-                            );
-                        }
-                        r
-                    }
-                };
-                let lines: BTreeMap<String, usize> = message_lines(&text).into_iter().collect();
-                for entry in resource.entries() {
-                    if let ast::Entry::Term(term) = entry {
-                        let mut info = Definition::default();
-                        walk_pattern(&term.value, &mut info);
-                        let id = format!("-{}", term.id.name);
-                        let line = lines.get(&id).copied().unwrap_or(1);
-                        origins.entry(id.clone()).or_insert((sources.len(), line));
-                        graph.entry(id).or_insert(info.references);
-                        continue;
-                    }
-                    let ast::Entry::Message(message) = entry else {
-                        continue;
-                    };
-                    let id = message.id.name.to_owned();
-                    let line = lines.get(&id).copied().unwrap_or(1);
-                    if let Some(first) = defined.get(&id) {
-                        report.push(
-                            Diagnostic::error(
-                                &shown,
-                                format!(
-                                    "message `{id}` is already defined in {}:{}",
-                                    crate::base::diagnostics::display_path(&first.file),
-                                    first.line
-                                ),
-                            )
-                            .at(&text, line, 1)
-                            .help("keep one definition per message and language"),
-                        );
-                        continue;
-                    }
-                    let mut info = Definition {
-                        file: shown.clone(),
-                        line,
-                        ..Definition::default()
-                    };
-                    if let Some(value) = &message.value {
-                        walk_pattern(value, &mut info);
-                    }
-                    let mut refs = info.references.clone();
-                    for attribute in &message.attributes {
-                        let mut inner = Definition::default();
-                        walk_pattern(&attribute.value, &mut inner);
-                        refs.extend(inner.references);
-                    }
-                    graph.insert(id.clone(), refs);
-                    origins.insert(id.clone(), (sources.len(), line));
-                    defined.insert(id, info);
-                }
-                if let Err(errors) = bundle.add_resource(resource) {
-                    for e in errors {
-                        if !matches!(e, FluentError::Overriding { .. }) {
-                            report.push(Diagnostic::error(&shown, format!("{e}")));
-                        }
-                    }
-                }
-                sources.push((shown, text));
+                loading.add_file(shown, text, &mut report);
             }
-            // Each cycle is reported once, at its alphabetically first member.
-            let mut reported: std::collections::BTreeSet<String> =
-                std::collections::BTreeSet::new();
-            for id in graph.keys() {
-                if reported.contains(id) {
-                    continue;
-                }
-                if let Some(cycle) = find_cycle(&graph, id) {
-                    reported.extend(cycle.iter().cloned());
-                    let (source, line) = origins[id];
-                    let (file, text) = &sources[source];
-                    report.push(
-                        Diagnostic::error(
-                            file,
-                            format!("message `{id}` refers to itself: {}", cycle.join(" → ")),
-                        )
-                        .at(text, line, 1)
-                        .help("break the cycle: one of these messages must not refer back"),
-                    );
-                }
-            }
+            loading.report_cycles(&mut report);
             for (path, shown) in market_files {
                 let text = files::read_text(&path, &shown)?;
                 let language = Language {
                     langid: &langid,
                     formatter: &formatter,
-                    sources: &sources,
-                    defined: &defined,
+                    sources: &loading.sources,
+                    defined: &loading.defined,
                 };
                 if let Some(bundle) = market_bundle(&language, settings, &shown, text, &mut report)
                 {
@@ -169,19 +58,165 @@ impl Locales {
                         .file_stem()
                         .map(|s| s.to_string_lossy().into_owned())
                         .unwrap_or_default();
-                    scoped.insert((lang.clone(), market), bundle);
+                    locales.scoped.insert((lang.clone(), market), bundle);
                 }
             }
-            bundles.insert(lang.clone(), bundle);
-            definitions.insert(lang.clone(), defined);
+            locales.bundles.insert(lang.clone(), loading.bundle);
+            locales.definitions.insert(lang.clone(), loading.defined);
         }
         report.into_result()?;
-        Ok(Locales {
-            bundles,
-            scoped,
-            formatters,
-            definitions,
-        })
+        Ok(locales)
+    }
+}
+
+/// One language's files on their way into its bundle.
+struct Loading {
+    bundle: FluentBundle<FluentResource>,
+    /// Its messages, by id, with where each is defined.
+    defined: BTreeMap<String, Definition>,
+    /// Messages and terms with what they refer to, for finding reference cycles.
+    graph: BTreeMap<String, Vec<String>>,
+    /// Where each message or term is defined: an index into `sources` and a line.
+    origins: BTreeMap<String, (usize, usize)>,
+    /// Its files, shown path and text, in load order.
+    sources: Vec<(PathBuf, String)>,
+}
+
+impl Loading {
+    fn new(langid: &LanguageIdentifier, formatter: &std::sync::Arc<Formatter>) -> Loading {
+        let mut bundle = FluentBundle::new_concurrent(vec![langid.clone()]);
+        bundle.set_use_isolating(false);
+        add_functions(&mut bundle, formatter);
+        Loading {
+            bundle,
+            defined: BTreeMap::new(),
+            graph: BTreeMap::new(),
+            origins: BTreeMap::new(),
+            sources: Vec::new(),
+        }
+    }
+
+    /// Parses one file, records its messages and terms, and adds it to the bundle.
+    fn add_file(&mut self, shown: PathBuf, text: String, report: &mut Report) {
+        if let Some(line) = too_deep(&text) {
+            report.push(
+                Diagnostic::error(
+                    &shown,
+                    format!("placeables nest more than {MAX_PLACEABLE_DEPTH} deep"),
+                )
+                .at(&text, line, 1)
+                .help("simplify the message; real messages nest placeables two or three deep"),
+            );
+            return;
+        }
+        let resource = match FluentResource::try_new(text.clone()) {
+            Ok(r) => r,
+            Err((r, errors)) => {
+                for e in errors {
+                    report.push(
+                        Diagnostic::error(&shown, format!("Fluent syntax error: {}", e.kind))
+                            .at_offset(&text, e.pos.start)
+                            .help("see https://projectfluent.org/fluent/guide/ for the syntax"),
+                    );
+                }
+                r
+            }
+        };
+        let lines: BTreeMap<String, usize> = message_lines(&text).into_iter().collect();
+        for entry in resource.entries() {
+            match entry {
+                ast::Entry::Term(term) => {
+                    let mut info = Definition::default();
+                    walk_pattern(&term.value, &mut info);
+                    let id = format!("-{}", term.id.name);
+                    let line = lines.get(&id).copied().unwrap_or(1);
+                    self.origins
+                        .entry(id.clone())
+                        .or_insert((self.sources.len(), line));
+                    self.graph.entry(id).or_insert(info.references);
+                }
+                ast::Entry::Message(message) => {
+                    let line = lines.get(message.id.name).copied().unwrap_or(1);
+                    self.add_message(message, &shown, &text, line, report);
+                }
+                _ => {}
+            }
+        }
+        if let Err(errors) = self.bundle.add_resource(resource) {
+            for e in errors {
+                if !matches!(e, FluentError::Overriding { .. }) {
+                    report.push(Diagnostic::error(&shown, format!("{e}")));
+                }
+            }
+        }
+        self.sources.push((shown, text));
+    }
+
+    /// Records one message, or reports it as a second definition of its id.
+    fn add_message(
+        &mut self,
+        message: &ast::Message<&str>,
+        shown: &Path,
+        text: &str,
+        line: usize,
+        report: &mut Report,
+    ) {
+        let id = message.id.name.to_owned();
+        if let Some(first) = self.defined.get(&id) {
+            report.push(
+                Diagnostic::error(
+                    shown,
+                    format!(
+                        "message `{id}` is already defined in {}:{}",
+                        crate::base::diagnostics::display_path(&first.file),
+                        first.line
+                    ),
+                )
+                .at(text, line, 1)
+                .help("keep one definition per message and language"),
+            );
+            return;
+        }
+        let mut info = Definition {
+            file: shown.to_path_buf(),
+            line,
+            ..Definition::default()
+        };
+        if let Some(value) = &message.value {
+            walk_pattern(value, &mut info);
+        }
+        let mut refs = info.references.clone();
+        for attribute in &message.attributes {
+            let mut inner = Definition::default();
+            walk_pattern(&attribute.value, &mut inner);
+            refs.extend(inner.references);
+        }
+        self.graph.insert(id.clone(), refs);
+        self.origins.insert(id.clone(), (self.sources.len(), line));
+        self.defined.insert(id, info);
+    }
+
+    /// Reports each reference cycle once, at its alphabetically first member.
+    fn report_cycles(&self, report: &mut Report) {
+        let mut reported: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+        for id in self.graph.keys() {
+            if reported.contains(id) {
+                continue;
+            }
+            if let Some(cycle) = find_cycle(&self.graph, id) {
+                reported.extend(cycle.iter().cloned());
+                let (source, line) = self.origins[id];
+                let (file, text) = &self.sources[source];
+                report.push(
+                    Diagnostic::error(
+                        file,
+                        format!("message `{id}` refers to itself: {}", cycle.join(" → ")),
+                    )
+                    .at(text, line, 1)
+                    .help("break the cycle: one of these messages must not refer back"),
+                );
+            }
+        }
     }
 }
 
