@@ -118,8 +118,10 @@ pub(crate) mod short_links {
     pub(crate) const DIR: &str = "r";
     /// The QR code's segment: `/r/<code>/q/`.
     pub(crate) const QR_SEGMENT: &str = "q";
+    /// The segment of the links in a kit's stories (channel `kit`): `/r/<code>/k/<tag>/`.
+    pub(crate) const KIT_SEGMENT: &str = "k";
     /// Segments no channel may take.
-    pub(crate) const RESERVED: &[&str] = &[QR_SEGMENT];
+    pub(crate) const RESERVED: &[&str] = &[QR_SEGMENT, KIT_SEGMENT];
     /// `utm_medium` of a partner's own short link, `/r/<code>/`: for places no
     /// channel names (said aloud, printed, pasted anywhere).
     pub(crate) const MEDIUM: &str = "link";

@@ -339,6 +339,7 @@ fn pitch_limit_findings(project: &Project) -> Vec<Diagnostic> {
         .max_by_key(|c| c.chars().count())
         .unwrap_or("PARTNER0001");
     let mut findings = Vec::new();
+    let shorts = crate::render::short::Shorts::for_project(project);
     for pitch in &project.pitches {
         let Some(market) = settings.market(&pitch.market) else {
             continue;
@@ -362,6 +363,9 @@ fn pitch_limit_findings(project: &Project) -> Vec<Diagnostic> {
             channel: &pitch.channel,
             asset: &pitch.asset,
         });
+        // Measured with what the kit prints: the partner's short link for this copy,
+        // or the full link (also for a market without partners, the longer of two).
+        let link = shorts.in_copy(code, &pitch.channel, &pitch.asset, &link);
         let text = crate::kits::text::markdown_to_text(&pitch.body, &pitch.lang);
         let body = crate::kits::text::stamp_text(&text, name, &link);
         let Some(over) = crate::kits::text::overrun(settings, &pitch.channel, &body, &link) else {

@@ -3,11 +3,14 @@
 //! A playbook's cadence is a list of touches at day offsets. In a partner's kit each
 //! touch becomes a calendar event on the start date plus its offset, a checklist item
 //! and a file of its own, `cadence/<touch>.txt`: the copy to send (the touch's own
-//! text, or its channel's pitch copy) with the touch's own tracked link in it. The
-//! checklist and the event name that file and carry the same link, so whatever the
-//! partner sends on that day is attributed to that touch. The iCalendar writer is small and strict (RFC 5545): CRLF line
-//! ends, lines folded at 75 octets without splitting a UTF-8 character, TEXT values
-//! escaped, and nothing taken from the clock: the stamp comes from
+//! text, or its channel's pitch copy) with the touch's own link in it (its short
+//! link, which leads to the touch's tracked link). The checklist and the event name
+//! that file and carry the same link, so whatever the partner sends on that day is
+//! attributed to that touch.
+//!
+//! The iCalendar writer is small and strict (RFC 5545): CRLF line ends, lines folded
+//! at 75 octets without splitting a UTF-8 character, TEXT values escaped, and
+//! nothing taken from the clock: the stamp comes from
 //! `SOURCE_DATE_EPOCH` or the start date, so a calendar is as reproducible as a zip.
 
 use super::archive::Entry;
@@ -15,6 +18,7 @@ use crate::base::dates::Date;
 use crate::base::diagnostics::{Diagnostic, Result};
 use crate::base::vocab::messages;
 use crate::model::partners::Partner;
+use crate::model::playbooks::Touch;
 use crate::render::contract::KitTouch;
 use crate::render::loaded::Loaded;
 use crate::render::locales::Arg;
@@ -135,42 +139,14 @@ pub(super) fn for_kit(
     (start, source_date_epoch): (Option<Date>, Option<i64>),
     pitch_copy: &dyn Fn(&str) -> Option<String>,
 ) -> Result<KitCadence> {
-    let project = &loaded.project;
-    let (locales, attribution) = (&*loaded.locales, &*loaded.attribution);
-    let settings = &project.settings;
-    let terms = &project.playbook(partner).terms;
-    let message = |key: &str, args: &[(&str, Arg)]| -> Result<String> {
-        locales
-            .format(lang, key, args)
-            .map_err(|why| Diagnostic::project(why).into())
+    let plan = Plan {
+        loaded,
+        partner,
+        lang,
+        start,
     };
-    let channel_name = |channel: &str| -> String {
-        let key = format!("{}{channel}", messages::CHANNEL_PREFIX);
-        if locales.has(lang, &key) {
-            locales
-                .format(lang, &key, &[])
-                .unwrap_or_else(|_| channel.to_owned())
-        } else {
-            channel.to_owned()
-        }
-    };
-    // Dates read the way the kit's language writes them ("1 июня 2026 г.").
-    let long_date = |date: Date| -> String {
-        let iso = date.to_string();
-        locales
-            .formatter(lang)
-            .and_then(|f| f.date(&iso))
-            .unwrap_or(iso)
-    };
-    let host = settings
-        .base_url
-        .split_once("://")
-        .map_or(settings.base_url.as_str(), |(_, rest)| rest)
-        .split('/')
-        .next()
-        .unwrap_or("refkit.invalid");
-
-    let plan_title = message(
+    let settings = &loaded.project.settings;
+    let plan_title = plan.message(
         messages::CADENCE_TITLE,
         &[
             ("brand", Arg::Text(settings.title.clone())),
@@ -179,86 +155,49 @@ pub(super) fn for_kit(
     )?;
     let mut text = format!("{plan_title}\n");
     text.push_str(&match start {
-        Some(date) => message(
+        Some(date) => plan.message(
             messages::CADENCE_START,
-            &[("date", Arg::Text(long_date(date)))],
+            &[("date", Arg::Text(plan.long_date(date)))],
         )?,
-        None => message(messages::CADENCE_NO_START, &[])?,
+        None => plan.message(messages::CADENCE_NO_START, &[])?,
     });
     text.push_str("\n\n");
 
-    let mut links = Vec::new();
-    let mut events = Vec::new();
-    let mut values = Vec::new();
+    let labels = (
+        plan.message(messages::CADENCE_COPY, &[])?,
+        plan.message(messages::CADENCE_LINK, &[])?,
+    );
+    let mut cadence = KitCadence {
+        entries: Vec::new(),
+        links: Vec::new(),
+        touches: Vec::new(),
+    };
     let mut copies = Vec::new();
-    let copy_label = message(messages::CADENCE_COPY, &[])?;
-    let link_label = message(messages::CADENCE_LINK, &[])?;
-    for touch in terms
+    let mut events = Vec::new();
+    for touch in loaded
+        .project
+        .playbook(partner)
+        .terms
         .cadence
         .iter()
         .filter(|t| partner.channels.contains(&t.channel))
     {
-        let asset = touch.asset();
-        let url = attribution
-            .link(&partner.id, lang, &touch.channel, &asset)
-            .map_err(Diagnostic::project)?;
-        let title = touch.title.get(lang).cloned().unwrap_or_default();
-        let file = format!("cadence/{}.txt", touch.id);
-        let copy = match touch.copy.get(lang) {
-            Some(own) => crate::text::typography::typeset(own, lang),
-            None => pitch_copy(&touch.channel).unwrap_or_default(),
-        };
-        let copy = super::text::stamp_text(&copy, &partner.name, &url);
-        copies.push(Entry::text(file.clone(), format!("{}\n", copy.trim_end())));
-        let channel = channel_name(&touch.channel);
-        let day = message(
-            messages::CADENCE_DAY,
-            &[("day", Arg::Number(f64::from(touch.day)))],
-        )?;
-        let date = start.map(|s| s.add_days(touch.day));
-        let mut heading = format!("[ ] {day}");
-        if let Some(date) = date {
-            heading.push_str(&format!(" · {}", long_date(date)));
-        }
-        heading.push_str(&format!(" · {channel}"));
-        text.push_str(&format!(
-            "{heading}\n    {title}\n    {copy_label} {file}\n    {link_label} {url}\n\n"
-        ));
-        if let Some(date) = date {
-            events.push(Event {
-                uid: format!("{}.{}.{}@{host}", touch.id, partner.id, partner.market),
-                date,
-                summary: format!("{title} ({channel})"),
-                description: format!(
-                    "{copy_label} {file}\n{link_label} {url}\n\n{}",
-                    copy.trim_end()
-                ),
-                url: url.clone(),
-            });
-        }
-        values.push(KitTouch {
-            id: touch.id.clone(),
-            day: touch.day,
-            date: date.map(|d| d.to_string()),
-            date_text: date.map(long_date),
-            channel: touch.channel.clone(),
-            title: title.clone(),
-            file: file.clone(),
-            link: url.clone(),
-        });
-        links.push([touch.channel.clone(), asset, url]);
+        let made = plan.touch(touch, &labels, pitch_copy)?;
+        text.push_str(&made.item);
+        copies.push(made.copy);
+        events.extend(made.event);
+        cadence.links.push(made.link);
+        cadence.touches.push(made.value);
     }
-    if values.is_empty() {
-        return Ok(KitCadence {
-            entries: Vec::new(),
-            links,
-            touches: values,
-        });
+    if cadence.touches.is_empty() {
+        return Ok(cadence);
     }
-    let mut entries = vec![Entry::text("cadence.txt", format!("{}\n", text.trim_end()))];
-    entries.extend(copies);
+    cadence
+        .entries
+        .push(Entry::text("cadence.txt", format!("{}\n", text.trim_end())));
+    cadence.entries.extend(copies);
     if let Some(start) = start {
-        entries.push(Entry::text(
+        cadence.entries.push(Entry::text(
             "cadence.ics",
             calendar(
                 &settings.title,
@@ -268,11 +207,141 @@ pub(super) fn for_kit(
             ),
         ));
     }
-    Ok(KitCadence {
-        entries,
-        links,
-        touches: values,
-    })
+    Ok(cadence)
+}
+
+/// One partner's outreach plan in one language, being written.
+struct Plan<'a> {
+    loaded: &'a Loaded,
+    partner: &'a Partner,
+    lang: &'a str,
+    start: Option<Date>,
+}
+
+/// What one touch adds to the plan.
+struct Made {
+    /// Its checklist item in `cadence.txt`.
+    item: String,
+    /// `cadence/<touch>.txt`: the copy to send.
+    copy: Entry,
+    /// Its calendar event, when the plan has dates.
+    event: Option<Event>,
+    /// (channel, asset, tracked url).
+    link: [String; 3],
+    value: KitTouch,
+}
+
+impl Plan<'_> {
+    fn message(&self, key: &str, args: &[(&str, Arg)]) -> Result<String> {
+        self.loaded
+            .locales
+            .format(self.lang, key, args)
+            .map_err(|why| Diagnostic::project(why).into())
+    }
+
+    /// The channel's name in the plan's language, else its id.
+    fn channel_name(&self, channel: &str) -> String {
+        let locales = &self.loaded.locales;
+        let key = format!("{}{channel}", messages::CHANNEL_PREFIX);
+        if locales.has(self.lang, &key) {
+            locales
+                .format(self.lang, &key, &[])
+                .unwrap_or_else(|_| channel.to_owned())
+        } else {
+            channel.to_owned()
+        }
+    }
+
+    /// A date as the plan's language writes it ("1 июня 2026 г.").
+    fn long_date(&self, date: Date) -> String {
+        let iso = date.to_string();
+        self.loaded
+            .locales
+            .formatter(self.lang)
+            .and_then(|f| f.date(&iso))
+            .unwrap_or(iso)
+    }
+
+    /// The site's host, for calendar UIDs.
+    fn host(&self) -> &str {
+        let base = &self.loaded.project.settings.base_url;
+        base.split_once("://")
+            .map_or(base.as_str(), |(_, rest)| rest)
+            .split('/')
+            .next()
+            .unwrap_or("refkit.invalid")
+    }
+
+    /// One touch: its copy with its own link (short, unless the site prints full
+    /// links), its checklist item, its event and its template value.
+    fn touch(
+        &self,
+        touch: &Touch,
+        (copy_label, link_label): &(String, String),
+        pitch_copy: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Made> {
+        let (partner, lang) = (self.partner, self.lang);
+        let attribution = &*self.loaded.attribution;
+        let asset = touch.asset();
+        let tracked = attribution
+            .link(&partner.id, lang, &touch.channel, &asset)
+            .map_err(Diagnostic::project)?;
+        let url = attribution
+            .shorts()
+            .in_copy(&partner.code, &touch.channel, &asset, &tracked);
+        let title = touch.title.get(lang).cloned().unwrap_or_default();
+        let file = format!("cadence/{}.txt", touch.id);
+        let copy = match touch.copy.get(lang) {
+            Some(own) => crate::text::typography::typeset(own, lang),
+            None => pitch_copy(&touch.channel).unwrap_or_default(),
+        };
+        let copy = super::text::stamp_text(&copy, &partner.name, &url);
+        let channel = self.channel_name(&touch.channel);
+        let day = self.message(
+            messages::CADENCE_DAY,
+            &[("day", Arg::Number(f64::from(touch.day)))],
+        )?;
+        let date = self.start.map(|s| s.add_days(touch.day));
+        let mut heading = format!("[ ] {day}");
+        if let Some(date) = date {
+            heading.push_str(&format!(" · {}", self.long_date(date)));
+        }
+        heading.push_str(&format!(" · {channel}"));
+        let event = date.map(|date| Event {
+            uid: format!(
+                "{}.{}.{}@{}",
+                touch.id,
+                partner.id,
+                partner.market,
+                self.host()
+            ),
+            date,
+            summary: format!("{title} ({channel})"),
+            description: format!(
+                "{copy_label} {file}\n{link_label} {url}\n\n{}",
+                copy.trim_end()
+            ),
+            url: url.clone(),
+        });
+        Ok(Made {
+            item: format!(
+                "{heading}\n    {title}\n    {copy_label} {file}\n    {link_label} {url}\n\n"
+            ),
+            copy: Entry::text(file.clone(), format!("{}\n", copy.trim_end())),
+            event,
+            value: KitTouch {
+                id: touch.id.clone(),
+                day: touch.day,
+                date: date.map(|d| d.to_string()),
+                date_text: date.map(|d| self.long_date(d)),
+                channel: touch.channel.clone(),
+                title,
+                file,
+                link: url,
+            },
+            link: [touch.channel.clone(), asset, tracked],
+        })
+    }
 }
 
 #[cfg(test)]

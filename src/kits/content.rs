@@ -41,36 +41,83 @@ pub(super) struct Recipient<'a> {
     pub(super) short_links: &'a [ShortLink],
 }
 
+/// What a kit's parts add to it as they are made.
+#[derive(Default)]
+struct Parts {
+    entries: Vec<Entry>,
+    /// (channel, asset, tracked url) of every link in the kit's copy.
+    links: Vec<[String; 3]>,
+    draft: Option<Arc<[u8]>>,
+}
+
 /// The text files of one partner's kit in one language, and their template values.
 pub(super) fn kit_content(shared: &Shared<'_>, recipient: &Recipient<'_>) -> Result<KitContent> {
-    let Recipient {
-        partner,
-        values,
-        lang,
-        qr_link,
-        short_links,
-    } = *recipient;
-    let project = shared.project;
-    let loaded = shared.loaded;
-    let (urls, attribution, templates) = (&loaded.urls, &*loaded.attribution, &loaded.templates);
-    let mut entries = Vec::new();
-    let mut links = Vec::new();
-    let mut report = Report::default();
-    let link = |channel: &str, asset: &str| -> Result<String> {
-        attribution
-            .link(&partner.id, lang, channel, asset)
-            .map_err(|why| Diagnostic::project(why).into())
-    };
-    let microsite = urls.permalink(&urls.partner_home(&partner.id, lang));
-
-    let mut pitches = Vec::new();
-    let mut draft = None;
-    for channel in &partner.channels {
-        let Some((index, pitch)) =
-            project.pitches.iter().enumerate().find(|(_, p)| {
-                p.market == partner.market && &p.channel == channel && p.lang == lang
+    let mut parts = Parts::default();
+    let pitches = pitch_files(shared, recipient, &mut parts)?;
+    let stories = kit_stories(shared, recipient, &mut parts.entries, &mut parts.links)?;
+    let cadence = outreach_plan(shared, recipient)?;
+    parts.entries.extend(cadence.entries);
+    parts.links.extend(cadence.links);
+    let urls = &shared.loaded.urls;
+    let kit = KitValues {
+        pitches,
+        kit_stories: stories,
+        links: parts
+            .links
+            .iter()
+            .map(|[channel, asset, url]| KitLink {
+                channel: channel.clone(),
+                asset: asset.clone(),
+                url: url.clone(),
             })
-        else {
+            .collect(),
+        microsite: urls.permalink(&urls.partner_home(&recipient.partner.id, recipient.lang)),
+        cadence: cadence.touches,
+    };
+    readmes(shared, recipient, &kit, &mut parts.entries)?;
+    Ok(KitContent {
+        entries: parts.entries,
+        kit,
+        links: parts.links,
+        draft: parts.draft,
+    })
+}
+
+/// The tracked link of the recipient for `channel` and `asset`, and what copy prints
+/// for it: its short link, unless the site prints full links.
+fn copy_link(
+    shared: &Shared<'_>,
+    recipient: &Recipient<'_>,
+    channel: &str,
+    asset: &str,
+) -> Result<(String, String)> {
+    let attribution = &*shared.loaded.attribution;
+    let partner = recipient.partner;
+    let tracked = attribution
+        .link(&partner.id, recipient.lang, channel, asset)
+        .map_err(Diagnostic::project)?;
+    let printed = attribution
+        .shorts()
+        .in_copy(&partner.code, channel, asset, &tracked);
+    Ok((tracked, printed))
+}
+
+/// `pitch/<channel>.txt` for each of the partner's channels (and the e-mail as HTML
+/// and a draft); a channel without pitch copy in the partner's market is an error.
+fn pitch_files(
+    shared: &Shared<'_>,
+    recipient: &Recipient<'_>,
+    parts: &mut Parts,
+) -> Result<Vec<Pitch>> {
+    let (partner, lang) = (recipient.partner, recipient.lang);
+    let mut report = Report::default();
+    let mut pitches = Vec::new();
+    for channel in &partner.channels {
+        let found =
+            shared.project.pitches.iter().enumerate().find(|(_, p)| {
+                p.market == partner.market && &p.channel == channel && p.lang == lang
+            });
+        let Some((index, pitch)) = found else {
             report.push(
                 Diagnostic::error(
                     format!(
@@ -90,69 +137,101 @@ pub(super) fn kit_content(shared: &Shared<'_>, recipient: &Recipient<'_>) -> Res
             );
             continue;
         };
-        let url = link(channel, &pitch.asset)?;
-        let body = text::stamp_text(&shared.pitch_text[index], &partner.name, &url);
-        if let Some(d) = check_limit(project, pitch, partner, &body, &url) {
-            report.push(d);
-        }
-        let subject = pitch
-            .subject
-            .as_deref()
-            .map(|s| text::one_line(&text::stamp_text(s, &partner.name, &url)));
-        let mut file_text = String::new();
-        if let Some(subject) = &subject {
-            file_text.push_str(&format!("Subject: {subject}\n\n"));
-        }
-        file_text.push_str(&body);
-        entries.push(Entry::text(format!("pitch/{channel}.txt"), file_text));
-        if channel == crate::base::vocab::channels::EMAIL {
-            let Some(document) = shared.emails.get(index).and_then(Option::as_deref) else {
-                return Err(Diagnostic::project(format!(
-                    "internal error: the e-mail made from {} was not prepared",
-                    display_path(&pitch.file)
-                ))
-                .into());
-            };
-            let html = text::stamp_html(document, &partner.name, &url);
-            let message = eml::write(&eml::Draft {
-                subject: subject.as_deref(),
-                text: &body,
-                html: &html,
-            });
-            let message: Arc<[u8]> = Arc::from(message.into_bytes());
-            entries.push(Entry::text(format!("pitch/{channel}.html"), html));
-            entries.push(Entry::deflated(
-                format!("pitch/{channel}.eml"),
-                message.clone(),
-            ));
-            draft = Some(message);
-        }
-        links.push([channel.clone(), pitch.asset.clone(), url.clone()]);
-        // Shown on the kit page only: their links are in the manifest, not the zip.
-        let share = share::buttons(
-            &project.settings,
-            &share::Copy {
-                channel,
-                text: &shared.pitch_text[index],
-                subject: pitch.subject.as_deref(),
-                partner: &partner.name,
-            },
-            |channel, asset| link(channel, asset),
-        )?;
-        pitches.push(Pitch {
-            channel: channel.clone(),
-            file: format!("pitch/{channel}.txt"),
-            subject,
-            text: body,
-            link: url,
-            draft: None,
-            share,
-        });
+        pitches.push(pitch_file(
+            shared,
+            recipient,
+            (index, pitch),
+            parts,
+            &mut report,
+        )?);
     }
-
-    let stories = kit_stories(shared, recipient, &mut entries, &mut links)?;
     report.into_result()?;
+    Ok(pitches)
+}
 
+/// One channel's pitch copy, stamped with the partner's name and the link its copy
+/// prints, as files of the kit and as the kit page's copy card.
+fn pitch_file(
+    shared: &Shared<'_>,
+    recipient: &Recipient<'_>,
+    (index, pitch): (usize, &PitchCopy),
+    parts: &mut Parts,
+    report: &mut Report,
+) -> Result<Pitch> {
+    let partner = recipient.partner;
+    let channel = &pitch.channel;
+    let (tracked, url) = copy_link(shared, recipient, channel, &pitch.asset)?;
+    let body = text::stamp_text(&shared.pitch_text[index], &partner.name, &url);
+    if let Some(d) = check_limit(shared.project, pitch, partner, &body, &url) {
+        report.push(d);
+    }
+    let subject = pitch
+        .subject
+        .as_deref()
+        .map(|s| text::one_line(&text::stamp_text(s, &partner.name, &url)));
+    let mut file_text = String::new();
+    if let Some(subject) = &subject {
+        file_text.push_str(&format!("Subject: {subject}\n\n"));
+    }
+    file_text.push_str(&body);
+    parts
+        .entries
+        .push(Entry::text(format!("pitch/{channel}.txt"), file_text));
+    if channel == crate::base::vocab::channels::EMAIL {
+        let Some(document) = shared.emails.get(index).and_then(Option::as_deref) else {
+            return Err(Diagnostic::project(format!(
+                "internal error: the e-mail made from {} was not prepared",
+                display_path(&pitch.file)
+            ))
+            .into());
+        };
+        let html = text::stamp_html(document, &partner.name, &url);
+        let message = eml::write(&eml::Draft {
+            subject: subject.as_deref(),
+            text: &body,
+            html: &html,
+        });
+        let message: Arc<[u8]> = Arc::from(message.into_bytes());
+        parts
+            .entries
+            .push(Entry::text(format!("pitch/{channel}.html"), html));
+        parts.entries.push(Entry::deflated(
+            format!("pitch/{channel}.eml"),
+            message.clone(),
+        ));
+        parts.draft = Some(message);
+    }
+    parts
+        .links
+        .push([channel.clone(), pitch.asset.clone(), tracked]);
+    // Shown on the kit page only: their links are in the manifest, not the zip. A
+    // share service puts its full tracked link in the composer, where the service
+    // shows a preview or counts every link alike (X: 23 characters).
+    let share = share::buttons(
+        &shared.project.settings,
+        &share::Copy {
+            channel,
+            text: &shared.pitch_text[index],
+            subject: pitch.subject.as_deref(),
+            partner: &partner.name,
+        },
+        |channel, asset| copy_link(shared, recipient, channel, asset).map(|(tracked, _)| tracked),
+    )?;
+    Ok(Pitch {
+        channel: channel.clone(),
+        file: format!("pitch/{channel}.txt"),
+        subject,
+        text: body,
+        link: url,
+        draft: None,
+        share,
+    })
+}
+
+/// The outreach plan of the partner's playbook in the recipient's language.
+fn outreach_plan(shared: &Shared<'_>, recipient: &Recipient<'_>) -> Result<cadence::KitCadence> {
+    let (partner, lang) = (recipient.partner, recipient.lang);
+    let project = shared.project;
     let start = partner.start.or(shared.default_start);
     // A touch without copy of its own sends its channel's pitch, with its own link.
     let pitch_copy = |channel: &str| {
@@ -162,30 +241,29 @@ pub(super) fn kit_content(shared: &Shared<'_>, recipient: &Recipient<'_>) -> Res
             .position(|p| p.market == partner.market && p.channel == channel && p.lang == lang)
             .map(|i| shared.pitch_text[i].clone())
     };
-    let cadence = cadence::for_kit(
-        loaded,
+    cadence::for_kit(
+        shared.loaded,
         partner,
         lang,
         (start, shared.source_date_epoch),
         &pitch_copy,
-    )?;
-    entries.extend(cadence.entries);
-    links.extend(cadence.links);
+    )
+}
 
-    let kit = KitValues {
-        pitches,
-        kit_stories: stories,
-        links: links
-            .iter()
-            .map(|[channel, asset, url]| KitLink {
-                channel: channel.clone(),
-                asset: asset.clone(),
-                url: url.clone(),
-            })
-            .collect(),
-        microsite,
-        cadence: cadence.touches,
-    };
+/// `README.txt` and `README.html`: how to use the kit, with its links.
+fn readmes(
+    shared: &Shared<'_>,
+    recipient: &Recipient<'_>,
+    kit: &KitValues,
+    entries: &mut Vec<Entry>,
+) -> Result<()> {
+    let Recipient {
+        partner,
+        values,
+        lang,
+        qr_link,
+        short_links,
+    } = *recipient;
     let mut readme_context = context_of(&KitReadme {
         lang: lang.to_owned(),
         preview: false,
@@ -196,8 +274,9 @@ pub(super) fn kit_content(shared: &Shared<'_>, recipient: &Recipient<'_>) -> Res
         qr_link: qr_link.to_owned(),
         short_links: short_links.to_vec(),
     });
-    readme_context.extend(context_of(&kit));
+    readme_context.extend(context_of(kit));
     let describe = format!("the {lang} kit README of partner `{}`", partner.id);
+    let templates = &shared.loaded.templates;
     entries.push(Entry::text(
         "README.txt",
         templates.render("kit-readme.txt", &readme_context, &describe)?,
@@ -206,12 +285,7 @@ pub(super) fn kit_content(shared: &Shared<'_>, recipient: &Recipient<'_>) -> Res
         "README.html",
         templates.render("kit-readme.html", &readme_context, &describe)?,
     ));
-    Ok(KitContent {
-        entries,
-        kit,
-        links,
-        draft,
-    })
+    Ok(())
 }
 
 /// The kit's stories in the recipient's language, each a text file and an HTML file
@@ -227,21 +301,17 @@ fn kit_stories(
     let project = shared.project;
     let loaded = shared.loaded;
     let (locales, templates) = (&*loaded.locales, &loaded.templates);
-    let link = |channel: &str, asset: &str| -> Result<String> {
-        loaded
-            .attribution
-            .link(&partner.id, lang, channel, asset)
-            .map_err(|why| Diagnostic::project(why).into())
-    };
     let cta = locales
         .format(lang, crate::base::vocab::messages::KIT_STORY_CTA, &[])
         .map_err(Diagnostic::project)?;
     let market_stories: Vec<_> = project.stories_for_market(&partner.market).collect();
-    let made: Vec<Result<(Entry, Entry, KitStory)>> = market_stories
+    type Made = (Entry, Entry, KitStory, String);
+    let made: Vec<Result<Made>> = market_stories
         .par_iter()
-        .map(|story| -> Result<(Entry, Entry, KitStory)> {
+        .map(|story| -> Result<Made> {
             let t = story.text(lang);
-            let url = link(KIT, &format!("story-{}", story.slug))?;
+            let (tracked, url) =
+                copy_link(shared, recipient, KIT, &format!("story-{}", story.slug))?;
             let mut plain = format!("{}\n\n", t.title);
             if let Some(summary) = &t.summary {
                 plain.push_str(&format!("{summary}\n\n"));
@@ -264,20 +334,17 @@ fn kit_stories(
                     file: format!("stories/{}.txt", story.slug),
                     link: url,
                 },
+                tracked,
             ))
         })
         .collect();
     let mut stories = Vec::with_capacity(made.len());
     // The first failure in story order, whichever thread met it first.
     for made in made {
-        let (plain, document, story) = made?;
+        let (plain, document, story, tracked) = made?;
         entries.push(plain);
         entries.push(document);
-        links.push([
-            KIT.to_owned(),
-            format!("story-{}", story.slug),
-            story.link.clone(),
-        ]);
+        links.push([KIT.to_owned(), format!("story-{}", story.slug), tracked]);
         stories.push(story);
     }
     Ok(stories)

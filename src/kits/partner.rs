@@ -129,7 +129,7 @@ impl<'a> Stamp<'a> {
         let mut short_links = Vec::new();
         for short in shorts.of(partner) {
             let url = attribution
-                .link(&partner.id, market_lang, &short.channel, short.asset)
+                .link(&partner.id, market_lang, &short.channel, &short.asset)
                 .map_err(Diagnostic::project)?;
             short_links.push(ShortLink {
                 channel: short.channel,

@@ -206,7 +206,7 @@ impl Attribution {
             scheme: project.settings.referral.clone(),
             log: LinkLog::with_partners(partners.len()),
             partners,
-            shorts: Shorts::new(&project.settings),
+            shorts: Shorts::for_project(project),
         }
     }
 

@@ -34,8 +34,13 @@ pub(crate) const CLOUDFLARE_RULES: usize = 2_000;
 /// Cloudflare Pages' limit on the characters of one rule.
 pub(crate) const CLOUDFLARE_RULE_LENGTH: usize = 1_000;
 
-/// One partner's short links: where each is and where it leads.
-type Rules = Vec<(String, String)>;
+/// One partner's short links, each where it is and where it leads: those it says
+/// and prints anywhere, then those its kits' copy prints.
+#[derive(Default)]
+struct Rules {
+    own: Vec<(String, String)>,
+    printed: Vec<(String, String)>,
+}
 
 /// Writes every partner's short-link pages and, within Cloudflare's limits and
 /// unless a static file provides one, `_redirects`. Returns a warning when the
@@ -53,20 +58,28 @@ pub(crate) fn write(loaded: &Loaded, cards: bool, staging: &Staging) -> Result<O
     let mut report = Report::default();
     let rules: Vec<Rules> = report.gather(written)?;
     report.into_result()?;
-    let rules: Rules = rules.into_iter().flatten().collect();
     if staging.has_public(REDIRECTS) {
         return Ok(Some(format!(
             "warning: static/{REDIRECTS} replaces the short-link rules refkit writes; the pages under /r/ still redirect"
         )));
     }
-    let lines: Vec<String> = rules
-        .iter()
-        .map(|(from, to)| format!("{from} {to} 302"))
-        .collect();
+    let line = |(from, to): &(String, String)| format!("{from} {to} 302");
+    let own: Vec<String> = rules.iter().flat_map(|r| r.own.iter().map(line)).collect();
+    let mut lines = own.clone();
+    lines.extend(rules.iter().flat_map(|r| r.printed.iter().map(line)));
+    // Past the host's limits with the copy's links, the links partners say and print
+    // keep their rules: those are the ones typed by hand.
+    let mut warning = None;
     if let Some(why) = beyond_cloudflare(&lines) {
-        return Ok(Some(format!(
-            "warning: {why}, so refkit wrote no {REDIRECTS}; every short link is still a page that redirects"
-        )));
+        if own.len() == lines.len() || beyond_cloudflare(&own).is_some() {
+            return Ok(Some(format!(
+                "warning: {why}, so refkit wrote no {REDIRECTS}; every short link is still a page that redirects"
+            )));
+        }
+        warning = Some(format!(
+            "warning: {why}, so {REDIRECTS} lists only the partners' own, QR and channel links; the short links in kit copy are pages that redirect"
+        ));
+        lines = own;
     }
     let mut text =
         String::from("# Short links: each answered with a redirect to its full tracked link.\n");
@@ -75,7 +88,7 @@ pub(crate) fn write(loaded: &Loaded, cards: bool, staging: &Staging) -> Result<O
         text.push('\n');
     }
     staging.write_public(REDIRECTS, text.as_bytes(), "the short links")?;
-    Ok(None)
+    Ok(warning)
 }
 
 /// Why `lines` would not all be read by Cloudflare Pages, if they would not.
@@ -150,14 +163,25 @@ fn partner_pages(
             .then(|| urls.permalink(&urls.file(&crate::render::urls::partner_card(partner, lang)))),
     };
     let source = format!("the short links of partner `{}`", partner.id);
-    let mut rules = Vec::new();
-    for short in attribution.shorts().of(partner) {
+    let mut rules = Rules::default();
+    let shorts = attribution.shorts();
+    for (short, printed) in shorts
+        .of(partner)
+        .into_iter()
+        .map(|s| (s, false))
+        .chain(shorts.printed_of(partner).into_iter().map(|s| (s, true)))
+    {
         let target = attribution
-            .link(&partner.id, lang, &short.channel, short.asset)
+            .link(&partner.id, lang, &short.channel, &short.asset)
             .map_err(Diagnostic::project)?;
         let html = page.html(&urls.permalink(&short.url), &target);
         staging.write_public(&urls.output_file(&short.url), html.as_bytes(), &source)?;
-        rules.push((short.url, target));
+        let list = if printed {
+            &mut rules.printed
+        } else {
+            &mut rules.own
+        };
+        list.push((short.url, target));
     }
     Ok(rules)
 }

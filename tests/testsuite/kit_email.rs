@@ -62,21 +62,23 @@ fn email_text(entries: &Entries) -> (String, String) {
     (subject.to_owned(), body.to_owned())
 }
 
-/// The kit's tracked link of the e-mail copy, from its `links.csv` (channel, asset,
-/// URL, short URL): its first e-mail row but the short link's, which is the pitch's.
+/// The link the e-mail copy prints, from the kit's `links.csv` (channel, asset, URL,
+/// short URL): the short link of its first e-mail row but the channel's own, which is
+/// the pitch's.
 fn email_link(entries: &Entries) -> String {
     String::from_utf8(entries["links.csv"].1.clone())
         .unwrap()
         .lines()
         .find_map(|l| {
             let cells: Vec<&str> = l.split(',').collect();
-            (cells[0] == "email" && cells[1] != "short-link").then(|| cells[2].to_owned())
+            (cells[0] == "email" && cells[1] != "short-link" && !cells[3].is_empty())
+                .then(|| cells[3].to_owned())
         })
-        .expect("links.csv has the e-mail link")
+        .expect("links.csv has the e-mail link with its short form")
 }
 
 /// Checks a kit's draft against its own `email.txt` and `email.html`: the subject, both
-/// parts with their types, the text byte for byte, the tracked link in both parts, and
+/// parts with their types, the text byte for byte, the copy's link in both parts, and
 /// the shape of the file (CRLF, short lines, no sender or date, `X-Unsent: 1`).
 /// Returns the decoded subject.
 fn assert_draft_matches_kit(kit: &str, entries: &Entries) -> String {
@@ -129,11 +131,11 @@ fn assert_draft_matches_kit(kit: &str, entries: &Entries) -> String {
 // The e-mail: inlined HTML and the ready draft.
 
 #[test]
-fn email_draft_holds_the_kit_text_and_html_with_the_tracked_link() {
+fn email_draft_holds_the_kit_text_and_html_with_its_own_link() {
     let entries = Kits::built(&Fixture::minimal()).open("alpha", "en").entries;
     let subject = assert_draft_matches_kit("alpha/en", &entries);
     assert_eq!(subject, "Try it, from Alpha & Sons");
-    assert!(email_link(&entries).contains("ref=ALPHA26&"));
+    assert!(email_link(&entries).contains("/r/alpha26/e/"));
     // Plain ASCII is written as it is: the header reads without decoding.
     let raw = String::from_utf8(entries["pitch/email.eml"].1.clone()).unwrap();
     assert!(
@@ -227,7 +229,7 @@ fn demo_email_is_inlined_with_a_bulletproof_button_and_offered_as_a_draft() {
         let href = format!("<a href=\"{}\"", email_link(&entries).replace('&', "&amp;"));
         let at = outside_comments
             .find(&href)
-            .unwrap_or_else(|| panic!("{kit}: no button to the tracked link"));
+            .unwrap_or_else(|| panic!("{kit}: no button to the copy's link"));
         let tag = &outside_comments[at..at + outside_comments[at..].find('>').unwrap()];
         assert!(
             tag.contains(" style=\"") && tag.contains("text-decoration: none"),

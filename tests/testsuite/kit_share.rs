@@ -107,12 +107,18 @@ fn every_pitch_card_shares_its_copy_with_each_share_channels_own_tracked_link() 
                 }
                 None => (None, file.trim_end().to_owned()),
             };
+            // The copy prints the short link of its own tracked link.
             let pitch_link = zip_links
                 .lines()
-                .filter_map(|l| l.split(',').nth(2))
-                .find(|url| body.contains(url) && url.contains(&format!("utm_medium={copy}&")))
-                .unwrap_or_else(|| panic!("{id}/{lang}/{copy}: no pitch link in the copy"))
-                .to_owned();
+                .map(|l| l.split(',').collect::<Vec<&str>>())
+                .find(|r| {
+                    r[1] != "short-link"
+                        && r[2].contains(&format!("utm_medium={copy}&"))
+                        && !r[3].is_empty()
+                        && body.contains(r[3])
+                })
+                .map(|r| r[3].to_owned())
+                .unwrap_or_else(|| panic!("{id}/{lang}/{copy}: no pitch link in the copy"));
             let got: Vec<&str> = links.iter().map(|(s, _, _)| s.as_str()).collect();
             assert_eq!(got, services, "{id}/{lang}/{copy}");
             for (service, tag, href) in links {

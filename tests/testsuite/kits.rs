@@ -165,6 +165,37 @@ impl Kit {
         String::from_utf8(self.bytes(name).to_vec())
             .unwrap_or_else(|_| panic!("{name} is not UTF-8"))
     }
+
+    /// The rows of the kit's `links.csv`: channel, asset, tracked link, short link.
+    pub(crate) fn links(&self) -> Vec<[String; 4]> {
+        let text = self.text("links.csv");
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        reader
+            .records()
+            .map(|r| {
+                let r = r.unwrap();
+                [0, 1, 2, 3].map(|i| r.get(i).unwrap_or_default().to_owned())
+            })
+            .collect()
+    }
+
+    /// `text` with every short link of the kit replaced by the tracked link it leads
+    /// to, as `links.csv` pairs them: what a reader who follows the links reaches.
+    pub(crate) fn follow(&self, text: &str) -> String {
+        let mut pairs: Vec<(String, String)> = self
+            .links()
+            .into_iter()
+            .filter(|[.., short]| !short.is_empty())
+            .map(|[_, _, url, short]| (short, url))
+            .collect();
+        // The partner's own short link starts every other one: replace the longest first.
+        pairs.sort_by_key(|(short, _)| std::cmp::Reverse(short.len()));
+        let mut out = text.to_owned();
+        for (short, url) in pairs {
+            out = out.replace(&short, &url);
+        }
+        out
+    }
 }
 
 pub(crate) fn decode_qr(png: &[u8]) -> String {
@@ -240,29 +271,112 @@ fn resized_banners_have_the_configured_sizes() {
     }
 }
 
+/// The short link `kit`'s copy prints for `channel` and `asset`, checked against the
+/// shape `/r/<code>/<segment>/<tag>/`, and the tracked link it leads to.
+fn printed_link(kit: &Kit, channel: &str, asset: &str) -> (String, String) {
+    let [.., url, short] = kit
+        .links()
+        .into_iter()
+        .find(|[c, a, ..]| c == channel && a == asset)
+        .unwrap_or_else(|| panic!("links.csv has no {channel}/{asset} row"));
+    let tag = short
+        .strip_suffix('/')
+        .and_then(|s| s.rsplit_once('/'))
+        .map(|(_, tag)| tag)
+        .unwrap_or_default();
+    assert!(
+        tag.len() == 5
+            && tag
+                .bytes()
+                .all(|b| b"abcdefghijkmnpqrstuvwxyz23456789".contains(&b)),
+        "{short}: not a five-character tag"
+    );
+    (short, url)
+}
+
 #[test]
-fn pitch_copy_is_stamped_with_the_partner_name_and_channel_link() {
+fn pitch_copy_is_stamped_with_the_partner_name_and_its_own_short_link() {
     let kit = Kits::built(&Fixture::minimal()).open("alpha", "ru");
+    let (short, url) = printed_link(&kit, "x", "pitch-x");
+    assert!(short.contains("/r/alpha26/x/"), "{short}");
+    assert_eq!(
+        url,
+        "https://join.test/us?ref=ALPHA26&utm_source=partner&utm_medium=x&utm_campaign=test&utm_content=pitch-x"
+    );
     assert_eq!(
         kit.text("pitch/x.txt"),
-        "Hello from Alpha & Sons (ru).\n\nSign up: https://join.test/us?ref=ALPHA26&utm_source=partner&utm_medium=x&utm_campaign=test&utm_content=pitch-x\n"
+        format!("Hello from Alpha & Sons (ru).\n\nSign up: {short}\n")
     );
     let email = kit.text("pitch/email.txt");
     assert!(
         email.starts_with("Subject: Try it, from Alpha & Sons\n\n"),
         "{email}"
     );
+    let (email_short, _) = printed_link(&kit, "email", "pitch-email");
     let html = kit.text("pitch/email.html");
     assert!(
         html.contains("Hello from <strong>Alpha &amp; Sons</strong>"),
         "{html}"
     );
+    assert!(html.contains(&format!("href=\"{email_short}\"")), "{html}");
+}
+
+#[test]
+fn every_short_link_a_kit_prints_is_a_page_that_leads_to_its_tracked_link() {
+    let f = Fixture::minimal();
+    let kits = Kits::built(&f);
+    for lang in ["en", "ru"] {
+        let kit = kits.open("alpha", lang);
+        let printed: Vec<[String; 4]> = kit
+            .links()
+            .into_iter()
+            .filter(|[_, asset, ..]| asset != "short-link" && asset != "qr")
+            .collect();
+        assert!(printed.len() >= 5, "{printed:?}");
+        for [channel, asset, url, short] in printed {
+            assert!(!short.is_empty(), "{channel}/{asset} has no short link");
+            let path = short.split_once("/r/").map(|(_, p)| p).unwrap();
+            let page = f.read(&format!("public/r/{path}index.html"));
+            assert!(
+                page.contains(&format!("url={}", url.replace('&', "&amp;"))),
+                "{short} does not lead to {url}: {page}"
+            );
+            assert!(
+                f.read("public/_redirects")
+                    .contains(&format!("/r/{path} {url} 302")),
+                "_redirects lacks {short}"
+            );
+        }
+    }
+}
+
+#[test]
+fn links_in_copy_full_prints_the_tracked_links_and_writes_no_copy_pages() {
+    let f = Fixture::minimal();
+    let site = f
+        .read("site.yaml")
+        .replace("referral:\n", "referral:\n  links_in_copy: full\n");
     assert!(
-        html.contains(
-            "href=\"https://join.test/us?ref=ALPHA26&amp;utm_source=partner&amp;utm_medium=email"
-        ),
-        "{html}"
+        site.contains("links_in_copy"),
+        "the fixture has a referral section"
     );
+    f.write("site.yaml", &site);
+    let kit = Kits::built(&f).open("alpha", "ru");
+    assert_eq!(
+        kit.text("pitch/x.txt"),
+        "Hello from Alpha & Sons (ru).\n\nSign up: https://join.test/us?ref=ALPHA26&utm_source=partner&utm_medium=x&utm_campaign=test&utm_content=pitch-x\n"
+    );
+    // The channel's own short link stays; no page deeper than it.
+    let x = f.root().join("public/r/alpha26/x");
+    let inside: Vec<String> = std::fs::read_dir(&x)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(inside, ["index.html"]);
+    assert!(kit
+        .links()
+        .iter()
+        .all(|[_, asset, _, short]| short.is_empty() || asset == "short-link" || asset == "qr"));
 }
 
 #[test]
@@ -505,8 +619,20 @@ fn demo_kits_carry_only_their_partners_code_in_every_text_entry_with_a_link() {
             } else {
                 String::from_utf8(bytes.clone()).unwrap()
             };
+            // Short links followed to the tracked links they lead to.
+            let printed = text;
+            let text = kit.follow(&printed);
             if !text.contains("utm_") {
                 continue;
+            }
+            for other in project.partners.iter().filter(|o| o.id != partner.id) {
+                let folder = format!("/r/{}/", other.code.to_ascii_lowercase());
+                assert!(
+                    !printed.contains(&folder),
+                    "{}/{name} prints {}'s short link",
+                    row.partner,
+                    other.id
+                );
             }
             with_links += 1;
             assert!(

@@ -158,21 +158,22 @@ fn calendar_parses_and_its_dates_are_the_start_plus_the_offsets() {
             "stable UID"
         );
         assert_eq!(event["DTSTAMP"], "20260601T000000Z");
+        // The event's link is the touch's short link, which leads to its tracked link.
         let url = &event["URL"];
+        let tracked = format!(
+            "https://join.test/us?ref=ALPHA26&utm_source=partner&utm_medium={channel}&utm_campaign=test&utm_content=cadence-{touch}"
+        );
+        assert!(url.contains("/r/alpha26/"), "{url}");
         assert!(
-            url.contains(&format!("utm_medium={channel}&"))
-                && url.ends_with(&format!("utm_content=cadence-{touch}"))
-                && url.contains("ref=ALPHA26"),
-            "{url}"
+            links.contains(&format!(
+                "alpha,us,en,{channel},cadence-{touch},{tracked},{url}"
+            )),
+            "{url} leads to {tracked}: {links}"
         );
         assert!(event["DESCRIPTION"].contains(url.as_str()));
         assert!(event["DESCRIPTION"].contains(&format!("cadence/{touch}.txt")));
         // The copy the touch names carries the touch's own link.
         assert!(kit[&format!("cadence/{touch}.txt")].contains(url.as_str()));
-        assert!(
-            links.contains(&format!("alpha,us,en,{channel},cadence-{touch},{url}")),
-            "{links}"
-        );
     }
     // The checklist, in the kit's language, names the copy and the link.
     let checklist = &kit_texts(&f, "alpha", "ru")["cadence.txt"];
@@ -182,8 +183,13 @@ fn calendar_parses_and_its_dates_are_the_start_plus_the_offsets() {
         plain.starts_with("План Test Network для Alpha & Sons\nНачало: 1 июня 2026 г.\n"),
         "{checklist}"
     );
+    let post = links
+        .lines()
+        .find(|l| l.starts_with("alpha,us,ru,x,cadence-post,"))
+        .and_then(|l| l.rsplit(',').next())
+        .unwrap_or_else(|| panic!("{links}"));
     assert!(
-        plain.contains("[ ] День 5 · 6 июня 2026 г. · x\n    Опубликуйте\n    Текст: cadence/post.txt\n    Ссылка: https://join.test/us?ref=ALPHA26&utm_source=partner&utm_medium=x&utm_campaign=test&utm_content=cadence-post\n"),
+        plain.contains(&format!("[ ] День 5 · 6 июня 2026 г. · x\n    Опубликуйте\n    Текст: cadence/post.txt\n    Ссылка: {post}\n")),
         "{checklist}"
     );
 }

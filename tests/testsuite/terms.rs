@@ -329,12 +329,21 @@ fn every_cadence_touch_has_one_link_in_its_checklist_calendar_and_copy() {
         let mut texts = Vec::new();
         for file in copies {
             let touch = file.trim_start_matches("cadence/").trim_end_matches(".txt");
-            let asset = format!("utm_content=cadence-{touch}");
+            let asset = format!("cadence-{touch}");
+            // The touch's row in the kit's links.csv: its tracked link and the short
+            // link its copy prints.
+            let row: Vec<&str> = kit_links
+                .lines()
+                .map(|l| l.split(',').collect::<Vec<&str>>())
+                .find(|cells| cells[1] == asset)
+                .unwrap_or_else(|| panic!("{id}: no {asset} row in links.csv"));
+            let (tracked, link) = (row[2], row[3]);
+            assert!(link.contains("/r/"), "{id}: {asset} has a short link");
             let copy = &kit[file.as_str()];
-            let link = copy
-                .split_whitespace()
-                .find(|w| w.contains(&asset))
-                .unwrap_or_else(|| panic!("{id} {file} has no link of its own:\n{copy}"));
+            assert!(
+                copy.split_whitespace().any(|w| w == link),
+                "{id} {file} has no link of its own:\n{copy}"
+            );
             assert!(
                 checklist.contains(&format!("{file}\n")),
                 "{id}: the checklist names {file}"
@@ -345,20 +354,24 @@ fn every_cadence_touch_has_one_link_in_its_checklist_calendar_and_copy() {
                 "{id}: {link} in the calendar"
             );
             assert_eq!(
-                kit_links.matches(link).count(),
+                kit_links.matches(tracked).count(),
                 1,
-                "{id}: {link} once in the kit's links.csv"
+                "{id}: {tracked} once in the kit's links.csv"
             );
             let rows = manifest
                 .lines()
-                .filter(|l| l.contains(&format!(",{lang},")) && l.contains(link))
-                .count();
-            assert_eq!(rows, 1, "{id}: {link} once in manifest/links.csv");
+                .filter(|l| l.contains(&format!(",{lang},")) && l.contains(tracked))
+                .collect::<Vec<_>>();
+            assert_eq!(rows.len(), 1, "{id}: {tracked} once in manifest/links.csv");
+            assert!(
+                rows[0].ends_with(link),
+                "{id}: the manifest pairs {tracked} with {link}"
+            );
             // Every other link the copy carries would not be the touch's.
             assert!(
                 !copy
                     .split_whitespace()
-                    .any(|w| w.contains("utm_content=") && !w.contains(&asset)),
+                    .any(|w| (w.contains("utm_content=") || w.contains("/r/")) && w != link),
                 "{id} {file} carries another touch's link"
             );
             texts.push(copy.replace(link, ""));

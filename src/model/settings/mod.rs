@@ -77,6 +77,20 @@ struct RawReferral {
     #[serde(default)]
     url: Option<Spanned<String>>,
     campaign: Spanned<String>,
+    #[serde(default)]
+    links_in_copy: Option<CopyLinks>,
+}
+
+/// Which form of a partner's link the copy in its kit prints (`referral.links_in_copy`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CopyLinks {
+    /// The short link of the copy's channel and asset, `/r/<code>/<segment>/<tag>/`,
+    /// which leads to the full tracked link.
+    #[default]
+    Short,
+    /// The full tracked link, for programs whose site cannot host short links.
+    Full,
 }
 
 #[derive(Debug, Deserialize)]
@@ -134,6 +148,8 @@ pub struct Settings {
     pub channels: Vec<Channel>,
     /// How referral links are built.
     pub referral: ReferralScheme,
+    /// Whether copy prints short links or full tracked links.
+    pub copy_links: CopyLinks,
     /// The theme folder under `themes/`.
     pub theme: String,
     /// Banner sizes in kits, as (width, height).
@@ -259,6 +275,11 @@ impl Settings {
             markets,
             channels,
             referral: referral.expect("a scheme error is reported above"),
+            copy_links: raw
+                .referral
+                .as_ref()
+                .and_then(|r| r.links_in_copy)
+                .unwrap_or_default(),
             theme,
             kit_sizes,
             results,

@@ -34,7 +34,8 @@ pub(crate) struct Pitch {
     pub subject: Option<String>,
     /// The copy, name and link in place.
     pub text: String,
-    /// The tracked link in it.
+    /// The link it prints: its short link, or its tracked link with
+    /// `links_in_copy: full`.
     pub link: String,
     /// Root-relative URL of the e-mail as a ready draft (`.eml`), published beside
     /// the kit page; `None` for other channels.
@@ -71,7 +72,7 @@ pub(crate) struct KitStory {
     pub summary: Option<String>,
     /// Its text file in the zip.
     pub file: String,
-    /// The tracked link in it.
+    /// The link it prints (short, unless `links_in_copy: full`).
     pub link: String,
 }
 
@@ -103,7 +104,7 @@ pub(crate) struct KitTouch {
     pub title: String,
     /// The pitch copy to use.
     pub file: String,
-    /// The tracked link.
+    /// The touch's link as its copy prints it (short, unless `links_in_copy: full`).
     pub link: String,
 }
 
