@@ -293,112 +293,9 @@ fn load_stories(
         let first = &versions[0];
         let mut ok = true;
         for v in &versions {
-            let f = &v.front;
-            let at = |l: &serde_saphyr::Location, m: String| v.error_at(l, m);
-            if !is_date(&f.date.value) {
-                report.push(
-                    at(
-                        &f.date.referenced,
-                        format!("`{}` is not a date", f.date.value),
-                    )
-                    .help("write the date as YYYY-MM-DD, e.g. 2026-09-14"),
-                );
-                ok = false;
-            }
-            for m in f.markets.iter().flatten() {
-                if settings.market(&m.value).is_none() {
-                    report.push(
-                        at(&m.referenced, format!("unknown market `{}`", m.value)).help(format!(
-                            "use one of the markets in site.yaml: {}",
-                            settings.market_list()
-                        )),
-                    );
-                    ok = false;
-                }
-            }
-            if let Some(b) = &f.banner {
-                if !banners.iter().any(|x| x.name == b.value) {
-                    report.push(
-                        at(
-                            &b.referenced,
-                            format!("banner `{}` is not in {BANNERS_DIR}/", b.value),
-                        )
-                        .help(format!(
-                            "add the image to {BANNERS_DIR}/ or fix the file name"
-                        )),
-                    );
-                    ok = false;
-                }
-            }
-            if f.title.trim().is_empty() {
-                report.push(Diagnostic::error(&v.file, "the title is empty").at(&v.text, 2, 1));
-                ok = false;
-            }
-            if let Some(a) = &f.audience {
-                if !matches!(
-                    Audience::parse(&a.value),
-                    Some(Audience::Clients | Audience::Prospects)
-                ) {
-                    report.push(
-                        at(&a.referenced, format!("`{}` is not an audience a story can have", a.value))
-                            .help("write `audience: clients` for a story partners' clients read (microsites and kits), or `audience: prospects` for one about what partners earn (the brand's pages only)"),
-                    );
-                    ok = false;
-                }
-            }
+            ok &= check_story_version(v, settings, banners, report);
             if v.lang != first.lang {
-                let same_markets = values(&f.markets) == values(&first.front.markets);
-                let same_date = f.date.value == first.front.date.value;
-                let same_banner = f.banner.as_ref().map(|b| &b.value)
-                    == first.front.banner.as_ref().map(|b| &b.value);
-                let same_audience = f.audience.as_ref().map(|a| &a.value)
-                    == first.front.audience.as_ref().map(|a| &a.value);
-                for (same, key, line) in [
-                    (
-                        same_markets,
-                        "markets",
-                        f.markets
-                            .as_ref()
-                            .and_then(|m| m.first())
-                            .map(|m| m.referenced),
-                    ),
-                    (same_date, "date", Some(f.date.referenced)),
-                    (
-                        same_banner,
-                        "banner",
-                        f.banner.as_ref().map(|b| b.referenced),
-                    ),
-                    (
-                        same_audience,
-                        "audience",
-                        f.audience.as_ref().map(|a| a.referenced),
-                    ),
-                ] {
-                    if !same {
-                        let d = Diagnostic::error(
-                            &v.file,
-                            format!(
-                                "`{key}` differs from {}",
-                                crate::base::diagnostics::display_path(&first.file)
-                            ),
-                        )
-                        .help(format!(
-                            "the versions of a story share one `{key}`; make them equal"
-                        ));
-                        report.push(match line {
-                            Some(l) => {
-                                let located = v.error_at(&l, String::new());
-                                d.at(
-                                    &v.text,
-                                    located.line.unwrap_or(1),
-                                    located.column.unwrap_or(1),
-                                )
-                            }
-                            None => d.at(&v.text, 1, 1),
-                        });
-                        ok = false;
-                    }
-                }
+                ok &= check_story_agrees(v, first, report);
             }
         }
         if !ok {
@@ -425,6 +322,135 @@ fn load_stories(
     }
     stories.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
     stories
+}
+
+/// Checks what one version of a story says of itself: its date, markets, banner,
+/// title and audience. False when something is reported.
+fn check_story_version(
+    v: &documents::Parsed<StoryFront>,
+    settings: &Settings,
+    banners: &[Banner],
+    report: &mut Report,
+) -> bool {
+    let mut ok = true;
+    let f = &v.front;
+    let at = |l: &serde_saphyr::Location, m: String| v.error_at(l, m);
+    if !is_date(&f.date.value) {
+        report.push(
+            at(
+                &f.date.referenced,
+                format!("`{}` is not a date", f.date.value),
+            )
+            .help("write the date as YYYY-MM-DD, e.g. 2026-09-14"),
+        );
+        ok = false;
+    }
+    for m in f.markets.iter().flatten() {
+        if settings.market(&m.value).is_none() {
+            report.push(
+                at(&m.referenced, format!("unknown market `{}`", m.value)).help(format!(
+                    "use one of the markets in site.yaml: {}",
+                    settings.market_list()
+                )),
+            );
+            ok = false;
+        }
+    }
+    if let Some(b) = &f.banner {
+        if !banners.iter().any(|x| x.name == b.value) {
+            report.push(
+                at(
+                    &b.referenced,
+                    format!("banner `{}` is not in {BANNERS_DIR}/", b.value),
+                )
+                .help(format!(
+                    "add the image to {BANNERS_DIR}/ or fix the file name"
+                )),
+            );
+            ok = false;
+        }
+    }
+    if f.title.trim().is_empty() {
+        report.push(Diagnostic::error(&v.file, "the title is empty").at(&v.text, 2, 1));
+        ok = false;
+    }
+    if let Some(a) = &f.audience {
+        if !matches!(
+            Audience::parse(&a.value),
+            Some(Audience::Clients | Audience::Prospects)
+        ) {
+            report.push(
+                at(&a.referenced, format!("`{}` is not an audience a story can have", a.value))
+                    .help("write `audience: clients` for a story partners' clients read (microsites and kits), or `audience: prospects` for one about what partners earn (the brand's pages only)"),
+            );
+            ok = false;
+        }
+    }
+    ok
+}
+
+/// Checks that a version of a story agrees with the first on what the versions
+/// share. False when something is reported.
+fn check_story_agrees(
+    v: &documents::Parsed<StoryFront>,
+    first: &documents::Parsed<StoryFront>,
+    report: &mut Report,
+) -> bool {
+    let mut ok = true;
+    let f = &v.front;
+    let same_markets = values(&f.markets) == values(&first.front.markets);
+    let same_date = f.date.value == first.front.date.value;
+    let same_banner =
+        f.banner.as_ref().map(|b| &b.value) == first.front.banner.as_ref().map(|b| &b.value);
+    let same_audience =
+        f.audience.as_ref().map(|a| &a.value) == first.front.audience.as_ref().map(|a| &a.value);
+    for (same, key, line) in [
+        (
+            same_markets,
+            "markets",
+            f.markets
+                .as_ref()
+                .and_then(|m| m.first())
+                .map(|m| m.referenced),
+        ),
+        (same_date, "date", Some(f.date.referenced)),
+        (
+            same_banner,
+            "banner",
+            f.banner.as_ref().map(|b| b.referenced),
+        ),
+        (
+            same_audience,
+            "audience",
+            f.audience.as_ref().map(|a| a.referenced),
+        ),
+    ] {
+        if !same {
+            let d = Diagnostic::error(
+                &v.file,
+                format!(
+                    "`{key}` differs from {}",
+                    crate::base::diagnostics::display_path(&first.file)
+                ),
+            )
+            .help(format!(
+                "the versions of a story share one `{key}`; make them equal"
+            ));
+            report.push(match line {
+                Some(l) => {
+                    let located = v.error_at(&l, String::new());
+                    d.at(
+                        &v.text,
+                        located.line.unwrap_or(1),
+                        located.column.unwrap_or(1),
+                    )
+                }
+                None => d.at(&v.text, 1, 1),
+            });
+            ok = false;
+        }
+    }
+    ok
 }
 
 /// What stories and pages share in their front matter.
