@@ -29,6 +29,11 @@ use crate::text::markdown::escape_html;
 
 /// The redirect rules' file name in the output.
 pub(crate) const REDIRECTS: &str = "_redirects";
+/// A shard's part of `_redirects`, in its manifest folder: `<partner>\t<rule>` per line.
+pub(crate) const SHARD_REDIRECTS: &str = "shard-redirects.txt";
+/// The first line of `_redirects`.
+pub(crate) const REDIRECTS_HEADER: &str =
+    "# Short links: each answered with a redirect to its full tracked link.\n";
 /// Cloudflare Pages' limit on static redirect rules.
 pub(crate) const CLOUDFLARE_RULES: usize = 2_000;
 /// Cloudflare Pages' limit on the characters of one rule.
@@ -53,6 +58,18 @@ pub(crate) fn write(loaded: &Loaded, cards: bool, staging: &Staging) -> Result<O
     let mut report = Report::default();
     let rules: Vec<Rules> = report.gather(written)?;
     report.into_result()?;
+    if project.shard.is_some() {
+        // A shard's rules are a part of the file `refkit merge` writes: each line
+        // keeps its partner, by which the merge orders them.
+        let mut text = String::new();
+        for (partner, rules) in project.partners.iter().zip(&rules) {
+            for (from, to) in rules {
+                let _ = writeln!(text, "{}\t{from} {to} 302", partner.id);
+            }
+        }
+        staging.write_manifest(SHARD_REDIRECTS, text.as_bytes())?;
+        return Ok(None);
+    }
     let rules: Rules = rules.into_iter().flatten().collect();
     if staging.has_public(REDIRECTS) {
         return Ok(Some(format!(
@@ -68,8 +85,7 @@ pub(crate) fn write(loaded: &Loaded, cards: bool, staging: &Staging) -> Result<O
             "warning: {why}, so refkit wrote no {REDIRECTS}; every short link is still a page that redirects"
         )));
     }
-    let mut text =
-        String::from("# Short links: each answered with a redirect to its full tracked link.\n");
+    let mut text = String::from(REDIRECTS_HEADER);
     for line in lines {
         text.push_str(&line);
         text.push('\n');
@@ -79,7 +95,7 @@ pub(crate) fn write(loaded: &Loaded, cards: bool, staging: &Staging) -> Result<O
 }
 
 /// Why `lines` would not all be read by Cloudflare Pages, if they would not.
-fn beyond_cloudflare(lines: &[String]) -> Option<String> {
+pub(crate) fn beyond_cloudflare(lines: &[String]) -> Option<String> {
     if lines.len() > CLOUDFLARE_RULES {
         return Some(format!(
             "{} short links are more than the {CLOUDFLARE_RULES} redirect rules Cloudflare Pages reads",
