@@ -180,7 +180,7 @@ fn every_partner_is_built_by_exactly_one_shard() {
             .iter()
             .map(|dir| dir.join("public/en/index.html").exists())
             .collect();
-        assert_eq!(homes[0], true);
+        assert!(homes[0], "shard 1 builds the brand home");
         assert!(homes[1..].iter().all(|h| !h), "{homes:?}");
     }
 }
