@@ -22,6 +22,9 @@ pub enum Command {
     Serve(ServeArgs),
     /// Validate the project without writing anything; non-zero exit on errors.
     Check(CheckArgs),
+    /// Join the manifests of the N shards of a sharded build (`build --shard I/N`)
+    /// into the whole build's manifest and project-wide files.
+    Merge(MergeArgs),
     /// Publish the last build's public/ to S3-compatible storage, uploading only what
     /// changed (or gather a host's files into a folder with --folder).
     Deploy(DeployArgs),
@@ -124,9 +127,35 @@ pub struct BuildArgs {
     /// [default: the day of SOURCE_DATE_EPOCH].
     #[arg(long, value_name = "DATE")]
     pub start: Option<String>,
+    /// Build shard I of N: the partners whose id hashes to I (64-bit FNV-1a of the
+    /// id, modulo N, plus 1); shard 1 also builds the brand pages. Join the shards'
+    /// manifests with `refkit merge`.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<String>,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub cache: CacheArgs,
+}
+
+/// Options of `refkit merge`.
+#[derive(Debug, clap::Args)]
+pub struct MergeArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub root: RootArg,
+    /// Where to write the project-wide public files (`_redirects`) [default:
+    /// <root>/public-merged].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Where to write the joined manifest [default: <root>/manifest].
+    #[arg(long)]
+    pub manifest: Option<PathBuf>,
+    /// The manifest folder of every shard, in any order.
+    #[arg(required = true, value_name = "SHARD_MANIFEST")]
+    pub shards: Vec<PathBuf>,
+    /// Print a JSON report on stdout, as `build --json` does.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Options of `refkit serve`.

@@ -36,8 +36,10 @@ mod text;
 pub use base::diagnostics::Error;
 pub use base::env::Environment;
 pub use build::{
-    build, load_project, BuildOptions, BuildSummary, ImageCacheOptions, ImageCounts, MarketCounts,
+    build, load_project, merge, BuildOptions, BuildSummary, ImageCacheOptions, ImageCounts,
+    MarketCounts, MergeOptions,
 };
 pub use model::project::Project;
+pub use model::shard::Shard;
 pub use output::OutputLock;
 pub use site::incremental::RenderCache;

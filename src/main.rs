@@ -12,6 +12,7 @@ fn main() -> ExitCode {
         Command::Build(args) => cmd::build::run(args),
         Command::Serve(args) => cmd::serve::run(args),
         Command::Check(args) => cmd::check::run(args),
+        Command::Merge(args) => cmd::merge::run(args),
         Command::Deploy(args) => cmd::deploy::run(args),
         Command::Cms(args) => cmd::cms::run(args),
         Command::Translations(args) => cmd::translations::run(args),

@@ -49,5 +49,19 @@ pub(super) fn fingerprint(root: &Path, options: &BuildOptions, secret: &Secret) 
     for digest in digests {
         field(&digest?);
     }
-    Ok(hash.finalize().iter().map(|b| format!("{b:02x}")).collect())
+    Ok(hex(&hash.finalize()))
+}
+
+/// The fingerprint of one shard of the build whose fingerprint is `whole`; the whole
+/// build's own without a shard.
+pub(super) fn of_shard(whole: &str, shard: Option<crate::model::shard::Shard>) -> String {
+    use sha2::{Digest, Sha256};
+    match shard {
+        None => whole.to_owned(),
+        Some(shard) => hex(&Sha256::digest(format!("{whole} shard {shard}").as_bytes())),
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

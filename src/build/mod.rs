@@ -11,10 +11,12 @@
 
 mod fingerprint;
 pub(crate) mod manifest;
+mod merge;
 mod preview;
 mod results;
 mod summary;
 
+pub use merge::{merge, MergeOptions};
 pub use summary::{BuildSummary, ImageCounts, MarketCounts};
 
 use std::path::{Path, PathBuf};
@@ -30,6 +32,7 @@ use crate::base::env::Environment;
 use crate::kits;
 use crate::model::project::Project;
 use crate::model::selection::Selection;
+use crate::model::shard::Shard;
 use crate::output::{self, Staging};
 use crate::render::loaded::Loaded;
 use crate::render::secret::Secret;
@@ -65,6 +68,9 @@ pub struct BuildOptions {
     /// Cadence start of partners whose registry entry sets none (`--start`); without
     /// it, the day of `SOURCE_DATE_EPOCH` in [`BuildOptions::env`].
     pub start: Option<Date>,
+    /// Build one shard of the partners (`--shard I/N`); shard 1 also builds the
+    /// brand pages. `None` builds everything.
+    pub shard: Option<Shard>,
     /// Where to keep drawn images between builds; `None` draws every image (the
     /// commands default to `<root>/.refkit-cache`). Never changes the output.
     pub image_cache: Option<ImageCacheOptions>,
@@ -157,7 +163,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
     let _locks = out.lock()?;
     let mut clock = Stages::start();
     let secret = Secret::from_env(&options.env);
-    let fingerprint = fingerprint::fingerprint(&options.root, options, &secret)?;
+    // The whole build's fingerprint; a shard's own is made from it and the shard.
+    let whole = fingerprint::fingerprint(&options.root, options, &secret)?;
+    let fingerprint = fingerprint::of_shard(&whole, options.shard);
     clock.lap("fingerprint");
     if let Some(summary) = out.unchanged(&fingerprint) {
         clock.lap("unchanged");
@@ -215,6 +223,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
         warnings,
     };
     let summary = write_manifest(&loaded, &plan, made, &staging, options)?;
+    if let Some(part) = loaded.project.shard {
+        merge::write_part(&staging, &loaded.project, part, &whole, &summary)?;
+    }
     staging.set_fingerprint(&fingerprint, &summary.record())?;
     staging.commit()?;
     let images = finish_image_cache(cache.as_ref(), studio.drawn());
@@ -313,6 +324,17 @@ fn load(options: &BuildOptions) -> Result<Loaded> {
         // The preview serves kit files itself, wherever they are published.
         project.settings.keep_kits_beside_site();
     }
+    if let Some(shard) = options.shard {
+        if !project.settings.results.is_empty() {
+            return Err(Diagnostic::error(
+                crate::base::vocab::SETTINGS_FILE,
+                format!("--shard {shard}: `results:` lists result files, and a sharded build cannot attribute them yet (the agency's report reads every partner's links)"),
+            )
+            .help("build this project without --shard, or move `results:` to a separate unsharded build")
+            .into());
+        }
+        project.keep_shard(shard);
+    }
     let loaded = Loaded::new(&options.root, project)?;
     let settings = &loaded.project.settings;
     if !settings.results.is_empty()
@@ -408,7 +430,9 @@ fn write_pages(
     bar: &ProgressBar,
     warnings: &mut Vec<String>,
 ) -> Result<usize> {
-    site::copy_files(&plan.static_files, staging)?;
+    if loaded.project.builds_brand() {
+        site::copy_files(&plan.static_files, staging)?;
+    }
     let pages = site::render_pages(&plan.jobs, &plan.contexts, &loaded.templates, staging, bar)?;
     site::hosting::write(&loaded.project, &plan.jobs, &plan.contexts, staging)?;
     warnings.extend(site::short::write(

@@ -9,6 +9,7 @@ use crate::base::env::Environment;
 use crate::build::{build, BuildOptions, BuildSummary, ImageCacheOptions};
 use crate::cli::{BuildArgs, CacheArgs};
 use crate::model::selection::Selection;
+use crate::model::shard::Shard;
 
 /// Runs `refkit build`.
 pub fn run(args: BuildArgs) -> Result<()> {
@@ -21,6 +22,10 @@ pub fn run(args: BuildArgs) -> Result<()> {
                 "--start: `{text}` is not a date; write YYYY-MM-DD, e.g. 2026-09-01"
             ))
         })?),
+    };
+    let shard = match &args.shard {
+        None => None,
+        Some(text) => Some(Shard::parse(text).map_err(|e| Error::Usage(format!("--shard: {e}")))?),
     };
     let env = Environment::from_process();
     let image_cache = image_cache(&args.cache, &args.root.root, &env)?;
@@ -36,6 +41,7 @@ pub fn run(args: BuildArgs) -> Result<()> {
         cache: None,
         partners: partners.clone(),
         start,
+        shard,
         image_cache,
     })?;
     let seconds = started.elapsed().as_secs_f64();

@@ -6,6 +6,7 @@ pub mod check;
 pub mod cms;
 pub mod deploy;
 pub mod init;
+pub mod merge;
 pub mod new;
 pub mod serve;
 pub mod translations;

@@ -117,6 +117,7 @@ pub(crate) fn project_with(root: &Path, settings: Settings, keep_source: bool) -
         banners,
         playbooks,
         partner_playbooks,
+        shard: None,
     })
 }
 

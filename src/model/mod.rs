@@ -15,4 +15,5 @@ pub(crate) mod results;
 pub(crate) mod scheme;
 pub(crate) mod selection;
 pub(crate) mod settings;
+pub(crate) mod shard;
 pub(crate) mod terms;

@@ -31,6 +31,8 @@ pub struct Project {
     pub partner_playbooks: BTreeMap<String, PartnerPlaybook>,
     /// Partners in the registry, before any selection (`--partners`).
     pub registry_size: usize,
+    /// The shard this build makes, when it is one of several (`--shard I/N`).
+    pub shard: Option<crate::model::shard::ShardOf>,
 }
 
 impl Project {
@@ -49,6 +51,32 @@ impl Project {
             self.partners.iter().map(|p| p.id.as_str()).collect();
         self.partner_playbooks
             .retain(|id, _| kept.contains(id.as_str()));
+    }
+
+    /// Keeps only the partners of `shard` (after any selection), remembering how many
+    /// the whole build has.
+    pub fn keep_shard(&mut self, shard: crate::model::shard::Shard) {
+        let partners = self.partners.len();
+        self.partners.retain(|p| shard.owns(&p.id));
+        let kept: std::collections::BTreeSet<&str> =
+            self.partners.iter().map(|p| p.id.as_str()).collect();
+        self.partner_playbooks
+            .retain(|id, _| kept.contains(id.as_str()));
+        self.shard = Some(crate::model::shard::ShardOf { shard, partners });
+    }
+
+    /// True when this build writes what belongs to no partner: always, unless it is
+    /// a shard other than the first.
+    pub fn builds_brand(&self) -> bool {
+        self.shard.is_none_or(|s| s.builds_brand())
+    }
+
+    /// True when the whole build (every shard) has partners.
+    pub fn has_partners(&self) -> bool {
+        match self.shard {
+            Some(s) => s.partners > 0,
+            None => !self.partners.is_empty(),
+        }
     }
 
     /// Stories meant for partners of `market`.

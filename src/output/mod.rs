@@ -242,6 +242,26 @@ impl Staging {
         self.lock().contains_key(Path::new(rel))
     }
 
+    /// The files written under `prefix` in the public folder so far, sorted, with their
+    /// sizes.
+    pub(crate) fn public_files_under(&self, prefix: &str) -> Result<Vec<(String, u64)>> {
+        let rels: Vec<PathBuf> = self
+            .lock()
+            .keys()
+            .filter(|rel| rel.starts_with(prefix))
+            .cloned()
+            .collect();
+        rels.into_iter()
+            .map(|rel| {
+                let path = self.public.staging_dir.join(&rel);
+                let size = fs::metadata(&path)
+                    .map_err(|e| Error::io("read", &path, e))?
+                    .len();
+                Ok((display_path(&rel), size))
+            })
+            .collect()
+    }
+
     /// Files written to the public folder so far.
     pub(crate) fn public_files(&self) -> usize {
         self.lock().len()

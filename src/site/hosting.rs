@@ -55,6 +55,9 @@ pub(crate) fn write(
     contexts: &Contexts<'_>,
     staging: &Staging,
 ) -> Result<()> {
+    if !project.builds_brand() {
+        return Ok(());
+    }
     if !staging.has_public(SITEMAP) {
         staging.write_public(
             SITEMAP,
@@ -65,7 +68,7 @@ pub(crate) fn write(
     if !staging.has_public(ROBOTS) {
         staging.write_public(ROBOTS, robots(contexts).as_bytes(), "robots.txt")?;
     }
-    if !project.partners.is_empty() && !staging.has_public(HEADERS) {
+    if project.has_partners() && !staging.has_public(HEADERS) {
         staging.write_public(HEADERS, headers(contexts).as_bytes(), "the headers file")?;
     }
     Ok(())

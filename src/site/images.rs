@@ -16,7 +16,9 @@ use crate::render::urls;
 
 /// Draws and publishes the site's images: the brand images, then the share cards.
 pub(crate) fn publish(project: &Project, studio: &Studio<'_>, staging: &Staging) -> Result<()> {
-    publish_brand(project, studio, staging)?;
+    if project.builds_brand() {
+        publish_brand(project, studio, staging)?;
+    }
     publish_cards(project, studio, staging)
 }
 
@@ -63,12 +65,15 @@ fn publish_cards(project: &Project, studio: &Studio<'_>, staging: &Staging) -> R
         Site,
     }
     let mut jobs: Vec<(Card<'_>, &str)> = Vec::new();
+    let brand = project.builds_brand();
     for lang in &project.settings.languages {
         let lang = lang.as_str();
-        jobs.push((Card::Site, lang));
-        jobs.extend(project.stories.iter().map(|s| (Card::Story(s), lang)));
+        if brand {
+            jobs.push((Card::Site, lang));
+            jobs.extend(project.stories.iter().map(|s| (Card::Story(s), lang)));
+        }
         jobs.extend(project.partners.iter().map(|p| (Card::Partner(p), lang)));
-        if !project.partners.is_empty() {
+        if brand && project.has_partners() {
             jobs.push((Card::Kit, lang));
         }
     }

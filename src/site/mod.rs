@@ -141,9 +141,11 @@ impl Job<'_> {
 /// (when the theme has its template and no static file replaces it). Kit pages are
 /// planned by [`plan_kits`] once the kits are made.
 pub(crate) fn plan(project: &Project, not_found: bool) -> Vec<Job<'_>> {
-    let mut jobs = vec![Job::Entry];
+    let brand = project.builds_brand();
+    let mut jobs = if brand { vec![Job::Entry] } else { Vec::new() };
     let languages = &project.settings.languages;
-    for lang in languages {
+    // A shard other than the first builds its partners' pages alone.
+    for lang in languages.iter().filter(|_| brand) {
         jobs.push(Job::Home { lang });
         jobs.extend(project.pages.iter().map(|page| Job::Page { lang, page }));
         jobs.extend(project.stories.iter().map(|story| Job::Story {
@@ -166,7 +168,7 @@ pub(crate) fn plan(project: &Project, not_found: bool) -> Vec<Job<'_>> {
             );
         }
     }
-    if not_found {
+    if not_found && brand {
         jobs.push(Job::NotFound);
     }
     jobs

@@ -29,6 +29,12 @@ use crate::text::markdown::escape_html;
 
 /// The redirect rules' file name in the output.
 pub(crate) const REDIRECTS: &str = "_redirects";
+/// A shard's part of `_redirects`, in its manifest folder: `<partner>\t<kind>\t<rule>`
+/// per line, the kind [`OWN`] or [`COPY`].
+pub(crate) const SHARD_REDIRECTS: &str = "shard-redirects.txt";
+/// The first line of `_redirects`.
+pub(crate) const REDIRECTS_HEADER: &str =
+    "# Short links: each answered with a redirect to its full tracked link.\n";
 /// Cloudflare Pages' limit on static redirect rules.
 pub(crate) const CLOUDFLARE_RULES: usize = 2_000;
 /// Cloudflare Pages' limit on the characters of one rule.
@@ -58,21 +64,56 @@ pub(crate) fn write(loaded: &Loaded, cards: bool, staging: &Staging) -> Result<O
     let mut report = Report::default();
     let rules: Vec<Rules> = report.gather(written)?;
     report.into_result()?;
+    let line = |(from, to): &(String, String)| format!("{from} {to} 302");
+    if project.shard.is_some() {
+        // A shard's rules are a part of the file `refkit merge` writes: each line
+        // keeps its partner, by which the merge orders them, and its kind.
+        let mut text = String::new();
+        for (partner, rules) in project.partners.iter().zip(&rules) {
+            for (kind, list) in [(OWN, &rules.own), (COPY, &rules.printed)] {
+                for rule in list {
+                    let _ = writeln!(text, "{}\t{kind}\t{}", partner.id, line(rule));
+                }
+            }
+        }
+        staging.write_manifest(SHARD_REDIRECTS, text.as_bytes())?;
+        return Ok(None);
+    }
     if staging.has_public(REDIRECTS) {
         return Ok(Some(format!(
             "warning: static/{REDIRECTS} replaces the short-link rules refkit writes; the pages under /r/ still redirect"
         )));
     }
-    let line = |(from, to): &(String, String)| format!("{from} {to} 302");
     let own: Vec<String> = rules.iter().flat_map(|r| r.own.iter().map(line)).collect();
+    let printed: Vec<String> = rules
+        .iter()
+        .flat_map(|r| r.printed.iter().map(line))
+        .collect();
+    let (text, warning) = redirects_file(own, printed);
+    if let Some(text) = text {
+        staging.write_public(REDIRECTS, text.as_bytes(), "the short links")?;
+    }
+    Ok(warning)
+}
+
+/// A shard's rule kinds in [`SHARD_REDIRECTS`]: a partner's own links, and its copy's.
+pub(crate) const OWN: &str = "own";
+pub(crate) const COPY: &str = "copy";
+
+/// `_redirects` from every partner's own rules and then its copy's (each in partner
+/// order), within Cloudflare's limits: past them, the copy's rules leave first (the
+/// links partners type by hand keep theirs), and past them with the partners' own
+/// alone there is no file. Returns the file, if any, and the build's warning.
+pub(crate) fn redirects_file(
+    own: Vec<String>,
+    printed: Vec<String>,
+) -> (Option<String>, Option<String>) {
     let mut lines = own.clone();
-    lines.extend(rules.iter().flat_map(|r| r.printed.iter().map(line)));
-    // Past the host's limits with the copy's links, the links partners say and print
-    // keep their rules: those are the ones typed by hand.
+    lines.extend(printed);
     let mut warning = None;
     if let Some(why) = beyond_cloudflare(&lines) {
         if own.len() == lines.len() || beyond_cloudflare(&own).is_some() {
-            return Ok(Some(format!(
+            return (None, Some(format!(
                 "warning: {why}, so refkit wrote no {REDIRECTS}; every short link is still a page that redirects"
             )));
         }
@@ -81,18 +122,16 @@ pub(crate) fn write(loaded: &Loaded, cards: bool, staging: &Staging) -> Result<O
         ));
         lines = own;
     }
-    let mut text =
-        String::from("# Short links: each answered with a redirect to its full tracked link.\n");
+    let mut text = String::from(REDIRECTS_HEADER);
     for line in lines {
         text.push_str(&line);
         text.push('\n');
     }
-    staging.write_public(REDIRECTS, text.as_bytes(), "the short links")?;
-    Ok(warning)
+    (Some(text), warning)
 }
 
 /// Why `lines` would not all be read by Cloudflare Pages, if they would not.
-fn beyond_cloudflare(lines: &[String]) -> Option<String> {
+pub(crate) fn beyond_cloudflare(lines: &[String]) -> Option<String> {
     if lines.len() > CLOUDFLARE_RULES {
         return Some(format!(
             "{} short links are more than the {CLOUDFLARE_RULES} redirect rules Cloudflare Pages reads",

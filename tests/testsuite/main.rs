@@ -29,6 +29,7 @@ mod results_build;
 mod results_exports;
 mod results_import;
 mod serve;
+mod shards;
 mod sharing;
 mod terms;
 mod tools;
