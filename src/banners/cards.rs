@@ -1,11 +1,23 @@
 //! Share cards: the 1200×630 images link previews show, drawn by the same studio
 //! from the theme's `share.svg`. One kind per page: a story's card (its title over its
 //! banner), a partner landing page's card, the kit pages' card and the brand's.
+//!
+//! A story's card is drawn in layers, whatever the template: it is rendered a second
+//! time for a story no project has ([`BannerStory::probe`]), and the root elements
+//! both renderings share at the start and at the end are drawn once for every story
+//! whose card shares them (a [`Backdrop`]). Per story only the elements between are
+//! laid out and rasterized, over the rows they draw on, and only those rows are
+//! compressed; the rows above and below are the shared card's, compressed once.
+//!
+//! [`BannerStory::probe`]: crate::render::contract::BannerStory::probe
 
 use std::sync::Arc;
 
+use resvg::tiny_skia::Pixmap;
+
+use super::images::banded_jpeg::BandedJpeg;
 use super::images::Format;
-use super::{format_of, Layers, Studio, Target, SHARE_SIZE, SHARE_TEMPLATE};
+use super::{engine, format_of, layout, Layers, Studio, Target, SHARE_SIZE, SHARE_TEMPLATE};
 use crate::base::diagnostics::Diagnostic;
 use crate::model::documents::Story;
 use crate::model::partners::Partner;
@@ -27,6 +39,7 @@ impl Studio<'_> {
             story: None,
             card: Some(card),
             keep_base: true,
+            probe: false,
         }
     }
 
@@ -59,7 +72,80 @@ impl Studio<'_> {
         );
         what.story = Some(story);
         what.keep_base = false;
-        self.draw(&what, None, &mut Layers::default())
+        let svg = self.render(&what)?;
+        let key = self.key("draw", &what, &svg, None);
+        let bytes = self.cached(key, || self.draw_story_card(&what, &svg))?;
+        Ok((bytes, format))
+    }
+
+    /// Draws the story card `what`, rendered to `svg`: its own elements over the
+    /// backdrop it shares with other stories' cards, or whole when it shares none.
+    fn draw_story_card(&self, what: &Target<'_>, svg: &str) -> Result<Arc<[u8]>, Diagnostic> {
+        let probe = Target {
+            probe: true,
+            ..what.clone()
+        };
+        let other = self.render(&probe)?;
+        let Some(cut) = layout::around(svg, &other) else {
+            return self.draw_rendered(what, svg, None, &mut Layers::default());
+        };
+        let shared = Target {
+            keep_base: true,
+            ..what.clone()
+        };
+        let full = self.base(&shared, cut.both)?;
+        let backdrop = self.backdrop(&shared, cut.under, cut.over)?;
+        let drawn = self.draw_layer(what, &cut.layer, true)?;
+        let Some(pixmap) = &drawn.pixmap else {
+            return Ok(full.bytes.clone());
+        };
+        let (top, bottom) = (drawn.top as usize, drawn.bottom as usize);
+        let width = what.size.width as usize;
+        let mut band = backdrop.under[top * width * 3..bottom * width * 3].to_vec();
+        engine::composite(&mut band, pixmap);
+        engine::composite_rgba(
+            &mut band,
+            &backdrop.over.data()[top * width * 4..bottom * width * 4],
+        );
+        let bytes = match full.format {
+            Format::Png => full.banded(drawn.top, drawn.bottom).encode(&band),
+            Format::Jpeg => full
+                .jpeg
+                .get_or_init(|| BandedJpeg::new(&full.pixels, what.size))
+                .encode(&band, top, bottom),
+        };
+        Ok(Arc::from(bytes))
+    }
+
+    /// The backdrop of the cards whose shared elements read `under` and `over`,
+    /// drawn once.
+    fn backdrop(
+        &self,
+        what: &Target<'_>,
+        under: String,
+        over: String,
+    ) -> Result<Arc<Backdrop>, Diagnostic> {
+        let key = (
+            what.template.clone(),
+            what.size,
+            what.lang.to_owned(),
+            under,
+            over,
+        );
+        let slot = {
+            let mut backdrops = self.backdrops.lock().unwrap_or_else(|e| e.into_inner());
+            backdrops.entry(key.clone()).or_default().clone()
+        };
+        slot.get_or_init(|| {
+            let (width, height) = (what.size.width, what.size.height);
+            let under = self.lay_out(what, &key.3)?;
+            let over = self.lay_out(what, &key.4)?;
+            Ok(Arc::new(Backdrop {
+                under: engine::to_rgb(&engine::rasterize_band(&under.parsed, width, 0, height)),
+                over: engine::rasterize_band(&over.parsed, width, 0, height),
+            }))
+        })
+        .clone()
     }
 
     /// The share card of `partner`'s landing page in `lang`: the partner's name and
@@ -114,4 +200,12 @@ impl Studio<'_> {
         );
         self.draw(&what, None, &mut Layers::default())
     }
+}
+
+/// What the cards of one template, size and language share, around each story's
+/// own elements: the elements before them drawn as RGB, and the elements after them
+/// drawn on a transparent canvas, to lay over each story's own.
+pub(super) struct Backdrop {
+    under: Vec<u8>,
+    over: Pixmap,
 }
