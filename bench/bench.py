@@ -327,10 +327,10 @@ def harbor_corpus(pages):
     if not os.path.exists(os.path.join(root, "site.yaml")):
         shutil.rmtree(root, ignore_errors=True)
         shutil.copytree(os.path.join(plain, "content", "stories"), os.path.join(root, "content", "stories"))
-        write_playbooks(root)
     # What the repository holds is copied again on every run (see partner_corpus).
-    for sub in (("themes",), ("locales",), ("content", "pages"), ("content", "pitch")):
+    for sub in (("themes",), ("locales",), ("content", "pages"), ("content", "pitch"), ("content", "playbooks")):
         shutil.rmtree(os.path.join(root, *sub), ignore_errors=True)
+    shutil.copytree(os.path.join(REPO, "content", "playbooks"), os.path.join(root, "content", "playbooks"))
     copy_own_sources(root, 0, pages, 3, "template")
     return root
 

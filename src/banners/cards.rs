@@ -140,9 +140,16 @@ impl Studio<'_> {
             let (width, height) = (what.size.width, what.size.height);
             let under = self.lay_out(what, &key.3)?;
             let over = self.lay_out(what, &key.4)?;
+            let over = engine::rasterize_band(&over.parsed, width, 0, height);
+            let inked = over
+                .data()
+                .chunks_exact(width as usize * 4)
+                .map(|row| row.iter().skip(3).step_by(4).any(|&alpha| alpha != 0))
+                .collect();
             Ok(Arc::new(Backdrop {
                 under: engine::to_rgb(&engine::rasterize_band(&under.parsed, width, 0, height)),
-                over: engine::rasterize_band(&over.parsed, width, 0, height),
+                over,
+                inked,
             }))
         })
         .clone()
@@ -208,4 +215,82 @@ impl Studio<'_> {
 pub(super) struct Backdrop {
     under: Vec<u8>,
     over: Pixmap,
+    /// Per row of `over`: whether it draws anything there (rows it leaves clear are
+    /// not laid over each card).
+    inked: Vec<bool>,
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::banners::Fonts;
+    use crate::load::testing::TestProject;
+    use crate::render::loaded::Loaded;
+
+    /// Copies the folder `from` into `to`, file by file.
+    fn copy_tree(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            let target = to.join(entry.file_name());
+            if entry.file_type().unwrap().is_dir() {
+                copy_tree(&entry.path(), &target);
+            } else {
+                std::fs::copy(entry.path(), target).unwrap();
+            }
+        }
+    }
+
+    fn decode(png: &[u8]) -> Vec<u8> {
+        image::load_from_memory(png).unwrap().to_rgb8().into_raw()
+    }
+
+    #[test]
+    fn a_story_card_drawn_in_layers_shows_what_a_whole_drawing_shows() {
+        let project = TestProject::new().stories(2);
+        let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/harbor");
+        copy_tree(&theme, &project.root().join("themes/harbor"));
+        let root = project.root().to_owned();
+        let (_dir, project) = project.load();
+        let loaded = Loaded::new(&root, project).unwrap();
+        let fonts = Fonts::load(&root, "harbor").unwrap();
+        let studio = Studio::new(&loaded.project, &loaded.templates, fonts, None);
+        let mut cards = Vec::new();
+        for story in &loaded.project.stories {
+            let (layered, _) = studio.story_card(story, "en").unwrap();
+            // The same card drawn whole, as it was before layers.
+            let what = Target {
+                story: Some(story),
+                keep_base: false,
+                ..studio.card_target(
+                    "en",
+                    Card {
+                        kind: "story",
+                        banner: None,
+                        message: None,
+                    },
+                    Format::Png,
+                )
+            };
+            let svg = studio.render(&what).unwrap();
+            let whole = studio
+                .draw_rendered(&what, &svg, None, &mut Layers::default())
+                .unwrap();
+            let (layered, whole) = (decode(&layered), decode(&whole));
+            assert_eq!(layered.len(), whole.len());
+            let worst = layered
+                .iter()
+                .zip(&whole)
+                .map(|(a, b)| a.abs_diff(*b))
+                .max()
+                .unwrap();
+            assert!(worst <= 2, "a channel differs by {worst}");
+            cards.push(layered);
+        }
+        // The two stories' cards differ (each shows its own title), over one backdrop.
+        assert_ne!(cards[0], cards[1]);
+        assert_eq!(studio.backdrops.lock().unwrap().len(), 1);
+    }
 }
