@@ -103,10 +103,14 @@ impl Studio<'_> {
         let width = what.size.width as usize;
         let mut band = backdrop.under[top * width * 3..bottom * width * 3].to_vec();
         engine::composite(&mut band, pixmap);
-        engine::composite_rgba(
-            &mut band,
-            &backdrop.over.data()[top * width * 4..bottom * width * 4],
-        );
+        let over = backdrop.over.data();
+        for y in (top..bottom).filter(|&y| backdrop.inked[y]) {
+            let row = y - top;
+            engine::composite_rgba(
+                &mut band[row * width * 3..(row + 1) * width * 3],
+                &over[y * width * 4..(y + 1) * width * 4],
+            );
+        }
         let bytes = match full.format {
             Format::Png => full.banded(drawn.top, drawn.bottom).encode(&band),
             Format::Jpeg => full
