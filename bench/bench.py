@@ -59,9 +59,11 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 SHARED = os.path.join(os.path.dirname(REPO), "shared", "bench", "gen_corpus.py")
 WORK = os.environ.get("REFKIT_BENCH_DIR", "/tmp/refkit-bench")
-REFKIT = os.path.join(REPO, "target", "release", "refkit")
+# Cargo's target folder: CARGO_TARGET_DIR when set, as cargo itself reads it.
+TARGET = os.environ.get("CARGO_TARGET_DIR") or os.path.join(REPO, "target")
+REFKIT = os.path.join(TARGET, "release", "refkit")
 GEN_RESULTS = os.path.join(HERE, "gen-results.py")
-FLOOR = os.path.join(REPO, "target", "release", "examples", "floor")
+FLOOR = os.path.join(TARGET, "release", "examples", "floor")
 VENV = os.path.join(WORK, ".venv")
 # The peer job's outputs on tmpfs (the corpora stay on the disk, under WORK).
 TMPFS = os.environ.get("REFKIT_BENCH_TMPFS", "/dev/shm/refkit-bench-out")
@@ -316,6 +318,39 @@ ONE_PARTNER = """partners:
 """
 
 
+def harbor_corpus(pages):
+    """The peer corpus's stories in the shape a new project has: the default harbor
+    theme with its share cards (one per story and language), the repository's locales,
+    pages and banners, no partner."""
+    _, plain = peer_corpus(pages)
+    root = os.path.join(WORK, f"peer-{pages}", "refkit-harbor")
+    if not os.path.exists(os.path.join(root, "site.yaml")):
+        shutil.rmtree(root, ignore_errors=True)
+        shutil.copytree(os.path.join(plain, "content", "stories"), os.path.join(root, "content", "stories"))
+    # What the repository holds is copied again on every run (see partner_corpus).
+    for sub in (("themes",), ("locales",), ("content", "pages"), ("content", "pitch"), ("content", "playbooks")):
+        shutil.rmtree(os.path.join(root, *sub), ignore_errors=True)
+    shutil.copytree(os.path.join(REPO, "content", "playbooks"), os.path.join(root, "content", "playbooks"))
+    copy_own_sources(root, 0, pages, 3, "template")
+    return root
+
+
+# The story the warm harbor shape edits before each run: its title changes, so its
+# share card (which shows the title) is drawn again, in one language.
+EDITED = os.path.join("content", "stories", "story-0001.en.md")
+
+
+def edit_story(root, n):
+    """Gives the edited story's title a suffix of its own for run n, so every run
+    draws that card anew (a warm cache holds the card of the title before)."""
+    path = os.path.join(root, EDITED)
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    text = re.sub(r'^title: "(.*?)( \(edit \d+\))?"$', lambda m: f'title: "{m.group(1)} (edit {n})"', text, count=1, flags=re.M)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+
+
 def partner_corpus(pages):
     """The refkit peer corpus with one partner, as real projects have one or more: a US
     partner with two channels, the repository's pitch copy, playbooks and locales (the
@@ -473,7 +508,8 @@ def peer(pages_list, fs_list, runs):
     try:
         for pages in pages_list:
             hugo, plain = peer_corpus(pages)
-            corpora = {"refkit": plain, "refkit-1": partner_corpus(pages), "zola": zola_corpus(pages), "hugo": hugo}
+            corpora = {"refkit": plain, "refkit-1": partner_corpus(pages), "harbor": harbor_corpus(pages),
+                       "zola": zola_corpus(pages), "hugo": hugo}
             for fs in fs_list:
                 cells += peer_cells(pages, fs, corpora, tools, runs)
     finally:
@@ -491,7 +527,18 @@ def peer_cells(pages, fs, corpora, tools, runs):
         "hugo": lambda out: measure([tools["hugo"], "--quiet", "--source", corpora["hugo"], "--destination", out],
                                     cwd=corpora["hugo"]),
         "floor": lambda out: measure([FLOOR, corpora["refkit"], out], cwd=corpora["refkit"]),
+        # The default theme with share cards, cold: an empty image cache of its own,
+        # inside the output folder, so it starts empty with every run.
+        "harbor": lambda out: refkit_build(corpora["harbor"], out, extra=("--cache-dir", os.path.join(out, "cache"))),
+        # The same, warm: the cache kept from the run before, one story's title edited.
+        "harbor-edit": lambda out: harbor_edit(corpora["harbor"], out, warm_cache),
     }
+    warm_cache = os.path.join(base, "cache-harbor-warm")
+    edits = iter(range(1, 10**6))
+
+    def harbor_edit(root, out, cache):
+        edit_story(root, next(edits))
+        return refkit_build(root, out, extra=("--cache-dir", cache))
     outs = {name: os.path.join(base, f"out-{name}") for name in builds}
     if fs == "disk":
         clear = Aside(base).clear
@@ -527,9 +574,21 @@ def peer_cells(pages, fs, corpora, tools, runs):
         return "met" if ok else "MISSED"
 
     cells = []
+    z = medians["zola"]
+    for name, target in (("harbor", 1.0), ("harbor-edit", 0.25)):
+        r = medians[name]
+        cell = {"pages": pages * 2, "partners": 0, "fs": fs, "shape": name, "refkit": r, "zola": z,
+                "ratio_zola_wall": r["wall"] / z["wall"], "ratio_zola_rss": r["rss_mib"] / z["rss_mib"],
+                "target_wall": target}
+        cell["target_wall_met"] = cell["ratio_zola_wall"] <= target
+        cells.append(cell)
+        print(f"{pages * 2:>6} {0:>8} {fs:<5} | {fig(r)} | {fig(z)} | {name} (default theme, share cards"
+              f"{', warm cache, one title edited' if name == 'harbor-edit' else ', cold'}): refkit/zola wall "
+              f"{cell['ratio_zola_wall']:.3f} (target <= {target}: {met(cell['target_wall_met'])}), "
+              f"RSS {cell['ratio_zola_rss']:.3f}", flush=True)
     for partners, name in ((0, "refkit"), (1, "refkit-1")):
         r, z, h, fl = medians[name], medians["zola"], medians["hugo"], medians["floor"]
-        cell = {"pages": pages * 2, "partners": partners, "fs": fs,
+        cell = {"pages": pages * 2, "partners": partners, "fs": fs, "shape": "minimal",
                 "refkit": r, "zola": z, "hugo": h, "floor": fl,
                 "ratio_zola_wall": r["wall"] / z["wall"], "ratio_zola_rss": r["rss_mib"] / z["rss_mib"],
                 "ratio_hugo_wall": r["wall"] / h["wall"], "ratio_hugo_rss": r["rss_mib"] / h["rss_mib"],

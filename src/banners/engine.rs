@@ -433,7 +433,12 @@ pub(crate) fn to_rgb(pixmap: &Pixmap) -> Vec<u8> {
 
 /// Lays premultiplied `layer` over RGB `band` (the same width and height).
 pub(crate) fn composite(band: &mut [u8], layer: &Pixmap) {
-    for (dst, src) in band.chunks_exact_mut(3).zip(layer.data().chunks_exact(4)) {
+    composite_rgba(band, layer.data());
+}
+
+/// Lays premultiplied RGBA pixels over as many RGB pixels of `band`.
+pub(crate) fn composite_rgba(band: &mut [u8], layer: &[u8]) {
+    for (dst, src) in band.chunks_exact_mut(3).zip(layer.chunks_exact(4)) {
         match src[3] {
             0 => {}
             255 => dst.copy_from_slice(&src[..3]),

@@ -135,6 +135,8 @@ pub(crate) struct Studio<'a> {
     stories: BTreeMap<&'a str, &'a crate::model::documents::Story>,
     /// (banner, size, lang, rendered base) → the base.
     bases: Once<(String, Size, String), Arc<Base>>,
+    /// (template, size, lang, under, over) → a share card's backdrop.
+    backdrops: Once<(String, Size, String, String, String), Arc<cards::Backdrop>>,
     /// Photo name → decoded pixels.
     decoded: Once<String, Arc<RgbImage>>,
     /// Words measured for text boxes, shared by every layout.
@@ -172,6 +174,7 @@ impl<'a> Studio<'a> {
             fonts,
             stories,
             bases: Mutex::default(),
+            backdrops: Mutex::default(),
             decoded: Mutex::default(),
             measures: Mutex::default(),
             cropped: Mutex::default(),
@@ -229,6 +232,7 @@ impl<'a> Studio<'a> {
             story: self.stories.get(banner.name.as_str()).copied(),
             card: None,
             keep_base: true,
+            probe: false,
         }
     }
 
@@ -281,7 +285,7 @@ impl<'a> Studio<'a> {
         let drawn = match layers.0.get(&key) {
             Some(drawn) => drawn.clone(),
             None => {
-                let drawn = Arc::new(self.draw_layer(what, &key.0)?);
+                let drawn = Arc::new(self.draw_layer(what, &key.0, false)?);
                 layers.0.insert(key, drawn.clone());
                 drawn
             }
@@ -318,8 +322,14 @@ impl<'a> Studio<'a> {
         Ok(Arc::from(bytes))
     }
 
-    /// Lays out and rasterizes a partner layer over the rows it covers.
-    fn draw_layer(&self, what: &Target<'_>, layer: &str) -> Result<DrawnLayer, Diagnostic> {
+    /// Lays out and rasterizes a partner layer over the rows it covers: its text boxes
+    /// whole, so partners share a band, or (`tight`) only the rows it draws on.
+    fn draw_layer(
+        &self,
+        what: &Target<'_>,
+        layer: &str,
+        tight: bool,
+    ) -> Result<DrawnLayer, Diagnostic> {
         let laid = self.lay_out(what, layer)?;
         let (w, h) = (what.size.width, what.size.height);
         let mut top = h as f32;
@@ -329,7 +339,7 @@ impl<'a> Studio<'a> {
             top = top.min(drawn.top());
             bottom = bottom.max(drawn.bottom());
         }
-        if let Some((t, b)) = laid.boxes {
+        if let Some((t, b)) = laid.boxes.filter(|_| !tight) {
             top = top.min(t);
             bottom = bottom.max(b);
         }
@@ -384,7 +394,10 @@ impl<'a> Studio<'a> {
     }
 
     fn render(&self, what: &Target<'_>) -> Result<String, Diagnostic> {
-        let story = what.story.map(|s| BannerStory::of(s, what.lang));
+        let story = match what.story {
+            Some(_) if what.probe => Some(BannerStory::probe()),
+            s => s.map(|s| BannerStory::of(s, what.lang)),
+        };
         let context = BannerContext {
             width: what.size.width,
             height: what.size.height,

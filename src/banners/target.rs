@@ -7,6 +7,7 @@ use crate::model::partners::Partner;
 use crate::render::contract::Card;
 
 /// One image being made: which template, at what size, for whom.
+#[derive(Clone)]
 pub(super) struct Target<'b> {
     /// The template's Tera name.
     pub(super) template: String,
@@ -20,6 +21,11 @@ pub(super) struct Target<'b> {
     /// Whether its base is kept for other images: a story's share card is drawn once,
     /// so keeping it would hold every story's pixels until the build ends.
     pub(super) keep_base: bool,
+    /// Whether its story reads as [`BannerStory::probe`] rather than as `story`: what
+    /// the card of another story would show (see `Studio::story_card`).
+    ///
+    /// [`BannerStory::probe`]: crate::render::contract::BannerStory::probe
+    pub(super) probe: bool,
 }
 
 impl Target<'_> {

@@ -32,7 +32,7 @@ use resvg::usvg::roxmltree::{Document, Node};
 
 use super::engine::{self, Fonts, Parsed, Photos, SvgError};
 use crate::text::markdown::escape_html;
-pub(crate) use split::split;
+pub(crate) use split::{around, split};
 pub(crate) use text_box::Measures;
 use text_box::TextBox;
 

@@ -84,6 +84,69 @@ pub(crate) fn split(svg: &str) -> Result<Split, SvgError> {
     })
 }
 
+/// A share card cut in three around what differs from another card of its template:
+/// the drawn root children both share at the start (`under`) and at the end (`over`),
+/// and the ones between (`layer`). Each keeps the definitions and line breaks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Sandwich {
+    pub(crate) under: String,
+    pub(crate) layer: String,
+    pub(crate) over: String,
+    /// `under` and `over` together: the card as the rows outside the layer show it.
+    pub(crate) both: String,
+}
+
+/// `svg` cut around the drawn root children it does not share with `other` (the same
+/// template rendered for another card); `None` when none differ, when either does not
+/// parse, or when `svg` has partner layers (those are split by [`split`]).
+pub(crate) fn around(svg: &str, other: &str) -> Option<Sandwich> {
+    let drawn = |text: &str| -> Option<Vec<Range<usize>>> {
+        let doc = parse_xml(text).ok()?;
+        let mut out = Vec::new();
+        for child in doc.root_element().children().filter(Node::is_element) {
+            if child.attribute(LAYER.0).is_some() {
+                return None;
+            }
+            if !DEFINITIONS.contains(&child.tag_name().name()) {
+                out.push(child.range());
+            }
+        }
+        Some(out)
+    };
+    let (mine, theirs) = (drawn(svg)?, drawn(other)?);
+    let same = |a: &Range<usize>, b: &Range<usize>| svg[a.clone()] == other[b.clone()];
+    let most = mine.len().min(theirs.len());
+    let head = mine
+        .iter()
+        .zip(&theirs)
+        .take_while(|(a, b)| same(a, b))
+        .count();
+    let tail = mine
+        .iter()
+        .rev()
+        .zip(theirs.iter().rev())
+        .take(most - head)
+        .take_while(|(a, b)| same(a, b))
+        .count();
+    let end = mine.len() - tail;
+    if head >= end {
+        return None;
+    }
+    Some(Sandwich {
+        under: blank_out(svg, &mine[head..]),
+        layer: blank_out(
+            svg,
+            &mine[..head]
+                .iter()
+                .chain(&mine[end..])
+                .cloned()
+                .collect::<Vec<_>>(),
+        ),
+        over: blank_out(svg, &mine[..end]),
+        both: blank_out(svg, &mine[head..end]),
+    })
+}
+
 fn inside_layer(node: Node<'_, '_>) -> bool {
     node.ancestors()
         .any(|a| a.is_element() && a.attribute(LAYER.0) == Some(LAYER.1))
@@ -117,6 +180,33 @@ mod tests {
             layer.contains("Ann") && layer.contains("linearGradient") && !layer.contains("<rect")
         );
         assert_eq!(layer.lines().count(), svg.lines().count());
+    }
+
+    #[test]
+    fn around_cuts_what_differs_keeping_order() {
+        let card = |title: &str| {
+            format!("<svg xmlns=\"http://www.w3.org/2000/svg\">\n<defs><linearGradient id=\"g\"/></defs>\n<rect id=\"bg\"/>\n<text>{title}</text>\n<circle/>\n<text>Brand</text>\n</svg>")
+        };
+        let (a, b) = (card("One"), card("Two"));
+        let cut = around(&a, &b).unwrap();
+        assert!(
+            cut.under.contains("bg") && !cut.under.contains("One") && !cut.under.contains("Brand")
+        );
+        assert!(cut.layer.contains("One") && cut.layer.contains("linearGradient"));
+        assert!(!cut.layer.contains("bg") && !cut.layer.contains("circle"));
+        assert!(
+            cut.over.contains("circle") && cut.over.contains("Brand") && !cut.over.contains("One")
+        );
+        assert!(cut.both.contains("bg") && cut.both.contains("Brand") && !cut.both.contains("One"));
+        for part in [&cut.under, &cut.layer, &cut.over, &cut.both] {
+            assert_eq!(part.lines().count(), a.lines().count());
+        }
+        assert_eq!(around(&a, &a), None);
+        // A different number of children: the common ends still hold.
+        let longer = a.replace("<circle/>", "<circle/><ellipse/>");
+        let cut = around(&longer, &b).unwrap();
+        assert!(cut.layer.contains("ellipse") && cut.layer.contains("One"));
+        assert!(!cut.layer.contains("Brand") && cut.over.contains("Brand"));
     }
 
     #[test]

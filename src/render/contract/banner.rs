@@ -77,6 +77,18 @@ impl<'a> BannerStory<'a> {
     }
 }
 
+impl BannerStory<'static> {
+    /// A story no project has: what a share card reads for another story, so the
+    /// studio can tell which parts of a story's card are its own.
+    pub(crate) fn probe() -> BannerStory<'static> {
+        BannerStory {
+            slug: "refkit-probe-story",
+            title: "Refkit probe story title",
+            summary: Some("Refkit probe story summary"),
+        }
+    }
+}
+
 /// `card` in the share-card template.
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct Card {
