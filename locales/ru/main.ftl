@@ -34,7 +34,7 @@ skip-to-content = Перейти к содержанию
 nav-label = Основная навигация
 lang-switch-label = Язык
 # Рядом с брендом на каждой странице партнёра.
-header-partner = Рекомендует { $partner }
+header-partner = По рекомендации: { $partner }
 footer-disclosure = На этой странице — партнёрские ссылки. Если вы зарегистрируетесь по ним, { $partner } может получить вознаграждение от { $brand }.
 
 ## Количества
@@ -87,7 +87,7 @@ stories-empty = Новые истории скоро появятся.
 story-read-more = Читать историю →
 story-back = ← Все истории
 banner-alt = Обложка: { $title }
-story-shared-by = Историей поделился партнёр { $partner }
+story-shared-by = Историю прислал наш партнёр: { $partner }
 story-cta-brand-title = Хотите таких же результатов?
 story-cta-brand-text = Станьте партнёром { $brand }: персональная ссылка, готовые материалы и вознаграждение за каждого клиента, которого вы приведёте.
 story-cta-offer-text = { $partner } рекомендует { $brand } компаниям, с которыми работает. По этой странице: { $offer }
@@ -97,7 +97,7 @@ story-cta-client-text = { $partner } рекомендует { $brand } комп�
 
 # <title> лендинга партнёра.
 partner-page-title = { $brand } × { $partner }
-partner-eyebrow = Предложение от { $partner }
+partner-eyebrow = { $partner } рекомендует
 cta-client = Попробовать бесплатно
 
 # Микросайт читают клиенты партнёра: он предлагает им их условия и никогда не
@@ -122,7 +122,7 @@ offer-fact-discount-text = { $offer_months ->
 offer-fact-migration = Бесплатный переезд
 offer-fact-migration-text = Специалист сам перенесёт клиентов, счета и справочники из таблиц или прежней программы.
 offer-fact-code-title = Уже в ссылке
-offer-fact-code = Предложение от { $partner } закреплено за этой страницей: ничего вводить не нужно.
+offer-fact-code = Предложение, которое рекомендует { $partner }, уже закреплено за этой страницей: ничего вводить не нужно.
 offer-closing-title = Начните, когда будете готовы
 offer-closing-text = { $offer }
 client-closing-text = Зарегистрируйтесь по этой странице — вас рекомендовал { $partner }.
@@ -142,7 +142,7 @@ contact-telegram = Telegram
 kit-page-title = Ваш комплект { $brand } — { $partner }
 kit-eyebrow = Партнёрский комплект { $brand }
 kit-title = Комплект партнёра: { $partner }
-kit-lead = Всё, чтобы рекомендовать нас: готовые тексты для каждого вашего канала, истории партнёров, баннеры в нужных площадкам размерах и ваш QR-код. Все ссылки в комплекте — ваши, поэтому каждый приведённый клиент засчитывается вам.
+kit-lead = Всё, чтобы рекомендовать нас: готовые тексты для каждого вашего канала, истории партнёров, баннеры нужных размеров для каждой площадки и ваш QR-код. Все ссылки в комплекте — ваши, поэтому каждый приведённый клиент засчитывается вам.
 kit-downloads-title = Скачать комплект
 kit-file = Файл
 kit-language = Язык
@@ -154,14 +154,14 @@ kit-asset = Материал
 kit-link = Ссылка
 kit-copy = Копировать
 kit-short-title = Короткие ссылки
-kit-short-text = Их легко продиктовать в видео, напечатать на листовке или уместить в пост. Каждая ведёт на вашу полную ссылку, так что любая рекомендация по-прежнему засчитывается вам и своему каналу.
+kit-short-text = Их легко продиктовать в видео, напечатать на листовке или уместить в пост. Каждая ведёт на вашу полную ссылку, так что клиент по-прежнему засчитывается вам, а мы видим, из какого канала он пришёл.
 kit-full-title = Полные ссылки с метками
 kit-microsite = Ваша персональная страница:
 kit-pitch-title = Готовые тексты
 kit-subject = Тема:
 kit-stories-title = Истории для публикации
 kit-images-title = Баннеры и QR-код
-kit-qr-alt = QR-код с партнёрской ссылкой { $partner }
+kit-qr-alt = QR-код с вашей партнёрской ссылкой
 kit-with-qr = с вашим QR-кодом
 kit-contents-title = Что внутри
 kit-contents-readme = это руководство
@@ -222,16 +222,16 @@ playbook-bonus = +{ $percent } % к каждому вознаграждению
 playbook-bonuses-title = Бонус растёт вместе со стажем
 contact-ambassador-of = { $organisation }, амбассадор { $brand }
 
-## План касаний в наборе: cadence.txt и cadence.ics (их формирует сам refkit).
+## План касаний в комплекте: cadence.txt и cadence.ics (их формирует сам refkit).
 
-cadence-title = { $brand }: план касаний для { $partner }
+cadence-title = { $brand }: план касаний — { $partner }
 cadence-start = Начало: { $date }
 cadence-no-start = Дата начала пока не задана: отсчитывайте дни от того дня, когда начнёте.
 cadence-day = День { $day }
 cadence-copy = Какой текст взять:
 cadence-link = Ваша ссылка:
 kit-cadence-title = Ваш план касаний
-kit-cadence-text = По одному касанию в каждом канале — в тот день, когда оно сработает лучше всего. План есть и в наборе: список дел (cadence.txt) и календарь для импорта (cadence.ics).
+kit-cadence-text = По одному касанию в каждом канале — в тот день, когда оно сработает лучше всего. План есть и в комплекте: список дел (cadence.txt) и календарь для импорта (cadence.ics).
 
 ## Preview only: shown by refkit serve on stale translations.
 
@@ -242,7 +242,7 @@ preview-stale = Предпросмотр: этот перевод сделан �
 banner-recommended-by = Рекомендует
 banner-join = Учёт, который успевает за вами
 share-site-title = Партнёрская сеть { $brand }
-share-kit-title = Ваш набор партнёра
+share-kit-title = Ваш комплект партнёра
 share-kit-line = Тексты, баннеры и ссылки с вашим именем — готовы к публикации.
 
 ## Страница результатов партнёра (под страницей комплекта)

@@ -147,6 +147,9 @@ pub(crate) mod short_links {
 /// reads [`messages::ENGINE`] and [`messages::ENGINE_PREFIXES`], so a message the
 /// engine needs is never reported as unused.
 pub(crate) mod messages {
+    /// The label before an e-mail's subject ("Subject:", «Тема:»), on the kit page and
+    /// at the top of a kit's plain-text e-mail.
+    pub(crate) const KIT_SUBJECT: &str = "kit-subject";
     /// The call to action under a story in a kit ("Read it on our site").
     pub(crate) const KIT_STORY_CTA: &str = "kit-story-cta";
     /// The title of a kit's cadence (`$brand`, `$partner`).

@@ -171,7 +171,14 @@ fn pitch_file(
         .map(|s| text::one_line(&text::stamp_text(s, &partner.name, &url)));
     let mut file_text = String::new();
     if let Some(subject) = &subject {
-        file_text.push_str(&format!("Subject: {subject}\n\n"));
+        // The label in the kit's language («Тема:»); a project without the message
+        // gets the English one.
+        let label = shared
+            .loaded
+            .locales
+            .format(recipient.lang, crate::base::vocab::messages::KIT_SUBJECT, &[])
+            .unwrap_or_else(|_| "Subject:".to_owned());
+        file_text.push_str(&format!("{} {subject}\n\n", label.trim_end()));
     }
     file_text.push_str(&body);
     parts

@@ -344,7 +344,7 @@ mod tests {
         .html;
         assert_eq!(
             html,
-            "<p>В\u{a0}«Северном учёте» <strong>выплаты</strong>\u{a0}— в\u{a0}срок и\u{a0}в\u{a0}рублях.</p>\n"
+            "<p>В\u{a0}«Северном\u{a0}учёте» <strong>выплаты</strong>\u{a0}— в\u{a0}срок и\u{a0}в\u{a0}рублях.</p>\n"
         );
         let again = render(&html_to_markdownless(&html), "ru").html;
         assert_eq!(again, html, "typesetting twice changes nothing");

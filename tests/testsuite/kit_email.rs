@@ -52,11 +52,14 @@ pub(crate) fn read_draft(bytes: &[u8]) -> Draft {
     }
 }
 
-/// `pitch/email.txt` split into its subject and its body.
+/// `pitch/email.txt` split into its subject and its body. The subject's label is the
+/// project's `kit-subject` message («Тема:» in the demo's Russian), "Subject:" where a
+/// project has none.
 fn email_text(entries: &Entries) -> (String, String) {
     let text = String::from_utf8(entries["pitch/email.txt"].1.clone()).unwrap();
     let (subject, body) = text
         .strip_prefix("Subject: ")
+        .or_else(|| text.strip_prefix("Тема: "))
         .and_then(|t| t.split_once("\n\n"))
         .expect("email.txt starts with its subject");
     (subject.to_owned(), body.to_owned())
@@ -202,6 +205,15 @@ fn demo_email_is_inlined_with_a_bulletproof_button_and_offered_as_a_draft() {
         let kit = format!("{}/{}", row.partner, row.lang);
         let entries = built.kit(row).entries;
         let subject = assert_draft_matches_kit(&kit, &entries);
+        let label = if row.lang == "ru" {
+            "Тема: "
+        } else {
+            "Subject: "
+        };
+        assert!(
+            entries["pitch/email.txt"].1.starts_with(label.as_bytes()),
+            "{kit}: email.txt starts with {label:?}"
+        );
         kits += 1;
         cyrillic += usize::from(!subject.is_ascii());
 

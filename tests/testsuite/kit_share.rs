@@ -100,7 +100,12 @@ fn every_pitch_card_shares_its_copy_with_each_share_channels_own_tracked_link() 
         for (copy, links) in &cards {
             // The copy as the zip has it, in this kit's language, with its own link.
             let file = kit.text(&format!("pitch/{copy}.txt"));
-            let (subject, body) = match file.strip_prefix("Subject: ") {
+            let label = if lang == "ru" {
+                "Тема: "
+            } else {
+                "Subject: "
+            };
+            let (subject, body) = match file.strip_prefix(label) {
                 Some(rest) => {
                     let (subject, body) = rest.split_once("\n\n").unwrap();
                     (Some(subject.to_owned()), body.trim_end().to_owned())

@@ -109,18 +109,7 @@ pub(super) fn text_box(
         ));
     }
     let raw: String = node.children().filter_map(|c| c.text()).collect();
-    let text = typography::typeset(
-        raw.split_ascii_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-            .as_str(),
-        lang,
-    );
-    let words = text
-        .split(' ')
-        .filter(|w| !w.is_empty())
-        .map(str::to_owned)
-        .collect();
+    let words = box_words(&raw, lang);
     let skip = ["id", "x", "y", "dx", "dy", "font-size", "transform"];
     let input = doc.input_text();
     let attributes: Vec<String> = node
@@ -500,9 +489,45 @@ pub(super) fn measure(
     boxes.iter().map(|b| Metrics::read(&known, b)).collect()
 }
 
+/// The words a text box may break between: the text typeset in `lang`, split at plain
+/// spaces only, so every no-break space the typography rules set (after short words,
+/// before a dash or a particle, inside a short quoted name) keeps its words on one line.
+fn box_words(raw: &str, lang: &str) -> Vec<String> {
+    let text = typography::typeset(
+        raw.split_ascii_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .as_str(),
+        lang,
+    );
+    text.split(' ')
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn russian_banner_text_breaks_only_where_an_editor_would() {
+        let words = box_words(
+            "Клиент закрепляется за вами на годы — рекомендует бюро «Северный учёт», и не ли это \
+             лучше",
+            "ru",
+        );
+        let nbsp = |s: &str| s.replace('~', "\u{a0}");
+        for bound in ["за~вами", "на~годы~—", "«Северный~учёт»,", "и~не~ли"]
+        {
+            assert!(
+                words.contains(&nbsp(bound)),
+                "{bound} is one unbreakable word in {words:?}"
+            );
+        }
+        let quoted = box_words(r#"Рекомендует Бюро "Северный учёт""#, "ru");
+        assert_eq!(quoted.last(), Some(&nbsp("«Северный~учёт»")));
+    }
 
     #[test]
     fn wrap_breaks_greedily_and_keeps_no_break_spaces() {

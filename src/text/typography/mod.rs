@@ -18,7 +18,9 @@
 //! | apostrophe, single quotes | ’, ‘ ’ | ’ after a letter |
 //! | spaced hyphen, ` -- `, spaced en dash | no-break space + em dash | no-break space + em dash |
 //! | spaced hyphen between numbers (`10 - 20`) | en dash, closed up | en dash, closed up |
-//! | one-letter words (в, к, с, у, о, и, а, я) | – | no-break space after |
+//! | one- and two-letter words (в, к, с, у, о, и, а, я; на, за, по, от, до, из, не, ни, но, ко, со, во, об, да) | – | no-break space after |
+//! | particles ли, же, бы (ль, ж, б) | – | no-break space before |
+//! | a quoted name of up to 30 characters («Бюро „Северный учёт“») | – | no-break spaces inside |
 //! | initials (`А. С. Пушкин`, `J. R. Smith`) | no-break spaces | no-break spaces |
 //! | digit groups (`150 000`), number + ₽ $ € £ % | no-break spaces | no-break spaces |
 //!
@@ -34,6 +36,25 @@ pub(crate) const NBSP: char = '\u{a0}';
 /// One-letter Russian prepositions and conjunctions that must not end a line.
 const RUSSIAN_SHORT_WORDS: &[char] = &['в', 'к', 'с', 'у', 'о', 'и', 'а', 'я'];
 
+/// Two-letter Russian prepositions, conjunctions and particles that must not end a
+/// line, lowercased.
+const RUSSIAN_TWO_LETTER_WORDS: &[[char; 2]] = &[
+    ['н', 'а'],
+    ['з', 'а'],
+    ['п', 'о'],
+    ['о', 'т'],
+    ['д', 'о'],
+    ['и', 'з'],
+    ['н', 'е'],
+    ['н', 'и'],
+    ['н', 'о'],
+    ['к', 'о'],
+    ['с', 'о'],
+    ['в', 'о'],
+    ['о', 'б'],
+    ['д', 'а'],
+];
+
 /// Signs that follow a number and must stay on its line.
 const NUMBER_SIGNS: &[char] = &['₽', '$', '€', '£', '%', '‰'];
 
@@ -42,7 +63,8 @@ const NUMBER_SIGNS: &[char] = &['₽', '$', '€', '£', '%', '‰'];
 pub(crate) enum Style {
     /// English: curly quotes, em dashes.
     English,
-    /// Russian: «ёлочки» and „лапки“, no-break spaces after one-letter words.
+    /// Russian: «ёлочки» and „лапки“, no-break spaces after short words, before
+    /// particles and inside short quoted names.
     Russian,
     /// Any other language: text is left as written.
     Unchanged,

@@ -11,11 +11,13 @@ pub(crate) struct Typesetter {
     pub(super) prev: Option<char>,
     /// Open Russian quotes: « and „ open, » and “ close.
     pub(super) depth: u8,
-    /// Letters in the word that ends at `prev`: 0, 1, or 2 for two or more (the rules
-    /// only tell one-letter words from others).
+    /// Letters in the word that ends at `prev`: 0, 1, 2, or 3 for three or more (the
+    /// rules only tell one- and two-letter words from others).
     pub(super) word_len: usize,
     /// The first letter of that word, lowercased.
     pub(super) word_first: char,
+    /// Its second letter, lowercased (`' '` until there is one).
+    pub(super) word_second: char,
     /// Whether that word starts the text or follows a space or an opening sign.
     pub(super) word_free: bool,
 }
@@ -33,6 +35,7 @@ impl Typesetter {
             depth: 0,
             word_len: 0,
             word_first: ' ',
+            word_second: ' ',
             word_free: false,
         }
     }
@@ -161,7 +164,7 @@ impl Typesetter {
                 }
                 ' ' => {
                     // The rules for numbers and initials look back at what was written.
-                    if self.prev.is_some_and(|p| p == '.' || p.is_ascii_digit()) {
+                    if self.depth > 0 || self.prev.is_some_and(|p| p == '.' || p.is_ascii_digit()) {
                         sync(out, &mut done, i);
                     }
                     if self.binds(after, &out[start..]) {
@@ -191,19 +194,23 @@ impl Typesetter {
     fn after_plain_run(&mut self, run: &str, letters_from: usize) {
         let letters = &run[letters_from..];
         if let Some(first) = letters.chars().next() {
-            let one = letters.len() == first.len_utf8();
             if letters_from == 0 && self.word_len > 0 {
                 // The run continues the word before it.
-                self.word_len = 2;
+                for c in letters.chars().take(3) {
+                    self.grow_word(c);
+                }
             } else {
                 // A word starts in the run. Inside it, the character before the word is
                 // part of the run, so neither a space nor an opening sign nor a quote.
                 self.word_free = letters_from == 0
                     && (self.opens_here() || matches!(self.prev, Some('"' | '\'')));
+                self.word_len = 0;
+                for c in letters.chars().take(3) {
+                    self.grow_word(c);
+                }
                 if self.style == Style::Russian {
                     self.word_first = lowercase(first);
                 }
-                self.word_len = if one { 1 } else { 2 };
             }
         } else {
             self.word_len = 0;
@@ -264,12 +271,7 @@ impl Typesetter {
     fn binds(&self, rest: &str, out: &str) -> bool {
         let Some(prev) = self.prev else { return false };
         let next = rest.chars().next();
-        // One-letter prepositions and conjunctions.
-        if self.style == Style::Russian
-            && self.word_len == 1
-            && self.word_free
-            && RUSSIAN_SHORT_WORDS.contains(&self.word_first)
-        {
+        if self.style == Style::Russian && self.binds_russian(rest, out) {
             return true;
         }
         // Initials: `А. С. Пушкин`, `J. R. Smith`.
@@ -303,6 +305,34 @@ impl Typesetter {
         false
     }
 
+    /// Adds letter `c` to the word that ends at `prev` (counting up to three letters).
+    fn grow_word(&mut self, c: char) {
+        if self.word_len == 1 && self.style == Style::Russian {
+            self.word_second = lowercase(c);
+        }
+        self.word_len = (self.word_len + 1).min(3);
+    }
+
+    /// The Russian rules for the space about to be written before `rest`: after a short
+    /// preposition, conjunction or particle, before a trailing particle, and inside a
+    /// short quoted name.
+    fn binds_russian(&self, rest: &str, out: &str) -> bool {
+        if self.word_free {
+            let short = match self.word_len {
+                1 => RUSSIAN_SHORT_WORDS.contains(&self.word_first),
+                2 => RUSSIAN_TWO_LETTER_WORDS.contains(&[self.word_first, self.word_second]),
+                _ => false,
+            };
+            if short {
+                return true;
+            }
+        }
+        if self.word_len > 0 && starts_trailing_particle(rest) {
+            return true;
+        }
+        self.depth > 0 && short_quote_around(self.depth, out, rest)
+    }
+
     /// Writes `c` and takes note of it.
     fn emit(&mut self, c: char, out: &mut String) {
         out.push(c);
@@ -320,7 +350,7 @@ impl Typesetter {
         }
         if is_letter(c) {
             if self.word_len > 0 {
-                self.word_len = 2;
+                self.grow_word(c);
             } else {
                 self.word_free = self.opens_here() || matches!(self.prev, Some('"' | '\''));
                 self.word_len = 1;
@@ -391,6 +421,68 @@ fn plain_run(text: &str) -> (usize, usize) {
         }
     }
     (i, letters_from.min(i))
+}
+
+/// Whether `rest` starts with a particle that leans on the word before it (ли, же, бы,
+/// ль), followed by no further letter. The one-letter ж and б are left out: they are
+/// as often letters named in a list («пункт б»).
+fn starts_trailing_particle(rest: &str) -> bool {
+    ["ли", "же", "бы", "ль"].iter().any(|p| {
+        rest.strip_prefix(p)
+            .is_some_and(|tail| !tail.chars().next().is_some_and(is_letter))
+    })
+}
+
+/// The longest quoted name, in characters with its quotes, that is kept on one line.
+const QUOTE_KEPT_WHOLE: usize = 30;
+
+/// Whether the space about to be written between `out` and `rest` lies inside a quote
+/// of at most [`QUOTE_KEPT_WHOLE`] characters (nested quotes included). `out` must hold
+/// everything written since the block's quote opened; a quote opened in an earlier
+/// piece of text is not looked back into and so is not kept whole.
+fn short_quote_around(open: u8, out: &str, rest: &str) -> bool {
+    // Back to the opening of the outermost of the `open` quotes.
+    let (mut depth, mut unmatched, mut behind) = (0usize, 0u8, 0usize);
+    for c in out.chars().rev() {
+        behind += 1;
+        if behind > QUOTE_KEPT_WHOLE {
+            return false;
+        }
+        match c {
+            '»' | '“' => depth += 1,
+            '«' | '„' if depth > 0 => depth -= 1,
+            '«' | '„' => unmatched += 1,
+            _ => {}
+        }
+        if unmatched == open {
+            break;
+        }
+    }
+    if unmatched < open {
+        return false;
+    }
+    // Forward to where all of them are closed (a straight quote after a letter closes).
+    let (mut depth, mut need, mut prev) = (0usize, open, ' ');
+    for (ahead, c) in rest.chars().enumerate() {
+        if behind + ahead + 2 > QUOTE_KEPT_WHOLE {
+            return false;
+        }
+        match c {
+            '«' | '„' => depth += 1,
+            '"' if prev.is_whitespace() => depth += 1,
+            '»' | '“' | '"' if depth > 0 => depth -= 1,
+            '»' | '“' | '"' => {
+                need -= 1;
+                if need == 0 {
+                    return true;
+                }
+            }
+            '\n' => return false,
+            _ => {}
+        }
+        prev = c;
+    }
+    false
 }
 
 /// True when `text` starts with something that looks like an address.
