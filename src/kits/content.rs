@@ -176,7 +176,11 @@ fn pitch_file(
         let label = shared
             .loaded
             .locales
-            .format(recipient.lang, crate::base::vocab::messages::KIT_SUBJECT, &[])
+            .format(
+                recipient.lang,
+                crate::base::vocab::messages::KIT_SUBJECT,
+                &[],
+            )
             .unwrap_or_else(|_| "Subject:".to_owned());
         file_text.push_str(&format!("{} {subject}\n\n", label.trim_end()));
     }

@@ -308,6 +308,9 @@ pub(crate) fn is_currency(code: &str) -> bool {
     code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase())
 }
 
+/// How `at` places a message at a location in `site.yaml`.
+type At<'a> = &'a dyn Fn(&Location, String) -> Diagnostic;
+
 /// Checks the entries of `results:` in `site.yaml` (whose text is `text`), reporting
 /// every problem in `report`.
 pub(crate) fn check_entries(
@@ -322,150 +325,19 @@ pub(crate) fn check_entries(
     let mut entries: Vec<ResultsFile> = Vec::new();
     for entry in raw {
         let e = &entry.value;
-        let mut ok = true;
         let path = PathBuf::from(&e.file.value);
-        if !is_results_path(&path) {
-            report.push(
-                at(
-                    &e.file.referenced,
-                    format!(
-                        "result file `{}` is not a file under {RESULTS_DIR}/",
-                        e.file.value
-                    ),
-                )
-                .help(format!(
-                    "put the export in {RESULTS_DIR}/ and name it relative to the project root, e.g. {RESULTS_DIR}/events.csv (no `..`, no absolute path)"
-                )),
-            );
-            ok = false;
-        } else if entries.iter().any(|r| r.path == path) {
-            report.push(
-                at(
-                    &e.file.referenced,
-                    format!("result file `{}` is listed twice", e.file.value),
-                )
-                .help("list each file once; its events would be counted twice"),
-            );
-            ok = false;
-        }
-        let format = match e.format.value.as_str() {
-            "refkit" => Some(Format::Refkit),
-            "paid" => Some(Format::Paid),
-            "mapped" => None,
-            name if PRESETS.contains(&name) => Some(Format::Preset(name.to_owned())),
-            "firstpromoter" => {
-                report.push(
-                    at(
-                        &e.format.referenced,
-                        "`firstpromoter` is now two presets, one per export".to_owned(),
-                    )
-                    .help("use `firstpromoter-referrals` for the referrals export (states, no money) or `firstpromoter-commissions` for the commissions export (sale amounts)"),
-                );
-                continue;
-            }
-            other => {
-                report.push(
-                    at(
-                        &e.format.referenced,
-                        format!("`{other}` is not a results format refkit reads"),
-                    )
-                    .help(format!(
-                        "use `refkit`, `paid` (rewards paid), `mapped` or a platform's export: {}",
-                        PRESETS.join(", ")
-                    )),
-                );
-                continue;
-            }
+        let mut ok = check_path(e, &path, &entries, &at, report);
+        let Some(format) = entry_format(e, &at, report, &mut ok) else {
+            continue;
         };
-        let format = match (format, &e.columns) {
-            (Some(f), None) => {
-                if let Some((word, _)) = e.events.as_ref().and_then(|m| m.iter().next()) {
-                    report.push(
-                        at(
-                            &e.format.referenced,
-                            format!("`events:` (`{word}`) is only for `format: mapped`"),
-                        )
-                        .help("refkit's format and the platforms' exports have their own event words; remove `events:`"),
-                    );
-                    ok = false;
-                }
-                f
-            }
-            (Some(_), Some(c)) => {
-                report.push(
-                    at(
-                        &c.referenced,
-                        "`columns:` is only for `format: mapped`".to_owned(),
-                    )
-                    .help("remove `columns:`, or set `format: mapped`"),
-                );
-                continue;
-            }
-            (None, None) => {
-                report.push(
-                    at(
-                        &e.format.referenced,
-                        "`format: mapped` needs `columns:`".to_owned(),
-                    )
-                    .help("name the file's column for each field, e.g. `columns: { date: Date, code: Code, event: Event }`"),
-                );
-                continue;
-            }
-            (None, Some(c)) => match mapped(c, e.events.as_ref(), &at, report) {
-                Some(map) => Format::Mapped(map),
-                None => {
-                    continue;
-                }
-            },
-        };
-        let currency = e.currency.as_ref().and_then(|c| {
-            if is_currency(&c.value) {
-                Some(c.value.clone())
-            } else {
-                report.push(
-                    at(
-                        &c.referenced,
-                        format!("`{}` is not an ISO 4217 currency code", c.value),
-                    )
-                    .help("use three capital letters, e.g. USD or RUB"),
-                );
-                ok = false;
-                None
-            }
-        });
+        let currency = entry_currency(e, &at, report, &mut ok);
         let rates = e
             .rates
             .as_ref()
             .map(|r| r.value.clone())
             .unwrap_or_default();
-        if let Some(r) = &e.rates {
-            for (from, to) in &r.value {
-                for (into, rate) in to {
-                    if !(is_currency(from) && is_currency(into) && rate.is_finite() && *rate > 0.0)
-                    {
-                        report.push(
-                            at(&r.referenced, format!("rate `{from}` → `{into}`: {rate} is not an exchange rate refkit can use"))
-                                .help("write `rates: { EUR: { USD: 1.08 } }`: ISO 4217 codes and a positive number, read as 1 EUR = 1.08 USD"),
-                        );
-                        ok = false;
-                    }
-                }
-            }
-        }
-        let encoding = match &e.encoding {
-            None => TextEncoding::Auto,
-            Some(label) => TextEncoding::parse(&label.value).unwrap_or_else(|| {
-                report.push(
-                    at(
-                        &label.referenced,
-                        format!("`{}` is not an encoding refkit reads CSV in", label.value),
-                    )
-                    .help("use `auto` (the default: a byte order mark, else UTF-8), `utf-8`, or a one-byte encoding such as `windows-1251` or `koi8-r`; save UTF-16 files as CSV UTF-8"),
-                );
-                ok = false;
-                TextEncoding::Auto
-            }),
-        };
+        check_rates(e, &at, report, &mut ok);
+        let encoding = entry_encoding(e, &at, report, &mut ok);
         let skip_rows: Vec<String> = e
             .skip_rows
             .iter()
@@ -486,6 +358,187 @@ pub(crate) fn check_entries(
         }
     }
     entries
+}
+
+/// Whether the entry's file is under the results folder and not listed before.
+fn check_path(
+    e: &RawResultsFile,
+    path: &Path,
+    entries: &[ResultsFile],
+    at: At<'_>,
+    report: &mut Report,
+) -> bool {
+    let mut ok = true;
+    if !is_results_path(path) {
+        report.push(
+            at(
+                &e.file.referenced,
+                format!(
+                    "result file `{}` is not a file under {RESULTS_DIR}/",
+                    e.file.value
+                ),
+            )
+            .help(format!(
+                "put the export in {RESULTS_DIR}/ and name it relative to the project root, e.g. {RESULTS_DIR}/events.csv (no `..`, no absolute path)"
+            )),
+        );
+        ok = false;
+    } else if entries.iter().any(|r| r.path == *path) {
+        report.push(
+            at(
+                &e.file.referenced,
+                format!("result file `{}` is listed twice", e.file.value),
+            )
+            .help("list each file once; its events would be counted twice"),
+        );
+        ok = false;
+    }
+    ok
+}
+
+/// The entry's format, checked against `columns:` and `events:`; `None` when the
+/// entry cannot be read at all.
+fn entry_format(
+    e: &RawResultsFile,
+    at: At<'_>,
+    report: &mut Report,
+    ok: &mut bool,
+) -> Option<Format> {
+    let format = match e.format.value.as_str() {
+        "refkit" => Some(Format::Refkit),
+        "paid" => Some(Format::Paid),
+        "mapped" => None,
+        name if PRESETS.contains(&name) => Some(Format::Preset(name.to_owned())),
+        "firstpromoter" => {
+            report.push(
+                at(
+                    &e.format.referenced,
+                    "`firstpromoter` is now two presets, one per export".to_owned(),
+                )
+                .help("use `firstpromoter-referrals` for the referrals export (states, no money) or `firstpromoter-commissions` for the commissions export (sale amounts)"),
+            );
+            return None;
+        }
+        other => {
+            report.push(
+                at(
+                    &e.format.referenced,
+                    format!("`{other}` is not a results format refkit reads"),
+                )
+                .help(format!(
+                    "use `refkit`, `paid` (rewards paid), `mapped` or a platform's export: {}",
+                    PRESETS.join(", ")
+                )),
+            );
+            return None;
+        }
+    };
+    let format = match (format, &e.columns) {
+        (Some(f), None) => {
+            if let Some((word, _)) = e.events.as_ref().and_then(|m| m.iter().next()) {
+                report.push(
+                    at(
+                        &e.format.referenced,
+                        format!("`events:` (`{word}`) is only for `format: mapped`"),
+                    )
+                    .help("refkit's format and the platforms' exports have their own event words; remove `events:`"),
+                );
+                *ok = false;
+            }
+            f
+        }
+        (Some(_), Some(c)) => {
+            report.push(
+                at(
+                    &c.referenced,
+                    "`columns:` is only for `format: mapped`".to_owned(),
+                )
+                .help("remove `columns:`, or set `format: mapped`"),
+            );
+            return None;
+        }
+        (None, None) => {
+            report.push(
+                at(
+                    &e.format.referenced,
+                    "`format: mapped` needs `columns:`".to_owned(),
+                )
+                .help("name the file's column for each field, e.g. `columns: { date: Date, code: Code, event: Event }`"),
+            );
+            return None;
+        }
+        (None, Some(c)) => match mapped(c, e.events.as_ref(), at, report) {
+            Some(map) => Format::Mapped(map),
+            None => {
+                return None;
+            }
+        },
+    };
+    Some(format)
+}
+
+/// The entry's `currency:`, when it is an ISO 4217 code.
+fn entry_currency(
+    e: &RawResultsFile,
+    at: At<'_>,
+    report: &mut Report,
+    ok: &mut bool,
+) -> Option<String> {
+    e.currency.as_ref().and_then(|c| {
+        if is_currency(&c.value) {
+            Some(c.value.clone())
+        } else {
+            report.push(
+                at(
+                    &c.referenced,
+                    format!("`{}` is not an ISO 4217 currency code", c.value),
+                )
+                .help("use three capital letters, e.g. USD or RUB"),
+            );
+            *ok = false;
+            None
+        }
+    })
+}
+
+/// Checks that every rate of `rates:` is between two currencies and positive.
+fn check_rates(e: &RawResultsFile, at: At<'_>, report: &mut Report, ok: &mut bool) {
+    if let Some(r) = &e.rates {
+        for (from, to) in &r.value {
+            for (into, rate) in to {
+                if !(is_currency(from) && is_currency(into) && rate.is_finite() && *rate > 0.0) {
+                    report.push(
+                        at(&r.referenced, format!("rate `{from}` → `{into}`: {rate} is not an exchange rate refkit can use"))
+                            .help("write `rates: { EUR: { USD: 1.08 } }`: ISO 4217 codes and a positive number, read as 1 EUR = 1.08 USD"),
+                    );
+                    *ok = false;
+                }
+            }
+        }
+    }
+}
+
+/// The entry's `encoding:` (`auto` when absent or not one refkit reads).
+fn entry_encoding(
+    e: &RawResultsFile,
+    at: At<'_>,
+    report: &mut Report,
+    ok: &mut bool,
+) -> TextEncoding {
+    match &e.encoding {
+        None => TextEncoding::Auto,
+        Some(label) => TextEncoding::parse(&label.value).unwrap_or_else(|| {
+            report.push(
+                at(
+                    &label.referenced,
+                    format!("`{}` is not an encoding refkit reads CSV in", label.value),
+                )
+                .help("use `auto` (the default: a byte order mark, else UTF-8), `utf-8`, or a one-byte encoding such as `windows-1251` or `koi8-r`; save UTF-16 files as CSV UTF-8"),
+            );
+            *ok = false;
+            TextEncoding::Auto
+        }),
+    }
 }
 
 /// A relative path whose first folder is [`RESULTS_DIR`], with no `..`.
