@@ -424,8 +424,7 @@ fn samples() -> Vec<(&'static str, Shape)> {
             file: s("f"),
             url: s("u"),
             bytes: 1,
-            size: s("1 KB"),
-            sha256: s("h"),
+            sizes: [(s("en"), s("1 KB"))].into_iter().collect(),
         }],
         images: Prepared::new(&vec![KitImage {
             file: s("f"),
