@@ -281,15 +281,6 @@ results-staying-text = still paying { $brand } this month
 results-exclusive-title = Exclusive partner
 results-exclusive-text = You hold exclusive partner status with { $brand }.
 kit-results-link = Your results
-kit-main-title = Your link
-kit-card-short = Short link for this channel:
-kit-share-more = { $count ->
-        [one] One more service
-       *[other] { $count } more services
-    }
-kit-images-text = Tap a banner to save it. Each carries your name, the offer for your clients and your QR code.
-kit-image-save = Save
-kit-downloads-text = Everything on this page in one file per language, to keep or pass on to whoever posts for you.
 ## The agency's report (manifest/results/report.html)
 report-title = Referral program results
 report-data-end = The data ends on { $date }.

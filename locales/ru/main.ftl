@@ -313,17 +313,6 @@ results-staying-text = продолжают платить { $brand } в это
 results-exclusive-title = Эксклюзивный партнёр
 results-exclusive-text = У вас статус эксклюзивного партнёра { $brand }.
 kit-results-link = Ваши результаты
-kit-main-title = Ваша ссылка
-kit-card-short = Короткая ссылка для этого канала:
-kit-share-more = { $count ->
-        [one] Ещё { $count } сервис
-        [few] Ещё { $count } сервиса
-        [many] Ещё { $count } сервисов
-       *[other] Ещё { $count } сервиса
-    }
-kit-images-text = Нажмите на баннер, чтобы сохранить его. На каждом — ваше имя, предложение для ваших клиентов и ваш QR-код.
-kit-image-save = Сохранить
-kit-downloads-text = Всё, что есть на этой странице, одним файлом на каждом языке: чтобы сохранить у себя или передать тому, кто ведёт ваши каналы.
 ## Отчёт для агентства (manifest/results/report.ru.html)
 report-title = Итоги партнёрской программы
 report-data-end = Данные по { $date } включительно.

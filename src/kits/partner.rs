@@ -240,15 +240,8 @@ impl<'a> Stamp<'a> {
                 file,
                 url: zip_url.clone(),
                 bytes: zip.len() as u64,
-                sizes: project
-                    .settings
-                    .languages
-                    .iter()
-                    .map(|l| {
-                        let size = human_size(zip.len() as u64, l, &shared.loaded.locales);
-                        (l.clone(), size)
-                    })
-                    .collect(),
+                size: human_size(zip.len() as u64, lang, &shared.loaded.locales),
+                sha256: sha256.clone(),
             },
             record: KitRecord {
                 partner: partner.id.clone(),

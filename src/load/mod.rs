@@ -207,9 +207,7 @@ fn load_banners(root: &Path, report: &mut Report) -> Vec<Banner> {
             path,
             focus: (0.5, 0.5),
             photographic,
-            // A photo is a background for templates; a kit carries it on its own
-            // only when its sidecar says `kit: true`.
-            in_kits: false,
+            in_kits: true,
         });
     }
     for (stem, path, shown) in sidecars {
@@ -244,7 +242,7 @@ fn load_banners(root: &Path, report: &mut Report) -> Vec<Banner> {
     banners
 }
 
-/// A photo's sidecar: `focus: 30% 60%` and `kit: true`.
+/// A photo's sidecar: `focus: 30% 60%` and `kit: false`.
 fn read_sidecar(path: &Path, shown: &Path) -> std::result::Result<((f32, f32), bool), Diagnostic> {
     #[derive(Deserialize)]
     #[serde(deny_unknown_fields)]
@@ -255,7 +253,7 @@ fn read_sidecar(path: &Path, shown: &Path) -> std::result::Result<((f32, f32), b
     let text =
         files::read_text(path, shown).map_err(|e| Diagnostic::error(shown, e.to_string()))?;
     let sidecar: Sidecar = crate::base::yaml::parse_file(shown, &text)?;
-    let in_kits = sidecar.kit.unwrap_or(false);
+    let in_kits = sidecar.kit.unwrap_or(true);
     match sidecar.focus {
         None => Ok(((0.5, 0.5), in_kits)),
         Some(f) => crate::model::documents::parse_focus(&f.value)

@@ -118,8 +118,8 @@ pub struct Banner {
     /// For a template: true when it places a photo (an `<image>`), so its images are
     /// JPEG; drawings are PNG.
     pub photographic: bool,
-    /// True for a photo the project offers in kits on its own (`kit: true` in its
-    /// sidecar); by default a photo is only a background that templates place.
+    /// False for a photo that only templates place (`kit: false` in its sidecar):
+    /// kits then carry the templates' images, not the photo on its own.
     pub in_kits: bool,
 }
 

@@ -135,10 +135,10 @@ pub(crate) struct Download {
     pub url: String,
     /// Size in bytes.
     pub bytes: u64,
-    /// Size for people, written the way each language of the site writes numbers
-    /// ("2.4 MB", "2,4 МБ"): a page shows `sizes[lang]`, its own language's. The
-    /// zip's SHA-256 is in `kits.csv` only.
-    pub sizes: std::collections::BTreeMap<String, String>,
+    /// Size for people, in the page's language ("2,4 МБ").
+    pub size: String,
+    /// SHA-256, hex.
+    pub sha256: String,
 }
 
 /// One entry of `images`: an image of the zip, previewed on the page.
