@@ -424,7 +424,8 @@ fn samples() -> Vec<(&'static str, Shape)> {
             file: s("f"),
             url: s("u"),
             bytes: 1,
-            sizes: [(s("en"), s("1 KB"))].into_iter().collect(),
+            size: s("1 KB"),
+            sha256: s("h"),
         }],
         images: Prepared::new(&vec![KitImage {
             file: s("f"),
