@@ -182,6 +182,7 @@ pub(crate) mod messages {
     /// Every id the engine looks up.
     pub(crate) const ENGINE: &[&str] = &[
         KIT_STORY_CTA,
+        KIT_SUBJECT,
         CADENCE_TITLE,
         CADENCE_START,
         CADENCE_NO_START,

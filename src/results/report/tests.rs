@@ -71,7 +71,10 @@ fn the_russian_report_reads_in_russian_with_its_numbers() {
         .find(|l| l.contains("Данные"))
         .unwrap_or_default();
     // CLDR's long date, with its narrow no-break space before «г.».
-    assert_eq!(end, "<p>Данные по 20 июля 2026\u{202f}г. включительно.</p>");
+    assert_eq!(
+        end,
+        "<p>Данные по\u{a0}20 июля 2026\u{202f}г. включительно.</p>"
+    );
     assert!(html.contains("Воронка: переходы, регистрации, клиенты"));
 }
 
