@@ -442,8 +442,8 @@ fn the_404_page_links_from_the_base_path_and_speaks_every_language() {
     assert!(html.contains(&format!("href=\"{BASE_PATH}assets/harbor.css\"")));
     assert!(html.contains("lang=\"en\"") && html.contains("lang=\"ru\""));
     assert!(html.contains("Page not found"), "{html}");
-    assert!(html.contains("Страница не найдена"), "{html}");
-    assert!(html.contains("«Истории партнёров»"), "{html}");
+    assert!(html.contains("Страница не\u{a0}найдена"), "{html}");
+    assert!(html.contains("«Истории\u{a0}партнёров»"), "{html}");
     for engine in ["googlebot", "bingbot", "yandex"] {
         assert!(html.contains(&format!("name=\"{engine}\" content=\"noindex\"")));
     }

@@ -199,7 +199,7 @@ fn partner_pages_are_previewed_with_the_partners_card_and_its_clients_offer() {
         "https://partners.polarledger.example/share/p/severny-uchet-ru.png"
     );
     assert!(
-        og.properties["title"].contains("Северный учёт"),
+        og.properties["title"].contains("Северный\u{a0}учёт"),
         "{:?}",
         og.properties
     );
@@ -214,7 +214,7 @@ fn partner_pages_are_previewed_with_the_partners_card_and_its_clients_offer() {
     let message = &project.playbook(partner).terms.message["ru"];
     assert_ne!(&og.properties["description"], message);
     assert!(
-        og.properties["description"].starts_with("60 дней на знакомство"),
+        og.properties["description"].starts_with("60 дней на\u{a0}знакомство"),
         "{:?}",
         og.properties
     );
